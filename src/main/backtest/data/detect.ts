@@ -1,0 +1,111 @@
+/**
+ * Format detection by extension, then content. `.csv/.tsv/.txt` are CSV (bars or trades by the
+ * header, or by the column count of a headerless file); `.json` is told apart by its first
+ * bytes: an array whose first row has 6 numbers is OHLCV, a row with a string/null in second
+ * or fourth place ([ms, id, type, side, …]) is trades; an object with "candles"/"ohlc" is ta4j.
+ * Any of them may be gzipped (`.gz`). Binary columnar formats (feather, parquet, HDF5) are
+ * named in the error so the user knows to convert them.
+ */
+import { extname } from 'node:path';
+import { looksLikeData, mapHeader, normalizeHeader, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
+import { ImportError } from './errors';
+import { isGzipPath, peekText } from './source';
+
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json';
+export type DataKind = 'bars' | 'trades';
+
+export interface DetectedFormat {
+  readonly format: DataFormat;
+  readonly kind: DataKind;
+  readonly gzip: boolean;
+}
+
+const KIND: Readonly<Record<DataFormat, DataKind>> = {
+  'csv-bars': 'bars',
+  'csv-trades': 'trades',
+  'ohlcv-json': 'bars',
+  'trades-json': 'trades',
+  'ta4j-json': 'bars',
+};
+
+export function kindOf(format: DataFormat): DataKind {
+  return KIND[format];
+}
+
+const BINARY: Readonly<Record<string, string>> = {
+  '.feather': 'Arrow/feather',
+  '.arrow': 'Arrow',
+  '.parquet': 'Parquet',
+  '.h5': 'HDF5',
+  '.hdf5': 'HDF5',
+  '.pickle': 'Python pickle',
+  '.pkl': 'Python pickle',
+  '.xls': 'Excel',
+  '.xlsx': 'Excel',
+  '.zip': 'zip',
+};
+
+export async function detectFormat(path: string): Promise<DetectedFormat> {
+  const gzip = isGzipPath(path);
+  const ext = extname(gzip ? path.slice(0, -3) : path).toLowerCase();
+  const binary = BINARY[ext];
+  if (binary) throw new ImportError(path, `${binary} files are not supported; convert to CSV (time,open,high,low,close,volume) or to a JSON array of [ms, open, high, low, close, volume]`);
+  const known = ['.csv', '.tsv', '.txt', '.json', ''].includes(ext);
+  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz)`);
+  const head = await peekText(path, 1 << 14);
+  const text = head.replace(/^\uFEFF/, '').trimStart();
+  if (text === '') throw new ImportError(path, 'empty file');
+  if (text.startsWith('[') || text.startsWith('{')) {
+    return withKind(sniffJson(path, text), gzip);
+  }
+  if (ext === '.json') throw new ImportError(path, 'not JSON: expected an array of rows or a ta4j object');
+  // Binary content in a text-named file (a renamed feather, a zip…).
+  if (text.slice(0, 512).includes(String.fromCharCode(0))) throw new ImportError(path, 'binary content, not a CSV or JSON file');
+  const first = text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  const sep = sniffSeparator(first);
+  const cells = splitLine(first, sep);
+  if (looksLikeData(cells)) {
+    if (cells.length === 3) return withKind('csv-trades', gzip);
+    if (cells.length >= 6) return withKind('csv-bars', gzip);
+    throw new ImportError(path, `no header row and ${cells.length} columns: cannot tell bars from trades`);
+  }
+  if (hasColumns(path, cells, sep, ['time', 'open', 'high', 'low', 'close', 'volume'])) return withKind('csv-bars', gzip);
+  if (hasColumns(path, cells, sep, ['time', 'price', 'size'])) return withKind('csv-trades', gzip);
+  // Incomplete: any OHLC name makes it a bar file, so the reader names the missing column.
+  const names = new Set(cells.map(normalizeHeader));
+  if (['open', 'high', 'low', 'close'].some((n) => ROLE_ALIASES[n as 'open'].some((a) => a.length > 1 && names.has(a)))) return withKind('csv-bars', gzip);
+  if (ROLE_ALIASES.price.some((a) => a.length > 1 && names.has(a))) return withKind('csv-trades', gzip);
+  throw new ImportError(path, `unknown CSV layout (header: ${first.slice(0, 200)}); bars need time,open,high,low,close,volume and trades need time,price,amount`);
+}
+
+function withKind(format: DataFormat, gzip: boolean): DetectedFormat {
+  return { format, kind: KIND[format], gzip };
+}
+
+function hasColumns(path: string, header: string[], sep: string, roles: Parameters<typeof mapHeader>[3]): boolean {
+  try {
+    mapHeader(path, header, sep, roles, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sniffJson(path: string, text: string): DataFormat {
+  if (text.startsWith('{')) {
+    if (/"candles"\s*:\s*\[/.test(text) || /"ohlc"\s*:\s*\[/.test(text)) return 'ta4j-json';
+    throw new ImportError(path, 'unknown JSON object: expected a "candles" or "ohlc" array (ta4j) or an array of [time, open, high, low, close, volume] rows');
+  }
+  const m = /^\[\s*\[([^\]]*)\]/.exec(text);
+  if (!m) {
+    if (/^\[\s*\]/.test(text)) throw new ImportError(path, 'no rows in file (empty JSON array)');
+    if (/^\[\s*\{/.test(text)) throw new ImportError(path, 'JSON array of objects is not supported; expected [[time, open, high, low, close, volume], …] or freqtrade trades [[ms, id, type, side, price, amount, cost], …]');
+    throw new ImportError(path, 'unknown JSON layout: expected an array of arrays');
+  }
+  const cells = (m[1] ?? '').split(',').map((s) => s.trim());
+  // freqtrade trades put the side (a string or null) fourth; OHLCV rows hold numbers there.
+  const side = cells[3] ?? '';
+  if (cells.length >= 7 && (side.startsWith('"') || side === 'null') && !/^"[\d.eE+-]+"$/.test(side)) return 'trades-json';
+  if (cells.length >= 6) return 'ohlcv-json';
+  throw new ImportError(path, `unknown JSON row layout [${(m[1] ?? '').slice(0, 120)}]; expected [time, open, high, low, close, volume] or [ms, id, type, side, price, amount, cost]`);
+}

@@ -1,0 +1,146 @@
+/**
+ * Streaming equity statistics: one sample per bar, O(1) memory for the statistics and a bounded
+ * equity curve (decimated by 2 whenever it reaches its cap), so a backtest's memory stays flat
+ * however many bars it replays.
+ *
+ * Definitions (returns r_i = e_i / e_{i−1} − 1 per bar; P = bars per year = 365 d / timeframe):
+ *   Sharpe  = mean(r) / stdev(r, n−1) · √P            (risk-free rate 0)
+ *   Sortino = mean(r) / √(Σ min(r,0)² / n) · √P        (downside deviation over all periods)
+ *   max drawdown = max over t of 1 − e_t / max_{s≤t} e_s; its duration is that of the deepest
+ *   drawdown: from its peak to the first sample back at or above the peak (or to the last sample
+ *   when it never recovers).
+ *   exposure = share of samples taken while a position was open.
+ */
+
+export interface EquityStats {
+  readonly samples: number;
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly initialEquity: number;
+  readonly finalEquity: number;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly maxDrawdown: number;
+  readonly maxDrawdownDurationMs: number;
+  readonly exposure: number;
+}
+
+export class EquityTracker {
+  private times: Float64Array;
+  private values: Float64Array;
+  private len = 0;
+  private stride = 1;
+  private sinceKept = 0;
+  private n = 0;
+  private first = NaN;
+  private firstTime = NaN;
+  private last = NaN;
+  private lastTime = NaN;
+  private mean = 0;
+  private m2 = 0;
+  private downSq = 0;
+  private returns = 0;
+  private peak = -Infinity;
+  private peakTime = NaN;
+  private maxDd = 0;
+  private maxDdDuration = 0;
+  /** Peak time of the deepest drawdown while it has not recovered, else NaN. */
+  private maxDdOpenPeak = NaN;
+  private exposed = 0;
+
+  constructor(
+    private readonly periodsPerYear: number,
+    private readonly cap = 1 << 20,
+  ) {
+    this.times = new Float64Array(Math.min(cap, 1 << 16));
+    this.values = new Float64Array(Math.min(cap, 1 << 16));
+  }
+
+  sample(time: number, equity: number, inPosition: boolean): void {
+    if (this.n === 0) {
+      this.first = equity;
+      this.firstTime = time;
+    } else {
+      const r = this.last !== 0 ? equity / this.last - 1 : 0;
+      this.returns++;
+      const d = r - this.mean;
+      this.mean += d / this.returns;
+      this.m2 += d * (r - this.mean);
+      if (r < 0) this.downSq += r * r;
+    }
+    this.n++;
+    if (inPosition) this.exposed++;
+    if (equity >= this.peak) {
+      if (this.maxDdOpenPeak === this.maxDdOpenPeak) {
+        this.maxDdDuration = time - this.maxDdOpenPeak;
+        this.maxDdOpenPeak = NaN;
+      }
+      this.peak = equity;
+      this.peakTime = time;
+    } else {
+      const dd = 1 - equity / this.peak;
+      if (dd > this.maxDd) {
+        this.maxDd = dd;
+        this.maxDdOpenPeak = this.peakTime;
+      }
+    }
+    this.last = equity;
+    this.lastTime = time;
+    this.keep(time, equity);
+  }
+
+  stats(): EquityStats {
+    const std = this.returns > 1 ? Math.sqrt(this.m2 / (this.returns - 1)) : 0;
+    const down = this.returns > 0 ? Math.sqrt(this.downSq / this.returns) : 0;
+    const ann = Math.sqrt(this.periodsPerYear);
+    return {
+      samples: this.n,
+      startTime: this.firstTime,
+      endTime: this.lastTime,
+      initialEquity: this.first,
+      finalEquity: this.last,
+      sharpe: std > 0 ? (this.mean / std) * ann : null,
+      sortino: down > 0 ? (this.mean / down) * ann : null,
+      maxDrawdown: this.maxDd,
+      maxDrawdownDurationMs: this.maxDdOpenPeak === this.maxDdOpenPeak ? this.lastTime - this.maxDdOpenPeak : this.maxDdDuration,
+      exposure: this.n > 0 ? this.exposed / this.n : 0,
+    };
+  }
+
+  /** The equity curve kept so far, as [time, value] pairs (always including the last sample). */
+  curve(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.len; i++) out.push([this.times[i] as number, this.values[i] as number]);
+    if (this.n > 0 && (this.len === 0 || out[out.length - 1]?.[0] !== this.lastTime)) out.push([this.lastTime, this.last]);
+    return out;
+  }
+
+  private keep(time: number, value: number): void {
+    if (this.sinceKept++ % this.stride !== 0) return;
+    if (this.len === this.times.length) {
+      if (this.len < this.cap) {
+        const size = Math.min(this.cap, this.len * 2);
+        const t = new Float64Array(size);
+        const v = new Float64Array(size);
+        t.set(this.times);
+        v.set(this.values);
+        this.times = t;
+        this.values = v;
+      } else {
+        // Decimate: keep every other point and double the stride.
+        let j = 0;
+        for (let i = 0; i < this.len; i += 2) {
+          this.times[j] = this.times[i] as number;
+          this.values[j] = this.values[i] as number;
+          j++;
+        }
+        this.len = j;
+        this.stride *= 2;
+        this.sinceKept = 1;
+      }
+    }
+    this.times[this.len] = time;
+    this.values[this.len] = value;
+    this.len++;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The backtest runner: the live engine's components (bus, execution engine, risk gate,
+ * portfolio, strategy host) driven by a simulated clock and the simulated venue, over a replay
+ * of recorded market data. Backtest, paper and live share this code path; only the clock, the
+ * data source and the venue client differ.
+ *
+ * Per event: advance the clock (arrivals, timers) → mark prices → publish (the venue matches
+ * first, then the strategy sees the event) → sample equity (bars only).
+ */
+import type { Instrument } from '../../shared/domain/instrument';
+import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../shared/messages/market-data';
+import { formatTimeframe } from '../../shared/messages/market-data';
+import { MessageBus } from '../engine/bus/message-bus';
+import { Topics } from '../engine/bus/topics';
+import type { Topic } from '../engine/bus/topics';
+import { Cache } from '../engine/cache/cache';
+import { SimulatedClock } from '../engine/clock/clock';
+import { ExecutionEngine } from '../engine/execution/execution-engine';
+import type { OrderDenied } from '../engine/bus/events';
+import { Portfolio } from '../engine/portfolio/portfolio';
+import type { RiskGate } from '../engine/risk/risk-gate';
+import { StrategyHost } from '../engine/strategy/strategy-host';
+import type { StrategyHooks, LogLevel } from '../engine/strategy/strategy';
+import type { FillModelKind } from '../venues/simulated/simulated-venue';
+import { SimulatedVenue } from '../venues/simulated/simulated-venue';
+import { EquityTracker } from './equity-tracker';
+import type { EquityStats } from './equity-tracker';
+import { replay } from './replay';
+import type { MarketEvent } from './replay';
+import { TradeLog } from './trade-log';
+import type { RoundTrip } from './trade-log';
+
+export interface BarFeedSpec {
+  readonly kind: 'bar';
+  readonly instrumentId: string;
+  readonly timeframeMs: number;
+  readonly chunks: AsyncIterable<readonly Bar[]>;
+}
+export interface TradeFeedSpec {
+  readonly kind: 'trade';
+  readonly instrumentId: string;
+  readonly chunks: AsyncIterable<readonly TradeTick[]>;
+}
+export interface QuoteFeedSpec {
+  readonly kind: 'quote';
+  readonly instrumentId: string;
+  readonly chunks: AsyncIterable<readonly QuoteTick[]>;
+}
+export interface BookFeedSpec {
+  readonly kind: 'book';
+  readonly instrumentId: string;
+  readonly chunks: AsyncIterable<readonly BookUpdate[]>;
+}
+export type FeedSpec = BarFeedSpec | TradeFeedSpec | QuoteFeedSpec | BookFeedSpec;
+
+export interface BacktestSpec {
+  readonly instruments: readonly Instrument[];
+  readonly feeds: readonly FeedSpec[];
+  readonly strategy: { readonly id: string; readonly hooks: StrategyHooks };
+  readonly capital: number;
+  readonly accountCurrency: string;
+  readonly fillModel: FillModelKind;
+  readonly makerFeeBps: number;
+  readonly takerFeeBps: number;
+  readonly slippageBps: number;
+  readonly latencyMs: number;
+  readonly risk: RiskGate;
+  /** Equity samples per year, for annualising Sharpe/Sortino (default from the bar timeframe). */
+  readonly periodsPerYear?: number;
+  /** Called about every `progressEvery` events with the count so far. */
+  readonly onProgress?: (events: number, simTime: number) => void;
+  readonly progressEvery?: number;
+  readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
+}
+
+export interface BacktestResult {
+  readonly events: number;
+  readonly bars: number;
+  readonly stats: EquityStats;
+  readonly feesPaid: number;
+  readonly trades: RoundTrip[];
+  readonly equity: [number, number][];
+  readonly denials: OrderDenied[];
+  readonly orders: number;
+  readonly fills: number;
+  readonly initialCapital: number;
+  readonly timeframeMs: number | null;
+  readonly elapsedMs: number;
+}
+
+const YEAR_MS = 365 * 86_400_000;
+
+export async function runBacktest(spec: BacktestSpec, now: () => number = () => performance.now()): Promise<BacktestResult> {
+  const started = now();
+  const bus = new MessageBus();
+  const firstFeed = spec.feeds[0];
+  if (!firstFeed) throw new Error('backtest needs at least one data feed');
+  const clock = new SimulatedClock(0);
+  const cache = new Cache();
+  const portfolio = new Portfolio(spec.accountCurrency);
+  portfolio.setBalance(spec.accountCurrency, spec.capital);
+  const tradeLog = new TradeLog((id) => cache.requireInstrument(id));
+  let fills = 0;
+  let orders = 0;
+  const execution = new ExecutionEngine({
+    bus,
+    clock,
+    cache,
+    portfolio,
+    risk: spec.risk,
+    idPrefix: 'BT-',
+    onFillApplied: (fill) => {
+      fills++;
+      tradeLog.onFill(fill);
+    },
+  });
+  const denials: OrderDenied[] = [];
+  bus.subscribe(Topics.orderDenied, (d) => denials.push(d));
+  bus.subscribe(Topics.orderNew, () => orders++);
+
+  const barFeeds = spec.feeds.filter((f): f is BarFeedSpec => f.kind === 'bar');
+  const timeframeMs = barFeeds[0]?.timeframeMs ?? null;
+  const venueName = spec.instruments[0]?.venue ?? 'SIM';
+  const venue = new SimulatedVenue(
+    {
+      venue: venueName,
+      fillModel: spec.fillModel,
+      makerFeeBps: spec.makerFeeBps,
+      takerFeeBps: spec.takerFeeBps,
+      slippageBps: spec.slippageBps,
+      latencyMs: spec.latencyMs,
+      ...(timeframeMs === null ? {} : { timeframe: formatTimeframe(timeframeMs) }),
+    },
+    clock,
+    bus,
+    {
+      free: (c) => portfolio.balanceValue(c),
+      position: (id) => portfolio.netPosition(id),
+    },
+  );
+  for (const inst of spec.instruments) {
+    if (inst.venue !== venueName) throw new Error(`backtest: every instrument must be on one venue (${inst.id} is not on ${venueName})`);
+    execution.registerInstrument(inst);
+    venue.addInstrument(inst);
+  }
+  execution.registerClient(venue);
+
+  const host = new StrategyHost({
+    bus,
+    clock,
+    cache,
+    portfolio,
+    execution,
+    takerFeeRate: () => spec.takerFeeBps / 10_000,
+    ...(spec.log ? { log: spec.log } : {}),
+  });
+
+  const topics: Topic<MarketEvent>[] = spec.feeds.map((f) => {
+    switch (f.kind) {
+      case 'bar':
+        return Topics.bars(f.instrumentId, formatTimeframe(f.timeframeMs)) as Topic<MarketEvent>;
+      case 'trade':
+        return Topics.trades(f.instrumentId) as Topic<MarketEvent>;
+      case 'quote':
+        return Topics.quotes(f.instrumentId) as Topic<MarketEvent>;
+      case 'book':
+        return Topics.book(f.instrumentId) as Topic<MarketEvent>;
+    }
+  });
+
+  host.start(spec.strategy.id, spec.strategy.hooks, {
+    bars: barFeeds.map((f) => ({ instrumentId: f.instrumentId, timeframe: formatTimeframe(f.timeframeMs) })),
+    trades: spec.feeds.filter((f) => f.kind === 'trade').map((f) => f.instrumentId),
+    quotes: spec.feeds.filter((f) => f.kind === 'quote').map((f) => f.instrumentId),
+    books: spec.feeds.filter((f) => f.kind === 'book').map((f) => f.instrumentId),
+  });
+
+  const periodsPerYear = spec.periodsPerYear ?? (timeframeMs ? YEAR_MS / timeframeMs : 365);
+  const tracker = new EquityTracker(periodsPerYear);
+  const instruments = spec.instruments;
+  const kinds = spec.feeds.map((f) => f.kind);
+  const every = spec.progressEvery ?? 100_000;
+  let bars = 0;
+  let events = 0;
+  let started0 = false;
+
+  const visit = (feed: number, e: MarketEvent): void => {
+    if (!started0) {
+      started0 = true;
+      // Start the clock at the first event so timers set in onStart keep their meaning.
+      clock.advanceTo(e.ts);
+    }
+    clock.advanceTo(e.ts);
+    const kind = kinds[feed];
+    if (kind === 'bar') {
+      const b = e as Bar;
+      cache.setLastPrice(b.instrumentId, b.close);
+      bus.publish(topics[feed] as Topic<MarketEvent>, e);
+      portfolio.mark(b.instrumentId, b.close);
+      bars++;
+      let inPosition = false;
+      for (let i = 0; i < instruments.length; i++) {
+        if (portfolio.netPosition((instruments[i] as Instrument).id) !== 0) {
+          inPosition = true;
+          break;
+        }
+      }
+      tracker.sample(b.ts, portfolio.equity(), inPosition);
+    } else {
+      if (kind === 'trade') {
+        const t = e as TradeTick;
+        cache.setLastPrice(t.instrumentId, t.price);
+        portfolio.mark(t.instrumentId, t.price);
+      } else if (kind === 'quote') {
+        const q = e as QuoteTick;
+        portfolio.mark(q.instrumentId, (q.bid + q.ask) / 2);
+      }
+      bus.publish(topics[feed] as Topic<MarketEvent>, e);
+    }
+    events++;
+    if (spec.onProgress && events % every === 0) spec.onProgress(events, e.ts);
+  };
+
+  await replay(
+    spec.feeds.map((f, i) => ({ kind: f.kind, topic: topics[i] as string, chunks: f.chunks as AsyncIterable<readonly MarketEvent[]> })),
+    visit,
+  );
+  host.stopAll();
+  venue.dispose();
+  spec.onProgress?.(events, clock.now());
+
+  return {
+    events,
+    bars,
+    stats: tracker.stats(),
+    feesPaid: portfolio.totalFees(spec.accountCurrency),
+    trades: tradeLog.trades(),
+    equity: tracker.curve(),
+    denials,
+    orders,
+    fills,
+    initialCapital: spec.capital,
+    timeframeMs,
+    elapsedMs: now() - started,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * What the execution engine needs from a venue. The simulated venue (backtest, paper) and the
+ * CCXT venue (live) implement it; only the kernel knows both sides.
+ *
+ * Requests are fire-and-forget: results come back as ExecutionReports through the sink given
+ * at connect time — in simulated time synchronously, live asynchronously. A request whose
+ * answer is lost must be reported as REPLY_LOST (the order becomes UNKNOWN), never as rejected.
+ */
+import type { Fill, Order } from '../../../shared/domain/order';
+
+export type ExecutionReport =
+  | { readonly kind: 'ACCEPTED'; readonly clientOrderId: string; readonly venueOrderId: string; readonly ts: number }
+  | { readonly kind: 'REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'TRIGGERED'; readonly clientOrderId: string; readonly ts: number }
+  | { readonly kind: 'FILLED'; readonly fill: Fill }
+  | { readonly kind: 'CANCELED'; readonly clientOrderId: string; readonly ts: number; readonly reason?: string }
+  | { readonly kind: 'CANCEL_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'UPDATED'; readonly clientOrderId: string; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
+  | { readonly kind: 'UPDATE_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'EXPIRED'; readonly clientOrderId: string; readonly ts: number }
+  | { readonly kind: 'REPLY_LOST'; readonly clientOrderId: string; readonly reason: string; readonly ts: number };
+
+export type ExecutionReportSink = (report: ExecutionReport) => void;
+
+export interface ExecutionClient {
+  readonly venue: string;
+  connect(sink: ExecutionReportSink): void;
+  submit(order: Order): void;
+  cancel(order: Order): void;
+  modify(order: Order, change: { quantityRaw?: number; priceRaw?: number; triggerPriceRaw?: number }): void;
+}

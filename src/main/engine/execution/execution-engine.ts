@@ -1,0 +1,268 @@
+/**
+ * ExecutionEngine: the single path every order takes — strategy, order ticket, agent.
+ *
+ *   intent → Order(INITIALIZED) → risk gate ─deny→ DENIED (+ events.order.denied)
+ *                                           └allow→ SUBMITTED → venue client
+ *   venue reports → order state machine → cache, portfolio, risk gate, bus events
+ *
+ * Invariants: no order reaches a venue without an ALLOW from the risk gate; a fill is applied
+ * once (deduplicated by venue trade id); an order whose reply was lost becomes UNKNOWN and
+ * stays so until the venue says what happened (reconciliation), never resubmitted blind.
+ */
+import type { Instrument } from '../../../shared/domain/instrument';
+import type { Fill, Order, OrderIntent } from '../../../shared/domain/order';
+import { isOpen, isTerminal } from '../../../shared/domain/order';
+import type { MessageBus } from '../bus/message-bus';
+import { Endpoints, riskTopic, Topics } from '../bus/topics';
+import type { Cache } from '../cache/cache';
+import type { Clock } from '../clock/clock';
+import type { Portfolio } from '../portfolio/portfolio';
+import type { DenyReason, RiskEvent, RiskGate, TradingState } from '../risk/risk-gate';
+import type { ExecutionClient, ExecutionReport } from './execution-client';
+import { transition } from './order-state';
+import type { OrderEvent } from './order-state';
+
+export type SubmitResult =
+  | { readonly ok: true; readonly order: Order }
+  | { readonly ok: false; readonly order: Order; readonly reason: DenyReason | 'NO_VENUE'; readonly message: string };
+
+export interface ExecutionEngineDeps {
+  readonly bus: MessageBus;
+  readonly clock: Clock;
+  readonly cache: Cache;
+  readonly portfolio: Portfolio;
+  readonly risk: RiskGate;
+  /** Prefix of client order ids, unique per engine run (e.g. `L1A2B-`). */
+  readonly idPrefix?: string;
+  /** Called for every fill after it is applied (backtest trade log, recorder…). */
+  readonly onFillApplied?: (fill: Fill, order: Order) => void;
+}
+
+export class ExecutionEngine {
+  private readonly clients = new Map<string, ExecutionClient>();
+  private readonly seenTradeIds = new Set<string>();
+  private seq = 0;
+  private readonly prefix: string;
+  private readonly listeners: ((order: Order, fill?: Fill) => void)[] = [];
+
+  constructor(private readonly deps: ExecutionEngineDeps) {
+    this.prefix = deps.idPrefix ?? 'L-';
+    deps.bus.register(Endpoints.executionExecute, (req: { strategyId: string; intent: OrderIntent }) => this.submit(req.strategyId, req.intent));
+  }
+
+  registerClient(client: ExecutionClient): void {
+    this.clients.set(client.venue, client);
+    client.connect((report) => this.handleReport(report));
+  }
+
+  registerInstrument(instrument: Instrument): void {
+    this.deps.cache.addInstrument(instrument);
+    this.deps.portfolio.registerInstrument(instrument);
+    this.deps.risk.registerInstrument(instrument);
+  }
+
+  /** Order updates for one consumer (the strategy host routes them by strategy id). */
+  onOrderEvent(listener: (order: Order, fill?: Fill) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  nextClientOrderId(): string {
+    this.seq++;
+    return `${this.prefix}${this.seq}`;
+  }
+
+  submit(strategyId: string, intent: OrderIntent, clientOrderId = this.nextClientOrderId()): SubmitResult {
+    const { cache, clock, risk, bus } = this.deps;
+    const now = clock.now();
+    let order: Order = {
+      clientOrderId,
+      strategyId,
+      instrumentId: intent.instrumentId,
+      side: intent.side,
+      type: intent.type,
+      quantityRaw: intent.quantityRaw,
+      priceRaw: intent.priceRaw,
+      triggerPriceRaw: intent.triggerPriceRaw,
+      timeInForce: intent.timeInForce ?? (intent.type === 'MARKET' ? 'IOC' : 'GTC'),
+      expireTime: intent.expireTime,
+      postOnly: intent.postOnly ?? false,
+      reduceOnly: intent.reduceOnly ?? false,
+      status: 'INITIALIZED',
+      filledRaw: 0,
+      avgPx: 0,
+      createdAt: now,
+      updatedAt: now,
+      tags: intent.tags,
+    };
+    const last = cache.lastPrice(order.instrumentId);
+    if (last !== undefined) risk.onReferencePrice(order.instrumentId, 'last', last);
+    const verdict = risk.checkSubmit(order, now);
+    if (!verdict.allowed) {
+      order = transition(order, { type: 'DENY', ts: now, reason: `${verdict.reason}: ${verdict.message}` });
+      cache.putOrder(order);
+      bus.publish(Topics.orderDenied, { clientOrderId, strategyId, intent, reason: verdict.reason, message: verdict.message, ts: now });
+      this.emit(order);
+      return { ok: false, order, reason: verdict.reason, message: verdict.message };
+    }
+    const client = this.clients.get(cache.instrument(order.instrumentId)?.venue ?? '');
+    if (!client) {
+      order = transition(order, { type: 'DENY', ts: now, reason: `no venue client for ${order.instrumentId}` });
+      cache.putOrder(order);
+      this.emit(order);
+      return { ok: false, order, reason: 'NO_VENUE', message: `no venue client for ${order.instrumentId}` };
+    }
+    order = transition(order, { type: 'SUBMIT', ts: now });
+    cache.putOrder(order);
+    risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+    bus.publish(Topics.orderNew, order);
+    this.emit(order);
+    client.submit(order);
+    return { ok: true, order: cache.order(clientOrderId) ?? order };
+  }
+
+  cancel(clientOrderId: string): { ok: boolean; message?: string } {
+    const order = this.deps.cache.order(clientOrderId);
+    if (!order) return { ok: false, message: `unknown order ${clientOrderId}` };
+    if (!isOpen(order.status) || order.status === 'PENDING_CANCEL') return { ok: false, message: `order ${clientOrderId} is ${order.status}` };
+    const client = this.clients.get(this.deps.cache.instrument(order.instrumentId)?.venue ?? '');
+    if (!client) return { ok: false, message: `no venue client for ${order.instrumentId}` };
+    const next = this.apply(order, { type: 'REQUEST_CANCEL', ts: this.deps.clock.now() });
+    client.cancel(next);
+    return { ok: true };
+  }
+
+  modify(clientOrderId: string, change: { quantityRaw?: number; priceRaw?: number; triggerPriceRaw?: number }): SubmitResult | { ok: false; message: string } {
+    const order = this.deps.cache.order(clientOrderId);
+    if (!order || !['ACCEPTED', 'TRIGGERED', 'PARTIALLY_FILLED'].includes(order.status)) {
+      return { ok: false, message: `order ${clientOrderId} cannot be modified (${order?.status ?? 'unknown'})` };
+    }
+    const proposed: Order = { ...order, ...change };
+    const verdict = this.deps.risk.checkModify(proposed, this.deps.clock.now());
+    if (!verdict.allowed) return { ok: false, order, reason: verdict.reason, message: verdict.message };
+    const client = this.clients.get(this.deps.cache.instrument(order.instrumentId)?.venue ?? '');
+    if (!client) return { ok: false, message: `no venue client for ${order.instrumentId}` };
+    const next = this.apply(order, { type: 'REQUEST_UPDATE', ts: this.deps.clock.now() });
+    client.modify(next, change);
+    return { ok: true, order: next };
+  }
+
+  /** Cancels every open order (optionally of one strategy); returns how many were asked. */
+  cancelAll(strategyId?: string): number {
+    let n = 0;
+    for (const o of this.deps.cache.openOrders(strategyId === undefined ? undefined : { strategyId })) {
+      if (this.cancel(o.clientOrderId).ok) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Kill switch: HALTED (cancels only), cancel every open order, and optionally flatten every
+   * position with reduce-only market orders (allowed through REDUCING, so the state is lowered
+   * to REDUCING for the flattening orders and raised to HALTED after).
+   */
+  killSwitch(options: { flatten: boolean; reason: string }): { cancelled: number; flattening: SubmitResult[] } {
+    const now = this.deps.clock.now();
+    this.publishRisk(this.deps.risk.setTradingState('HALTED', now, options.reason));
+    const cancelled = this.cancelAll();
+    const flattening: SubmitResult[] = [];
+    if (options.flatten) {
+      this.publishRisk(this.deps.risk.setTradingState('REDUCING', now, `${options.reason}: flattening`));
+      for (const p of this.deps.portfolio.openPositions()) {
+        flattening.push(
+          this.submit(p.strategyId, { instrumentId: p.instrumentId, side: p.netRaw > 0 ? 'SELL' : 'BUY', type: 'MARKET', quantityRaw: Math.abs(p.netRaw), reduceOnly: true }),
+        );
+      }
+      this.publishRisk(this.deps.risk.setTradingState('HALTED', now, options.reason));
+    }
+    return { cancelled, flattening };
+  }
+
+  setTradingState(state: TradingState, reason: string): void {
+    this.publishRisk(this.deps.risk.setTradingState(state, this.deps.clock.now(), reason));
+  }
+
+  publishRisk(events: readonly RiskEvent[]): void {
+    for (const e of events) this.deps.bus.publish(riskTopic(e.kind), e);
+  }
+
+  handleReport(report: ExecutionReport): void {
+    const { cache } = this.deps;
+    const id = report.kind === 'FILLED' ? report.fill.clientOrderId : report.clientOrderId;
+    const order = cache.order(id);
+    if (!order) {
+      // An order this engine does not know: reconciliation adopts external orders; a stray
+      // report is dropped here rather than inventing state.
+      return;
+    }
+    switch (report.kind) {
+      case 'ACCEPTED':
+        if (order.status === 'SUBMITTED' || order.status === 'UNKNOWN') this.apply(order, { type: 'ACCEPT', ts: report.ts, venueOrderId: report.venueOrderId });
+        return;
+      case 'REJECTED':
+        this.apply(order, { type: 'REJECT', ts: report.ts, reason: report.reason });
+        return;
+      case 'TRIGGERED':
+        this.apply(order, { type: 'TRIGGER', ts: report.ts });
+        return;
+      case 'CANCELED':
+        if (!isTerminal(order.status)) this.apply(order, { type: 'CANCEL', ts: report.ts, reason: report.reason });
+        return;
+      case 'CANCEL_REJECTED':
+        if (order.status === 'PENDING_CANCEL') this.apply(order, { type: 'CANCEL_REJECTED', ts: report.ts, reason: report.reason });
+        return;
+      case 'UPDATED':
+        this.apply(order, { type: 'UPDATED', ts: report.ts, quantityRaw: report.quantityRaw, priceRaw: report.priceRaw, triggerPriceRaw: report.triggerPriceRaw });
+        return;
+      case 'UPDATE_REJECTED':
+        if (order.status === 'PENDING_UPDATE') this.apply(order, { type: 'UPDATE_REJECTED', ts: report.ts, reason: report.reason });
+        return;
+      case 'EXPIRED':
+        if (!isTerminal(order.status)) this.apply(order, { type: 'EXPIRE', ts: report.ts });
+        return;
+      case 'REPLY_LOST':
+        if (order.status === 'SUBMITTED' || order.status === 'PENDING_CANCEL' || order.status === 'PENDING_UPDATE') {
+          this.apply(order, { type: 'REPLY_LOST', ts: report.ts, reason: report.reason });
+        }
+        return;
+      case 'FILLED':
+        this.applyFill(order, report.fill);
+        return;
+    }
+  }
+
+  private applyFill(order: Order, fill: Fill): void {
+    const dedupKey = `${order.instrumentId}|${fill.tradeId}`;
+    if (this.seenTradeIds.has(dedupKey)) return;
+    this.seenTradeIds.add(dedupKey);
+    const { portfolio, risk, bus } = this.deps;
+    const px = fill.priceRaw / 10 ** (this.deps.cache.instrument(order.instrumentId)?.pricePrecision ?? 0);
+    const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId });
+    this.deps.cache.putOrder(next);
+    const change = portfolio.applyFill(fill);
+    risk.onFill(fill.strategyId, fill.instrumentId, fill.side, fill.quantityRaw);
+    if (isTerminal(next.status)) risk.onOrderClosed(next.clientOrderId);
+    bus.publish(Topics.orderFilled, { order: next, fill });
+    bus.publish(change.kind === 'opened' ? Topics.positionOpened : change.kind === 'closed' ? Topics.positionClosed : Topics.positionUpdated, change.position);
+    this.deps.onFillApplied?.(fill, next);
+    this.emit(next, fill);
+  }
+
+  private apply(order: Order, event: OrderEvent): Order {
+    const next = transition(order, event);
+    this.deps.cache.putOrder(next);
+    if (isTerminal(next.status) && !isTerminal(order.status)) this.deps.risk.onOrderClosed(next.clientOrderId);
+    const topic =
+      next.status === 'CANCELED' ? Topics.orderCancelled : next.status === 'REJECTED' ? Topics.orderRejected : Topics.orderUpdated;
+    this.deps.bus.publish(topic, next);
+    this.emit(next);
+    return next;
+  }
+
+  private emit(order: Order, fill?: Fill): void {
+    for (const l of this.listeners) l(order, fill);
+  }
+}

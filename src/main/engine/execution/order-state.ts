@@ -1,0 +1,131 @@
+/**
+ * The order state machine: every transition of an order's life. `transition` returns the new
+ * order or throws `InvalidTransitionError` — an invalid transition is an invariant violation
+ * (a venue report that does not fit is handled by reconciliation, not by forcing state).
+ *
+ *   INITIALIZED ─DENY→ DENIED
+ *   INITIALIZED ─SUBMIT→ SUBMITTED ─ACCEPT→ ACCEPTED ─TRIGGER→ TRIGGERED (stops)
+ *   SUBMITTED ─REJECT→ REJECTED;  SUBMITTED/PENDING_* ─REPLY_LOST→ UNKNOWN ─(venue says)→ …
+ *   working ─REQUEST_CANCEL→ PENDING_CANCEL ─CANCEL→ CANCELED | ─CANCEL_REJECTED→ working
+ *   working ─REQUEST_UPDATE→ PENDING_UPDATE ─UPDATED / UPDATE_REJECTED→ working
+ *   working ─FILL→ PARTIALLY_FILLED | FILLED;  working ─EXPIRE→ EXPIRED
+ */
+import type { Order, OrderStatus } from '../../../shared/domain/order';
+
+export type OrderEvent =
+  | { readonly type: 'DENY'; readonly ts: number; readonly reason: string }
+  | { readonly type: 'SUBMIT'; readonly ts: number }
+  | { readonly type: 'ACCEPT'; readonly ts: number; readonly venueOrderId?: string }
+  | { readonly type: 'REJECT'; readonly ts: number; readonly reason: string }
+  | { readonly type: 'TRIGGER'; readonly ts: number }
+  | { readonly type: 'REQUEST_CANCEL'; readonly ts: number }
+  | { readonly type: 'CANCEL'; readonly ts: number; readonly reason?: string }
+  | { readonly type: 'CANCEL_REJECTED'; readonly ts: number; readonly reason: string }
+  | { readonly type: 'REQUEST_UPDATE'; readonly ts: number }
+  | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
+  | { readonly type: 'UPDATE_REJECTED'; readonly ts: number; readonly reason: string }
+  | { readonly type: 'FILL'; readonly ts: number; readonly quantityRaw: number; readonly price: number; readonly venueOrderId?: string }
+  | { readonly type: 'EXPIRE'; readonly ts: number }
+  | { readonly type: 'REPLY_LOST'; readonly ts: number; readonly reason: string };
+
+export type OrderEventType = OrderEvent['type'];
+
+const WORKING: readonly OrderStatus[] = ['ACCEPTED', 'TRIGGERED', 'PARTIALLY_FILLED'];
+
+/** From which statuses each event is valid. Everything else is an invalid transition. */
+export const VALID_FROM: Readonly<Record<OrderEventType, ReadonlySet<OrderStatus>>> = {
+  DENY: new Set(['INITIALIZED']),
+  SUBMIT: new Set(['INITIALIZED']),
+  ACCEPT: new Set(['SUBMITTED', 'UNKNOWN']),
+  REJECT: new Set(['SUBMITTED', 'UNKNOWN']),
+  TRIGGER: new Set(['ACCEPTED', 'PENDING_UPDATE', 'UNKNOWN']),
+  REQUEST_CANCEL: new Set([...WORKING, 'SUBMITTED', 'PENDING_UPDATE', 'UNKNOWN']),
+  CANCEL: new Set([...WORKING, 'SUBMITTED', 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
+  CANCEL_REJECTED: new Set(['PENDING_CANCEL']),
+  REQUEST_UPDATE: new Set(WORKING),
+  UPDATED: new Set(['PENDING_UPDATE']),
+  UPDATE_REJECTED: new Set(['PENDING_UPDATE']),
+  FILL: new Set([...WORKING, 'SUBMITTED', 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
+  EXPIRE: new Set([...WORKING, 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
+  REPLY_LOST: new Set(['SUBMITTED', 'PENDING_CANCEL', 'PENDING_UPDATE']),
+};
+
+export class InvalidTransitionError extends Error {
+  override readonly name = 'InvalidTransitionError';
+  constructor(
+    readonly order: Order,
+    readonly event: OrderEventType,
+  ) {
+    super(`order ${order.clientOrderId}: ${event} is not valid in state ${order.status}`);
+  }
+}
+
+export function canTransition(status: OrderStatus, event: OrderEventType): boolean {
+  return VALID_FROM[event].has(status);
+}
+
+/** The working status an order returns to after a pending request is answered. */
+function workingStatus(order: Order, triggered: boolean): OrderStatus {
+  if (order.filledRaw > 0) return 'PARTIALLY_FILLED';
+  return triggered ? 'TRIGGERED' : 'ACCEPTED';
+}
+
+export function transition(order: Order, event: OrderEvent): Order {
+  if (!canTransition(order.status, event.type)) throw new InvalidTransitionError(order, event.type);
+  const base = { ...order, updatedAt: event.ts };
+  switch (event.type) {
+    case 'DENY':
+      return { ...base, status: 'DENIED', reason: event.reason };
+    case 'SUBMIT':
+      return { ...base, status: 'SUBMITTED' };
+    case 'ACCEPT':
+      return { ...base, status: order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'ACCEPTED', venueOrderId: event.venueOrderId ?? order.venueOrderId };
+    case 'REJECT':
+      return { ...base, status: 'REJECTED', reason: event.reason };
+    case 'TRIGGER':
+      return { ...base, status: order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'TRIGGERED', triggered: true };
+    case 'REQUEST_CANCEL':
+      return { ...base, status: 'PENDING_CANCEL' };
+    case 'CANCEL':
+      return { ...base, status: 'CANCELED', reason: event.reason ?? order.reason };
+    case 'CANCEL_REJECTED':
+    case 'UPDATE_REJECTED':
+      return { ...base, status: workingStatus(order, order.triggered === true), reason: event.reason };
+    case 'REQUEST_UPDATE':
+      return { ...base, status: 'PENDING_UPDATE' };
+    case 'UPDATED': {
+      const quantityRaw = event.quantityRaw ?? order.quantityRaw;
+      if (quantityRaw < order.filledRaw) throw new InvalidTransitionError(order, 'UPDATED');
+      const updated: Order = {
+        ...base,
+        quantityRaw,
+        priceRaw: event.priceRaw ?? order.priceRaw,
+        triggerPriceRaw: event.triggerPriceRaw ?? order.triggerPriceRaw,
+        status: 'ACCEPTED',
+      };
+      if (quantityRaw === order.filledRaw) return { ...updated, status: 'FILLED' };
+      return { ...updated, status: workingStatus(order, order.triggered === true) };
+    }
+    case 'FILL': {
+      if (!(event.quantityRaw > 0) || !Number.isSafeInteger(event.quantityRaw)) {
+        throw new RangeError(`order ${order.clientOrderId}: fill quantity must be a positive integer, got ${event.quantityRaw}`);
+      }
+      const filledRaw = order.filledRaw + event.quantityRaw;
+      if (filledRaw > order.quantityRaw) {
+        throw new RangeError(`order ${order.clientOrderId}: overfill ${filledRaw} > ${order.quantityRaw}`);
+      }
+      const avgPx = (order.avgPx * order.filledRaw + event.price * event.quantityRaw) / filledRaw;
+      return {
+        ...base,
+        filledRaw,
+        avgPx,
+        venueOrderId: event.venueOrderId ?? order.venueOrderId,
+        status: filledRaw === order.quantityRaw ? 'FILLED' : 'PARTIALLY_FILLED',
+      };
+    }
+    case 'EXPIRE':
+      return { ...base, status: 'EXPIRED' };
+    case 'REPLY_LOST':
+      return { ...base, status: 'UNKNOWN', reason: event.reason };
+  }
+}

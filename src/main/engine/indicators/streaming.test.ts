@@ -1,0 +1,169 @@
+/**
+ * Streaming-contract tests: batch == streaming (bit for bit), reset() == fresh instance, warm-up
+ * reporting through values()/ready, single-input updateValue == update(close), the monotonic
+ * deque against a naive window scan, and the session VWAP against a direct per-day computation.
+ */
+import { describe, expect, it } from 'vitest';
+import { batch, batchIndicator } from './batch';
+import { RollingExtreme } from './buffers';
+import { KNOWN_INDICATORS, createIndicator } from './registry';
+import { loadTalibReference } from './reference-data';
+import { Dema, Ema, Sma, Tema, Wma } from './moving-averages';
+import { Macd, Roc, Rsi, StochRsi } from './oscillators';
+import { BollingerBands } from './volatility';
+import type { SingleInputIndicator } from './types';
+
+const bars = loadTalibReference().bars;
+
+/** Deterministic pseudo-random numbers (engine code may not use Math.random). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('streaming contract', () => {
+  for (const name of KNOWN_INDICATORS) {
+    it(`gives identical numbers in batch and bar-by-bar streaming for ${name}`, () => {
+      const b = batch(name, bars);
+      const h = createIndicator(name);
+      for (let i = 0; i < bars.length; i++) {
+        h.update(bars[i]!);
+        const row = h.values();
+        for (let c = 0; c < row.length; c++) {
+          const v = b[c]![i]!;
+          const r = row[c];
+          if (r === null || r === undefined) expect(Number.isNaN(v), `${h.columns[c]} #${i}`).toBe(true);
+          else expect(Object.is(r, v), `${h.columns[c]} #${i}`).toBe(true);
+        }
+      }
+    });
+
+    it(`reports nulls before warm-up and numbers from it on, and reset() reproduces a fresh run, for ${name}`, () => {
+      const h = createIndicator(name);
+      const first = bars.slice(0, 300);
+      const runs: (number | null)[][][] = [];
+      for (let run = 0; run < 2; run++) {
+        const rows: (number | null)[][] = [];
+        for (const bar of first) {
+          h.update(bar);
+          rows.push(h.values());
+        }
+        runs.push(rows);
+        h.reset();
+        expect(h.ready).toBe(false);
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      const rows = runs[0]!;
+      expect(rows.every((r) => r.length === h.columns.length)).toBe(true);
+      for (let i = 0; i < rows.length; i++) {
+        if (i >= h.warmup) expect(rows[i]!.every((v) => v !== null), `row ${i}`).toBe(true);
+      }
+      // all columns are null before warm-up except Ichimoku, whose lines have their own warm-ups
+      if (name !== 'ichimoku' && h.warmup > 0) expect(rows[h.warmup - 1]!.every((v) => v === null)).toBe(true);
+    });
+  }
+
+  it('computes the same values through updateValue(x) as through update(bar) with close = x', () => {
+    const makers: (() => SingleInputIndicator<unknown>)[] = [
+      () => new Sma(20),
+      () => new Ema(20),
+      () => new Wma(20),
+      () => new Dema(20),
+      () => new Tema(20),
+      () => new Rsi(14),
+      () => new Roc(10),
+      () => new Macd(12, 26, 9),
+      () => new StochRsi(14, 14, 3, 3),
+    ];
+    for (const make of makers) {
+      const a = make();
+      const b = make();
+      const k = a.outputs.length;
+      for (const bar of bars.slice(0, 500)) {
+        a.update(bar);
+        b.updateValue(bar.close);
+        for (let c = 0; c < k; c++) expect(Object.is(a.output(c), b.output(c))).toBe(true);
+      }
+    }
+  });
+
+  it('flips ready exactly after warmup + 1 updates', () => {
+    for (const name of KNOWN_INDICATORS) {
+      const h = createIndicator(name);
+      for (let i = 0; i < 200; i++) {
+        h.update(bars[i]!);
+        expect(h.ready, `${name} after bar ${i}`).toBe(i >= h.warmup);
+      }
+    }
+  });
+
+  it('tracks a rolling maximum and minimum like a naive window scan', () => {
+    const rnd = lcg(42);
+    for (const w of [1, 2, 3, 7, 20]) {
+      const mx = new RollingExtreme(w, 'max');
+      const mn = new RollingExtreme(w, 'min');
+      const xs: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const x = Math.floor(rnd() * 10); // many ties on purpose
+        xs.push(x);
+        mx.push(x);
+        mn.push(x);
+        const win = xs.slice(Math.max(0, xs.length - w));
+        expect(mx.current).toBe(Math.max(...win));
+        expect(mn.current).toBe(Math.min(...win));
+      }
+    }
+  });
+
+  it('keeps Bollinger bands exact on a long stream at a high price level (no drift, no cancellation)', () => {
+    const rnd = lcg(7);
+    const bb = new BollingerBands(20, 2);
+    const xs: number[] = [];
+    let price = 60_000;
+    for (let i = 0; i < 200_000; i++) {
+      price += (rnd() - 0.5) * 10;
+      xs.push(price);
+      bb.updateValue(price);
+    }
+    const win = xs.slice(-20);
+    const mean = win.reduce((a, b) => a + b, 0) / 20;
+    const sd = Math.sqrt(win.reduce((a, b) => a + (b - mean) ** 2, 0) / 20);
+    expect(Math.abs(bb.output(1) - mean) / mean).toBeLessThan(1e-12);
+    expect(Math.abs(bb.output(0) - (mean + 2 * sd)) / (2 * sd)).toBeLessThan(1e-8);
+  });
+
+  it('restarts the session VWAP at each UTC day and matches a direct per-day computation', () => {
+    const out = batch('vwap:1440', bars)[0]!;
+    let day = NaN;
+    let pv = 0;
+    let v = 0;
+    for (let i = 0; i < bars.length; i++) {
+      const b = bars[i]!;
+      const d = Math.floor(b.time / 86_400_000);
+      if (d !== day) {
+        day = d;
+        pv = 0;
+        v = 0;
+      }
+      pv += ((b.high + b.low + b.close) / 3) * b.volume;
+      v += b.volume;
+      expect(Math.abs(out[i]! - pv / v) / (pv / v)).toBeLessThan(1e-12);
+    }
+    expect(() => createIndicator('vwap:1440').update({ high: 1, low: 1, close: 1, volume: 1 })).toThrow(/bar\.time/);
+  });
+
+  it('throws a clear error when a volume indicator gets a bar without volume', () => {
+    for (const spec of ['obv', 'mfi', 'vwap']) {
+      expect(() => createIndicator(spec).update({ high: 1, low: 1, close: 1 })).toThrow(/needs bar\.volume/);
+    }
+  });
+
+  it('runs batchIndicator on an instance the same way as batch on its spec', () => {
+    const a = batchIndicator(new Macd(12, 26, 9), bars);
+    const b = batch('macd:12:26:9', bars);
+    for (let c = 0; c < 3; c++) expect(Array.from(a[c]!)).toEqual(Array.from(b[c]!));
+  });
+});

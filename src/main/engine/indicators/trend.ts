@@ -1,0 +1,496 @@
+/**
+ * Trend indicators: ADX / directional movement (+DI, −DI), Parabolic SAR, SuperTrend, Ichimoku.
+ *
+ * Streaming, O(1) amortised per update, allocation-free in `update`.
+ * - Directional movement follows TA-Lib exactly: +DM/−DM/TR are summed raw over bars 1..period−1,
+ *   then Wilder-smoothed as s − s/period + x from bar `period` on. +DI/−DI = 100·DM/TR (0 when
+ *   TR ≈ 0) are valid from index `period` (TA-Lib PLUS_DI/MINUS_DI). ADX: the mean of the DX of
+ *   bars period..2·period−1 (first ADX at 2·period−1), then Wilder (adx·(p−1)+dx)/p; a bar whose
+ *   DX is undefined (TR ≈ 0 or +DI+−DI ≈ 0) leaves ADX unchanged, as in TA-Lib.
+ * - Parabolic SAR: a port of TA-Lib SAR (initial direction from −DM of bars 0–1, first output at
+ *   index 1, SAR clamped by the last two bars' extremes).
+ * - SuperTrend (no TA-Lib equivalent; Skender convention): mid = (H+L)/2, basic bands mid ±
+ *   multiplier·ATR(period) (Wilder ATR seeded like TA-Lib); a band only tightens unless the
+ *   previous close crossed it; the trend flips when the close crosses the active band (close ≤
+ *   lower band ends an uptrend, close > upper band ends a downtrend). Output `value` is the active
+ *   band, `direction` is +1 (up, value = lower band) or −1 (down, value = upper band). First valid
+ *   at index `period`.
+ * - Ichimoku (no TA-Lib equivalent; Skender convention with offset = kijun period): tenkan/kijun
+ *   = midpoint of the highest high and lowest low over the last tenkan/kijun bars (incl. current);
+ *   senkouA at bar t = (tenkan+kijun)/2 computed at t−kijun; senkouB at t = midpoint over `senkou`
+ *   bars computed at t−kijun (i.e. the values plotted at t). Streaming cannot see the future, so
+ *   `chikou` at bar t is the current close, which belongs to the chart `kijun` bars back: our
+ *   chikou[t] equals Skender's chikouSpan[t−kijun]. Each Ichimoku output is NaN until it is itself
+ *   valid (tenkan from tenkan−1, kijun from kijun−1, senkouA from 2·kijun−1, senkouB from
+ *   senkou+kijun−1, chikou from 0); `ready`/`warmup` refer to all of them.
+ */
+import type { Indicator, IndicatorInput } from './types';
+import { assertInt, assertPositive, isZero, trueRange } from './types';
+import { RollingExtreme } from './buffers';
+import { Atr } from './volatility';
+
+/** TA-Lib directional-movement state shared by Dmi and Adx. */
+class DirectionalMovement {
+  n = 0;
+  plusDi = NaN;
+  minusDi = NaN;
+  /** DX of the last bar, NaN when undefined. */
+  dx = NaN;
+  private prevHigh = 0;
+  private prevLow = 0;
+  private prevClose = 0;
+  private pdm = 0;
+  private mdm = 0;
+  private tr = 0;
+
+  constructor(readonly period: number) {}
+
+  update(high: number, low: number, close: number): void {
+    const n = this.n++;
+    if (n === 0) {
+      this.prevHigh = high;
+      this.prevLow = low;
+      this.prevClose = close;
+      return;
+    }
+    const diffP = high - this.prevHigh;
+    const diffM = this.prevLow - low;
+    this.prevHigh = high;
+    this.prevLow = low;
+    const tr = trueRange(high, low, this.prevClose);
+    this.prevClose = close;
+    const p = this.period;
+    if (n < p) {
+      if (diffM > 0 && diffP < diffM) this.mdm += diffM;
+      else if (diffP > 0 && diffP > diffM) this.pdm += diffP;
+      this.tr += tr;
+      return;
+    }
+    this.mdm -= this.mdm / p;
+    this.pdm -= this.pdm / p;
+    if (diffM > 0 && diffP < diffM) this.mdm += diffM;
+    else if (diffP > 0 && diffP > diffM) this.pdm += diffP;
+    this.tr = this.tr - this.tr / p + tr;
+    if (isZero(this.tr)) {
+      this.plusDi = 0;
+      this.minusDi = 0;
+      this.dx = NaN;
+      return;
+    }
+    const minusDi = 100 * (this.mdm / this.tr);
+    const plusDi = 100 * (this.pdm / this.tr);
+    this.minusDi = minusDi;
+    this.plusDi = plusDi;
+    const s = minusDi + plusDi;
+    this.dx = isZero(s) ? NaN : 100 * (Math.abs(minusDi - plusDi) / s);
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.plusDi = this.minusDi = this.dx = NaN;
+    this.prevHigh = this.prevLow = this.prevClose = 0;
+    this.pdm = this.mdm = this.tr = 0;
+  }
+}
+
+export interface DmiValue {
+  plus: number;
+  minus: number;
+}
+
+/** +DI / −DI (TA-Lib PLUS_DI / MINUS_DI), first valid at index `period`. */
+export class Dmi implements Indicator<DmiValue> {
+  readonly name: string;
+  readonly warmup: number;
+  readonly outputs = ['plus', 'minus'] as const;
+  private readonly dm: DirectionalMovement;
+
+  constructor(readonly period: number) {
+    assertInt('dmi', 'period', period);
+    this.name = `dmi_${period}`;
+    this.warmup = period;
+    this.dm = new DirectionalMovement(period);
+  }
+
+  update(bar: IndicatorInput): void {
+    this.dm.update(bar.high, bar.low, bar.close);
+  }
+  get ready(): boolean {
+    return this.dm.n > this.period;
+  }
+  value(): DmiValue {
+    return { plus: this.dm.plusDi, minus: this.dm.minusDi };
+  }
+  output(index: number): number {
+    return index === 0 ? this.dm.plusDi : this.dm.minusDi;
+  }
+  reset(): void {
+    this.dm.reset();
+  }
+}
+
+export interface AdxValue {
+  adx: number;
+  plusDi: number;
+  minusDi: number;
+}
+
+/** ADX (TA-Lib ADX), first valid at 2·period−1; also exposes +DI/−DI (aligned to the ADX). */
+export class Adx implements Indicator<AdxValue> {
+  readonly name: string;
+  readonly warmup: number;
+  readonly outputs = ['adx', 'plusDi', 'minusDi'] as const;
+  private readonly dm: DirectionalMovement;
+  private sumDx = 0;
+  private adx = NaN;
+
+  constructor(readonly period: number) {
+    assertInt('adx', 'period', period);
+    this.name = `adx_${period}`;
+    this.warmup = 2 * period - 1;
+    this.dm = new DirectionalMovement(period);
+  }
+
+  update(bar: IndicatorInput): void {
+    const dm = this.dm;
+    dm.update(bar.high, bar.low, bar.close);
+    const i = dm.n - 1;
+    const p = this.period;
+    if (i < p) return;
+    const dx = dm.dx;
+    if (i < 2 * p) {
+      if (dx === dx) this.sumDx += dx;
+      if (i === 2 * p - 1) this.adx = this.sumDx / p;
+    } else if (dx === dx) {
+      this.adx = (this.adx * (p - 1) + dx) / p;
+    }
+  }
+
+  get ready(): boolean {
+    return this.dm.n >= 2 * this.period;
+  }
+  value(): AdxValue {
+    return { adx: this.adx, plusDi: this.output(1), minusDi: this.output(2) };
+  }
+  output(index: number): number {
+    if (index === 0) return this.adx;
+    if (!this.ready) return NaN;
+    return index === 1 ? this.dm.plusDi : this.dm.minusDi;
+  }
+  reset(): void {
+    this.dm.reset();
+    this.sumDx = 0;
+    this.adx = NaN;
+  }
+}
+
+/** Parabolic SAR, a port of TA-Lib SAR (acceleration, maximum). */
+export class Psar implements Indicator<number> {
+  readonly name: string;
+  readonly warmup = 1;
+  readonly outputs = ['value'] as const;
+  private n = 0;
+  private isLong = true;
+  private sar = 0;
+  private ep = 0;
+  private af = 0;
+  private newHigh = 0;
+  private newLow = 0;
+  private cur = NaN;
+
+  constructor(
+    readonly acceleration: number,
+    readonly maximum: number,
+  ) {
+    assertPositive('psar', 'acceleration', acceleration);
+    assertPositive('psar', 'maximum', maximum);
+    if (acceleration > maximum) {
+      throw new Error(`psar acceleration must be ≤ maximum, got ${String(acceleration)} > ${String(maximum)}`);
+    }
+    this.name = `psar_${acceleration}_${maximum}`;
+  }
+
+  update(bar: IndicatorInput): void {
+    const n = this.n++;
+    const high = bar.high;
+    const low = bar.low;
+    if (n === 0) {
+      this.newHigh = high;
+      this.newLow = low;
+      return;
+    }
+    if (n === 1) {
+      // initial direction: short iff −DM(1) > 0 (TA-Lib uses MINUS_DM over bars 0–1)
+      const diffP = high - this.newHigh;
+      const diffM = this.newLow - low;
+      this.isLong = !(diffM > 0 && diffP < diffM);
+      if (this.isLong) {
+        this.ep = high;
+        this.sar = this.newLow;
+      } else {
+        this.ep = low;
+        this.sar = this.newHigh;
+      }
+      this.af = this.acceleration;
+      // TA-Lib "cheats" so that on the first iteration the previous bar is the current one
+      this.newLow = low;
+      this.newHigh = high;
+    }
+    const prevLow = this.newLow;
+    const prevHigh = this.newHigh;
+    this.newLow = low;
+    this.newHigh = high;
+    const accel = this.acceleration;
+    const max = this.maximum;
+    let sar = this.sar;
+    if (this.isLong) {
+      if (low <= sar) {
+        this.isLong = false;
+        sar = this.ep;
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < high) sar = high;
+        this.cur = sar;
+        this.af = accel;
+        this.ep = low;
+        sar = sar + this.af * (this.ep - sar);
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < high) sar = high;
+      } else {
+        this.cur = sar;
+        if (high > this.ep) {
+          this.ep = high;
+          this.af += accel;
+          if (this.af > max) this.af = max;
+        }
+        sar = sar + this.af * (this.ep - sar);
+        if (sar > prevLow) sar = prevLow;
+        if (sar > low) sar = low;
+      }
+    } else if (high >= sar) {
+      this.isLong = true;
+      sar = this.ep;
+      if (sar > prevLow) sar = prevLow;
+      if (sar > low) sar = low;
+      this.cur = sar;
+      this.af = accel;
+      this.ep = high;
+      sar = sar + this.af * (this.ep - sar);
+      if (sar > prevLow) sar = prevLow;
+      if (sar > low) sar = low;
+    } else {
+      this.cur = sar;
+      if (low < this.ep) {
+        this.ep = low;
+        this.af += accel;
+        if (this.af > max) this.af = max;
+      }
+      sar = sar + this.af * (this.ep - sar);
+      if (sar < prevHigh) sar = prevHigh;
+      if (sar < high) sar = high;
+    }
+    this.sar = sar;
+  }
+
+  get ready(): boolean {
+    return this.n > 1;
+  }
+  value(): number {
+    return this.cur;
+  }
+  output(_index: number): number {
+    return this.cur;
+  }
+  reset(): void {
+    this.n = 0;
+    this.isLong = true;
+    this.sar = this.ep = this.af = 0;
+    this.newHigh = this.newLow = 0;
+    this.cur = NaN;
+  }
+}
+
+export interface SuperTrendValue {
+  value: number;
+  /** +1 uptrend (value is the lower band), −1 downtrend (value is the upper band). */
+  direction: number;
+}
+
+export class SuperTrend implements Indicator<SuperTrendValue> {
+  readonly name: string;
+  readonly warmup: number;
+  readonly outputs = ['value', 'direction'] as const;
+  private readonly atr: Atr;
+  private n = 0;
+  private prevClose = NaN;
+  private upper = NaN;
+  private lower = NaN;
+  private bullish = true;
+  private cur = NaN;
+  private dir = NaN;
+
+  constructor(
+    readonly period: number,
+    readonly multiplier: number,
+  ) {
+    assertInt('supertrend', 'period', period);
+    assertPositive('supertrend', 'multiplier', multiplier);
+    this.name = `supertrend_${period}_${multiplier}`;
+    this.warmup = period;
+    this.atr = new Atr(period);
+  }
+
+  update(bar: IndicatorInput): void {
+    this.atr.update(bar);
+    const n = this.n++;
+    const close = bar.close;
+    const prevClose = this.prevClose;
+    this.prevClose = close;
+    if (n < this.period) return;
+    const mid = (bar.high + bar.low) / 2;
+    const span = this.multiplier * this.atr.current;
+    const upperEval = mid + span;
+    const lowerEval = mid - span;
+    if (n === this.period) {
+      this.bullish = close >= mid;
+      this.upper = upperEval;
+      this.lower = lowerEval;
+    }
+    if (upperEval < this.upper || prevClose > this.upper) this.upper = upperEval;
+    if (lowerEval > this.lower || prevClose < this.lower) this.lower = lowerEval;
+    if (close <= (this.bullish ? this.lower : this.upper)) {
+      this.cur = this.upper;
+      this.bullish = false;
+      this.dir = -1;
+    } else {
+      this.cur = this.lower;
+      this.bullish = true;
+      this.dir = 1;
+    }
+  }
+
+  get ready(): boolean {
+    return this.n > this.period;
+  }
+  value(): SuperTrendValue {
+    return { value: this.cur, direction: this.dir };
+  }
+  output(index: number): number {
+    return index === 0 ? this.cur : this.dir;
+  }
+  reset(): void {
+    this.atr.reset();
+    this.n = 0;
+    this.prevClose = NaN;
+    this.upper = this.lower = NaN;
+    this.bullish = true;
+    this.cur = this.dir = NaN;
+  }
+}
+
+export interface IchimokuValue {
+  tenkan: number;
+  kijun: number;
+  senkouA: number;
+  senkouB: number;
+  chikou: number;
+}
+
+export class Ichimoku implements Indicator<IchimokuValue> {
+  readonly name: string;
+  readonly warmup: number;
+  readonly outputs = ['tenkan', 'kijun', 'senkouA', 'senkouB', 'chikou'] as const;
+  private readonly tHigh: RollingExtreme;
+  private readonly tLow: RollingExtreme;
+  private readonly kHigh: RollingExtreme;
+  private readonly kLow: RollingExtreme;
+  private readonly sHigh: RollingExtreme;
+  private readonly sLow: RollingExtreme;
+  /** Delay lines of length `kijun` for the leading spans (NaN-filled until written). */
+  private readonly delayA: Float64Array;
+  private readonly delayB: Float64Array;
+  private pos = 0;
+  private n = 0;
+  private tenkanV = NaN;
+  private kijunV = NaN;
+  private spanA = NaN;
+  private spanB = NaN;
+  private chikouV = NaN;
+
+  constructor(
+    readonly tenkan: number,
+    readonly kijun: number,
+    readonly senkou: number,
+  ) {
+    assertInt('ichimoku', 'tenkan period', tenkan);
+    assertInt('ichimoku', 'kijun period', kijun);
+    assertInt('ichimoku', 'senkou period', senkou);
+    this.name = `ichimoku_${tenkan}_${kijun}_${senkou}`;
+    this.warmup = Math.max(tenkan, kijun, senkou) - 1 + kijun;
+    this.tHigh = new RollingExtreme(tenkan, 'max');
+    this.tLow = new RollingExtreme(tenkan, 'min');
+    this.kHigh = new RollingExtreme(kijun, 'max');
+    this.kLow = new RollingExtreme(kijun, 'min');
+    this.sHigh = new RollingExtreme(senkou, 'max');
+    this.sLow = new RollingExtreme(senkou, 'min');
+    this.delayA = new Float64Array(kijun).fill(NaN);
+    this.delayB = new Float64Array(kijun).fill(NaN);
+  }
+
+  update(bar: IndicatorInput): void {
+    const h = bar.high;
+    const l = bar.low;
+    this.tHigh.push(h);
+    this.tLow.push(l);
+    this.kHigh.push(h);
+    this.kLow.push(l);
+    this.sHigh.push(h);
+    this.sLow.push(l);
+    const n = ++this.n;
+    const tenkan = n >= this.tenkan ? (this.tHigh.current + this.tLow.current) / 2 : NaN;
+    const kijun = n >= this.kijun ? (this.kHigh.current + this.kLow.current) / 2 : NaN;
+    const spanB = n >= this.senkou ? (this.sHigh.current + this.sLow.current) / 2 : NaN;
+    const pos = this.pos;
+    this.spanA = this.delayA[pos]!;
+    this.spanB = this.delayB[pos]!;
+    this.delayA[pos] = (tenkan + kijun) / 2;
+    this.delayB[pos] = spanB;
+    this.pos = pos + 1 === this.kijun ? 0 : pos + 1;
+    this.tenkanV = tenkan;
+    this.kijunV = kijun;
+    this.chikouV = bar.close;
+  }
+
+  get ready(): boolean {
+    return this.n > this.warmup;
+  }
+  value(): IchimokuValue {
+    return { tenkan: this.tenkanV, kijun: this.kijunV, senkouA: this.spanA, senkouB: this.spanB, chikou: this.chikouV };
+  }
+  output(index: number): number {
+    switch (index) {
+      case 0:
+        return this.tenkanV;
+      case 1:
+        return this.kijunV;
+      case 2:
+        return this.spanA;
+      case 3:
+        return this.spanB;
+      default:
+        return this.chikouV;
+    }
+  }
+  reset(): void {
+    this.tHigh.reset();
+    this.tLow.reset();
+    this.kHigh.reset();
+    this.kLow.reset();
+    this.sHigh.reset();
+    this.sLow.reset();
+    this.delayA.fill(NaN);
+    this.delayB.fill(NaN);
+    this.pos = 0;
+    this.n = 0;
+    this.tenkanV = this.kijunV = this.spanA = this.spanB = this.chikouV = NaN;
+  }
+}

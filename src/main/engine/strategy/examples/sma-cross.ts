@@ -1,0 +1,63 @@
+/**
+ * sma-cross — the example strategy.
+ *
+ * After each bar closes: when SMA(fast) of closes crosses above SMA(slow) (previous bar
+ * fast ≤ slow, now fast > slow) and the strategy is flat, buy at market the largest lot-size
+ * multiple whose cost plus taker fee, at this bar's close, fits in the free quote cash. When it
+ * crosses below while long, sell the whole position at market. Market orders fill at the next
+ * bar's open ± slippage (the simulated venue's bar model); a position still open at the end stays
+ * open. Long only, one instrument (the first one subscribed).
+ */
+import { floorToLot, qtyRaw } from '../../../../shared/domain/instrument';
+import type { Bar } from '../../../../shared/messages/market-data';
+import { Sma } from '../../indicators/moving-averages';
+import { ParamError, Strategy } from '../strategy';
+import type { ParamSpec, StrategyContext } from '../strategy';
+
+export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
+  static override readonly params: Readonly<Record<string, ParamSpec>> = {
+    fast: { type: 'int', default: 10, min: 1, description: 'fast SMA period (bars)' },
+    slow: { type: 'int', default: 30, min: 2, description: 'slow SMA period (bars)' },
+  };
+
+  private fast!: Sma;
+  private slow!: Sma;
+  private prevFast = NaN;
+  private prevSlow = NaN;
+  private instrumentId = '';
+
+  constructor(params: { fast: number; slow: number }) {
+    super(params);
+    if (params.fast >= params.slow) throw new ParamError(`fast (${params.fast}) must be smaller than slow (${params.slow})`);
+  }
+
+  onStart(ctx: StrategyContext): void {
+    const inst = ctx.instruments()[0];
+    if (!inst) throw new Error('sma-cross needs one instrument');
+    this.instrumentId = inst.id;
+    this.fast = ctx.register(inst.id, new Sma(this.params.fast));
+    this.slow = ctx.register(inst.id, new Sma(this.params.slow));
+  }
+
+  onBar(bar: Bar): void {
+    if (bar.instrumentId !== this.instrumentId) return;
+    const f = this.fast.current;
+    const s = this.slow.current;
+    const pf = this.prevFast;
+    const ps = this.prevSlow;
+    this.prevFast = f;
+    this.prevSlow = s;
+    if (!(this.slow.ready && pf === pf && ps === ps)) return; // NaN check: need two valid bars
+    const ctx = this.ctx;
+    const held = ctx.position(this.instrumentId)?.netRaw ?? 0;
+    if (pf <= ps && f > s && held === 0 && ctx.openOrders(this.instrumentId).length === 0) {
+      const inst = ctx.instrument(this.instrumentId);
+      const cash = ctx.balance(inst.quote);
+      const unitCost = bar.close * (1 + ctx.takerFeeRate(this.instrumentId));
+      const quantityRaw = floorToLot(inst, qtyRaw(inst, Math.floor((cash / unitCost) * 10 ** inst.sizePrecision) / 10 ** inst.sizePrecision));
+      if (quantityRaw >= inst.minQtyRaw) ctx.submit({ instrumentId: this.instrumentId, side: 'BUY', type: 'MARKET', quantityRaw });
+    } else if (pf >= ps && f < s && held > 0 && ctx.openOrders(this.instrumentId).length === 0) {
+      ctx.submit({ instrumentId: this.instrumentId, side: 'SELL', type: 'MARKET', quantityRaw: held });
+    }
+  }
+}

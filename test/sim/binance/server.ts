@@ -1,0 +1,200 @@
+/**
+ * The loopback Binance spot simulator: one HTTP server on 127.0.0.1 (random
+ * port) serving Binance's REST API under `/api/v3` and, on the same port,
+ * market streams (`/ws`, `/stream`) and the WebSocket API (`/ws-api/v3`).
+ *
+ * Usage:
+ *   const sim = await startBinanceSim();
+ *   const ex = makeCcxtClient(sim);            // from './client'
+ *   ...
+ *   await ex.close(); await sim.close();
+ */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { buildEndpoints } from './api';
+import { Authenticator, type SimCredential } from './auth';
+import { Engine } from './engine';
+import { Faults } from './faults';
+import { DEFAULT_SYMBOLS } from './markets';
+import { RestFrontend } from './rest';
+import type { BalanceEntry, SimFill, SimOrder, SimRequestLog, SymbolSpec } from './types';
+import { WsFrontend } from './ws';
+
+export interface BinanceSimOptions {
+  /** Accepted keys; default one HMAC key `DEFAULT_API_KEY` / `DEFAULT_SECRET`. */
+  readonly credentials?: readonly SimCredential[];
+  /** Initial free balances; default 100 000 USDT, 2 BTC, 20 ETH. */
+  readonly balances?: Readonly<Record<string, number>>;
+  readonly symbols?: readonly SymbolSpec[];
+  /** Fee rates (fractions), default 0.001 both. */
+  readonly makerFee?: number;
+  readonly takerFee?: number;
+  /** PRNG seed for the synthetic book and tape. */
+  readonly seed?: number;
+  /** Minutes of seeded tape history, default 1500 (one print per minute). */
+  readonly historyMinutes?: number;
+  /** Server ping interval on WebSockets, default 20 000 ms (Binance: 20 s). */
+  readonly pingIntervalMs?: number;
+}
+
+/** Accepts an exchange id (`BTCUSDT`) or a unified symbol (`BTC/USDT`). */
+function toId(symbol: string): string {
+  return symbol.replace('/', '');
+}
+
+export const DEFAULT_API_KEY = 'sim-api-key-0000000000000000000000000000000000000000000000000000';
+export const DEFAULT_SECRET = 'sim-secret-00000000000000000000000000000000000000000000000000000';
+
+/** Copy of an order / fill / balance as exposed to tests. */
+export type SimOrderView = Readonly<SimOrder>;
+export type SimFillView = Readonly<SimFill>;
+
+export class BinanceSim {
+  /** Fault injection. */
+  readonly faults: Faults;
+  /** Every request received (REST, WebSocket API, market-stream methods), in order. */
+  readonly requests: SimRequestLog[] = [];
+  readonly engine: Engine;
+
+  private readonly server: Server;
+  private readonly ws: WsFrontend;
+  private readonly sockets = new Set<Socket>();
+  private clockOffsetMs = 0;
+  private port = 0;
+
+  private constructor(opts: BinanceSimOptions) {
+    const now = (): number => Date.now() + this.clockOffsetMs;
+    this.engine = new Engine({
+      symbols: opts.symbols ?? DEFAULT_SYMBOLS,
+      balances: opts.balances ?? { USDT: 100_000, BTC: 2, ETH: 20 },
+      makerFee: opts.makerFee ?? 0.001,
+      takerFee: opts.takerFee ?? 0.001,
+      seed: opts.seed ?? 42,
+      historyMinutes: opts.historyMinutes ?? 1500,
+      now,
+    });
+    const auth = new Authenticator(opts.credentials ?? [{ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }], now);
+    const endpoints = buildEndpoints(this.engine);
+    const record = (entry: Omit<SimRequestLog, 'seq' | 'time'>): SimRequestLog => {
+      const full: SimRequestLog = { ...entry, seq: this.requests.length + 1, time: now() };
+      this.requests.push(full);
+      return full;
+    };
+    this.faults = new Faults(
+      { closeAll: (code) => this.ws.closeAll(code) },
+      (symbol, skip) => this.engine.injectSequenceGap(toId(symbol), skip),
+    );
+    this.ws = new WsFrontend({ engine: this.engine, auth, faults: this.faults, endpoints, record, pingIntervalMs: opts.pingIntervalMs ?? 20_000 });
+    const rest = new RestFrontend({ endpoints, auth, faults: this.faults, record, now });
+    this.server = createServer((req, res) => rest.handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.ws.handleUpgrade(req, socket, head));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  /** Starts a simulator on 127.0.0.1 with a random port. */
+  static async start(opts: BinanceSimOptions = {}): Promise<BinanceSim> {
+    const sim = new BinanceSim(opts);
+    await new Promise<void>((resolve, reject) => {
+      sim.server.once('error', reject);
+      sim.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    sim.port = (sim.server.address() as AddressInfo).port;
+    return sim;
+  }
+
+  // ------------------------------------------------------------------- URLs
+
+  get httpBase(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsBase(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Values for ccxt's `urls.api` (REST keys plus `ws`). */
+  get ccxtUrls(): { public: string; private: string; v1: string; ws: { spot: string; margin: string; 'ws-api': { spot: string } } } {
+    return {
+      public: `${this.httpBase}/api/v3`,
+      private: `${this.httpBase}/api/v3`,
+      v1: `${this.httpBase}/api/v1`,
+      ws: { spot: `${this.wsBase}/ws`, margin: `${this.wsBase}/ws`, 'ws-api': { spot: `${this.wsBase}/ws-api/v3` } },
+    };
+  }
+
+  // --------------------------------------------------------- market control
+  // Symbols may be given as exchange ids (`BTCUSDT`) or unified (`BTC/USDT`).
+
+
+  /** Moves the market: re-centres the book on `price` (depth diff), fills crossed resting orders, prints a trade. */
+  setPrice(symbol: string, price: number): void {
+    this.engine.setPrice(toId(symbol), price);
+  }
+
+  /** Prints a public trade; resting orders at or through `price` fill (maker) up to `qty`. */
+  trade(symbol: string, price: number, qty: number): void {
+    this.engine.trade(toId(symbol), price, qty);
+  }
+
+  /** Adds free balance (or replaces it with `set`). */
+  credit(asset: string, amount: number, set = false): void {
+    this.engine.credit(asset, amount, set);
+  }
+
+  /** Skews the simulator clock relative to the host (positive: server ahead). */
+  setClockOffset(ms: number): void {
+    this.clockOffsetMs = ms;
+  }
+
+  now(): number {
+    return this.engine.now();
+  }
+
+  // ------------------------------------------------------------- inspection
+
+  /** All orders ever accepted (open and closed), oldest first. */
+  orders(symbol?: string): SimOrderView[] {
+    return this.engine.allOrders().filter((o) => symbol === undefined || o.symbol === toId(symbol)).map((o) => ({ ...o }));
+  }
+
+  openOrders(symbol?: string): SimOrderView[] {
+    return this.orders(symbol).filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
+  }
+
+  /** The account's fills, oldest first. */
+  trades(symbol?: string): SimFillView[] {
+    return this.engine.allFills().filter((f) => symbol === undefined || f.symbol === toId(symbol)).map((f) => ({ ...f }));
+  }
+
+  balances(): Record<string, BalanceEntry> {
+    const out: Record<string, BalanceEntry> = {};
+    for (const [asset, b] of this.engine.balances()) out[asset] = { free: b.free, locked: b.locked };
+    return out;
+  }
+
+  /** Requests whose path (REST) or method (WebSocket API) matches, e.g. `requestsTo('POST', '/api/v3/order')`. */
+  requestsTo(method: string, path?: string): SimRequestLog[] {
+    return this.requests.filter((r) => r.method === method && (path === undefined || r.path === path));
+  }
+
+  get openWebSockets(): number {
+    return this.ws.connectionCount;
+  }
+
+  // -------------------------------------------------------------- lifecycle
+
+  async close(): Promise<void> {
+    this.faults.reset();
+    await this.ws.close();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export function startBinanceSim(opts: BinanceSimOptions = {}): Promise<BinanceSim> {
+  return BinanceSim.start(opts);
+}
