@@ -11,6 +11,14 @@ import type { Instrument } from '../shared/domain/instrument';
 import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
 import { createTsRiskGate } from './engine/risk/ts-risk-gate';
 import { runBacktest } from './backtest/runner';
+import { readAllBars } from './backtest/data';
+import { PaperReplaySession } from './backtest/paper-replay';
+import type { TimeSource } from './engine/clock/clock';
+import { makeInstrument } from '../shared/domain/instrument';
+import { parseTimeframe } from '../shared/messages/market-data';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
 
 export interface KernelConfig {
@@ -59,6 +67,31 @@ export class Kernel {
     const gate = createTsRiskGate(this.risk);
     for (const i of instruments) gate.registerInstrument(i);
     return gate;
+  }
+
+  /**
+   * Starts the first-run paper account: a paper replay of the bundled sample data (or another
+   * entry of a sample index), paced by the host's real time.
+   */
+  async startPaperReplay(options: { time: TimeSource; speed?: number; capital?: number; resourcesDir?: string }): Promise<PaperReplaySession> {
+    const dir = options.resourcesDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../resources/sample-data');
+    const index = JSON.parse(readFileSync(resolve(dir, 'index.json'), 'utf8')) as {
+      files: { file: string; symbol: string; venue: string; timeframe: string; tickSize: string; lotSize: string }[];
+    };
+    const entry = index.files[0];
+    if (!entry) throw new Error(`no sample data listed in ${dir}/index.json`);
+    const instrument = makeInstrument({ symbol: entry.symbol, venue: entry.venue, tickSize: entry.tickSize, lotSize: entry.lotSize });
+    const timeframeMs = parseTimeframe(entry.timeframe);
+    const bars = await readAllBars(resolve(dir, entry.file), { instrumentId: instrument.id, timeframeMs });
+    return new PaperReplaySession({
+      instrument,
+      bars,
+      timeframeMs,
+      capital: options.capital ?? 10_000,
+      risk: this.createRiskGate([instrument]),
+      time: options.time,
+      ...(options.speed !== undefined ? { speed: options.speed } : {}),
+    });
   }
 
   /** Runs a backtest through the same engine components as live trading. */

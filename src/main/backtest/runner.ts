@@ -10,16 +10,12 @@
 import type { Instrument } from '../../shared/domain/instrument';
 import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../shared/messages/market-data';
 import { formatTimeframe } from '../../shared/messages/market-data';
-import { MessageBus } from '../engine/bus/message-bus';
 import { Topics } from '../engine/bus/topics';
 import type { Topic } from '../engine/bus/topics';
-import { Cache } from '../engine/cache/cache';
 import { SimulatedClock } from '../engine/clock/clock';
-import { ExecutionEngine } from '../engine/execution/execution-engine';
+import { TradingNode } from '../engine/trading-node';
 import type { OrderDenied } from '../engine/bus/events';
-import { Portfolio } from '../engine/portfolio/portfolio';
 import type { RiskGate } from '../engine/risk/risk-gate';
-import { StrategyHost } from '../engine/strategy/strategy-host';
 import type { StrategyHooks, LogLevel } from '../engine/strategy/strategy';
 import type { FillModelKind } from '../venues/simulated/simulated-venue';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue';
@@ -92,28 +88,27 @@ const YEAR_MS = 365 * 86_400_000;
 
 export async function runBacktest(spec: BacktestSpec, now: () => number = () => performance.now()): Promise<BacktestResult> {
   const started = now();
-  const bus = new MessageBus();
   const firstFeed = spec.feeds[0];
   if (!firstFeed) throw new Error('backtest needs at least one data feed');
   const clock = new SimulatedClock(0);
-  const cache = new Cache();
-  const portfolio = new Portfolio(spec.accountCurrency);
-  portfolio.setBalance(spec.accountCurrency, spec.capital);
-  const tradeLog = new TradeLog((id) => cache.requireInstrument(id));
   let fills = 0;
   let orders = 0;
-  const execution = new ExecutionEngine({
-    bus,
+  let tradeLog: TradeLog | undefined;
+  const node = new TradingNode({
     clock,
-    cache,
-    portfolio,
     risk: spec.risk,
+    accountCurrency: spec.accountCurrency,
+    balances: { [spec.accountCurrency]: spec.capital },
     idPrefix: 'BT-',
+    takerFeeRate: () => spec.takerFeeBps / 10_000,
     onFillApplied: (fill) => {
       fills++;
-      tradeLog.onFill(fill);
+      tradeLog?.onFill(fill);
     },
+    ...(spec.log ? { log: spec.log } : {}),
   });
+  const { bus, cache, portfolio, execution } = node;
+  tradeLog = new TradeLog((id) => cache.requireInstrument(id));
   const denials: OrderDenied[] = [];
   bus.subscribe(Topics.orderDenied, (d) => denials.push(d));
   bus.subscribe(Topics.orderNew, () => orders++);
@@ -140,20 +135,12 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   );
   for (const inst of spec.instruments) {
     if (inst.venue !== venueName) throw new Error(`backtest: every instrument must be on one venue (${inst.id} is not on ${venueName})`);
-    execution.registerInstrument(inst);
+    node.addInstrument(inst);
     venue.addInstrument(inst);
   }
-  execution.registerClient(venue);
+  node.addVenue(venue);
 
-  const host = new StrategyHost({
-    bus,
-    clock,
-    cache,
-    portfolio,
-    execution,
-    takerFeeRate: () => spec.takerFeeBps / 10_000,
-    ...(spec.log ? { log: spec.log } : {}),
-  });
+  const host = node.strategies;
 
   const topics: Topic<MarketEvent>[] = spec.feeds.map((f) => {
     switch (f.kind) {

@@ -1,0 +1,79 @@
+/**
+ * TradingNode: the engine's components wired together — bus, cache, portfolio, execution engine
+ * (with its risk gate) and strategy host. Backtests, paper trading and live trading all build
+ * one; they differ only in the clock and the venue clients the kernel plugs in.
+ */
+import type { Instrument } from '../../shared/domain/instrument';
+import type { Fill, Order } from '../../shared/domain/order';
+import { MessageBus } from './bus/message-bus';
+import { Cache } from './cache/cache';
+import type { Clock } from './clock/clock';
+import type { ExecutionClient } from './execution/execution-client';
+import { ExecutionEngine } from './execution/execution-engine';
+import { Portfolio } from './portfolio/portfolio';
+import type { RiskGate } from './risk/risk-gate';
+import { StrategyHost } from './strategy/strategy-host';
+import type { LogLevel } from './strategy/strategy';
+
+export interface TradingNodeConfig {
+  readonly clock: Clock;
+  readonly risk: RiskGate;
+  readonly accountCurrency: string;
+  /** Initial balances by currency (paper and backtests). */
+  readonly balances?: Readonly<Record<string, number>>;
+  readonly idPrefix?: string;
+  readonly takerFeeRate?: (instrumentId: string) => number;
+  readonly onFillApplied?: (fill: Fill, order: Order) => void;
+  readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
+  readonly onBusError?: (error: unknown, topic: string) => void;
+}
+
+export class TradingNode {
+  readonly bus: MessageBus;
+  readonly cache = new Cache();
+  readonly portfolio: Portfolio;
+  readonly execution: ExecutionEngine;
+  readonly strategies: StrategyHost;
+  readonly clock: Clock;
+  readonly risk: RiskGate;
+
+  constructor(config: TradingNodeConfig) {
+    this.clock = config.clock;
+    this.risk = config.risk;
+    this.bus = new MessageBus(config.onBusError ? { onError: config.onBusError } : {});
+    this.portfolio = new Portfolio(config.accountCurrency);
+    for (const [currency, amount] of Object.entries(config.balances ?? {})) this.portfolio.setBalance(currency, amount);
+    this.execution = new ExecutionEngine({
+      bus: this.bus,
+      clock: this.clock,
+      cache: this.cache,
+      portfolio: this.portfolio,
+      risk: config.risk,
+      ...(config.idPrefix !== undefined ? { idPrefix: config.idPrefix } : {}),
+      ...(config.onFillApplied ? { onFillApplied: config.onFillApplied } : {}),
+    });
+    this.strategies = new StrategyHost({
+      bus: this.bus,
+      clock: this.clock,
+      cache: this.cache,
+      portfolio: this.portfolio,
+      execution: this.execution,
+      takerFeeRate: config.takerFeeRate ?? (() => 0),
+      ...(config.log ? { log: config.log } : {}),
+    });
+  }
+
+  addInstrument(instrument: Instrument): void {
+    this.execution.registerInstrument(instrument);
+  }
+
+  addVenue(client: ExecutionClient): void {
+    this.execution.registerClient(client);
+  }
+
+  /** Updates last price and mark for an instrument (before publishing its market data). */
+  markPrice(instrumentId: string, price: number): void {
+    this.cache.setLastPrice(instrumentId, price);
+    this.portfolio.mark(instrumentId, price);
+  }
+}
