@@ -42,6 +42,7 @@
  */
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
 import type { OrderSide, OrderType } from '../../../shared/domain/order';
+import { DENY_REASONS } from './risk-gate';
 import type {
   DenyReason,
   InstrumentLimits,
@@ -403,6 +404,19 @@ export class TsRiskGate implements RiskGate {
       bucket.take();
     }
     return ALLOW;
+  }
+
+  /**
+   * Checks many new orders sequentially (exactly as successive checkSubmit calls). Returns one
+   * wire code per order: 0 = allowed, n = DENY_REASONS[n − 1] — the native gate's batch format.
+   */
+  checkSubmitBatch(orders: readonly RiskOrder[], now: number): Uint8Array {
+    const out = new Uint8Array(orders.length);
+    for (let k = 0; k < orders.length; k++) {
+      const v = this.check(orders[k] as RiskOrder, now, true);
+      out[k] = v.allowed ? 0 : DENY_REASONS.indexOf(v.reason) + 1;
+    }
+    return out;
   }
 
   onOrderOpened(clientOrderId: string, _instrumentId: InstrumentId): void {

@@ -1,0 +1,219 @@
+/**
+ * Backtests end to end through the kernel: hand-checkable numbers on a tiny file, invariants on
+ * real data, no look-ahead across merged instruments, and the CLI's errors for bad input.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeInstrument } from '../../src/shared/domain/instrument';
+import type { Bar } from '../../src/shared/messages/market-data';
+import { readAllBars, readBars } from '../../src/main/backtest/data';
+import { Kernel } from '../../src/main/kernel';
+import SmaCross from '../../src/main/engine/strategy/examples/sma-cross';
+import type { StrategyContext, StrategyHooks } from '../../src/main/engine/strategy/strategy';
+
+const run = promisify(execFile);
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const SHARED = resolve(ROOT, '../shared/data');
+const ETH_BTC = join(SHARED, 'freqtrade/original_json_until_2023-07/ETH_BTC-5m.json');
+
+async function* chunksOf<T>(items: readonly T[]): AsyncGenerator<readonly T[]> {
+  yield items;
+}
+
+function bars(id: string, closes: readonly number[], opens?: readonly number[], tf = 60_000): Bar[] {
+  return closes.map((c, i) => {
+    const o = opens?.[i] ?? c;
+    return { instrumentId: id, timeframeMs: tf, openTime: i * tf, ts: (i + 1) * tf, open: o, high: Math.max(o, c) + 1, low: Math.min(o, c) - 1, close: c, volume: 10 };
+  });
+}
+
+describe('backtest through the kernel', () => {
+  it('sma-cross buys at the next open with all cash, sells on the cross below: numbers by hand', async () => {
+    const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '0.001' });
+    // SMA(2) vs SMA(3): the cross above happens at bar 4 (close 13), the cross below at bar 8.
+    const closes = [10, 10, 10, 10, 13, 14, 15, 12, 8, 8];
+    const opens = [10, 10, 10, 10, 10, 13.5, 14, 15, 12, 8];
+    const b = bars(inst.id, closes, opens);
+    const r = await new Kernel().backtest({
+      instruments: [inst],
+      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(b) }],
+      strategy: { id: 'S', hooks: new SmaCross({ fast: 2, slow: 3 }) },
+      capital: 1000,
+      accountCurrency: 'USD',
+      fillModel: 'bar',
+      makerFeeBps: 10,
+      takerFeeBps: 10,
+      slippageBps: 0,
+      latencyMs: 0,
+    });
+    // Decision at bar 4's close (13): qty = floor(1000 / (13 × 1.001), 0.001) = 76.846.
+    // Fill at bar 5's open 13.5: cost 1037.42 > cash 1000 → the venue cancels the order (all-in
+    // sizing at the close cannot pay for a gap up), and the strategy stays flat until the next cross.
+    expect(r.orders).toBe(1);
+    expect(r.fills).toBe(0);
+    expect(r.trades).toHaveLength(0);
+    expect(r.stats.finalEquity).toBe(1000);
+
+    // With each bar opening at the previous close, the same decision fills:
+
+    const flat = bars(inst.id, closes, closes.map((c, i) => (i === 0 ? c : (closes[i - 1] as number))));
+    const r2 = await new Kernel().backtest({
+      instruments: [inst],
+      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(flat) }],
+      strategy: { id: 'S', hooks: new SmaCross({ fast: 2, slow: 3 }) },
+      capital: 1000,
+      accountCurrency: 'USD',
+      fillModel: 'bar',
+      makerFeeBps: 10,
+      takerFeeBps: 10,
+      slippageBps: 0,
+      latencyMs: 0,
+    });
+    expect(r2.trades).toHaveLength(1);
+    const t = r2.trades[0];
+    // Buy: 76.846 @ 13 (bar 5 opens at bar 4's close); fee = 76.846 × 13 × 0.001 = 0.998998.
+    expect(t?.entryTime).toBe(4 * 60_000 + 0 + 60_000); // bar 5 opens at 5 × 60 000
+    expect(t?.quantity).toBeCloseTo(76.846, 9);
+    expect(t?.entryPrice).toBe(13);
+    // Cross below: SMA2(bar7) = 13.5 < SMA3 = 13.67 → sell at bar 8's open = 12.
+    expect(t?.exitPrice).toBe(12);
+    const buyFee = Math.ceil(76.846 * 13 * 0.001 * 1e10 - 1e-6) / 1e10;
+    const sellFee = Math.ceil(76.846 * 12 * 0.001 * 1e10 - 1e-6) / 1e10;
+    expect(t?.fees).toBeCloseTo(buyFee + sellFee, 9);
+    expect(t?.pnl).toBeCloseTo(76.846 * (12 - 13) - buyFee - sellFee, 9);
+    expect(r2.stats.finalEquity).toBeCloseTo(1000 + (t?.pnl ?? 0), 9);
+    expect(r2.feesPaid).toBeCloseTo(buyFee + sellFee, 9);
+  });
+
+  it('on real ETH/BTC 5m data, every entry fills at the open after the signal and PnL adds up', async () => {
+    const inst = makeInstrument({ symbol: 'ETH/BTC', venue: 'BINANCE', tickSize: '0.000001', lotSize: '0.001' });
+    const all = await readAllBars(ETH_BTC, { instrumentId: inst.id });
+    const r = await new Kernel().backtest({
+      instruments: [inst],
+      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 300_000, chunks: readBars(ETH_BTC, { instrumentId: inst.id, chunkSize: 512 }) }],
+      strategy: { id: 'S', hooks: new SmaCross({ fast: 10, slow: 30 }) },
+      capital: 100,
+      accountCurrency: 'BTC',
+      fillModel: 'bar',
+      makerFeeBps: 10,
+      takerFeeBps: 10,
+      slippageBps: 5,
+      latencyMs: 0,
+    });
+    expect(r.bars).toBe(all.length);
+    expect(r.trades.length).toBeGreaterThan(10);
+    const byOpen = new Map(all.map((b) => [b.openTime, b]));
+    for (const t of r.trades) {
+      const bar = byOpen.get(t.entryTime);
+      expect(bar).toBeDefined();
+      // Market buy at the bar's open + 5 bps slippage, rounded up to the tick.
+      expect(t.entryPrice).toBeCloseTo(Math.ceil((bar as Bar).open * 1.0005 * 1e6 - 1e-6) / 1e6, 12);
+    }
+    const closed = r.trades.filter((t) => t.exitTime !== null);
+    const open = r.trades.filter((t) => t.exitTime === null);
+    const last = all[all.length - 1] as Bar;
+    const openValue = open.reduce((s, t) => s + t.quantity * (last.close - t.entryPrice) + t.pnl, 0);
+    const sum = closed.reduce((s, t) => s + t.pnl, 0) + openValue;
+    expect(r.stats.finalEquity - 100).toBeCloseTo(sum, 6);
+  });
+
+  it('never shows a strategy data stamped after the simulated now, across merged instruments', async () => {
+    const a = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '1' });
+    const b = makeInstrument({ symbol: 'BBB/USD', venue: 'SIM', tickSize: '0.01', lotSize: '1' });
+    const seen: [string, number, number][] = [];
+    let ctx: StrategyContext | undefined;
+    const spy: StrategyHooks = {
+      onStart: (c) => (ctx = c),
+      onBar: (bar) => seen.push([bar.instrumentId, bar.ts, ctx?.now() ?? -1]),
+    };
+    await new Kernel().backtest({
+      instruments: [a, b],
+      feeds: [
+        { kind: 'bar', instrumentId: a.id, timeframeMs: 60_000, chunks: chunksOf(bars(a.id, [1, 2, 3, 4, 5, 6])) },
+        { kind: 'bar', instrumentId: b.id, timeframeMs: 180_000, chunks: chunksOf(bars(b.id, [7, 8], undefined, 180_000)) },
+      ],
+      strategy: { id: 'S', hooks: spy },
+      capital: 100,
+      accountCurrency: 'USD',
+      fillModel: 'bar',
+      makerFeeBps: 0,
+      takerFeeBps: 0,
+      slippageBps: 0,
+      latencyMs: 0,
+    });
+    expect(seen.length).toBe(8);
+    for (const [, ts, now] of seen) expect(ts).toBeLessThanOrEqual(now);
+    const times = seen.map((s) => s[1]);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    // The 3-minute bar closing at 180 000 is delivered with the 1-minute bar that closes then.
+    expect(seen.filter((s) => s[1] === 180_000).map((s) => s[0])).toEqual(['AAA/USD@SIM', 'BBB/USD@SIM']);
+  });
+});
+
+describe('libra backtest CLI', () => {
+  const cli = (args: string[]) => run('node', [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+  it('runs the example on a freqtrade 5m file and writes JSON and HTML reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-bt-'));
+    const r = await cli(['backtest', '--data', ETH_BTC, '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--capital', '1', '--json', join(dir, 'r.json'), '--html', join(dir, 'r.html')]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Total return/);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { stats: Record<string, number>; trades: Record<string, unknown>[]; equity: [number, number][] };
+    expect(Object.keys(report.trades[0] ?? {}).sort()).toEqual(['entryPrice', 'entryTime', 'exitPrice', 'exitTime', 'fees', 'pnl', 'quantity', 'side'].sort());
+    expect(report.equity.length).toBe(5760);
+    expect(report.stats.finalEquity).toBeCloseTo(report.equity[report.equity.length - 1]?.[1] ?? NaN, 9);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('names the file and line of a malformed row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-bad-'));
+    const f = join(dir, 'AAA_USD-1m.csv');
+    writeFileSync(f, 'time,open,high,low,close,volume\n1000,1,2,0.5,1.5,10\n61000,1,2,0.5,abc,10\n');
+    const r = await cli(['backtest', '--data', f, '--strategy', 'sma-cross']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/AAA_USD-1m\.csv line 3: "abc" is not a number in column close/);
+  });
+
+  it('explains an unknown strategy, a bad parameter and an unknown flag', async () => {
+    expect((await cli(['backtest', '--data', ETH_BTC, '--strategy', 'nope'])).stderr).toMatch(/unknown strategy "nope"/);
+    expect((await cli(['backtest', '--data', ETH_BTC, '--strategy', 'sma-cross', '--param', 'fast=x'])).stderr).toMatch(/parameter fast must be a number/);
+    expect((await cli(['backtest', '--data', ETH_BTC, '--strategy', 'sma-cross', '--param', 'fast=40'])).stderr).toMatch(/fast \(40\) must be smaller than slow \(30\)/);
+    expect((await cli(['backtest', '--dta', ETH_BTC])).stderr).toMatch(/unknown flag --dta/);
+  });
+
+  it('loads a user strategy from a TypeScript file by path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-strat-'));
+    const file = join(dir, 'buy-and-hold.ts');
+    writeFileSync(
+      file,
+      `interface Ctx { instruments(): { id: string; quote: string }[]; balance(c: string): number; market(id: string, side: 'BUY', q: number): unknown }
+export default class BuyAndHold {
+  private done = false;
+  private ctx!: Ctx;
+  onStart(ctx: Ctx): void { this.ctx = ctx; }
+  onBar(bar: { close: number }): void {
+    if (this.done) return;
+    const inst = this.ctx.instruments()[0]!;
+    this.ctx.market(inst.id, 'BUY', (this.ctx.balance(inst.quote) / bar.close) * 0.99);
+    this.done = true;
+  }
+}
+`,
+    );
+    const out = join(dir, 'r.json');
+    const r = await cli(['backtest', '--data', ETH_BTC, '--strategy', file, '--capital', '1', '--json', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { trades: { exitTime: number | null }[] };
+    expect(report.trades).toHaveLength(1);
+    expect(report.trades[0]?.exitTime).toBeNull();
+  });
+});
