@@ -172,7 +172,10 @@ export class SimulatedVenue implements ExecutionClient {
     }
     this.orderSeq++;
     this.sink({ kind: 'ACCEPTED', clientOrderId: order.clientOrderId, venueOrderId: `S${this.orderSeq}`, ts });
-    const w: Working = { order, arrivedAt: ts, rested: false, triggered: false, filledRaw: 0 };
+    // Tick models know the market at arrival: a limit that does not cross it rests (maker) from
+    // the start. The bar model decides at the next bar's open.
+    const rested = this.config.fillModel !== 'bar' && order.type === 'LIMIT' && !this.wouldTake(order, inst);
+    const w: Working = { order, arrivedAt: ts, rested, triggered: false, filledRaw: 0 };
     this.working.get(order.instrumentId)?.push(w);
     if (this.config.fillModel === 'book') {
       // The book as of arrival is known: match immediately.
