@@ -1,0 +1,92 @@
+/**
+ * Backtest throughput: bars/s through strategy (sma-cross: two SMA indicators) + simulated
+ * venue + portfolio + risk gate, streaming generated bars in chunks, with RSS sampled along the
+ * way to show memory stays flat with the number of bars. Also times the real ETH/BTC 5m file.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeInstrument } from '../src/shared/domain/instrument';
+import type { Bar } from '../src/shared/messages/market-data';
+import { readBars } from '../src/main/backtest/data';
+import SmaCross from '../src/main/engine/strategy/examples/sma-cross';
+import { Kernel } from '../src/main/kernel';
+
+const BARS = Number(process.env.LIBRA_BENCH_BARS ?? 5_000_000);
+const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'SIM', tickSize: '0.01', lotSize: '0.00001' });
+const rss: number[] = [];
+
+async function* generate(n: number, chunk = 8192): AsyncGenerator<Bar[]> {
+  let seed = 42;
+  let price = 30_000;
+  for (let i = 0; i < n; ) {
+    const out: Bar[] = [];
+    for (let j = 0; j < chunk && i < n; j++, i++) {
+      seed = (seed * 1_103_515_245 + 12_345) >>> 0;
+      const r = seed / 2 ** 32 - 0.5;
+      const open = price;
+      price = Math.max(100, Math.round(price * (1 + r * 0.004) * 100) / 100);
+      const high = Math.max(open, price) + 5;
+      const low = Math.min(open, price) - 5;
+      out.push({ instrumentId: inst.id, timeframeMs: 60_000, openTime: i * 60_000, ts: (i + 1) * 60_000, open, high, low, close: price, volume: 1 });
+    }
+    if ((i / chunk) % 64 === 0) rss.push(process.memoryUsage().rss);
+    yield out;
+  }
+}
+
+const kernel = new Kernel();
+const run = async (n: number) => {
+  rss.length = 0;
+  const t0 = performance.now();
+  const r = await kernel.backtest({
+    instruments: [inst],
+    feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: generate(n) }],
+    strategy: { id: 'S', hooks: new SmaCross({ fast: 10, slow: 30 }) },
+    capital: 100_000,
+    accountCurrency: 'USDT',
+    fillModel: 'bar',
+    makerFeeBps: 10,
+    takerFeeBps: 10,
+    slippageBps: 1,
+    latencyMs: 0,
+  });
+  return { ms: performance.now() - t0, trades: r.trades.length };
+};
+
+await run(200_000); // warm-up
+const small = await run(BARS / 5);
+const rssSmall = Math.max(...rss);
+const big = await run(BARS);
+const rssBig = Math.max(...rss);
+
+// The real freqtrade ETH/BTC 5m file, parse included.
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const file = resolve(ROOT, '../shared/data/freqtrade/original_json_until_2023-07/ETH_BTC-5m.json');
+const eth = makeInstrument({ symbol: 'ETH/BTC', venue: 'BINANCE', tickSize: '0.000001', lotSize: '0.001' });
+const t0 = performance.now();
+const real = await kernel.backtest({
+  instruments: [eth],
+  feeds: [{ kind: 'bar', instrumentId: eth.id, timeframeMs: 300_000, chunks: readBars(file, { instrumentId: eth.id }) }],
+  strategy: { id: 'S', hooks: new SmaCross({ fast: 10, slow: 30 }) },
+  capital: 1,
+  accountCurrency: 'BTC',
+  fillModel: 'bar',
+  makerFeeBps: 10,
+  takerFeeBps: 10,
+  slippageBps: 0,
+  latencyMs: 0,
+});
+const realMs = performance.now() - t0;
+
+console.log(
+  JSON.stringify({
+    bench: 'backtest',
+    bars: BARS,
+    barsPerSec: Math.round(BARS / (big.ms / 1000)),
+    trades: big.trades,
+    rssMiB: { [`at${BARS / 5}Bars`]: Math.round(rssSmall / 2 ** 20), [`at${BARS}Bars`]: Math.round(rssBig / 2 ** 20) },
+    rssGrowthRatio: Number((rssBig / rssSmall).toFixed(3)),
+    realFile: { file: 'freqtrade ETH_BTC-5m.json', bars: real.bars, ms: Math.round(realMs), trades: real.trades.length },
+    smallRun: { bars: BARS / 5, barsPerSec: Math.round(BARS / 5 / (small.ms / 1000)) },
+  }),
+);
