@@ -1,0 +1,102 @@
+/**
+ * DuckDB store: the shared contract, plus what only the embedded store promises — schema
+ * versioning, durability across reopen and across a SIGKILL mid-write.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, runStoreContract, trade } from '../contract';
+import { LATEST_SCHEMA_VERSION } from '../migrations';
+import { StoreVersionError } from '../store';
+import { DuckDbStore } from './duckdb-store';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'libra-duck-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+runStoreContract('duckdb', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'libra-duck-'));
+  // a small page makes the contract's large-scan test cross page boundaries
+  const store = new DuckDbStore({ dataDir: dir, pageRows: 700 });
+  return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+});
+
+const T0 = Date.UTC(2024, 0, 1);
+
+describe('duckdb store', () => {
+  it('records the schema version and refuses a store from a newer LIBRA', async () => {
+    const dir = tempDir();
+    const store = new DuckDbStore({ dataDir: dir });
+    await store.open();
+    await store.close();
+    const inst = await DuckDBInstance.create(join(dir, 'libra.duckdb'));
+    const c = await inst.connect();
+    const v = (await c.runAndReadAll('SELECT max(version) FROM schema_version')).getRows()[0]?.[0];
+    expect(v).toBe(LATEST_SCHEMA_VERSION);
+    await c.run(`INSERT INTO schema_version VALUES (7, 'future', 0)`);
+    c.closeSync();
+    inst.closeSync();
+    const again = new DuckDbStore({ dataDir: dir });
+    await expect(again.open()).rejects.toThrow(StoreVersionError);
+    await expect(again.open()).rejects.toThrow(
+      `store at ${join(dir, 'libra.duckdb')} has schema version 7, this LIBRA understands up to ${LATEST_SCHEMA_VERSION} — upgrade LIBRA`,
+    );
+  });
+
+  it('keeps data and idempotency across close and reopen', async () => {
+    const dir = tempDir();
+    const a = new DuckDbStore({ dataDir: dir });
+    await a.open();
+    await a.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1'), trade(T0 + 1, 2, '2')]);
+    await a.close();
+    await a.close();
+    const b = new DuckDbStore({ dataDir: dir });
+    await b.open();
+    expect(await b.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 1, 2, '2'), trade(T0 + 2, 3, '3')])).toEqual({ inserted: 1, ignored: 1 });
+    expect((await collect(b.scanTrades({ symbol: 'BTC/USDT' }))).length).toBe(3);
+    await b.close();
+  });
+
+  it('keeps every committed batch, and no partial batch, when the writer is SIGKILLed mid-write', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let committed = 0;
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => reject(new Error(`child exited early (${code}) after ${committed} batches`)));
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const lines = out.split('\n');
+        out = lines.pop() ?? '';
+        for (const l of lines) if (l.startsWith('committed ')) committed = Number(l.slice(10));
+        // kill while the next batch is in flight
+        if (committed >= 5) {
+          child.removeAllListeners('exit');
+          child.kill('SIGKILL');
+          child.on('exit', () => resolve());
+        }
+      });
+    });
+    const store = new DuckDbStore({ dataDir: dir });
+    await store.open();
+    const series = await store.listSeries();
+    const rows = series.find((s) => s.kind === 'trades')?.rows ?? 0;
+    const batch = 20_000;
+    expect(rows % batch).toBe(0);
+    expect(rows / batch).toBeGreaterThanOrEqual(committed);
+    await store.close();
+  }, 60_000);
+});

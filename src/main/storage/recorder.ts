@@ -1,0 +1,202 @@
+/**
+ * Recorder: persists live market data off the hot path.
+ *
+ * The subscription handler only pushes the event into an array (no await, no I/O, no grouping):
+ * the bus delivering ticks must never wait on the disk. Batches are written on a size threshold
+ * or an interval, both through an injected scheduler (deterministic tests, no stray timers),
+ * one flush at a time. Writes are idempotent, so a failed batch is retried once as is; a batch
+ * that still fails is dropped and reported, never silently lost. When the backlog exceeds
+ * `maxBuffered` (disk slower than the feed), new events are dropped and counted rather than
+ * growing memory without bound.
+ */
+import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../shared/messages/market-data';
+import type { TimeSeriesStore } from './store';
+import { StoreInputError } from './store';
+import { splitInstrumentId } from './validate';
+
+export type MarketDataEvent =
+  | { readonly kind: 'trade'; readonly data: TradeTick }
+  | { readonly kind: 'quote'; readonly data: QuoteTick }
+  | { readonly kind: 'bar'; readonly data: Bar }
+  | { readonly kind: 'book'; readonly data: BookUpdate };
+
+/** What the recorder needs from the message bus (the kernel adapts the MessageBus to it). */
+export interface MarketDataSource {
+  /** Calls `handler` for every market data event; returns the unsubscribe function. */
+  subscribe(handler: (ev: MarketDataEvent) => void): () => void;
+}
+
+/** Timer seam: `setTimeout`/`clearTimeout` in production, a manual clock in tests. */
+export interface RecorderScheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realScheduler: RecorderScheduler = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** The store methods the recorder writes through. */
+export type RecorderSink = Pick<TimeSeriesStore, 'writeTrades' | 'writeQuotes' | 'writeBars' | 'writeBook'>;
+
+export interface RecorderOptions {
+  /** Flush when this many events are buffered (default 50 000). */
+  readonly maxBatch?: number;
+  /** Flush at least this often while events arrive, ms (default 1 000). */
+  readonly flushIntervalMs?: number;
+  /** Drop (and count) new events beyond this backlog (default 2 000 000). */
+  readonly maxBuffered?: number;
+  readonly scheduler?: RecorderScheduler;
+  /** Told about every batch that failed twice and was dropped. */
+  readonly onError?: (err: unknown, info: { readonly kind: string; readonly series: string; readonly rows: number }) => void;
+}
+
+export interface RecorderStats {
+  readonly received: number;
+  readonly written: number;
+  readonly duplicates: number;
+  /** Events refused because the backlog was full. */
+  readonly dropped: number;
+  readonly failedBatches: number;
+  readonly failedRows: number;
+  /** Buffered, not yet handed to the store. */
+  readonly pending: number;
+}
+
+export class Recorder {
+  private buffer: MarketDataEvent[] = [];
+  private inFlight = 0;
+  private timer: unknown;
+  private flushing: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+  private readonly maxBatch: number;
+  private readonly intervalMs: number;
+  private readonly maxBuffered: number;
+  private readonly scheduler: RecorderScheduler;
+  private s = { received: 0, written: 0, duplicates: 0, dropped: 0, failedBatches: 0, failedRows: 0 };
+
+  constructor(
+    private readonly source: MarketDataSource,
+    private readonly sink: RecorderSink,
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 50_000;
+    this.intervalMs = options.flushIntervalMs ?? 1_000;
+    this.maxBuffered = options.maxBuffered ?? 2_000_000;
+    this.scheduler = options.scheduler ?? realScheduler;
+  }
+
+  /** Subscribes and starts recording. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.source.subscribe(this.onEvent);
+  }
+
+  /** Unsubscribes, writes everything still buffered, and resolves when it is stored. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  /** Counters since start. */
+  stats(): RecorderStats {
+    return { ...this.s, pending: this.buffer.length };
+  }
+
+  /** The hot-path handler: a push and two comparisons. */
+  private readonly onEvent = (ev: MarketDataEvent): void => {
+    this.s.received++;
+    if (this.buffer.length + this.inFlight >= this.maxBuffered) {
+      this.s.dropped++;
+      return;
+    }
+    this.buffer.push(ev);
+    if (this.buffer.length === this.maxBatch) this.arm(0);
+    else if (this.buffer.length === 1) this.arm(this.intervalMs);
+  };
+
+  private arm(ms: number): void {
+    if (this.timer !== undefined) {
+      if (ms > 0) return; // an earlier flush is already planned
+      this.scheduler.clearTimeout(this.timer);
+    }
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+  }
+
+  /** Writes what is buffered now (after any flush already running). */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.drain());
+    this.flushing = run;
+    return run;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer;
+      this.buffer = [];
+      this.inFlight = batch.length;
+      try {
+        await this.writeBatch(batch);
+      } finally {
+        this.inFlight = 0;
+      }
+      // events that arrived meanwhile get their own timer unless stop() is draining them
+      if (this.unsubscribe && this.buffer.length > 0 && this.buffer.length < this.maxBatch) {
+        this.arm(this.intervalMs);
+        return;
+      }
+    }
+  }
+
+  private async writeBatch(batch: readonly MarketDataEvent[]): Promise<void> {
+    // group by kind and series, keeping arrival order inside each group
+    const groups = new Map<string, { kind: MarketDataEvent['kind']; id: string; tf: number; rows: unknown[] }>();
+    for (const ev of batch) {
+      const tf = ev.kind === 'bar' ? ev.data.timeframeMs : 0;
+      const key = `${ev.kind}|${ev.data.instrumentId}|${tf}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { kind: ev.kind, id: ev.data.instrumentId, tf, rows: [] };
+        groups.set(key, g);
+      }
+      g.rows.push(ev.data);
+    }
+    for (const g of groups.values()) {
+      const { venue, symbol } = splitInstrumentId(g.id);
+      const write = () => {
+        switch (g.kind) {
+          case 'trade':
+            return this.sink.writeTrades(venue, symbol, g.rows as TradeTick[]);
+          case 'quote':
+            return this.sink.writeQuotes(venue, symbol, g.rows as QuoteTick[]);
+          case 'bar':
+            return this.sink.writeBars(venue, symbol, g.tf, g.rows as Bar[]);
+          case 'book':
+            return this.sink.writeBook(venue, symbol, g.rows as BookUpdate[]);
+        }
+      };
+      try {
+        let res;
+        try {
+          res = await write();
+        } catch (err) {
+          if (err instanceof StoreInputError) throw err; // bad data stays bad: do not retry
+          res = await write(); // idempotent writes make a blind retry safe
+        }
+        this.s.written += res.inserted;
+        this.s.duplicates += res.ignored;
+      } catch (err) {
+        this.s.failedBatches++;
+        this.s.failedRows += g.rows.length;
+        this.options.onError?.(err, { kind: g.kind, series: g.id, rows: g.rows.length });
+      }
+    }
+  }
+}
