@@ -1,0 +1,84 @@
+/**
+ * `libra query`: point-in-time questions to the store.
+ *   --signals FILE --with trades|quotes|bars [--timeframe TF]  ASOF JOIN: for each signal row
+ *       (CSV with ts,symbol[,venue]) the latest trade/quote/bar known at that moment
+ *   --sql "SELECT …"   read-only SQL against the DuckDB store (views trades_v, bars_v, quotes_v)
+ * Output: CSV-like lines, or JSON lines with --json.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseTimeframe } from '../../../shared/messages/market-data';
+import type { AsofSignalRow } from '../../storage/store';
+import type { Kernel } from '../../kernel';
+import { bool, parseFlags, parseTime, str, usage, UsageError } from '../args';
+import type { FlagSpec } from '../args';
+import { openStore } from './store-common';
+
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  signals: { type: 'string', description: 'CSV of signals: ts,symbol[,venue] (ts ISO or ms)' },
+  with: { type: 'string', description: 'trades | quotes | bars' },
+  timeframe: { type: 'string', description: 'bar timeframe for --with bars' },
+  sql: { type: 'string', description: 'read-only SQL (SELECT/WITH only)' },
+  json: { type: 'boolean', description: 'JSON lines output' },
+  'data-dir': { type: 'string', description: 'store folder' },
+};
+
+function readSignals(file: string): AsofSignalRow[] {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const ti = header.findIndex((h) => ['ts', 'time', 'timestamp'].includes(h));
+  const si = header.indexOf('symbol');
+  const vi = header.indexOf('venue');
+  if (ti < 0 || si < 0) throw new UsageError(`${file}: the header must name ts and symbol (got ${header.join(',')})`);
+  return lines.map((line, i) => {
+    const cells = line.split(',').map((c) => c.trim());
+    let ts: number;
+    try {
+      ts = parseTime(cells[ti] ?? '', 'signals');
+    } catch {
+      throw new UsageError(`${file} line ${i + 2}: "${cells[ti] ?? ''}" is not a time`);
+    }
+    const symbol = cells[si];
+    if (!symbol) throw new UsageError(`${file} line ${i + 2}: no symbol`);
+    const venue = vi >= 0 ? cells[vi] : undefined;
+    return venue ? { ts, symbol, venue } : { ts, symbol };
+  });
+}
+
+export async function run(argv: string[], kernel: Kernel): Promise<void> {
+  if (argv.includes('--help')) {
+    process.stdout.write(`${usage('query', 'point-in-time queries against the store', FLAGS)}\n`);
+    return;
+  }
+  const flags = parseFlags(argv, FLAGS, 'query');
+  const sql = str(flags, 'sql');
+  const signals = str(flags, 'signals');
+  if ((sql === undefined) === (signals === undefined)) throw new UsageError('give either --signals FILE --with KIND or --sql "SELECT …"');
+  const json = bool(flags, 'json');
+  const store = await openStore(kernel, str(flags, 'data-dir'));
+  const print = (row: Record<string, unknown>): void => {
+    process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',')}\n`);
+  };
+  try {
+    if (sql !== undefined) {
+      if (!/^\s*(select|with)\b/i.test(sql) || /;\s*\S/.test(sql)) throw new UsageError('--sql takes one read-only SELECT (or WITH … SELECT) statement');
+      for (const row of await store.query(sql)) print(row);
+      return;
+    }
+    const kind = str(flags, 'with');
+    const rows = readSignals(resolve(process.cwd(), signals as string));
+    if (kind === 'trades') {
+      for await (const chunk of store.asofJoin({ signals: rows, with: 'trades' })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
+    } else if (kind === 'quotes') {
+      for await (const chunk of store.asofJoin({ signals: rows, with: 'quotes' })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
+    } else if (kind === 'bars') {
+      const tf = str(flags, 'timeframe');
+      if (!tf) throw new UsageError('--with bars needs --timeframe');
+      for await (const chunk of store.asofJoin({ signals: rows, with: 'bars', timeframeMs: parseTimeframe(tf) })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
+    } else {
+      throw new UsageError(`--with must be trades, quotes or bars (got ${kind ?? 'nothing'})`);
+    }
+  } finally {
+    await store.close();
+  }
+}
