@@ -15,7 +15,7 @@ const files = readdirSync(join(root, 'bench'))
 const out = {};
 for (const f of files) {
   process.stderr.write(`bench ${f}…\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('bench', f)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join('bench', f)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
     out[f.replace(/\.bench\.ts$/, '')] = JSON.parse(last);

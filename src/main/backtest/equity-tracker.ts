@@ -50,7 +50,7 @@ export class EquityTracker {
 
   constructor(
     private readonly periodsPerYear: number,
-    private readonly cap = 1 << 20,
+    private readonly cap = 1 << 17,
   ) {
     this.times = new Float64Array(Math.min(cap, 1 << 16));
     this.values = new Float64Array(Math.min(cap, 1 << 16));

@@ -24,6 +24,7 @@ interface MutablePosition {
   quotePrecision: number;
   openedAt: number | null;
   updatedAt: number;
+  snapshot?: Position | undefined;
 }
 
 interface MutableBalance {
@@ -89,7 +90,9 @@ export class Portfolio {
 
   position(strategyId: string, instrumentId: InstrumentId): Position | undefined {
     const p = this.positions.get(key(strategyId, instrumentId));
-    return p ? freeze(p) : undefined;
+    if (!p) return undefined;
+    // Snapshots are immutable: hand out the same one until the position changes.
+    return (p.snapshot ??= freeze(p));
   }
 
   /** Net raw quantity across strategies. */
@@ -179,6 +182,7 @@ export class Portfolio {
     this.adjust(fill.feeCurrency, -this.toBalancePrecision(fill.feeCurrency, fill.feeRaw, fill.feePrecision));
 
     p.updatedAt = fill.ts;
+    p.snapshot = undefined;
     let kind: PositionChange['kind'] = 'updated';
     if (wasFlat && p.netRaw !== 0) {
       p.openedAt = fill.ts;

@@ -8,7 +8,7 @@
  * bar's open ± slippage (the simulated venue's bar model); a position still open at the end stays
  * open. Long only, one instrument (the first one subscribed).
  */
-import { floorToLot, qtyRaw } from '../../../../shared/domain/instrument';
+import { floorToLot } from '../../../../shared/domain/instrument';
 import type { Bar } from '../../../../shared/messages/market-data';
 import { Sma } from '../../indicators/moving-averages';
 import { ParamError, Strategy } from '../strategy';
@@ -48,15 +48,19 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     this.prevFast = f;
     this.prevSlow = s;
     if (!(this.slow.ready && pf === pf && ps === ps)) return; // NaN check: need two valid bars
+    const crossUp = pf <= ps && f > s;
+    const crossDown = pf >= ps && f < s;
+    if (!crossUp && !crossDown) return;
     const ctx = this.ctx;
+    if (ctx.openOrders(this.instrumentId).length > 0) return;
     const held = ctx.position(this.instrumentId)?.netRaw ?? 0;
-    if (pf <= ps && f > s && held === 0 && ctx.openOrders(this.instrumentId).length === 0) {
+    if (crossUp && held === 0) {
       const inst = ctx.instrument(this.instrumentId);
       const cash = ctx.balance(inst.quote);
       const unitCost = bar.close * (1 + ctx.takerFeeRate(this.instrumentId));
-      const quantityRaw = floorToLot(inst, qtyRaw(inst, Math.floor((cash / unitCost) * 10 ** inst.sizePrecision) / 10 ** inst.sizePrecision));
+      const quantityRaw = floorToLot(inst, Math.floor((cash / unitCost) * 10 ** inst.sizePrecision));
       if (quantityRaw >= inst.minQtyRaw) ctx.submit({ instrumentId: this.instrumentId, side: 'BUY', type: 'MARKET', quantityRaw });
-    } else if (pf >= ps && f < s && held > 0 && ctx.openOrders(this.instrumentId).length === 0) {
+    } else if (crossDown && held > 0) {
       ctx.submit({ instrumentId: this.instrumentId, side: 'SELL', type: 'MARKET', quantityRaw: held });
     }
   }
