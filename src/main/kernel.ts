@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Instrument } from '../shared/domain/instrument';
 import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
-import { createTsRiskGate } from './engine/risk/ts-risk-gate';
+import { createRiskGate } from './native';
 import { runBacktest } from './backtest/runner';
 import { readAllBars } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
@@ -25,6 +25,8 @@ export interface KernelConfig {
   /** Where stores and settings live (default: the user's data folder). */
   readonly dataDir?: string;
   readonly risk?: RiskConfig;
+  /** Which risk gate to run: 'typescript' (default, faster here), 'native' or 'auto'. */
+  readonly riskImplementation?: 'typescript' | 'native' | 'auto';
 }
 
 /** Risk limits used when none are configured: permissive per-order limits, no halts. */
@@ -51,8 +53,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export class Kernel {
   readonly dataDir: string;
   readonly risk: RiskConfig;
+  readonly riskImplementation: 'typescript' | 'native' | 'auto';
 
   constructor(config: KernelConfig = {}) {
+    this.riskImplementation = config.riskImplementation ?? 'typescript';
     this.dataDir = config.dataDir ?? defaultDataDir();
     this.risk = config.risk ?? DEFAULT_RISK;
   }
@@ -62,9 +66,9 @@ export class Kernel {
     return this.dataDir;
   }
 
-  /** A fresh risk gate for one engine (backtest or live), the faster implementation available. */
+  /** A fresh risk gate for one engine (backtest or live): the implementation the benches favour. */
   createRiskGate(instruments: readonly Instrument[] = []): RiskGate {
-    const gate = createTsRiskGate(this.risk);
+    const gate = createRiskGate(this.risk, this.riskImplementation);
     for (const i of instruments) gate.registerInstrument(i);
     return gate;
   }

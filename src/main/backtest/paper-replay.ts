@@ -137,6 +137,7 @@ export class PaperReplaySession {
     this.clock.advanceTo(bar.ts);
     this.node.markPrice(bar.instrumentId, bar.close);
     this.node.bus.publish(Topics.bars(bar.instrumentId, this.timeframe), bar);
+    this.node.updateEquity(bar.ts);
     return bar;
   }
 

@@ -192,7 +192,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
           break;
         }
       }
-      tracker.sample(b.ts, portfolio.equity(), inPosition);
+      tracker.sample(b.ts, node.updateEquity(b.ts), inPosition);
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;

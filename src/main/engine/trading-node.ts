@@ -71,6 +71,17 @@ export class TradingNode {
     this.execution.registerClient(client);
   }
 
+  /**
+   * Values the account and lets the risk gate see it: daily-loss and drawdown triggers may move
+   * the trading state, and their events are published on the bus's priority lane.
+   */
+  updateEquity(ts: number): number {
+    const equity = this.portfolio.equity();
+    const events = this.risk.onEquity(equity, ts);
+    if (events.length > 0) this.execution.publishRisk(events);
+    return equity;
+  }
+
   /** Updates last price and mark for an instrument (before publishing its market data). */
   markPrice(instrumentId: string, price: number): void {
     this.cache.setLastPrice(instrumentId, price);

@@ -153,7 +153,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${result.bars || result.events} ${fillModel === 'bar' ? 'bars' : 'trades'} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
   if (!quiet) {
     io.out.write(`${formatReportTable(stats, `Backtest ${subtitle}`)}\n`);
-    if (result.denials.length > 0) io.out.write(`${result.denials.length} order(s) denied by the risk gate; first: ${result.denials[0]?.reason}: ${result.denials[0]?.message}\n`);
+    if (result.denials.length > 0) io.out.write(`${result.denials.length} order(s) denied by the risk gate; first: ${result.denials[0]?.message}\n`);
     io.out.write(`${result.events} events in ${result.elapsedMs.toFixed(0)} ms (${Math.round(result.events / Math.max(result.elapsedMs, 1e-3) * 1000).toLocaleString('en-US')} events/s)\n`);
   }
   const jsonOut = str(flags, 'json');

@@ -102,7 +102,7 @@ export class ExecutionEngine {
     if (last !== undefined) risk.onReferencePrice(order.instrumentId, 'last', last);
     const verdict = risk.checkSubmit(order, now);
     if (!verdict.allowed) {
-      order = transition(order, { type: 'DENY', ts: now, reason: `${verdict.reason}: ${verdict.message}` });
+      order = transition(order, { type: 'DENY', ts: now, reason: verdict.message });
       cache.putOrder(order);
       bus.publish(Topics.orderDenied, { clientOrderId, strategyId, intent, reason: verdict.reason, message: verdict.message, ts: now });
       this.emit(order);
