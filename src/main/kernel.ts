@@ -19,6 +19,11 @@ import { parseTimeframe } from '../shared/messages/market-data';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MessageBus } from './engine/bus/message-bus';
+import { DuckDbStore } from './storage/duckdb/duckdb-store';
+import { Recorder } from './storage/recorder';
+import type { RecorderOptions } from './storage/recorder';
+import { busMarketDataSource } from './storage/bus-source';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
 
 export interface KernelConfig {
@@ -96,6 +101,18 @@ export class Kernel {
       time: options.time,
       ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });
+  }
+
+  /**
+   * Records the market data of an engine into the embedded store, in batches off the hot path.
+   * Returns the recorder (stop it to flush) and the store (close it after the recorder).
+   */
+  async startRecorder(bus: MessageBus, options: RecorderOptions = {}): Promise<{ recorder: Recorder; store: DuckDbStore }> {
+    const store = new DuckDbStore({ dataDir: this.ensureDataDir() });
+    await store.open();
+    const recorder = new Recorder(busMarketDataSource(bus), store, options);
+    recorder.start();
+    return { recorder, store };
   }
 
   /** Runs a backtest through the same engine components as live trading. */
