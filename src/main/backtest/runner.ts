@@ -93,7 +93,8 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   const clock = new SimulatedClock(0);
   let fills = 0;
   let orders = 0;
-  let tradeLog: TradeLog | undefined;
+  // The trade log reads instruments from the node's cache, built just below.
+  const tradeLog: TradeLog = new TradeLog((id) => node.cache.requireInstrument(id));
   const node = new TradingNode({
     clock,
     risk: spec.risk,
@@ -103,12 +104,11 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     takerFeeRate: () => spec.takerFeeBps / 10_000,
     onFillApplied: (fill) => {
       fills++;
-      tradeLog?.onFill(fill);
+      tradeLog.onFill(fill);
     },
     ...(spec.log ? { log: spec.log } : {}),
   });
-  const { bus, cache, portfolio, execution } = node;
-  tradeLog = new TradeLog((id) => cache.requireInstrument(id));
+  const { bus, cache, portfolio } = node;
   const denials: OrderDenied[] = [];
   bus.subscribe(Topics.orderDenied, (d) => denials.push(d));
   bus.subscribe(Topics.orderNew, () => orders++);
