@@ -9,7 +9,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Instrument } from '../shared/domain/instrument';
 import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
-import { createRiskGate } from './native';
+import { createHmacSigner, createRiskGate } from './native';
+import { installNativeSigning } from './native/ccxt-signing';
+import type { CcxtSignable } from './native/ccxt-signing';
+import type { RunConfig } from './config/run-config';
+import { FileSecretStore, passphraseFrom } from './config/secrets';
+import { loadStrategy } from './config/strategy-loader';
+import { startRunSession } from './venues/ccxt/run-session';
+import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
 import { readAllBars } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
@@ -113,6 +120,31 @@ export class Kernel {
     const recorder = new Recorder(busMarketDataSource(bus), store, options);
     recorder.start();
     return { recorder, store };
+  }
+
+  /**
+   * Starts `libra run`: the configured strategies on the configured venues (paper: live data and
+   * the simulated venue; live: the CCXT execution client), with every signed request of a live
+   * venue going through the native signer (the secret moves into it and leaves the ccxt object).
+   */
+  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; print: (line: string) => void }): Promise<RunSession> {
+    const { config } = options;
+    const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
+    const needsKeys = config.venues.some((v) => v.mode === 'live');
+    const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
+    return startRunSession({
+      config,
+      dataDir,
+      risk: createRiskGate(config.risk as RiskConfig, this.riskImplementation),
+      ...(secrets ? { secrets } : {}),
+      loadStrategy: (name, params) => loadStrategy(name, params),
+      installSigning: (exchange) => {
+        const ex = exchange as unknown as CcxtSignable;
+        if (typeof ex.secret !== 'string' || ex.secret === '' || ex.secret.startsWith('-----BEGIN')) return;
+        installNativeSigning(ex, { sha256: createHmacSigner('sha256', ex.secret, 'auto'), sha512: createHmacSigner('sha512', ex.secret, 'auto') });
+      },
+      print: options.print,
+    });
   }
 
   /** Runs a backtest through the same engine components as live trading. */

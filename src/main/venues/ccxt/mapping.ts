@@ -65,9 +65,8 @@ export function clientIdOfTrade(t: CcxtTrade): string | undefined {
  */
 export function tradeToFill(t: CcxtTrade, inst: Instrument, owner: { clientOrderId: string; strategyId: string; venueOrderId?: string }): Fill {
   if (t.id === undefined || t.id === '') throw new MappingError(`trade without id for ${inst.symbol}`);
-  const info = (t.info ?? {}) as Record<string, unknown>;
-  const amount = num(info['qty']) ?? num(info['l']) ?? num(t.amount);
-  const price = num(info['price']) ?? num(info['L']) ?? num(t.price);
+  const amount = num(t.amount);
+  const price = num(t.price);
   if (amount === undefined || !(amount > 0)) throw new MappingError(`trade ${t.id}: amount missing or not positive`);
   if (price === undefined || !(price > 0)) throw new MappingError(`trade ${t.id}: price missing or not positive`);
   const side: OrderSide = t.side === 'sell' ? 'SELL' : 'BUY';

@@ -1,0 +1,238 @@
+/**
+ * Builders the kernel calls to assemble a live or paper engine around the CCXT adapter.
+ *
+ *   buildLiveCore(deps)              bus, clock, cache, portfolio, execution engine, strategy host
+ *   attachCcxtVenue(core, venue)     markets → instruments, journal restore, CcxtExecutionClient
+ *                                    (live) or SimulatedVenue (paper), venue status → trading state
+ *
+ * Wiring that matters for correctness:
+ *  - every order event is journaled (fsync) from the engine's listener, which runs BEFORE the
+ *    engine hands the order to the venue client: a kill after "submit" leaves a record;
+ *  - a fill is journaled before the order snapshot that includes it;
+ *  - the venue status drives the risk gate: anything but CONNECTED (after a successful
+ *    reconciliation) holds trading HALTED; an operator HALT is never lifted by a reconnect.
+ */
+import type { Instrument } from '../../../shared/domain/instrument';
+import type { Fill, Order } from '../../../shared/domain/order';
+import { isOpen } from '../../../shared/domain/order';
+import { MessageBus } from '../../engine/bus/message-bus';
+import { Topics } from '../../engine/bus/topics';
+import { Cache } from '../../engine/cache/cache';
+import { LiveClock } from '../../engine/clock/clock';
+import type { TimeSource } from '../../engine/clock/clock';
+import { ExecutionEngine } from '../../engine/execution/execution-engine';
+import { Portfolio } from '../../engine/portfolio/portfolio';
+import type { RiskGate } from '../../engine/risk/risk-gate';
+import { StrategyHost } from '../../engine/strategy/strategy-host';
+import type { LogLevel } from '../../engine/strategy/strategy';
+import { SimulatedVenue } from '../simulated/simulated-venue';
+import type { CcxtLike } from './ccxt-types';
+import { CcxtExecutionClient } from './ccxt-execution-client';
+import type { VenueStatus } from './ccxt-execution-client';
+import { OrderJournal } from './journal';
+import { instrumentFromMarket } from './mapping';
+import type { MarketLike } from './mapping';
+import type { BackoffOptions, TokenBucket } from './rate-limiter';
+
+export interface LiveCoreDeps {
+  readonly time: TimeSource;
+  readonly risk: RiskGate;
+  readonly accountCurrency: string;
+  /** Prefix of client order ids; the journal's run number is appended (unique across restarts). */
+  readonly idPrefix?: string;
+  /** When set, client order ids include this run number (from the journal). */
+  readonly run?: number;
+  readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
+  readonly takerFeeRate?: number;
+}
+
+export interface LiveCore {
+  readonly bus: MessageBus;
+  readonly clock: LiveClock;
+  readonly cache: Cache;
+  readonly portfolio: Portfolio;
+  readonly execution: ExecutionEngine;
+  readonly host: StrategyHost;
+  readonly risk: RiskGate;
+}
+
+export function buildLiveCore(deps: LiveCoreDeps): LiveCore {
+  // Live delivery is asynchronous; a throwing subscriber is logged, never fatal for the others.
+  const bus = new MessageBus({ onError: (error, topic) => deps.log?.('engine', 'error', `subscriber of ${topic} threw: ${String(error)}`, deps.time.now()) });
+  const clock = new LiveClock(deps.time);
+  const cache = new Cache();
+  const portfolio = new Portfolio(deps.accountCurrency);
+  const execution = new ExecutionEngine({
+    bus,
+    clock,
+    cache,
+    portfolio,
+    risk: deps.risk,
+    idPrefix: `${deps.idPrefix ?? 'L'}${deps.run ?? 1}-`,
+  });
+  const host = new StrategyHost({
+    bus,
+    clock,
+    cache,
+    portfolio,
+    execution,
+    takerFeeRate: () => deps.takerFeeRate ?? 0.001,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  return { bus, clock, cache, portfolio, execution, host, risk: deps.risk };
+}
+
+export interface CcxtVenueSpec {
+  /** Venue name used in instrument ids (`BINANCE`). */
+  readonly venue: string;
+  readonly exchange: CcxtLike & { markets?: Record<string, MarketLike> };
+  /** ccxt unified symbols to trade. */
+  readonly symbols: readonly string[];
+  readonly mode: 'live' | 'paper';
+  readonly limiter: TokenBucket;
+  readonly random: () => number;
+  /** Journal file (live mode; strongly recommended). */
+  readonly journalPath?: string;
+  readonly notFoundGraceMs?: number;
+  readonly resolveDelayMs?: number;
+  readonly backoff?: BackoffOptions;
+  readonly waitStreamReady?: () => Promise<void>;
+  /** Use the private WebSocket stream (default true); false = REST polling reconciliation. */
+  readonly privateStreams?: boolean;
+  readonly pollIntervalMs?: number;
+  readonly onStatus?: (status: VenueStatus) => void;
+  readonly log?: (line: string) => void;
+  /** Paper mode: the simulated venue's fees (bps). */
+  readonly paper?: { readonly makerFeeBps: number; readonly takerFeeBps: number; readonly slippageBps: number; readonly balances: Readonly<Record<string, number>> };
+}
+
+export interface AttachedVenue {
+  readonly instruments: readonly Instrument[];
+  readonly client: CcxtExecutionClient | SimulatedVenue;
+  readonly journal: OrderJournal | undefined;
+  stop(): Promise<void>;
+}
+
+/** Loads markets, registers instruments, restores the journal, connects the venue client. */
+export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Promise<AttachedVenue> {
+  const { execution, cache, portfolio, risk, bus, clock } = core;
+  await spec.exchange.loadMarkets();
+  const markets = spec.exchange.markets ?? {};
+  const bindings = spec.symbols.map((symbol) => {
+    const m = markets[symbol];
+    if (!m) throw new Error(`${spec.venue}: unknown symbol ${symbol} (not in the venue's markets)`);
+    return { instrument: instrumentFromMarket(m, spec.venue), symbol };
+  });
+  for (const b of bindings) execution.registerInstrument(b.instrument);
+  const instruments = bindings.map((b) => b.instrument);
+
+  if (spec.mode === 'paper') {
+    for (const [c, v] of Object.entries(spec.paper?.balances ?? {})) portfolio.setBalance(c, v);
+    const venue = new SimulatedVenue(
+      { venue: spec.venue, fillModel: 'trade', makerFeeBps: spec.paper?.makerFeeBps ?? 10, takerFeeBps: spec.paper?.takerFeeBps ?? 10, slippageBps: spec.paper?.slippageBps ?? 0, latencyMs: 0 },
+      clock,
+      bus,
+      { free: (c) => portfolio.balanceValue(c), position: (id) => portfolio.netPosition(id) },
+    );
+    for (const i of instruments) venue.addInstrument(i);
+    execution.registerClient(venue);
+    return { instruments, client: venue, journal: undefined, stop: async () => venue.dispose() };
+  }
+
+  // ---- live: restore what the journal knows, then connect.
+  const journal = spec.journalPath ? OrderJournal.open(spec.journalPath, clock.now()) : undefined;
+  const restoredOrders: Order[] = [];
+  const restoredFills: Fill[] = journal ? [...journal.state.fills] : [];
+  if (journal) {
+    const filledBy = new Map<string, number>();
+    for (const f of restoredFills) {
+      if (!cache.instrument(f.instrumentId)) continue;
+      portfolio.applyFill(f);
+      risk.onFill(f.strategyId, f.instrumentId, f.side, f.quantityRaw);
+      filledBy.set(f.clientOrderId, (filledBy.get(f.clientOrderId) ?? 0) + f.quantityRaw);
+    }
+    for (const o of journal.state.orders.values()) {
+      if (!cache.instrument(o.instrumentId)) continue;
+      // The fill record is written before the order snapshot: trust the fills.
+      const filled = filledBy.get(o.clientOrderId) ?? 0;
+      const order: Order = filled > o.filledRaw ? { ...o, filledRaw: filled, status: filled >= o.quantityRaw ? 'FILLED' : o.status === 'SUBMITTED' || o.status === 'UNKNOWN' ? o.status : 'PARTIALLY_FILLED' } : o;
+      cache.putOrder(order);
+      if (isOpen(order.status)) risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+      restoredOrders.push(order);
+    }
+  }
+  if (journal) {
+    execution.onOrderEvent((order, fill) => {
+      if (fill) journal.recordFill(fill);
+      journal.recordOrder(order);
+    });
+  }
+
+  let haltedByVenue = false;
+  const client = new CcxtExecutionClient({
+    venue: spec.venue,
+    exchange: spec.exchange,
+    instruments: bindings,
+    time: { now: () => clock.now(), schedule: (ms, fn) => clock.setTimer('ccxt', clock.now() + ms, () => fn()) },
+    random: spec.random,
+    limiter: spec.limiter,
+    ...(spec.notFoundGraceMs !== undefined ? { notFoundGraceMs: spec.notFoundGraceMs } : {}),
+    ...(spec.resolveDelayMs !== undefined ? { resolveDelayMs: spec.resolveDelayMs } : {}),
+    ...(spec.backoff ? { backoff: spec.backoff } : {}),
+    ...(spec.waitStreamReady ? { waitStreamReady: spec.waitStreamReady } : {}),
+    ...(spec.privateStreams !== undefined ? { privateStreams: spec.privateStreams } : {}),
+    ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
+    ...(spec.log ? { log: spec.log } : {}),
+    restored: { orders: restoredOrders, fills: restoredFills },
+    adopt: (order) => {
+      cache.putOrder(order);
+      risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+      journal?.recordOrder(order);
+      bus.publish(Topics.orderNew, order);
+    },
+    balances: {
+      get: () => Object.fromEntries(portfolio.allBalances().map((b) => [b.currency, b.totalRaw / 10 ** b.precision])),
+      set: (venue) => {
+        for (const [c, v] of Object.entries(venue)) portfolio.setBalance(c, v);
+      },
+    },
+    onStatus: (s) => {
+      if (s.kind === 'CONNECTED') {
+        bus.publish(Topics.gatewayConnected, { venue: s.venue, ts: s.ts });
+        if (haltedByVenue && risk.tradingState() === 'HALTED') execution.setTradingState('ACTIVE', `${s.venue} reconciled`);
+        haltedByVenue = false;
+      } else {
+        if (s.kind === 'DISCONNECTED' || s.kind === 'HALTED') bus.publish(Topics.gatewayDisconnected, { venue: s.venue, ts: s.ts, ...(s.reason ? { reason: s.reason } : {}) });
+        if (risk.tradingState() !== 'HALTED') {
+          haltedByVenue = true;
+          execution.setTradingState('HALTED', `${s.venue} ${s.kind}${s.reason ? `: ${s.reason}` : ''}`);
+        }
+        // A 418 ban stays halted until an operator resumes: the flag is dropped.
+        if (s.kind === 'HALTED') haltedByVenue = false;
+      }
+      spec.onStatus?.(s);
+    },
+  });
+  execution.registerClient(client);
+  client.start();
+  return {
+    instruments,
+    client,
+    journal,
+    stop: async () => {
+      await client.stop();
+      journal?.close();
+    },
+  };
+}
+
+/** The wall-clock TimeSource the kernel hands the live clock (adapters may use timers; the engine may not). */
+export function systemTimeSource(): TimeSource {
+  return {
+    now: () => Date.now(),
+    schedule: (delayMs, fn) => {
+      const h = setTimeout(fn, Math.max(0, delayMs));
+      return () => clearTimeout(h);
+    },
+  };
+}

@@ -1,0 +1,831 @@
+/**
+ * CcxtExecutionClient: the engine's `ExecutionClient` over a ccxt (ccxt.pro) exchange instance.
+ *
+ * Orders go over REST, each carrying the engine's client order id; the private stream
+ * (`watchOrders` + `watchMyTrades`) delivers acceptances, fills and cancels as they happen.
+ *
+ * Invariants, in order of importance:
+ *  1. An order request is sent AT MOST ONCE. ccxt's own retries are switched off
+ *     (`maxRetriesOnFailure = 0`), and no code path here sends a placement twice.
+ *  2. A request whose answer is lost (timeout, socket closed, 5xx, unparseable) is reported
+ *     REPLY_LOST (order UNKNOWN) and resolved by asking the venue by client order id. "Does not
+ *     exist" is only believed after `notFoundGraceMs` (≥ the venue's recvWindow: a request still
+ *     in flight after that is refused by the venue itself), and then the order is REJECTED.
+ *  3. A fill is reported once per `instrument|tradeId`, whichever channel (REST response,
+ *     REST query, WebSocket) delivers it first; the engine dedupes again.
+ *  4. A terminal state (canceled/expired) is reported only after every fill the venue counts
+ *     for the order has been reported — otherwise a late fill would hit a closed order.
+ *  5. HTTP 429: the shared bucket pauses for Retry-After; reads are retried, placements are
+ *     reported REJECTED (the venue refused them before execution). HTTP 418: the venue is
+ *     HALTED — nothing more is sent until `resume()`; the status callback lets the kernel hold
+ *     the risk gate HALTED.
+ *  6. After every (re)connect the private stream is subscribed first, then reconciliation runs;
+ *     trading is held HALTED (status RECONCILING) until it succeeds.
+ *
+ * Time and randomness are injected (TimeSource, random) so the backoff is deterministic in tests.
+ */
+import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
+import type { Fill, Order } from '../../../shared/domain/order';
+import { isTerminal } from '../../../shared/domain/order';
+import type { TimeSource } from '../../engine/clock/clock';
+import type { ExecutionClient, ExecutionReport, ExecutionReportSink } from '../../engine/execution/execution-client';
+import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, CcxtTrade } from './ccxt-types';
+import { hasPrivateStreams } from './ccxt-types';
+import { classifyError } from './errors';
+import type { ErrorClass } from './errors';
+import { clientIdOfTrade, filledRaw, toCreateOrderArgs, tradeToFill, venueState } from './mapping';
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from './rate-limiter';
+import type { BackoffOptions, TokenBucket } from './rate-limiter';
+import { reconcile } from './reconcile';
+import type { ReconcileContext, ReconciliationReport } from './reconcile';
+
+export type VenueStatusKind = 'CONNECTING' | 'RECONCILING' | 'CONNECTED' | 'DISCONNECTED' | 'HALTED';
+
+export interface VenueStatus {
+  readonly venue: string;
+  readonly kind: VenueStatusKind;
+  readonly ts: number;
+  readonly reason?: string;
+  readonly report?: ReconciliationReport;
+}
+
+export interface CcxtInstrumentBinding {
+  readonly instrument: Instrument;
+  /** ccxt unified symbol (`BTC/USDT`, `BTC/USDT:USDT`). */
+  readonly symbol: string;
+}
+
+export interface CcxtExecutionOptions {
+  /** Venue name as in instrument ids (`BINANCE`). */
+  readonly venue: string;
+  readonly exchange: CcxtLike;
+  readonly instruments: readonly CcxtInstrumentBinding[];
+  readonly time: TimeSource;
+  readonly random: () => number;
+  /** The venue+key bucket shared by every client using the same key. */
+  readonly limiter: TokenBucket;
+  /** createOrder param carrying the client order id (default: ccxt's unified `clientOrderId`). */
+  readonly clientOrderIdParam?: string;
+  /** First query after a lost reply (ms, default 200). */
+  readonly resolveDelayMs?: number;
+  /** How long "order does not exist" may be a not-yet-indexed order (ms, default 15 000 ≥ Binance recvWindow 10 s). */
+  readonly notFoundGraceMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Use ccxt.pro private streams when the exchange has them (default true). */
+  readonly privateStreams?: boolean;
+  /** Without private streams: reconcile every this many ms (default 2000). */
+  readonly pollIntervalMs?: number;
+  /** Resolves when the private stream subscription is acknowledged (default: a short settle delay). */
+  readonly waitStreamReady?: () => Promise<void>;
+  readonly onStatus?: (status: VenueStatus) => void;
+  /** Turns an order placed outside this engine into an engine order (kernel: cache + bus). */
+  readonly adopt?: (order: Order) => void;
+  /** Engine balances (decimal totals) and how to replace them by the venue's after reconciliation. */
+  readonly balances?: { get(): Record<string, number>; set(venue: Record<string, number>): void };
+  /** Fills already applied before this process started (journal), and their newest time. */
+  readonly restored?: { readonly orders: readonly Order[]; readonly fills: readonly Fill[] };
+  readonly log?: (line: string) => void;
+}
+
+type TrackState = 'INFLIGHT' | 'UNKNOWN' | 'OPEN' | 'DONE';
+
+interface Tracked {
+  readonly clientOrderId: string;
+  readonly strategyId: string;
+  readonly instrument: Instrument;
+  readonly symbol: string;
+  readonly quantityRaw: number;
+  venueOrderId: string | undefined;
+  state: TrackState;
+  /** Time the placement was sent (for the not-found grace). */
+  sentAt: number;
+  reportedFilledRaw: number;
+  /** Serialises venue updates of one order (REST and WS may answer concurrently). */
+  chain: Promise<void>;
+  resolving: boolean;
+  /** A cancel/placement answer is outstanding. */
+  pendingCancel: boolean;
+}
+
+const EXTERNAL_STRATEGY = 'EXTERNAL';
+
+export class CcxtExecutionClient implements ExecutionClient {
+  readonly venue: string;
+  private sink: ExecutionReportSink = () => undefined;
+  private readonly ex: CcxtLike;
+  private readonly bySymbol = new Map<string, CcxtInstrumentBinding>();
+  private readonly byInstrument = new Map<InstrumentId, CcxtInstrumentBinding>();
+  private readonly orders = new Map<string, Tracked>();
+  private readonly byVenueId = new Map<string, Tracked>();
+  private readonly seenTrades = new Set<string>();
+  /** Trades that arrived (WS) before we learned which order they belong to. */
+  private readonly orphanTrades = new Map<string, CcxtTrade[]>();
+  private lastFillTs = 0;
+  private halted: string | undefined;
+  private stopped = true;
+  private streamTask: Promise<void> | undefined;
+  private readonly o: Required<Pick<CcxtExecutionOptions, 'resolveDelayMs' | 'notFoundGraceMs' | 'backoff' | 'pollIntervalMs' | 'clientOrderIdParam'>>;
+  private status: VenueStatusKind = 'DISCONNECTED';
+  private reconciling: Promise<ReconciliationReport> | undefined;
+  private readonly fillListeners: ((fill: Fill) => void)[] = [];
+  /** Cancels the sleeps of the stream/poll loop so stop() returns at once (and leaks no timer). */
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(private readonly opts: CcxtExecutionOptions) {
+    this.venue = opts.venue;
+    this.ex = opts.exchange;
+    // Invariant 1: ccxt must not retry anything on its own (fetch2's retry loop).
+    this.ex.options['maxRetriesOnFailure'] = 0;
+    this.ex.options['maxRetriesOnFailureDelay'] = 0;
+    for (const b of opts.instruments) {
+      this.bySymbol.set(b.symbol, b);
+      this.byInstrument.set(b.instrument.id, b);
+    }
+    this.o = {
+      resolveDelayMs: opts.resolveDelayMs ?? 200,
+      notFoundGraceMs: opts.notFoundGraceMs ?? 15_000,
+      backoff: opts.backoff ?? DEFAULT_BACKOFF,
+      pollIntervalMs: opts.pollIntervalMs ?? 2000,
+      clientOrderIdParam: opts.clientOrderIdParam ?? 'clientOrderId',
+    };
+    for (const f of opts.restored?.fills ?? []) {
+      this.seenTrades.add(`${f.instrumentId}|${f.tradeId}`);
+      this.lastFillTs = Math.max(this.lastFillTs, f.ts);
+    }
+  }
+
+  // ------------------------------------------------------------------ ExecutionClient
+
+  connect(sink: ExecutionReportSink): void {
+    this.sink = sink;
+    // Orders restored from the journal that may still be working: track them; those whose
+    // placement was never answered are UNKNOWN until the venue says (reconciliation asks).
+    for (const order of this.opts.restored?.orders ?? []) {
+      if (isTerminal(order.status) || order.status === 'INITIALIZED' || order.status === 'DENIED') continue;
+      const b = this.byInstrument.get(order.instrumentId);
+      if (!b) continue;
+      const t = this.track(order, b);
+      t.venueOrderId = order.venueOrderId;
+      if (order.venueOrderId) this.byVenueId.set(order.venueOrderId, t);
+      t.reportedFilledRaw = order.filledRaw;
+      t.sentAt = order.updatedAt;
+      if (order.status === 'SUBMITTED') {
+        t.state = 'UNKNOWN';
+        this.report({ kind: 'REPLY_LOST', clientOrderId: order.clientOrderId, reason: 'engine restarted before the venue answered', ts: this.now() });
+      } else if (order.status === 'UNKNOWN' || order.status === 'PENDING_CANCEL' || order.status === 'PENDING_UPDATE') {
+        t.state = 'UNKNOWN';
+        if (order.status !== 'UNKNOWN') this.report({ kind: 'REPLY_LOST', clientOrderId: order.clientOrderId, reason: 'engine restarted before the venue answered', ts: this.now() });
+      } else t.state = 'OPEN';
+    }
+  }
+
+  submit(order: Order): void {
+    const b = this.byInstrument.get(order.instrumentId);
+    if (!b) {
+      this.report({ kind: 'REJECTED', clientOrderId: order.clientOrderId, reason: `NOT_CONFIGURED: ${order.instrumentId} is not configured on ${this.venue}`, ts: this.now() });
+      return;
+    }
+    const t = this.track(order, b);
+    void this.place(t, order).catch((e: unknown) => this.logError(`submit ${order.clientOrderId}`, e));
+  }
+
+  cancel(order: Order): void {
+    const b = this.byInstrument.get(order.instrumentId);
+    let t = this.orders.get(order.clientOrderId);
+    if (!t && b) {
+      t = this.track(order, b);
+      t.state = 'OPEN';
+      t.venueOrderId = order.venueOrderId;
+    }
+    if (!t) {
+      this.report({ kind: 'CANCEL_REJECTED', clientOrderId: order.clientOrderId, reason: `NOT_CONFIGURED: ${order.instrumentId}`, ts: this.now() });
+      return;
+    }
+    void this.sendCancel(t).catch((e: unknown) => this.logError(`cancel ${order.clientOrderId}`, e));
+  }
+
+  modify(order: Order): void {
+    // Binance spot has no in-place amend (cancelReplace issues a NEW order id); a partial
+    // implementation would risk a duplicate order, so modification is refused explicitly.
+    this.report({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'MODIFY_NOT_SUPPORTED: cancel and submit a new order', ts: this.now() });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Starts the private stream (or polling) and the first reconciliation. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.streamTask = this.runStreams();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+    await closeQuietly(this.ex);
+    await this.streamTask?.catch(() => undefined);
+  }
+
+  /** Venue status (CONNECTED only after a successful reconciliation). */
+  get currentStatus(): VenueStatusKind {
+    return this.status;
+  }
+
+  get haltReason(): string | undefined {
+    return this.halted;
+  }
+
+  /** Lifts a 418 halt (operator action after the ban expired). */
+  resume(): void {
+    this.halted = undefined;
+    this.setStatus('DISCONNECTED', 'halt lifted; reconnecting');
+    if (!this.stopped && this.streamTask === undefined) this.streamTask = this.runStreams();
+  }
+
+  onFill(listener: (fill: Fill) => void): void {
+    this.fillListeners.push(listener);
+  }
+
+  /** Runs one reconciliation now (also used by polling and tests). */
+  reconcileNow(): Promise<ReconciliationReport> {
+    if (!this.reconciling) {
+      this.reconciling = reconcile(this.reconcileContext()).finally(() => {
+        this.reconciling = undefined;
+      });
+    }
+    return this.reconciling;
+  }
+
+  // ------------------------------------------------------------------ placement
+
+  private async place(t: Tracked, order: Order): Promise<void> {
+    if (this.halted !== undefined) {
+      t.state = 'DONE';
+      this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_HALTED: ${this.halted}`, ts: this.now() });
+      return;
+    }
+    await this.opts.limiter.take(1);
+    if (this.halted !== undefined) {
+      t.state = 'DONE';
+      this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_HALTED: ${this.halted}`, ts: this.now() });
+      return;
+    }
+    let args;
+    try {
+      args = toCreateOrderArgs(order, t.instrument, t.symbol, this.o.clientOrderIdParam);
+    } catch (e) {
+      t.state = 'DONE';
+      this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `UNSUPPORTED: ${e instanceof Error ? e.message : String(e)}`, ts: this.now() });
+      return;
+    }
+    t.sentAt = this.now();
+    let answer: CcxtOrder;
+    try {
+      answer = await this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params);
+    } catch (error) {
+      const cls = classifyError(error, this.now());
+      switch (cls.kind) {
+        case 'BANNED':
+          this.halt(cls);
+          t.state = 'DONE';
+          this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_BANNED: ${cls.message}`, ts: this.now() });
+          return;
+        case 'RATE_LIMITED':
+          this.opts.limiter.pauseFor(cls.retryAfterMs);
+          t.state = 'DONE';
+          this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `RATE_LIMITED: ${cls.message}`, ts: this.now() });
+          return;
+        case 'REJECTED':
+          t.state = 'DONE';
+          this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: cls.message, ts: this.now() });
+          return;
+        case 'NOT_FOUND':
+        case 'DUPLICATE':
+        case 'LOST':
+          this.replyLost(t, cls.message);
+          return;
+      }
+    }
+    await this.applyVenueOrder(t, answer);
+  }
+
+  private replyLost(t: Tracked, reason: string): void {
+    if (t.state === 'INFLIGHT' || (t.pendingCancel && t.state !== 'DONE')) {
+      this.report({ kind: 'REPLY_LOST', clientOrderId: t.clientOrderId, reason: `REPLY_LOST: ${reason}`, ts: this.now() });
+      t.state = 'UNKNOWN';
+    }
+    // Otherwise the stream already told us the order's state (it can beat the REST error):
+    // nothing is downgraded, but the venue is still asked, to confirm.
+    t.pendingCancel = false;
+    this.scheduleResolve(t, 0, true);
+  }
+
+  /** Asks the venue about an UNKNOWN order until it answers. Reads only; never resends. */
+  private scheduleResolve(t: Tracked, attempt: number, force = false): void {
+    if (t.resolving && !force) return;
+    t.resolving = true;
+    const delay = attempt === 0 ? this.o.resolveDelayMs : backoffDelay(attempt - 1, this.o.backoff, this.opts.random);
+    void sleep(this.opts.time, delay)
+      .then(() => this.resolveOnce(t, attempt))
+      .catch((e: unknown) => this.logError(`resolve ${t.clientOrderId}`, e));
+  }
+
+  private async resolveOnce(t: Tracked, attempt: number): Promise<void> {
+    if (t.state === 'DONE' || this.stopped) {
+      t.resolving = false;
+      return;
+    }
+    if (this.halted !== undefined) {
+      // Banned: cannot ask now; reconciliation after resume() resolves it.
+      t.resolving = false;
+      return;
+    }
+    await this.opts.limiter.take(1);
+    let found: CcxtOrder | 'NOT_FOUND';
+    try {
+      found = await this.queryByClientId(t.symbol, t.clientOrderId);
+    } catch (error) {
+      const cls = classifyError(error, this.now());
+      t.resolving = false;
+      if (cls.kind === 'BANNED') {
+        this.halt(cls);
+        return;
+      }
+      if (cls.kind === 'RATE_LIMITED') this.opts.limiter.pauseFor(cls.retryAfterMs);
+      this.scheduleResolve(t, attempt + 1);
+      return;
+    }
+    t.resolving = false;
+    if (found === 'NOT_FOUND') {
+      if (this.now() - t.sentAt < this.o.notFoundGraceMs) this.scheduleResolve(t, attempt + 1);
+      else this.applyNotFound(t);
+      return;
+    }
+    await this.applyVenueOrder(t, found);
+  }
+
+  private async queryByClientId(symbol: string, clientOrderId: string): Promise<CcxtOrder | 'NOT_FOUND'> {
+    try {
+      return await this.ex.fetchOrder('', symbol, { clientOrderId });
+    } catch (error) {
+      const cls = classifyError(error, this.now());
+      if (cls.kind === 'NOT_FOUND') return 'NOT_FOUND';
+      throw error;
+    }
+  }
+
+  private applyNotFound(t: Tracked): void {
+    if (t.state === 'DONE') return;
+    const accepted = t.venueOrderId !== undefined;
+    t.state = 'DONE';
+    if (accepted) {
+      this.report({ kind: 'CANCELED', clientOrderId: t.clientOrderId, reason: `NOT_FOUND_AT_VENUE: ${this.venue} no longer knows order ${t.clientOrderId}`, ts: this.now() });
+    } else {
+      this.report({
+        kind: 'REJECTED',
+        clientOrderId: t.clientOrderId,
+        reason: `NOT_PLACED: ${this.venue} has no order with client id ${t.clientOrderId} ${Math.round((this.now() - t.sentAt) / 1000)}s after it was sent`,
+        ts: this.now(),
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ cancel
+
+  private async sendCancel(t: Tracked): Promise<void> {
+    if (t.state === 'DONE') return;
+    if (this.halted !== undefined) {
+      this.report({ kind: 'CANCEL_REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_HALTED: ${this.halted}`, ts: this.now() });
+      return;
+    }
+    t.pendingCancel = true;
+    await this.opts.limiter.take(1);
+    let answer: unknown;
+    try {
+      answer = await this.ex.cancelOrder(t.venueOrderId ?? '', t.symbol, { clientOrderId: t.clientOrderId });
+    } catch (error) {
+      const cls = classifyError(error, this.now());
+      if (cls.kind === 'NOT_FOUND') {
+        // Already filled or canceled (or never placed): the venue's view of the order decides.
+        t.pendingCancel = false;
+        const o = await this.queryByClientId(t.symbol, t.clientOrderId).catch(() => undefined);
+        if (o === 'NOT_FOUND') this.applyNotFound(t);
+        else if (o !== undefined) {
+          await this.applyVenueOrder(t, o);
+          if (venueState(o) === 'OPEN') this.report({ kind: 'CANCEL_REJECTED', clientOrderId: t.clientOrderId, reason: cls.message, ts: this.now() });
+        } else this.replyLost(t, cls.message);
+        return;
+      }
+      if (cls.kind === 'LOST' || cls.kind === 'DUPLICATE') {
+        this.replyLost(t, cls.message);
+        return;
+      }
+      if (cls.kind === 'BANNED') this.halt(cls);
+      if (cls.kind === 'RATE_LIMITED') this.opts.limiter.pauseFor(cls.retryAfterMs);
+      t.pendingCancel = false;
+      this.report({ kind: 'CANCEL_REJECTED', clientOrderId: t.clientOrderId, reason: cls.message, ts: this.now() });
+      return;
+    }
+    t.pendingCancel = false;
+    if (isCcxtOrder(answer)) await this.applyVenueOrder(t, answer);
+  }
+
+  // ------------------------------------------------------------------ venue → engine
+
+  /**
+   * Applies the venue's view of one of our orders: acceptance, fills (inline or fetched), then a
+   * terminal state. Serialised per order.
+   */
+  private applyVenueOrder(t: Tracked, o: CcxtOrder): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (o.id && t.venueOrderId === undefined) {
+        t.venueOrderId = String(o.id);
+        this.byVenueId.set(t.venueOrderId, t);
+      }
+      const state = venueState(o);
+      if (state === 'REJECTED') {
+        if (t.state === 'INFLIGHT' || t.state === 'UNKNOWN') {
+          t.state = 'DONE';
+          this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `venue rejected: ${String((o.info as Record<string, unknown> | undefined)?.['r'] ?? 'REJECTED')}`, ts: o.timestamp ?? this.now() });
+        }
+        return;
+      }
+      if (t.state === 'INFLIGHT' || t.state === 'UNKNOWN') {
+        t.state = 'OPEN';
+        this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: String(o.id ?? ''), ts: o.timestamp ?? this.now() });
+      }
+      // Fills: those carried by the answer, then any still missing fetched by order id.
+      for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr);
+      this.flushOrphans(t);
+      const venueFilled = filledRaw(o, t.instrument);
+      if (venueFilled > t.reportedFilledRaw) await this.fetchOrderTrades(t);
+      if (t.state === 'DONE') return;
+      if (state === 'FILLED') {
+        if (t.reportedFilledRaw >= t.quantityRaw) t.state = 'DONE';
+        return;
+      }
+      if (state === 'CANCELED' || state === 'EXPIRED') {
+        if (venueFilled > t.reportedFilledRaw) {
+          // Venue counts fills we could not fetch yet: report the terminal state later.
+          this.scheduleResolve(t, 1);
+          return;
+        }
+        t.state = 'DONE';
+        this.report(state === 'CANCELED' ? { kind: 'CANCELED', clientOrderId: t.clientOrderId, ts: o.lastUpdateTimestamp ?? this.now() } : { kind: 'EXPIRED', clientOrderId: t.clientOrderId, ts: this.now() });
+      }
+    };
+    const next = t.chain.then(run, run);
+    t.chain = next.catch((e: unknown) => this.logError(`apply ${t.clientOrderId}`, e));
+    return next;
+  }
+
+  private async fetchOrderTrades(t: Tracked): Promise<void> {
+    if (t.venueOrderId === undefined) return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await this.opts.limiter.take(1);
+        const trades = await this.ex.fetchMyTrades(t.symbol, undefined, undefined, { orderId: t.venueOrderId });
+        for (const tr of trades) if (tr.order === undefined || String(tr.order) === t.venueOrderId) this.emitTrade(t, tr);
+        return;
+      } catch (error) {
+        const cls = classifyError(error, this.now());
+        if (cls.kind === 'BANNED') {
+          this.halt(cls);
+          return;
+        }
+        if (cls.kind === 'RATE_LIMITED') this.opts.limiter.pauseFor(cls.retryAfterMs);
+        await sleep(this.opts.time, backoffDelay(attempt, this.o.backoff, this.opts.random));
+      }
+    }
+  }
+
+  /** Reports one trade as a fill unless already reported; returns the fill when new. */
+  private emitTrade(t: Tracked, tr: CcxtTrade): Fill | undefined {
+    const key = `${t.instrument.id}|${String(tr.id)}`;
+    if (this.seenTrades.has(key)) return undefined;
+    const fill = tradeToFill(tr, t.instrument, { clientOrderId: t.clientOrderId, strategyId: t.strategyId, venueOrderId: t.venueOrderId });
+    if (t.reportedFilledRaw + fill.quantityRaw > t.quantityRaw) {
+      this.log(`ignoring trade ${fill.tradeId}: would overfill ${t.clientOrderId} (${t.reportedFilledRaw} + ${fill.quantityRaw} > ${t.quantityRaw})`);
+      return undefined;
+    }
+    this.seenTrades.add(key);
+    if (t.state === 'INFLIGHT' || t.state === 'UNKNOWN') {
+      // A fill proves the order was accepted.
+      t.state = 'OPEN';
+      this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: t.venueOrderId ?? String(tr.order ?? ''), ts: fill.ts });
+    }
+    t.reportedFilledRaw += fill.quantityRaw;
+    this.lastFillTs = Math.max(this.lastFillTs, fill.ts);
+    this.report({ kind: 'FILLED', fill });
+    for (const l of this.fillListeners) l(fill);
+    if (t.reportedFilledRaw >= t.quantityRaw) t.state = 'DONE';
+    return fill;
+  }
+
+  private flushOrphans(t: Tracked): void {
+    if (t.venueOrderId === undefined) return;
+    const pending = this.orphanTrades.get(t.venueOrderId);
+    if (!pending) return;
+    this.orphanTrades.delete(t.venueOrderId);
+    for (const tr of pending) this.emitTrade(t, tr);
+  }
+
+  private findTracked(o: { id?: string | undefined; clientOrderId?: string | undefined }): Tracked | undefined {
+    if (o.clientOrderId) {
+      const t = this.orders.get(o.clientOrderId);
+      if (t) return t;
+    }
+    if (o.id) return this.byVenueId.get(String(o.id));
+    return undefined;
+  }
+
+  private onStreamOrder(o: CcxtOrder): void {
+    const t = this.findTracked({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined });
+    if (t) {
+      void this.applyVenueOrder(t, o);
+      return;
+    }
+    if (o.symbol && this.bySymbol.has(o.symbol)) void this.adoptExternal(o).catch((e: unknown) => this.logError('adopt', e));
+  }
+
+  private onStreamTrade(tr: CcxtTrade): void {
+    const cid = clientIdOfTrade(tr);
+    const t = this.findTracked({ id: tr.order ?? undefined, clientOrderId: cid });
+    if (t) {
+      if (t.venueOrderId === undefined && tr.order) {
+        t.venueOrderId = String(tr.order);
+        this.byVenueId.set(t.venueOrderId, t);
+      }
+      const run = async (): Promise<void> => {
+        this.emitTrade(t, tr);
+      };
+      t.chain = t.chain.then(run, run).catch((e: unknown) => this.logError(`trade ${t.clientOrderId}`, e));
+      return;
+    }
+    if (tr.order) {
+      // The order's own update (watchOrders / REST answer) has not arrived yet; keep the trade.
+      const list = this.orphanTrades.get(String(tr.order)) ?? [];
+      list.push(tr);
+      this.orphanTrades.set(String(tr.order), list);
+    }
+  }
+
+  private async adoptExternal(o: CcxtOrder): Promise<string> {
+    const b = o.symbol ? this.bySymbol.get(o.symbol) : undefined;
+    if (!b) throw new Error(`cannot adopt order on unconfigured symbol ${String(o.symbol)}`);
+    const existing = this.findTracked({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined });
+    if (existing) return existing.clientOrderId;
+    const inst = b.instrument;
+    const cid = o.clientOrderId && !this.orders.has(o.clientOrderId) ? o.clientOrderId : `EXT-${String(o.id)}`;
+    const ts = o.timestamp ?? this.now();
+    const order: Order = {
+      clientOrderId: cid,
+      venueOrderId: String(o.id),
+      strategyId: EXTERNAL_STRATEGY,
+      instrumentId: inst.id,
+      side: o.side === 'sell' ? 'SELL' : 'BUY',
+      type: o.type === 'market' ? 'MARKET' : 'LIMIT',
+      quantityRaw: Math.round((o.amount ?? 0) * 10 ** inst.sizePrecision),
+      ...(o.price ? { priceRaw: Math.round(o.price * 10 ** inst.pricePrecision) } : {}),
+      timeInForce: 'GTC',
+      postOnly: false,
+      reduceOnly: false,
+      status: 'ACCEPTED',
+      filledRaw: 0,
+      avgPx: 0,
+      createdAt: ts,
+      updatedAt: ts,
+      tags: ['external'],
+    };
+    this.opts.adopt?.(order);
+    const t = this.track(order, b);
+    t.state = 'OPEN';
+    t.venueOrderId = String(o.id);
+    this.byVenueId.set(t.venueOrderId, t);
+    await this.applyVenueOrder(t, o);
+    return cid;
+  }
+
+  // ------------------------------------------------------------------ streams & reconnect
+
+  private async runStreams(): Promise<void> {
+    let attempt = 0;
+    const streaming = (this.opts.privateStreams ?? true) && hasPrivateStreams(this.ex);
+    while (!this.stopped && this.halted === undefined) {
+      const loops: Promise<void>[] = [];
+      try {
+        this.setStatus('CONNECTING');
+        if (streaming) {
+          const ex = this.ex as CcxtProPrivate;
+          loops.push(this.watchLoop(() => ex.watchOrders(), (xs) => xs.forEach((o) => this.onStreamOrder(o))));
+          loops.push(this.watchLoop(() => ex.watchMyTrades(), (xs) => xs.forEach((t) => this.onStreamTrade(t))));
+          for (const l of loops) l.catch(() => undefined);
+          // Subscribe first, then reconcile: nothing can fall between the REST snapshot and the stream.
+          const ready = this.opts.waitStreamReady ? this.opts.waitStreamReady() : this.pause(300);
+          ready.catch(() => undefined); // a loop failing first settles the race; do not leak this rejection
+          await Promise.race([ready, Promise.race(loops)]);
+        }
+        this.setStatus('RECONCILING');
+        const report = await this.reconcileWithRetry();
+        this.setStatus('CONNECTED', undefined, report);
+        attempt = 0;
+        if (streaming) await Promise.race(loops);
+        else {
+          while (!this.stopped && this.halted === undefined) {
+            await this.pause(this.o.pollIntervalMs);
+            if (this.stopped) break;
+            await this.reconcileNow();
+          }
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        const cls = classifyError(error, this.now());
+        if (cls.kind === 'BANNED') {
+          this.halt(cls);
+          break;
+        }
+        this.setStatus('DISCONNECTED', cls.message);
+        await closeQuietly(this.ex);
+        await this.pause(backoffDelay(attempt++, this.o.backoff, this.opts.random));
+      }
+    }
+    this.streamTask = undefined;
+  }
+
+  /** A sleep that stop() cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.opts.time.schedule(ms, () => {
+        this.sleepers.delete(wake);
+        resolve();
+      });
+      const wake = (): void => {
+        cancel();
+        resolve();
+      };
+      this.sleepers.add(wake);
+    });
+  }
+
+  private async watchLoop<T>(watch: () => Promise<T[]>, handle: (xs: T[]) => void): Promise<void> {
+    while (!this.stopped) {
+      const xs = await watch();
+      handle(xs);
+    }
+  }
+
+  private async reconcileWithRetry(): Promise<ReconciliationReport> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.reconcileNow();
+      } catch (error) {
+        const cls = classifyError(error, this.now());
+        if (cls.kind === 'BANNED') throw error;
+        if (cls.kind === 'RATE_LIMITED') this.opts.limiter.pauseFor(cls.retryAfterMs);
+        if (this.stopped || attempt >= 5) throw error;
+        this.log(`reconciliation failed (${cls.message}); retrying`);
+        await this.pause(backoffDelay(attempt, this.o.backoff, this.opts.random));
+      }
+    }
+  }
+
+  private reconcileContext(): ReconcileContext {
+    const read = async <T>(f: () => Promise<T>): Promise<T> => {
+      await this.opts.limiter.take(1);
+      return f();
+    };
+    return {
+      venue: this.venue,
+      symbols: [...this.bySymbol.keys()],
+      now: () => this.now(),
+      fetchOpenOrders: (symbol) => read(() => this.ex.fetchOpenOrders(symbol)),
+      fetchOrderByClientId: (symbol, cid) => read(() => this.queryByClientId(symbol, cid)),
+      fetchOrderById: (symbol, id) =>
+        read(async () => {
+          try {
+            return await this.ex.fetchOrder(id, symbol);
+          } catch (error) {
+            if (classifyError(error, this.now()).kind === 'NOT_FOUND') return 'NOT_FOUND' as const;
+            throw error;
+          }
+        }),
+      fetchMyTrades: (symbol, since) => read(() => this.ex.fetchMyTrades(symbol, since, 1000)),
+      fetchBalances: () =>
+        read(async () => {
+          const b = await this.ex.fetchBalance();
+          const out: Record<string, number> = {};
+          for (const [k, v] of Object.entries((b as unknown as { total?: Record<string, number | undefined> }).total ?? {})) {
+            if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+          }
+          return out;
+        }),
+      workingOrders: () => [...this.orders.values()].filter((t) => t.state !== 'DONE').map((t) => ({ clientOrderId: t.clientOrderId, symbol: t.symbol })),
+      knownClientId: (o) => this.findTracked(o)?.clientOrderId,
+      applyVenueOrder: async (cid, o) => {
+        const t = this.orders.get(cid);
+        if (t) await this.applyVenueOrder(t, o);
+      },
+      adoptExternal: (o) => this.adoptExternal(o),
+      applyNotFound: (cid) => {
+        const t = this.orders.get(cid);
+        if (!t) return;
+        // Within the grace period an unanswered placement may still be in flight: keep asking.
+        if (t.state === 'INFLIGHT' || (t.state === 'UNKNOWN' && this.now() - t.sentAt < this.o.notFoundGraceMs)) this.scheduleResolve(t, 1);
+        else this.applyNotFound(t);
+      },
+      applyTrade: (cid, tr) => {
+        const t = this.orders.get(cid);
+        return t ? this.emitTrade(t, tr) : undefined;
+      },
+      lastFillTs: () => this.lastFillTs,
+      engineBalances: () => this.opts.balances?.get() ?? {},
+      setBalances: (v) => this.opts.balances?.set(v),
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private track(order: Order, b: CcxtInstrumentBinding): Tracked {
+    const existing = this.orders.get(order.clientOrderId);
+    if (existing) return existing;
+    const t: Tracked = {
+      clientOrderId: order.clientOrderId,
+      strategyId: order.strategyId,
+      instrument: b.instrument,
+      symbol: b.symbol,
+      quantityRaw: order.quantityRaw,
+      venueOrderId: undefined,
+      state: 'INFLIGHT',
+      sentAt: this.now(),
+      reportedFilledRaw: order.filledRaw,
+      chain: Promise.resolve(),
+      resolving: false,
+      pendingCancel: false,
+    };
+    this.orders.set(order.clientOrderId, t);
+    return t;
+  }
+
+  private halt(cls: ErrorClass): void {
+    if (this.halted !== undefined) return;
+    this.halted = `${this.venue} banned this client (HTTP 418): ${cls.message}`;
+    this.setStatus('HALTED', this.halted);
+  }
+
+  private setStatus(kind: VenueStatusKind, reason?: string, report?: ReconciliationReport): void {
+    if (this.halted !== undefined && kind !== 'HALTED') return;
+    this.status = kind;
+    this.opts.onStatus?.({ venue: this.venue, kind, ts: this.now(), ...(reason !== undefined ? { reason } : {}), ...(report ? { report } : {}) });
+  }
+
+  private report(r: ExecutionReport): void {
+    try {
+      this.sink(r);
+    } catch (e) {
+      // An engine invariant violation must not kill the stream loop; it is logged loudly.
+      this.logError(`engine rejected report ${r.kind}`, e);
+    }
+  }
+
+  private now(): number {
+    return this.opts.time.now();
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(`[${this.venue}] ${line}`);
+  }
+
+  private logError(what: string, e: unknown): void {
+    this.log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Closes the exchange's WebSockets without leaking rejections: ccxt.pro creates some futures
+ * ahead of time that nobody awaits (binance's `authenticate:signature:*`), and `close()`
+ * rejects them with ExchangeClosedByUser — an unhandled rejection that would crash a strict
+ * process. Handlers are attached to every pending future first.
+ */
+export async function closeQuietly(ex: CcxtLike): Promise<void> {
+  const clients = (ex as unknown as { clients?: Record<string, { futures?: Record<string, unknown> }> }).clients ?? {};
+  for (const c of Object.values(clients)) {
+    for (const f of Object.values(c.futures ?? {})) {
+      if (f instanceof Promise) f.catch(() => undefined);
+    }
+  }
+  try {
+    await ex.close();
+  } catch {
+    // already closed
+  }
+}
+
+function isCcxtOrder(x: unknown): x is CcxtOrder {
+  return typeof x === 'object' && x !== null && 'status' in x && 'id' in x;
+}
+
+/** Params used to look an order up by client order id (ccxt maps it to origClientOrderId etc.). */
+export function clientIdLookupParams(clientOrderId: string): CcxtParams {
+  return { clientOrderId };
+}

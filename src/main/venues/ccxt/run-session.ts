@@ -1,0 +1,150 @@
+/**
+ * A headless run session (`libra run`): the engine, one CCXT data client per venue (live market
+ * data), and per venue either the CCXT execution client (live) or the SimulatedVenue (paper),
+ * plus the configured strategies. The kernel should expose this as `Kernel.startRun(config)`;
+ * until it does, `libra run` calls it directly (see the report to the lead).
+ *
+ * Signing: `installSigning(exchange)` is THE single call site where the kernel routes ccxt's
+ * signing through the native signer (`installNativeSigning` in src/main/native/ccxt-signing.ts).
+ */
+import { join } from 'node:path';
+import { pro } from 'ccxt';
+import { Agent } from 'node:http';
+import type { RunConfig, VenueConfig } from '../../config/run-config';
+import type { SecretStore } from '../../config/secrets';
+import { assertEndpointMatches } from '../../config/secrets';
+import type { RiskGate } from '../../engine/risk/risk-gate';
+import type { StrategyHooks } from '../../engine/strategy/strategy';
+import type { Fill, Order } from '../../../shared/domain/order';
+import { attachCcxtVenue, buildLiveCore, systemTimeSource } from './build';
+import type { AttachedVenue, LiveCore } from './build';
+import { CcxtDataClient } from './ccxt-data-client';
+import type { CcxtLike, CcxtMarketData } from './ccxt-types';
+import { RateLimiterRegistry } from './rate-limiter';
+import { streamReadyWaiter } from './venues';
+
+export interface RunSessionDeps {
+  readonly config: RunConfig;
+  readonly dataDir: string;
+  readonly risk: RiskGate;
+  readonly secrets?: SecretStore;
+  /** Loads a strategy by name/path with params (the kernel passes config/strategy-loader's loadStrategy). */
+  readonly loadStrategy: (nameOrPath: string, params: Readonly<Record<string, string>>) => Promise<{ readonly hooks: StrategyHooks }>;
+  /** Routes signing through the native signer (kernel: installNativeSigning). */
+  readonly installSigning?: (exchange: CcxtLike, venue: VenueConfig) => void;
+  readonly print: (line: string) => void;
+}
+
+export interface RunSession {
+  readonly core: LiveCore;
+  readonly venues: readonly AttachedVenue[];
+  stop(): Promise<void>;
+}
+
+type ProCtor = new (config: Record<string, unknown>) => CcxtLike & CcxtMarketData;
+
+function makeExchange(v: VenueConfig, credentials: { apiKey: string; secret: string; password?: string } | undefined): CcxtLike & CcxtMarketData {
+  const Ctor = (pro as unknown as Record<string, ProCtor | undefined>)[v.ccxtId];
+  if (!Ctor) throw new Error(`ccxt has no ccxt.pro exchange "${v.ccxtId}"`);
+  const options: Record<string, unknown> = { maxRetriesOnFailure: 0 };
+  if (v.ccxtId.startsWith('binance')) {
+    // Load only the market types the configured symbols need (spot: no settle suffix), so a
+    // spot-only venue — or a simulator/testnet serving spot only — is not asked for futures.
+    const types = new Set(v.symbols.map((sym) => (sym.includes(':') ? 'linear' : 'spot')));
+    options['fetchMarkets'] = { types: [...types] };
+  }
+  if (v.restUrls) options['fetchCurrencies'] = false;
+  const ex = new Ctor({ enableRateLimit: true, ...(credentials ?? {}), options });
+  const anyEx = ex as unknown as { setSandboxMode(b: boolean): void; urls: Record<string, unknown>; httpAgent?: unknown; exceptions?: Record<string, unknown> };
+  if (v.sandbox) anyEx.setSandboxMode(true);
+  if (v.restUrls) {
+    anyEx.urls['api'] = { ...v.restUrls, ...(v.wsUrls ? { ws: v.wsUrls } : {}) };
+    anyEx.httpAgent = new Agent();
+    // ccxt picks Binance's spot error table by the production base URL; behind an overridden
+    // URL (testnet proxy, simulator) merge it in so -2010/-2013/… still map to the right errors.
+    const ex2 = anyEx.exceptions as Record<string, Record<string, unknown>> | undefined;
+    const spot = ex2?.['spot'] as Record<string, Record<string, unknown>> | undefined;
+    if (ex2 && spot) {
+      ex2['exact'] = { ...ex2['exact'], ...(spot['exact'] ?? {}) };
+      ex2['broad'] = { ...ex2['broad'], ...(spot['broad'] ?? {}) };
+    }
+  }
+  return ex;
+}
+
+export async function startRunSession(deps: RunSessionDeps): Promise<RunSession> {
+  const { config, print } = deps;
+  const time = systemTimeSource();
+  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency });
+  const limiters = new RateLimiterRegistry(time);
+  const venues: AttachedVenue[] = [];
+  const data: CcxtDataClient[] = [];
+  core.execution.onOrderEvent((o: Order, f?: Fill) => {
+    print(f ? `FILL ${o.clientOrderId} ${o.instrumentId} ${f.side} qty=${f.quantityRaw} px=${f.priceRaw} trade=${f.tradeId}` : `ORDER ${o.clientOrderId} ${o.instrumentId} ${o.side} ${o.type} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
+  });
+  for (const v of config.venues) {
+    const name = v.name ?? v.ccxtId.toUpperCase();
+    let creds: { apiKey: string; secret: string; password?: string } | undefined;
+    if (v.mode === 'live') {
+      const key = v.keyId ? await deps.secrets?.get(v.keyId) : undefined;
+      if (!key) throw new Error(`venue ${name}: key "${String(v.keyId)}" not found in the key file`);
+      assertEndpointMatches(key, v.sandbox);
+      const m = key.material;
+      creds = { apiKey: m.apiKey, secret: m.secret, ...(m.password ? { password: m.password } : {}) };
+    }
+    const exec = makeExchange(v, creds);
+    if (creds) deps.installSigning?.(exec, v); // the single signing call site
+    const mdEx = makeExchange(v, undefined);
+    const attached = await attachCcxtVenue(core, {
+      venue: name,
+      exchange: exec as CcxtLike & { markets?: Record<string, never> },
+      symbols: v.symbols,
+      mode: v.mode,
+      limiter: limiters.bucket(name, v.keyId ?? 'public', v.rateLimit),
+      random: Math.random,
+      notFoundGraceMs: v.notFoundGraceMs,
+      journalPath: join(deps.dataDir, 'journal', `${name}.jsonl`),
+      waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
+      onStatus: (s) => print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`),
+      log: (l) => print(`LOG ${l}`),
+      ...(v.paperBalances ? { paper: { makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, balances: v.paperBalances } } : {}),
+    });
+    venues.push(attached);
+    await mdEx.loadMarkets();
+    const dc = new CcxtDataClient({
+      exchange: mdEx,
+      bus: core.bus,
+      time,
+      random: Math.random,
+      subscriptions: attached.instruments.map((instrument, i) => ({ instrument, symbol: v.symbols[i] ?? instrument.symbol, trades: true, book: true, timeframes: ['1m'] })),
+    });
+    const cap = dc.capabilities();
+    if (cap.lacks.length > 0) print(`VENUE ${name} lacks: ${cap.lacks.join('; ')}`);
+    core.bus.subscribe('data.trades.**', (t: { instrumentId: string; price: number }) => {
+      core.cache.setLastPrice(t.instrumentId, t.price);
+      core.portfolio.mark(t.instrumentId, t.price);
+    });
+    dc.start();
+    data.push(dc);
+    print(`VENUE ${name} ready (${v.mode}${v.sandbox ? ', sandbox' : ''}): ${attached.instruments.map((x) => x.id).join(', ')}`);
+  }
+  for (const [i, s] of config.strategies.entries()) {
+    const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));
+    const loaded = await deps.loadStrategy(s.strategy, params);
+    const id = s.id ?? `${s.strategy}#${i + 1}`;
+    print(`STRATEGY ${id} started on ${s.instruments.join(', ')} (${s.timeframe} bars)`);
+    core.host.start(id, loaded.hooks, {
+      bars: s.instruments.map((instrumentId) => ({ instrumentId, timeframe: s.timeframe })),
+      trades: s.instruments,
+    });
+  }
+  return {
+    core,
+    venues,
+    stop: async () => {
+      core.host.stopAll();
+      await Promise.allSettled(data.map((d) => d.stop()));
+      await Promise.allSettled(venues.map((v) => v.stop()));
+    },
+  };
+}
