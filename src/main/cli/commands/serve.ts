@@ -1,0 +1,72 @@
+/**
+ * `libra serve`: the engine headless, its UI over WebSocket for a browser. Starts the first-run
+ * paper replay through the kernel, serves the built renderer and the IPC contract on loopback,
+ * and prints the URL with its token on a line of its own. Runs until SIGINT/SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kernel } from '../../kernel';
+import type { RiskConfig } from '../../engine/risk/risk-gate';
+import { EngineHost } from '../../host/engine-host';
+import { alertsFile, loadAlerts, saveAlerts } from '../../host/alerts-store';
+import { startWsServer } from '../../host/ws/server';
+import { bool, num, parseFlags, str, usage, UsageError } from '../args';
+import type { FlagSpec } from '../args';
+
+export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  port: { type: 'number', description: 'TCP port (default 7420; 0 = a free port)' },
+  host: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else exposes your account to the network)' },
+  'data-dir': { type: 'string', description: 'data folder (alerts, settings)' },
+  speed: { type: 'number', description: 'replay speed in bars per second (default 2)' },
+  capital: { type: 'number', description: 'paper account capital in quote currency (default 10000)' },
+  'max-notional': { type: 'number', description: 'risk gate: max notional per order in quote currency (default 50000)' },
+  static: { type: 'string', description: 'built renderer folder (default .vite/renderer/main_window)' },
+  token: { type: 'string', description: 'access token (default: random, printed in the URL)' },
+  'no-start': { type: 'boolean', description: 'do not start the replay pump (tests)' },
+  help: { type: 'boolean', description: 'show this help' },
+};
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const DEFAULT_STATIC_DIR = resolve(ROOT, '.vite/renderer/main_window');
+
+export async function run(argv: string[], kernel: Kernel): Promise<void> {
+  const flags = parseFlags(argv, SERVE_FLAGS, 'serve');
+  if (bool(flags, 'help')) {
+    process.stdout.write(`${usage('serve', 'run the engine headless and serve the UI over WebSocket', SERVE_FLAGS)}\n`);
+    return;
+  }
+  const port = num(flags, 'port') ?? 7420;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
+  const speed = num(flags, 'speed') ?? 2;
+  const maxNotional = num(flags, 'max-notional') ?? 50_000;
+  const risk: RiskConfig = { ...kernel.risk, defaults: { ...kernel.risk.defaults, maxOrderNotional: maxNotional } };
+  const k = new Kernel({ dataDir: str(flags, 'data-dir') ?? kernel.dataDir, risk });
+  k.ensureDataDir();
+  const session = await k.startPaperReplay({
+    time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },
+    speed,
+    capital: num(flags, 'capital') ?? 10_000,
+  });
+  const file = alertsFile(k.dataDir);
+  const host = new EngineHost(session, { alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
+  const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
+  if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npx vite build -c vite.renderer.config.ts\` (API only until then)\n`);
+  const token = str(flags, 'token');
+  const server = await startWsServer({ host, port, hostname: str(flags, 'host') ?? '127.0.0.1', staticDir, ...(token ? { token } : {}) });
+  process.stdout.write(`libra serve: paper replay of ${session.instrument.symbol} ${session.timeframe} at ${speed} bars/s, data in ${k.dataDir}\n`);
+  process.stdout.write(`open this URL (it carries the access token):\n${server.url}\n`);
+  if (!bool(flags, 'no-start')) session.start();
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  session.stop();
+  host.dispose();
+  await server.close();
+}

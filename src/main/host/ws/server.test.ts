@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { EngineHost } from '../engine-host';
+import { paperSession } from '../test-support';
+import { hostAllowed, startWsServer } from './server';
+import type { WsServer } from './server';
+
+describe('libra serve WebSocket host', () => {
+  let server: WsServer;
+  let host: EngineHost;
+  beforeAll(async () => {
+    host = new EngineHost(await paperSession());
+    server = await startWsServer({ host, port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+    host.dispose();
+  });
+
+  const open = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<{ ws: WebSocket; first: unknown }>((resolve, reject) => {
+      const ws = new WebSocket(url, { headers });
+      ws.once('message', (d) => resolve({ ws, first: JSON.parse(String(d)) }));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))));
+      ws.once('error', reject);
+    });
+
+  it('refuses upgrades without the token, with a wrong token or from another origin', async () => {
+    const base = `ws://127.0.0.1:${server.port}/ws`;
+    await expect(open(base)).rejects.toThrow('401');
+    await expect(open(`${base}?token=wrong`)).rejects.toThrow('401');
+    await expect(open(`${base}?token=${server.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('403');
+  });
+
+  it('streams a snapshot first and answers calls with Results', async () => {
+    const { ws, first } = await open(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    expect(first).toMatchObject({ t: 'state', msg: { kind: 'snapshot', seq: 1 } });
+    const reply = new Promise<unknown>((resolve) => ws.on('message', (d) => {
+      const f = JSON.parse(String(d)) as { t: string };
+      if (f.t === 'result') resolve(f);
+    }));
+    ws.send(JSON.stringify({ t: 'call', id: 7, channel: 'libra:orders.submit', payload: { nope: 1 } }));
+    expect(await reply).toMatchObject({ t: 'result', id: 7, result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
+    ws.close();
+  });
+
+  it('refuses API calls without the token and foreign Host headers', async () => {
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/health`)).status).toBe(401);
+    const r = await fetch(`http://127.0.0.1:${server.port}/api/call/alerts.list`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: '{}' });
+    expect(await r.json()).toEqual({ ok: true, value: [] });
+    expect(hostAllowed('evil.example:80', '127.0.0.1', 80)).toBe(false);
+    expect(hostAllowed(`127.0.0.1:${server.port}`, '127.0.0.1', server.port)).toBe(true);
+  });
+});

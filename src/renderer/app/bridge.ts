@@ -1,0 +1,40 @@
+/**
+ * Picks the transport: `window.libra` when the Electron preload exposed it, else a WebSocket to
+ * the `libra serve` that served this page (token from the page URL).
+ */
+import type { LibraBridge } from '../../shared/ipc/state-stream';
+import { createWsBridge } from './ws-bridge';
+
+declare global {
+  interface Window {
+    readonly libra?: LibraBridge;
+  }
+}
+
+export function pageToken(): string {
+  return new URLSearchParams(location.search).get('token') ?? '';
+}
+
+export function chartUrl(req: { instrumentId: string; timeframe: string; indicators?: readonly string[] }, token = pageToken()): string {
+  const q = new URLSearchParams({ token, instrument: req.instrumentId, timeframe: req.timeframe });
+  if (req.indicators && req.indicators.length > 0) q.set('indicators', req.indicators.join(','));
+  return `/chart?${q.toString()}`;
+}
+
+let bridge: LibraBridge | null = null;
+
+export function getBridge(): LibraBridge {
+  if (bridge) return bridge;
+  if (window.libra) {
+    bridge = window.libra;
+    return bridge;
+  }
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  bridge = createWsBridge({
+    url: `${scheme}//${location.host}/ws?token=${encodeURIComponent(pageToken())}`,
+    openChart: (req) => {
+      window.open(chartUrl(req), '_blank', 'noopener');
+    },
+  });
+  return bridge;
+}

@@ -1,0 +1,25 @@
+/** The window's store: a projection of the host's state (snapshot + deltas), nothing more. */
+import { combineSlices, configureStore } from '@reduxjs/toolkit';
+import { accountSlice } from '../features/account/account-slice';
+import { alertsSlice } from '../features/alerts/alerts-slice';
+import { marketSlice } from '../features/market/market-slice';
+import { ordersSlice } from '../features/orders/orders-slice';
+import { positionsSlice } from '../features/positions/positions-slice';
+import { replaySlice } from '../features/replay/replay-slice';
+import { riskSlice } from '../features/risk/risk-slice';
+import { sessionSlice } from '../features/session/session-slice';
+
+export const rootReducer = combineSlices(sessionSlice, marketSlice, ordersSlice, positionsSlice, accountSlice, riskSlice, alertsSlice, replaySlice);
+export type RootState = ReturnType<typeof rootReducer>;
+
+export function makeStore(preloadedState?: Partial<RootState>) {
+  return configureStore({
+    reducer: rootReducer,
+    ...(preloadedState ? { preloadedState } : {}),
+    // RTK's autoBatchEnhancer (on by default) notifies subscribers once per frame for the
+    // delta actions (they are prepared with prepareAutoBatched).
+  });
+}
+
+export type AppStore = ReturnType<typeof makeStore>;
+export type AppDispatch = AppStore['dispatch'];

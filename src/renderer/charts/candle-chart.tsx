@@ -1,0 +1,222 @@
+/**
+ * The one component that owns a lightweight-charts chart: candles + volume, indicator overlays
+ * computed by the engine, fills as markers, alerts as price lines. `setData` for history (paged
+ * in when the user scrolls back), `series.update` for live bars, always in time order;
+ * `chart.remove()` on unmount; ResizeObserver for size.
+ */
+import { useEffect, useRef, useState } from 'react';
+import {
+  CandlestickSeries,
+  ColorType,
+  createChart,
+  createSeriesMarkers,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+} from 'lightweight-charts';
+import type { CandlestickData, HistogramData, IChartApi, IPriceLine, ISeriesApi, ISeriesMarkersPluginApi, LineData, MouseEventParams, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
+import { parseTimeframe } from '../../shared/messages/market-data';
+import type { AlertView, BarView, FillView } from '../../shared/ipc/views';
+import { useBridge } from '../app/bridge-context';
+
+const PAGE = 500;
+const COLORS = ['#f5c542', '#4fa3ff', '#c678dd', '#56d4a8'];
+const UP = '#26a69a';
+const DOWN = '#ef5350';
+
+const sec = (ms: number): UTCTimestamp => Math.floor(ms / 1000) as UTCTimestamp;
+const candle = (b: BarView): CandlestickData<Time> => ({ time: sec(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
+const vol = (b: BarView): HistogramData<Time> => ({ time: sec(b.time), value: b.volume, color: b.close >= b.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)' });
+const point = (b: BarView, spec: string): LineData<Time> | { time: Time } => {
+  const v = b.indicators[spec];
+  return v === null || v === undefined ? { time: sec(b.time) } : { time: sec(b.time), value: v };
+};
+
+/** Exposes the last close and its y coordinate on the element (status line, tests, automation). */
+function markLast(el: HTMLElement, candles: ISeriesApi<'Candlestick'>, bar: BarView | undefined): void {
+  if (!bar) return;
+  el.dataset.lastClose = String(bar.close);
+  el.dataset.lastTime = String(bar.time);
+  const y = candles.priceToCoordinate(bar.close);
+  el.dataset.lastY = y === null ? '' : String(Math.round(y));
+}
+
+export interface CandleChartProps {
+  readonly instrumentId: string;
+  readonly timeframe: string;
+  readonly indicators: readonly string[];
+  readonly pricePrecision: number;
+  readonly liveBars: readonly BarView[];
+  readonly fills: readonly FillView[];
+  readonly alerts: readonly AlertView[];
+  readonly onPickPrice?: (price: number) => void;
+}
+
+interface Series {
+  readonly chart: IChartApi;
+  readonly candles: ISeriesApi<'Candlestick'>;
+  readonly volume: ISeriesApi<'Histogram'>;
+  readonly lines: Map<string, ISeriesApi<'Line'>>;
+  readonly markers: ISeriesMarkersPluginApi<Time>;
+}
+
+export function CandleChart(props: CandleChartProps) {
+  const { instrumentId, timeframe, indicators, pricePrecision, liveBars, fills, alerts, onPickPrice } = props;
+  const bridge = useBridge();
+  const el = useRef<HTMLDivElement>(null);
+  const series = useRef<Series | null>(null);
+  const bars = useRef<BarView[]>([]);
+  const pick = useRef(onPickPrice);
+  pick.current = onPickPrice;
+  const [loaded, setLoaded] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const indicatorKey = indicators.join(',');
+
+  // Create the chart, load the first page, page older history in on scroll-back.
+  useEffect(() => {
+    const container = el.current;
+    if (!container) return;
+    const specs = indicatorKey === '' ? [] : indicatorKey.split(',');
+    const chart = createChart(container, {
+      width: container.clientWidth,
+      height: container.clientHeight,
+      layout: { background: { type: ColorType.Solid, color: '#0f1419' }, textColor: '#c9d1d9', attributionLogo: false },
+      grid: { vertLines: { color: '#1c2430' }, horzLines: { color: '#1c2430' } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441' },
+      rightPriceScale: { borderColor: '#2a3441' },
+      crosshair: { mode: 0 },
+    });
+    const minMove = 1 / 10 ** pricePrecision;
+    const candles = chart.addSeries(CandlestickSeries, {
+      upColor: UP, downColor: DOWN, borderVisible: false, wickUpColor: UP, wickDownColor: DOWN,
+      priceFormat: { type: 'price', precision: pricePrecision, minMove },
+    });
+    const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
+    chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    const lines = new Map<string, ISeriesApi<'Line'>>();
+    specs.forEach((spec, i) => {
+      lines.set(spec, chart.addSeries(LineSeries, { color: COLORS[i % COLORS.length] ?? '#fff', lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: spec }));
+    });
+    const markers = createSeriesMarkers(candles, []);
+    series.current = { chart, candles, volume, lines, markers };
+    bars.current = [];
+    let disposed = false;
+    let loading = false;
+    let hasMore = true;
+
+    const setAll = (): void => {
+      const data = bars.current;
+      candles.setData(data.map(candle));
+      volume.setData(data.map(vol));
+      for (const [spec, line] of lines) line.setData(data.map((b) => point(b, spec)));
+      setLoaded(data.length);
+      markLast(container, candles, data.at(-1));
+    };
+    const load = async (before?: number): Promise<void> => {
+      if (loading || !hasMore) return;
+      loading = true;
+      const r = await bridge.chart.history({ instrumentId, timeframe, limit: PAGE, indicators: specs, ...(before !== undefined ? { before } : {}) });
+      loading = false;
+      if (disposed) return;
+      if (!r.ok) {
+        setError(`${r.error.code}: ${r.error.message}`);
+        return;
+      }
+      hasMore = r.value.hasMore;
+      const page = r.value.bars;
+      if (before === undefined) {
+        // First page: merge with live bars that arrived meanwhile (kept newer-than-history only).
+        const lastTime = page.at(-1)?.time ?? -Infinity;
+        bars.current = [...page, ...bars.current.filter((b) => b.time > lastTime)];
+        setAll();
+        return;
+      }
+      const oldest = bars.current[0]?.time ?? Infinity;
+      const older = page.filter((b) => b.time < oldest);
+      if (older.length === 0) return;
+      const range = chart.timeScale().getVisibleLogicalRange();
+      bars.current = [...older, ...bars.current];
+      setAll();
+      if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
+    };
+    const onRange = (range: { from: number; to: number } | null): void => {
+      if (range && range.from < 20 && bars.current.length > 0) void load(bars.current[0]?.time);
+    };
+    chart.timeScale().subscribeVisibleLogicalRangeChange(onRange);
+    const onClick = (param: MouseEventParams<Time>): void => {
+      if (!param.point) return;
+      const price = candles.coordinateToPrice(param.point.y);
+      if (price !== null && price > 0) pick.current?.(Number(price.toFixed(pricePrecision)));
+    };
+    chart.subscribeClick(onClick);
+    const ro = new ResizeObserver((entries) => {
+      const r = entries[0]?.contentRect;
+      if (r && r.width > 0 && r.height > 0) chart.resize(Math.floor(r.width), Math.floor(r.height));
+    });
+    ro.observe(container);
+    void load();
+    return () => {
+      disposed = true;
+      ro.disconnect();
+      chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
+      chart.unsubscribeClick(onClick);
+      chart.remove();
+      series.current = null;
+    };
+  }, [bridge, instrumentId, timeframe, indicatorKey, pricePrecision]);
+
+  // Live bars: update in time order (same time = the forming bar; newer = append).
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    const last = bars.current.at(-1);
+    for (const b of liveBars) {
+      const tail = bars.current.at(-1);
+      if (tail && b.time < tail.time) continue;
+      if (tail && b.time === tail.time) bars.current[bars.current.length - 1] = b;
+      else bars.current.push(b);
+      if (loaded === 0 && !last) continue; // history not in yet: the first page will include these
+      s.candles.update(candle(b));
+      s.volume.update(vol(b));
+      for (const [spec, line] of s.lines) line.update(point(b, spec));
+    }
+    if (el.current) markLast(el.current, s.candles, bars.current.at(-1));
+  }, [liveBars, loaded]);
+
+  // Fills as markers, snapped to the bar they happened in.
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    const tf = parseTimeframe(timeframe);
+    const markers: SeriesMarker<Time>[] = fills
+      .map((f) => ({ f, t: Math.floor((f.ts - 1) / tf) * tf }))
+      .sort((a, b) => a.t - b.t)
+      .map(({ f, t }) => ({
+        time: sec(t),
+        position: f.side === 'BUY' ? 'belowBar' : 'aboveBar',
+        color: f.side === 'BUY' ? UP : DOWN,
+        shape: f.side === 'BUY' ? 'arrowUp' : 'arrowDown',
+        text: `${f.side === 'BUY' ? 'B' : 'S'} ${f.quantity}`,
+      }));
+    s.markers.setMarkers(markers);
+  }, [fills, timeframe, loaded]);
+
+  // Active alerts as dashed price lines.
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    const lines: IPriceLine[] = alerts.map((a) =>
+      s.candles.createPriceLine({ price: a.price, color: '#f5c542', lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: `alert ${a.id}` }),
+    );
+    return () => {
+      if (series.current === s) for (const l of lines) s.candles.removePriceLine(l);
+    };
+  }, [alerts, loaded]);
+
+  return (
+    <div className="chart-wrap">
+      {error ? <p className="error" role="alert">{error}</p> : null}
+      <div className="chart" ref={el} data-testid="chart" data-bars={loaded} />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/** Order ticket: market / limit / stop / stop-limit, TIF, post-only, reduce-only; shows the risk gate's denial inline. */
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
+import type { InstrumentView } from '../../../shared/ipc/views';
+import { useBridge } from '../../app/bridge-context';
+
+type Type = Ticket['type'];
+type Tif = NonNullable<Ticket['timeInForce']>;
+
+export function buildTicket(f: { instrumentId: string; side: 'BUY' | 'SELL'; type: Type; quantity: string; price: string; trigger: string; tif: Tif | ''; postOnly: boolean; reduceOnly: boolean }): Ticket {
+  const t: Ticket = { instrumentId: f.instrumentId, side: f.side, type: f.type, quantity: f.quantity.trim() };
+  if (f.type === 'LIMIT' || f.type === 'STOP_LIMIT') t.price = f.price.trim();
+  if (f.type === 'STOP_MARKET' || f.type === 'STOP_LIMIT') t.triggerPrice = f.trigger.trim();
+  if (f.tif !== '') t.timeInForce = f.tif;
+  if (f.postOnly && f.type === 'LIMIT') t.postOnly = true;
+  if (f.reduceOnly) t.reduceOnly = true;
+  return t;
+}
+
+export function OrderTicket({ instrument }: { instrument: InstrumentView | undefined }) {
+  const bridge = useBridge();
+  const [side, setSide] = useState<'BUY' | 'SELL'>('BUY');
+  const [type, setType] = useState<Type>('MARKET');
+  const [quantity, setQuantity] = useState('0.1');
+  const [price, setPrice] = useState('');
+  const [trigger, setTrigger] = useState('');
+  const [tif, setTif] = useState<Tif | ''>('');
+  const [postOnly, setPostOnly] = useState(false);
+  const [reduceOnly, setReduceOnly] = useState(false);
+  const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!instrument) return;
+    setBusy(true);
+    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity, price, trigger, tif, postOnly, reduceOnly }));
+    setBusy(false);
+    setStatus(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}` } : { kind: 'error', text: `${r.error.code}: ${r.error.message}` });
+  };
+
+  const needsPrice = type === 'LIMIT' || type === 'STOP_LIMIT';
+  const needsTrigger = type === 'STOP_MARKET' || type === 'STOP_LIMIT';
+  return (
+    <section className="panel" data-testid="order-ticket">
+      <h2>Order ticket {instrument ? <span className="muted">{instrument.symbol}</span> : null}</h2>
+      <form onSubmit={(e) => void submit(e)} className="ticket">
+        <div className="seg">
+          <button type="button" className={side === 'BUY' ? 'buy active' : 'buy'} onClick={() => setSide('BUY')} data-testid="side-buy">Buy</button>
+          <button type="button" className={side === 'SELL' ? 'sell active' : 'sell'} onClick={() => setSide('SELL')} data-testid="side-sell">Sell</button>
+        </div>
+        <label>Type
+          <select value={type} onChange={(e) => setType(e.target.value as Type)} data-testid="order-type">
+            <option value="MARKET">Market</option>
+            <option value="LIMIT">Limit</option>
+            <option value="STOP_MARKET">Stop</option>
+            <option value="STOP_LIMIT">Stop-limit</option>
+          </select>
+        </label>
+        <label>Quantity {instrument ? <span className="muted">{instrument.base}</span> : null}
+          <input value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" data-testid="quantity" />
+        </label>
+        {needsTrigger ? (
+          <label>Trigger price<input value={trigger} onChange={(e) => setTrigger(e.target.value)} inputMode="decimal" data-testid="trigger-price" /></label>
+        ) : null}
+        {needsPrice ? (
+          <label>Limit price<input value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" data-testid="limit-price" /></label>
+        ) : null}
+        <label>Time in force
+          <select value={tif} onChange={(e) => setTif(e.target.value as Tif | '')} data-testid="tif">
+            <option value="">Default</option>
+            <option value="GTC">GTC</option>
+            <option value="IOC">IOC</option>
+            <option value="FOK">FOK</option>
+          </select>
+        </label>
+        <div className="checks">
+          <label className="check"><input type="checkbox" checked={postOnly} disabled={type !== 'LIMIT'} onChange={(e) => setPostOnly(e.target.checked)} />Post-only</label>
+          <label className="check"><input type="checkbox" checked={reduceOnly} onChange={(e) => setReduceOnly(e.target.checked)} data-testid="reduce-only" />Reduce-only</label>
+        </div>
+        <button type="submit" className={side === 'BUY' ? 'submit buy' : 'submit sell'} disabled={busy || !instrument} data-testid="submit-order">
+          {side === 'BUY' ? 'Buy' : 'Sell'} {quantity} {instrument?.base ?? ''}
+        </button>
+        {status ? (
+          <p className={status.kind === 'error' ? 'ticket-status error' : 'ticket-status ok'} role={status.kind === 'error' ? 'alert' : 'status'} data-testid="ticket-status">
+            {status.text}
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/** Main window: watchlist, ticket, positions, orders, balances, risk, alerts, replay pace. */
+import { useState } from 'react';
+import { fmt } from '../../app/format';
+import { useAppSelector } from '../../app/hooks';
+import { useBridge } from '../../app/bridge-context';
+import { Balances } from '../../features/account/balances';
+import { selectEquity } from '../../features/account/account-slice';
+import { AlertsList } from '../../features/alerts/alerts-list';
+import { Watchlist } from '../../features/market/watchlist';
+import { OrderTicket } from '../../features/orders/order-ticket';
+import { OrdersTable } from '../../features/orders/orders-table';
+import { PositionsTable } from '../../features/positions/positions-table';
+import { selectTotalUnrealized } from '../../features/positions/positions-slice';
+import { ReplayControls } from '../../features/replay/replay-controls';
+import { selectReplay } from '../../features/replay/replay-slice';
+import { RiskPanel } from '../../features/risk/risk-panel';
+import { selectTradingState } from '../../features/risk/risk-slice';
+import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
+
+export function MainWindow() {
+  const bridge = useBridge();
+  const status = useAppSelector(selectStatus);
+  const instruments = useAppSelector(selectInstruments);
+  const indicators = useAppSelector(selectIndicators);
+  const replay = useAppSelector(selectReplay);
+  const equity = useAppSelector(selectEquity);
+  const upnl = useAppSelector(selectTotalUnrealized);
+  const tradingState = useAppSelector(selectTradingState);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
+
+  const openChart = () => {
+    if (!instrument) return;
+    void bridge.windows.openChart({ instrumentId: instrument.id, timeframe: replay.timeframe, indicators: [...indicators] });
+  };
+  const panic = async () => {
+    const r = await bridge.trading.panic({ flatten: true });
+    setNotice(r.ok ? `PANIC: cancelled ${r.value.cancelled}, flattening ${r.value.flattening}; trading halted` : `${r.error.code}: ${r.error.message}`);
+  };
+  const pause = async (paused: boolean) => {
+    const r = await bridge.trading.pause({ paused });
+    setNotice(r.ok ? `trading ${r.value.tradingState}` : `${r.error.code}: ${r.error.message}`);
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <strong className="logo">LIBRA</strong>
+        <span className={`conn conn-${status}`} data-testid="connection">{status}</span>
+        <ReplayControls />
+        <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
+        <span className="spacer" />
+        <button onClick={openChart} disabled={!instrument} data-testid="open-chart">Open chart</button>
+        {tradingState === 'ACTIVE' ? (
+          <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
+        ) : (
+          <button onClick={() => void pause(false)} data-testid="resume-trading">Resume trading</button>
+        )}
+        <button className="panic" onClick={() => void panic()} data-testid="panic" title="Cancel all orders and flatten every position">PANIC</button>
+      </header>
+      {notice ? <div className="notice" role="status">{notice}</div> : null}
+      <main className="grid">
+        <div className="col">
+          <Watchlist onSelect={setSelected} />
+          <OrderTicket instrument={instrument} />
+          <Balances />
+        </div>
+        <div className="col wide">
+          <PositionsTable />
+          <OrdersTable />
+        </div>
+        <div className="col">
+          <RiskPanel />
+          <AlertsList />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * The IPC contract: the services the engine host offers to windows. Both transports (Electron
+ * ipcMain/contextBridge and the `libra serve` WebSocket) serve exactly this; channel names, the
+ * preload bridge and the typed client are all derived from the `contract` object below, never
+ * typed by hand.
+ *
+ * Every method takes one payload (validated with its zod schema in the host) and answers a
+ * Result. State itself is not polled: it streams (see stream.ts).
+ */
+import type { z } from 'zod';
+import type { Result } from './result';
+import type { AlertView, HistoryPage, ReplayView, Snapshot, TradingStateView } from './views';
+import {
+  CancelOrderSchema,
+  ChartHistorySchema,
+  EmptySchema,
+  OpenChartSchema,
+  OrderTicketSchema,
+  PanicSchema,
+  PauseSchema,
+  RemoveAlertSchema,
+  SetAlertSchema,
+  SetSpeedSchema,
+} from './schemas';
+
+/** One method: its request schema and (phantom) response type. */
+export interface MethodSpec<Req extends z.ZodType, Res> {
+  readonly request: Req;
+  readonly __response?: Res;
+}
+
+function method<Res>() {
+  return <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ request });
+}
+
+export const contract = {
+  session: {
+    snapshot: method<Snapshot>()(EmptySchema),
+  },
+  orders: {
+    submit: method<{ clientOrderId: string; status: string }>()(OrderTicketSchema),
+    cancel: method<{ clientOrderId: string }>()(CancelOrderSchema),
+    cancelAll: method<{ cancelled: number }>()(EmptySchema),
+  },
+  trading: {
+    /** Cancel all + flatten every position (execution.killSwitch); trading is HALTED after. */
+    panic: method<{ cancelled: number; flattening: number }>()(PanicSchema),
+    pause: method<{ tradingState: TradingStateView }>()(PauseSchema),
+  },
+  chart: {
+    history: method<HistoryPage>()(ChartHistorySchema),
+  },
+  alerts: {
+    set: method<AlertView>()(SetAlertSchema),
+    list: method<readonly AlertView[]>()(EmptySchema),
+    remove: method<{ id: string }>()(RemoveAlertSchema),
+  },
+  replay: {
+    setSpeed: method<ReplayView>()(SetSpeedSchema),
+  },
+  windows: {
+    /** Electron opens a chart window; the browser transport opens a tab itself. */
+    openChart: method<{ opened: boolean }>()(OpenChartSchema),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type ServiceName = keyof Contract;
+export type MethodName<S extends ServiceName> = keyof Contract[S] & string;
+
+type SpecOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M];
+export type RequestOf<S extends ServiceName, M extends MethodName<S>> = SpecOf<S, M> extends MethodSpec<infer Req, unknown> ? z.input<Req> : never;
+export type ParsedRequestOf<S extends ServiceName, M extends MethodName<S>> = SpecOf<S, M> extends MethodSpec<infer Req, unknown> ? z.output<Req> : never;
+export type ResponseOf<S extends ServiceName, M extends MethodName<S>> = SpecOf<S, M> extends MethodSpec<z.ZodType, infer Res> ? Res : never;
+
+/** What a window calls: `api.orders.submit(ticket)` → Promise<Result<…>>. */
+export type ServiceClient = {
+  readonly [S in ServiceName]: { readonly [M in MethodName<S>]: (request: RequestOf<S, M>) => Promise<Result<ResponseOf<S, M>>> };
+};
+
+/** What a host implements: handlers receive the parsed (validated) payload. */
+export type ServiceHandlers = {
+  readonly [S in ServiceName]: { readonly [M in MethodName<S>]: (request: ParsedRequestOf<S, M>) => Result<ResponseOf<S, M>> | Promise<Result<ResponseOf<S, M>>> };
+};
+
+export const CHANNEL_PREFIX = 'libra:';
+/** The state stream's channel (Electron: the MessagePort hand-off; WS: the `state` frames). */
+export const STATE_CHANNEL = `${CHANNEL_PREFIX}state`;
+
+export function channelOf(service: string, methodName: string): string {
+  return `${CHANNEL_PREFIX}${service}.${methodName}`;
+}
+
+export interface ChannelEntry {
+  readonly channel: string;
+  readonly service: ServiceName;
+  readonly method: string;
+  readonly request: z.ZodType;
+}
+
+/** Every channel of the contract, derived from it. */
+export const CHANNELS: readonly ChannelEntry[] = Object.entries(contract).flatMap(([service, methods]) =>
+  Object.entries(methods as Record<string, MethodSpec<z.ZodType, unknown>>).map(([m, spec]) => ({
+    channel: channelOf(service, m),
+    service: service as ServiceName,
+    method: m,
+    request: spec.request,
+  })),
+);
+
+const BY_CHANNEL = new Map(CHANNELS.map((c) => [c.channel, c]));
+
+export function channelEntry(channel: string): ChannelEntry | undefined {
+  return BY_CHANNEL.get(channel);
+}
+
+/** Builds a typed client from one `invoke(channel, payload)` function (preload, WS client, tests). */
+export function createServiceClient(invoke: (channel: string, payload: unknown) => Promise<Result<unknown>>): ServiceClient {
+  const client: Record<string, Record<string, (req: unknown) => Promise<Result<unknown>>>> = {};
+  for (const c of CHANNELS) {
+    const service = (client[c.service] ??= {});
+    service[c.method] = (req: unknown) => invoke(c.channel, req);
+  }
+  return client as unknown as ServiceClient;
+}

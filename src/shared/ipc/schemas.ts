@@ -1,0 +1,77 @@
+/**
+ * zod schemas for every request payload of the contract. The host parses every payload with
+ * these before an engine sees it; objects are strict (unknown keys are an error, not ignored),
+ * numbers are finite, strings are bounded.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(128);
+/** A decimal typed by a person: `0.5`, `1e-3` is refused to keep it readable. */
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\d{1,15}(\.\d{1,15})?$/, 'expected a positive decimal such as 0.25');
+const positiveNumber = z.number().finite().positive();
+
+export const OrderSideSchema = z.enum(['BUY', 'SELL']);
+export const OrderTypeSchema = z.enum(['MARKET', 'LIMIT', 'STOP_MARKET', 'STOP_LIMIT']);
+export const TimeInForceSchema = z.enum(['GTC', 'IOC', 'FOK', 'GTD']);
+
+export const OrderTicketSchema = z
+  .strictObject({
+    instrumentId: id,
+    side: OrderSideSchema,
+    type: OrderTypeSchema,
+    quantity: decimal,
+    price: decimal.optional(),
+    triggerPrice: decimal.optional(),
+    timeInForce: TimeInForceSchema.optional(),
+    expireTime: z.number().int().positive().optional(),
+    postOnly: z.boolean().optional(),
+    reduceOnly: z.boolean().optional(),
+  })
+  .superRefine((t, ctx) => {
+    const needsPrice = t.type === 'LIMIT' || t.type === 'STOP_LIMIT';
+    const needsTrigger = t.type === 'STOP_MARKET' || t.type === 'STOP_LIMIT';
+    if (needsPrice && t.price === undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: `${t.type} orders need a limit price` });
+    if (!needsPrice && t.price !== undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: `${t.type} orders take no limit price` });
+    if (needsTrigger && t.triggerPrice === undefined) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `${t.type} orders need a trigger price` });
+    if (!needsTrigger && t.triggerPrice !== undefined) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `${t.type} orders take no trigger price` });
+    if (t.postOnly && t.type !== 'LIMIT') ctx.addIssue({ code: 'custom', path: ['postOnly'], message: 'post-only applies to limit orders only' });
+    if (t.timeInForce === 'GTD' && t.expireTime === undefined) ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'GTD orders need an expiry time' });
+    if (Number(t.quantity) <= 0) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'quantity must be > 0' });
+  });
+export type OrderTicket = z.infer<typeof OrderTicketSchema>;
+
+export const EmptySchema = z.strictObject({});
+export const CancelOrderSchema = z.strictObject({ clientOrderId: id });
+export const PanicSchema = z.strictObject({ flatten: z.boolean().optional() });
+export const PauseSchema = z.strictObject({ paused: z.boolean() });
+export const IndicatorSpecSchema = z.string().regex(/^[a-z]{2,12}(:\d{1,4}(\.\d{1,4})?){0,4}$/, 'indicator spec such as sma:20');
+export const ChartHistorySchema = z.strictObject({
+  instrumentId: id,
+  timeframe: z.string().regex(/^\d{1,4}[smhdw]$/),
+  before: z.number().int().nonnegative().optional(),
+  limit: z.number().int().min(1).max(5000),
+  indicators: z.array(IndicatorSpecSchema).max(8).optional(),
+});
+export const SetAlertSchema = z.strictObject({ instrumentId: id, price: positiveNumber });
+export const RemoveAlertSchema = z.strictObject({ id });
+export const SetSpeedSchema = z.strictObject({ speed: z.number().finite().positive().max(1000) });
+export const OpenChartSchema = z.strictObject({
+  instrumentId: id,
+  timeframe: z.string().regex(/^\d{1,4}[smhdw]$/),
+  indicators: z.array(IndicatorSpecSchema).max(8).optional(),
+});
+
+/** Client → host messages of the WebSocket transport. */
+export const WsClientMessageSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('call'), id: z.number().int().nonnegative(), channel: z.string().max(64), payload: z.unknown() }),
+  z.strictObject({ t: z.literal('resync') }),
+]);
+export type WsClientMessage = z.infer<typeof WsClientMessageSchema>;
+
+/** Formats a zod error as one line a person can act on. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}

@@ -1,0 +1,97 @@
+/**
+ * E2E support: builds the renderer when needed, starts `libra serve` as a child process on a
+ * free port and reads the URL line, finds a browser. Everything started here is stopped by the
+ * returned `stop()` (the tests call it in afterAll: no leaked processes).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const RENDERER_OUT = join(ROOT, '.vite/renderer/main_window');
+export const ARTIFACTS = join(ROOT, 'artifacts/e2e');
+export const CHROMIUM = process.env.LIBRA_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer if it is missing or older than its sources. */
+export function ensureRendererBuilt(): void {
+  const page = join(RENDERER_OUT, 'windows/main/main.html');
+  const srcNewest = Math.max(newestMtime(join(ROOT, 'src/renderer')), newestMtime(join(ROOT, 'src/shared')));
+  if (existsSync(page) && statSync(page).mtimeMs >= srcNewest) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Served {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  readonly startedAt: number;
+  readonly urlAt: number;
+  stop(): Promise<void>;
+}
+
+export async function startServe(extra: string[] = []): Promise<Served> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'libra-e2e-'));
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/libra.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let errText = '';
+  child.stderr.on('data', (d: Buffer) => (errText += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`libra serve printed no URL in 30 s\n${out}\n${errText}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`libra serve exited (${code})\n${out}\n${errText}`));
+    });
+  });
+  const urlAt = performance.now();
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    child,
+    dataDir,
+    startedAt,
+    urlAt,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((done) => child.once('exit', () => done()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
