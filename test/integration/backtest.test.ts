@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../src/shared/domain/instrument';
+import type { Instrument } from '../../src/shared/domain/instrument';
 import type { Bar } from '../../src/shared/messages/market-data';
 import { readAllBars, readBars } from '../../src/main/backtest/data';
 import { Kernel } from '../../src/main/kernel';
@@ -32,6 +33,22 @@ function bars(id: string, closes: readonly number[], opens?: readonly number[], 
   });
 }
 
+/** sma-cross(2, 3) on 1-minute bars with 1 000 USD, 10 bps fees, no slippage or latency. */
+function smaCross2x3(inst: Instrument, data: readonly Bar[]) {
+  return new Kernel().backtest({
+    instruments: [inst],
+    feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(data) }],
+    strategy: { id: 'S', hooks: new SmaCross({ fast: 2, slow: 3 }) },
+    capital: 1000,
+    accountCurrency: 'USD',
+    fillModel: 'bar',
+    makerFeeBps: 10,
+    takerFeeBps: 10,
+    slippageBps: 0,
+    latencyMs: 0,
+  });
+}
+
 describe('backtest through the kernel', () => {
   it('sma-cross buys at the next open with all cash, sells on the cross below: numbers by hand', async () => {
     const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '0.001' });
@@ -39,18 +56,7 @@ describe('backtest through the kernel', () => {
     const closes = [10, 10, 10, 10, 13, 14, 15, 12, 8, 8];
     const opens = [10, 10, 10, 10, 10, 13.5, 14, 15, 12, 8];
     const b = bars(inst.id, closes, opens);
-    const r = await new Kernel().backtest({
-      instruments: [inst],
-      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(b) }],
-      strategy: { id: 'S', hooks: new SmaCross({ fast: 2, slow: 3 }) },
-      capital: 1000,
-      accountCurrency: 'USD',
-      fillModel: 'bar',
-      makerFeeBps: 10,
-      takerFeeBps: 10,
-      slippageBps: 0,
-      latencyMs: 0,
-    });
+    const r = await smaCross2x3(inst, b);
     // Decision at bar 4's close (13): qty = floor(1000 / (13 × 1.001), 0.001) = 76.846.
     // Fill at bar 5's open 13.5: cost 1037.42 > cash 1000 → the venue cancels the order (all-in
     // sizing at the close cannot pay for a gap up), and the strategy stays flat until the next cross.
@@ -62,18 +68,7 @@ describe('backtest through the kernel', () => {
     // With each bar opening at the previous close, the same decision fills:
 
     const flat = bars(inst.id, closes, closes.map((c, i) => (i === 0 ? c : (closes[i - 1] as number))));
-    const r2 = await new Kernel().backtest({
-      instruments: [inst],
-      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(flat) }],
-      strategy: { id: 'S', hooks: new SmaCross({ fast: 2, slow: 3 }) },
-      capital: 1000,
-      accountCurrency: 'USD',
-      fillModel: 'bar',
-      makerFeeBps: 10,
-      takerFeeBps: 10,
-      slippageBps: 0,
-      latencyMs: 0,
-    });
+    const r2 = await smaCross2x3(inst, flat);
     expect(r2.trades).toHaveLength(1);
     const t = r2.trades[0];
     // Buy: 76.846 @ 13 (bar 5 opens at bar 4's close); fee = 76.846 × 13 × 0.001 = 0.998998.

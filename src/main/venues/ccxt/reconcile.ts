@@ -15,6 +15,8 @@
  */
 import type { Fill } from '../../../shared/domain/order';
 import type { CcxtOrder, CcxtTrade } from './ccxt-types';
+import { venueState } from './mapping';
+import type { VenueOrderState } from './mapping';
 
 export interface AdoptedOrder {
   readonly clientOrderId: string;
@@ -25,7 +27,7 @@ export interface AdoptedOrder {
 
 export interface ResolvedOrder {
   readonly clientOrderId: string;
-  readonly venueAnswer: 'OPEN' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED' | 'NOT_FOUND';
+  readonly venueAnswer: VenueOrderState | 'NOT_FOUND';
 }
 
 export interface BalanceMismatch {
@@ -76,24 +78,6 @@ export interface ReconcileContext {
 /** Trades are fetched from the last fill minus this margin (clock skew, same-ms trades). */
 export const TRADE_LOOKBACK_MS = 60_000;
 
-function answerOf(o: CcxtOrder): ResolvedOrder['venueAnswer'] {
-  switch (o.status) {
-    case 'open':
-      return 'OPEN';
-    case 'closed':
-      return 'FILLED';
-    case 'canceled':
-    case 'cancelled':
-      return 'CANCELED';
-    case 'rejected':
-      return 'REJECTED';
-    case 'expired':
-      return 'EXPIRED';
-    default:
-      return 'OPEN';
-  }
-}
-
 export async function reconcile(ctx: ReconcileContext): Promise<ReconciliationReport> {
   const startedAt = ctx.now();
   const adoptedOrders: AdoptedOrder[] = [];
@@ -125,7 +109,7 @@ export async function reconcile(ctx: ReconcileContext): Promise<ReconciliationRe
       resolvedOrders.push({ clientOrderId: w.clientOrderId, venueAnswer: 'NOT_FOUND' });
     } else {
       await ctx.applyVenueOrder(w.clientOrderId, o);
-      resolvedOrders.push({ clientOrderId: w.clientOrderId, venueAnswer: answerOf(o) });
+      resolvedOrders.push({ clientOrderId: w.clientOrderId, venueAnswer: venueState(o) });
     }
   }
 
