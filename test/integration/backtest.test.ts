@@ -206,7 +206,8 @@ export default class BuyAndHold {
     );
     const out = join(dir, 'r.json');
     const r = await cli(['backtest', '--data', ETH_BTC, '--strategy', file, '--capital', '1', '--json', out, '--quiet']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { trades: { exitTime: number | null }[] };
     expect(report.trades).toHaveLength(1);
     expect(report.trades[0]?.exitTime).toBeNull();

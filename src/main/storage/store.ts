@@ -5,7 +5,8 @@
  * Invariants every implementation keeps:
  * - Times are epoch milliseconds (UTC) everywhere, like the domain messages.
  * - Writes are idempotent: each row has a unique key (venue, symbol, [timeframe,] time, id), so a
- *   re-import or a replayed batch never duplicates rows; the first write of a key wins.
+ *   re-import or a replayed batch never duplicates rows; the first write of a key wins (QuestDB:
+ *   the last one, see questdb/questdb-store.ts).
  * - A write call is all-or-nothing: it is validated first and committed in one transaction.
  * - Reads never look ahead: a bar is known at its close time (`Bar.ts`), and point-in-time joins
  *   return what was known AT OR BEFORE each signal's moment.
@@ -60,6 +61,12 @@ export interface BacktestRunRecord {
 export interface WriteResult {
   readonly inserted: number;
   readonly ignored: number;
+  /**
+   * `false` when the store cannot tell new rows from replayed ones (QuestDB's DEDUP reports
+   * nothing): `ignored` then counts only duplicates inside the batch and `inserted` the distinct
+   * rows sent. Absent means exact.
+   */
+  readonly exact?: boolean;
 }
 
 export interface ScanBarsQuery {

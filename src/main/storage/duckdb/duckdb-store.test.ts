@@ -53,6 +53,25 @@ describe('duckdb store', () => {
     );
   });
 
+  it('resamples with the same-ms tie-break on every key path: packed BIGINT, HUGEINT (wide id span), string ids', async () => {
+    const M = 60_000;
+    const cases: [string, string, string][] = [
+      ['packed', '2', '3'],
+      ['hugeint', '90000000000000', '90000000000001'],
+      ['strings', 'a-2', 'a-3'],
+    ];
+    for (const [name, lo, hi] of cases) {
+      const store = new DuckDbStore({ dataDir: tempDir() });
+      await store.open();
+      // same ms at the open and at the close of the bar, written high id first
+      await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 10, 101, hi), trade(T0 + 10, 100, lo), trade(T0 + 59_999, 99, hi), trade(T0 + 59_999, 103, lo)]);
+      if (name === 'hugeint') await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 20, 102, '1')]);
+      const bars = await collect(store.resampleTrades({ symbol: 'BTC/USDT', timeframeMs: M, from: T0, to: T0 + M }));
+      expect([name, bars[0]?.open, bars[0]?.close]).toEqual([name, 100, 99]);
+      await store.close();
+    }
+  });
+
   it('keeps data and idempotency across close and reopen', async () => {
     const dir = tempDir();
     const a = new DuckDbStore({ dataDir: dir });

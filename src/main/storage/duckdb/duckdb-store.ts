@@ -48,8 +48,8 @@ import type {
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError } from '../store';
 import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
-import { appendStaging, stagingDdl } from './staging';
-import type { StageColumn } from './staging';
+import { appendStaging, stagingDdl, typedStagingDdl } from './staging';
+import type { StageColumn, StageType } from './staging';
 
 export interface DuckDbStoreOptions {
   /** Folder holding `libra.duckdb`; created if missing. */
@@ -266,40 +266,46 @@ export class DuckDbStore implements TimeSeriesStore {
     const no = new Float64Array(len);
     const price = new Float64Array(len);
     const size = new Float64Array(len);
-    const side = new Float64Array(len);
-    const ids: (string | null)[] = new Array<string | null>(len);
+    const side = new Int8Array(len);
+    let ids: (string | null)[] | undefined;
     let minTs = Infinity;
     let maxTs = -Infinity;
     let sortedUnique = true;
     let prevTs = -1;
     let prevNo = -2;
-    let prevId: string | null = null;
+    let prevId = '';
     for (let i = 0; i < len; i++) {
       const t = trades[i]!;
       const k = numericTradeId(t.tradeId);
       ts[i] = t.ts;
       no[i] = k;
-      ids[i] = k >= 0 ? null : t.tradeId;
+      // string ids only when the batch has any: a VARCHAR column costs a native call per row
+      if (k < 0 && !ids) ids = new Array<string | null>(len).fill(null);
+      if (ids) ids[i] = k >= 0 ? null : t.tradeId;
       price[i] = t.price;
       size[i] = t.size;
       side[i] = t.side === 'BUY' ? 1 : t.side === 'SELL' ? -1 : 0;
       if (t.ts < minTs) minTs = t.ts;
       if (t.ts > maxTs) maxTs = t.ts;
       // strictly increasing (ts, trade_no, trade_id) proves no duplicate key in the batch
-      const idStr = ids[i] ?? '';
-      if (t.ts < prevTs || (t.ts === prevTs && (k < prevNo || (k === prevNo && idStr <= (prevId ?? ''))))) sortedUnique = false;
+      const idStr = k >= 0 ? '' : t.tradeId;
+      if (t.ts < prevTs || (t.ts === prevTs && (k < prevNo || (k === prevNo && idStr <= prevId)))) sortedUnique = false;
       prevTs = t.ts;
       prevNo = k;
       prevId = idStr;
     }
+    const typed: [string, StageType][] = [['ts', 'BIGINT'], ['trade_no', 'BIGINT'], ['price', 'DOUBLE'], ['size', 'DOUBLE'], ['side', 'TINYINT']];
+    const stage = ids ? 'stg_trades_s' : 'stg_trades_n';
+    const idExpr = ids ? "coalesce(s.trade_id, '')" : "''";
     return this.hotWrite({
-      stage: 'stg_trades',
-      stageDdl: stagingDdl('stg_trades', ['ts', 'trade_no', 'price', 'size', 'side'], ['trade_id']),
-      columns: [ts, no, price, size, side, ids],
+      stage,
+      stageDdl: typedStagingDdl(stage, ids ? [...typed, ['trade_id', 'VARCHAR']] : typed),
+      columns: [{ bigint: ts }, { bigint: no }, price, size, side, ...(ids ? [ids] : [])],
       rows: len,
       target: 'trades',
-      select: `${sid}, s.ts::BIGINT, s.trade_no::BIGINT, coalesce(s.trade_id, ''), s.price, s.size, nullif(s.side, 0)::TINYINT`,
-      keyCols: [['ts', 's.ts'], ['trade_no', 's.trade_no'], ['trade_id', "coalesce(s.trade_id, '')"]],
+      select: `${sid}, s.ts, s.trade_no, ${idExpr}, s.price, s.size, nullif(s.side, 0)`,
+      // numeric-only batches: a stored row with trade_no ≥ 0 always has trade_id '', so (ts, trade_no) is the key
+      keyCols: ids ? [['ts', 's.ts'], ['trade_no', 's.trade_no'], ['trade_id', idExpr]] : [['ts', 's.ts'], ['trade_no', 's.trade_no']],
       timeCol: 'ts',
       seriesFilter: `t.sid = ${sid}`,
       maxKey: `trades:${sid}`,
@@ -729,13 +735,7 @@ export class DuckDbStore implements TimeSeriesStore {
     const chunkSize = q.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const c = await this.reader();
     try {
-      // first/last by (ts, trade_no, trade_id): deterministic even when trades share a ms
-      const result = await c.stream(
-        `SELECT (ts - ((ts % ${tf}) + ${tf}) % ${tf})::DOUBLE AS open_time,
-           arg_min(price, (ts, trade_no, trade_id)), max(price), min(price), arg_max(price, (ts, trade_no, trade_id)), sum(size)
-         FROM trades WHERE sid = ${s.sid}${DuckDbStore.range('ts', q.from, q.to)}
-         GROUP BY 1 ORDER BY 1`,
-      );
+      const result = await c.stream(await DuckDbStore.resampleSql(c, s.sid, tf, DuckDbStore.range('ts', q.from, q.to)));
       let pending: Bar[] = [];
       for (;;) {
         const chunk = await result.fetchChunk();
@@ -754,6 +754,37 @@ export class DuckDbStore implements TimeSeriesStore {
     } finally {
       this.release(c);
     }
+  }
+
+  /**
+   * The resample query. open/close are the first/last trade by (ts, trade_no, trade_id), which
+   * must be deterministic when trades share a ms. A struct key `(ts, trade_no, trade_id)` costs
+   * ~2x a plain `arg_min(price, ts)` (string compares), so when every trade in range has a
+   * numeric id (trade_no ≥ 0) the order is packed into one BIGINT: offset of ts inside its bucket
+   * (< tf) times 2^(62 - bits(tf)) plus (trade_no - min trade_no) — exact whenever the id span
+   * fits the remaining bits (else a HUGEINT key (ts, trade_no), still no strings). Buckets are
+   * `ts // tf` (ts ≥ 0 is checked; negative times keep the general path).
+   */
+  private static async resampleSql(c: DuckDBConnection, sid: number, tf: number, range: string): Promise<string> {
+    const where = `WHERE sid = ${sid}${range}`;
+    const st = (await c.runAndReadAll(`SELECT min(trade_no)::DOUBLE, max(trade_no)::DOUBLE, min(ts)::DOUBLE FROM trades ${where}`)).getRows()[0] ?? [];
+    const minNo = num(st[0]);
+    const maxNo = num(st[1]);
+    const minTs = num(st[2]);
+    const tail = `max(price), min(price)`;
+    if (minNo >= 0 && minTs >= 0 && tf < 2 ** 31) {
+      const bits = Math.ceil(Math.log2(tf + 1));
+      const span = 2 ** (62 - bits);
+      const key =
+        maxNo - minNo < span
+          ? `(ts - (ts // ${tf}) * ${tf}) * ${span} + (trade_no - ${minNo})`
+          : `ts::HUGEINT * 9007199254740992 + trade_no`;
+      return `SELECT ((ts // ${tf}) * ${tf})::DOUBLE AS open_time, arg_min(price, ${key}), ${tail}, arg_max(price, ${key}), sum(size)
+        FROM trades ${where} GROUP BY ts // ${tf} ORDER BY 1`;
+    }
+    return `SELECT (ts - ((ts % ${tf}) + ${tf}) % ${tf})::DOUBLE AS open_time,
+        arg_min(price, (ts, trade_no, trade_id)), ${tail}, arg_max(price, (ts, trade_no, trade_id)), sum(size)
+      FROM trades ${where} GROUP BY 1 ORDER BY 1`;
   }
 
   asofJoin(q: AsofTradesQuery): AsyncIterable<AsofRow<AsofTradeMatch>[]>;
@@ -815,10 +846,15 @@ export class DuckDbStore implements TimeSeriesStore {
           FROM sig s ASOF LEFT JOIN (SELECT sid, ts, open_time, open, high, low, close, volume FROM bars WHERE timeframe_ms = ${tf}) b
           ON s.sid = b.sid AND s.ts >= b.ts ORDER BY s.ts, s.idx`;
       } else if (q.with === 'trades') {
-        sql = `WITH m AS (SELECT s.*, t.ts AS mts FROM sig s ASOF LEFT JOIN (SELECT sid, ts FROM trades) t ON s.sid = t.sid AND s.ts >= t.ts)
+        // the matched ms per signal, then ONE row per matched (sid, ms): the highest (trade_no,
+        // trade_id) there — an aggregate over the few trades at matched ms instead of a window
+        // over every (signal, trade) pair
+        const k = '(x.trade_no, x.trade_id)';
+        sql = `WITH m AS (SELECT s.*, t.ts AS mts FROM sig s ASOF LEFT JOIN (SELECT sid, ts FROM trades) t ON s.sid = t.sid AND s.ts >= t.ts),
+          x AS (SELECT x.sid, x.ts, arg_max(x.price, ${k}) AS price, arg_max(x.size, ${k}) AS size, arg_max(x.trade_no, ${k}) AS trade_no,
+              arg_max(x.trade_id, ${k}) AS trade_id FROM trades x WHERE x.ts IN (SELECT mts FROM m) GROUP BY x.sid, x.ts)
           SELECT s.idx, s.sid, s.ts::DOUBLE${extra}, x.ts::DOUBLE, x.price, x.size, x.trade_no::DOUBLE, x.trade_id
-          FROM m s LEFT JOIN (SELECT x.* FROM trades x SEMI JOIN m ON x.sid = m.sid AND x.ts = m.mts) x ON x.sid = s.sid AND x.ts = s.mts
-          QUALIFY row_number() OVER (PARTITION BY s.idx ORDER BY x.trade_no DESC, x.trade_id DESC) = 1
+          FROM m s LEFT JOIN x ON x.sid = s.sid AND x.ts = s.mts
           ORDER BY s.ts, s.idx`;
       } else {
         sql = `WITH m AS (SELECT s.*, t.ts AS mts FROM sig s ASOF LEFT JOIN (SELECT sid, ts FROM quotes) t ON s.sid = t.sid AND s.ts >= t.ts)

@@ -1,14 +1,46 @@
 /**
  * Fast bulk loading into DuckDB temp tables: columns are filled as typed arrays into
  * DataChunks (2048 rows each) and handed to an Appender, which costs a few native calls per
- * chunk instead of one per value. Numeric staging columns are DOUBLE (no BigInt per row; SQL
- * casts them to BIGINT on the way into the keyed table).
+ * chunk instead of one per value.
+ *
+ * Column kinds: a Float64Array is DOUBLE (NaN = NULL); `{ bigint: Float64Array }` is BIGINT,
+ * written as two 32-bit words per integer straight into the vector's buffer (no BigInt per
+ * row); an Int8Array is TINYINT; a string array is VARCHAR (null = NULL; one native call per
+ * string, so hot paths leave VARCHAR out when they can). NULL-free numeric columns are copied
+ * with one `TypedArray.set` per chunk.
  */
-import { DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, TINYINT, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 
-/** A staging column: numbers (NaN = NULL) or strings (null = NULL). */
-export type StageColumn = Float64Array | readonly (string | null)[];
+/** A staging column: DOUBLE (NaN = NULL), BIGINT (safe integers), TINYINT, or VARCHAR (null = NULL). */
+export type StageColumn = Float64Array | { readonly bigint: Float64Array } | Int8Array | readonly (string | null)[];
+
+export type StageType = 'DOUBLE' | 'BIGINT' | 'TINYINT' | 'VARCHAR';
+
+const typeOf = (c: StageColumn): DuckDBType =>
+  c instanceof Float64Array ? DOUBLE : c instanceof Int8Array ? TINYINT : 'bigint' in c ? BIGINT : VARCHAR;
+
+/** DDL of a temp staging table with typed columns. */
+export function typedStagingDdl(table: string, cols: readonly (readonly [string, StageType])[]): string {
+  return `CREATE TEMP TABLE IF NOT EXISTS ${table} (${cols.map(([n, t]) => `${n} ${t}`).join(', ')})`;
+}
+
+/** Writes safe integers as little-endian int64 words into a BIGINT vector's buffer. */
+function writeInt64(items: BigInt64Array, src: Float64Array, off: number, n: number): void {
+  const w = new Int32Array(items.buffer, items.byteOffset, n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = src[off + i]!;
+    const hi = Math.floor(v / 4294967296);
+    w[2 * i] = (v - hi * 4294967296) | 0;
+    w[2 * i + 1] = hi | 0;
+  }
+}
+
+/** The typed-array view node-api keeps behind numeric vectors (flushed by `flush()`). */
+interface NumericVector {
+  readonly items: Float64Array | BigInt64Array | Int8Array;
+  flush(): void;
+}
 
 const CHUNK = 2048;
 
@@ -19,11 +51,12 @@ export function stagingDdl(table: string, doubles: readonly string[], varchars: 
 }
 
 /**
- * Appends `rows` rows to temp table `table`, whose columns are exactly `columns` in order
- * (Float64Array first, then string arrays, as `stagingDdl` declares them).
+ * Appends `rows` rows to temp table `table`, whose columns are exactly `columns` in order and
+ * of their kinds (as `stagingDdl` / `typedStagingDdl` declare them).
  */
 export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[]): Promise<void> {
-  const types: DuckDBType[] = columns.map((c) => (c instanceof Float64Array ? DOUBLE : VARCHAR));
+  const types: DuckDBType[] = columns.map(typeOf);
+  const nullable = columns.map((c) => c instanceof Float64Array && c.subarray(0, rows).some(Number.isNaN));
   const appender = await conn.createAppender(table, 'main', 'temp');
   try {
     for (let off = 0; off < rows; off += CHUNK) {
@@ -32,11 +65,18 @@ export async function appendStaging(conn: DuckDBConnection, table: string, rows:
       for (let c = 0; c < columns.length; c++) {
         const col = columns[c]!;
         const vec: DuckDBVector = chunk.getColumnVector(c);
-        if (col instanceof Float64Array) {
+        const raw = vec as unknown as NumericVector;
+        if (col instanceof Float64Array && nullable[c]) {
           for (let i = 0; i < n; i++) {
             const v = col[off + i]!;
             vec.setItem(i, Number.isNaN(v) ? null : v);
           }
+        } else if (col instanceof Float64Array) {
+          (raw.items as Float64Array).set(col.subarray(off, off + n));
+        } else if (col instanceof Int8Array) {
+          (raw.items as Int8Array).set(col.subarray(off, off + n));
+        } else if ('bigint' in col) {
+          writeInt64(raw.items as BigInt64Array, col.bigint, off, n);
         } else {
           for (let i = 0; i < n; i++) vec.setItem(i, col[off + i] ?? null);
         }

@@ -34,7 +34,7 @@ describe('ILP writer', () => {
       expect(t1).toEqual({
         table: 't_trades',
         symbols: { venue: 'BINANCE', symbol: 'BTC/USDT', side: 'BUY' },
-        fields: { trade_id: { type: 'string', value: '77' }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
+        fields: { trade_no: { type: 'int', value: 77n }, trade_id: { type: 'string', value: '77' }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
         timestampNs: BigInt(T0 + 1) * 1_000_000n,
         // v1 sends the designated timestamp in bare ns, v2 in µs with a `t` suffix
         timestampSuffix: version === 1 ? '' : 't',

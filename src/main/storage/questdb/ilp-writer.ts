@@ -3,13 +3,13 @@
  *
  * One write call = one HTTP request (auto flush is forced off and the call flushes once), and
  * QuestDB commits one ILP/HTTP request as one transaction per table: a batch is all-or-nothing.
- * Tables carry DEDUP UPSERT KEYS (see schema.ts), so the client's own retries, and replays, never
+ * Tables carry DEDUP UPSERT KEYS (see schema.ts, created by questdb-store.ts), so the client's own retries, and replays, never
  * duplicate rows. Input is validated before any byte is buffered.
  */
 import { Sender } from '@questdb/nodejs-client';
 import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../../shared/messages/market-data';
 import type { SignalRecord } from '../store';
-import { checkBars, checkBook, checkQuotes, checkTrades, normSeries } from '../validate';
+import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId } from '../validate';
 
 export type IlpValue = number | string | boolean | { readonly int: number } | { readonly timestampMs: number } | undefined;
 
@@ -62,7 +62,10 @@ export class IlpWriter {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
     for (const t of trades) {
-      this.row('trades', { venue: n.venue, symbol: n.symbol, ...(t.side ? { side: t.side } : {}) }, { trade_id: t.tradeId, price: t.price, size: t.size }, t.ts);
+      // trade_no: the id as a number when it is a canonical integer (else -1), so reads order ids
+      // numerically; trade_id keeps the venue's id as given
+      const no = numericTradeId(t.tradeId);
+      this.row('trades', { venue: n.venue, symbol: n.symbol, ...(t.side ? { side: t.side } : {}) }, { trade_no: { int: no }, trade_id: t.tradeId, price: t.price, size: t.size }, t.ts);
     }
     await this.send();
     return trades.length;
