@@ -24,6 +24,11 @@ export default defineConfig({
         main: resolve(root, 'windows/main/main.html'),
         chart: resolve(root, 'windows/chart/chart.html'),
       },
+      onwarn(warning, warn) {
+        // zod ships explanatory comments beside its @__PURE__ annotations; rollup drops them noisily.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;
+        warn(warning);
+      },
     },
   },
   server: { strictPort: false },

@@ -4,6 +4,7 @@
  * and prints the URL with its token on a line of its own. Runs until SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../../kernel';
@@ -51,7 +52,13 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const file = alertsFile(k.dataDir);
   const host = new EngineHost(session, { alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
-  if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npx vite build -c vite.renderer.config.ts\` (API only until then)\n`);
+  if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
+    // First run from a source checkout: build the windows once (about 10 s), then serve them.
+    process.stderr.write('libra serve: building the UI once (vite build -c vite.renderer.config.ts)…\n');
+    const built = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) process.stderr.write(`libra serve: the UI build failed (exit ${String(built.status)}); serving the API only\n`);
+  }
+  if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npm run build:renderer\` (API only until then)\n`);
   const token = str(flags, 'token');
   const server = await startWsServer({ host, port, hostname: str(flags, 'host') ?? '127.0.0.1', staticDir, ...(token ? { token } : {}) });
   process.stdout.write(`libra serve: paper replay of ${session.instrument.symbol} ${session.timeframe} at ${speed} bars/s, data in ${k.dataDir}\n`);
