@@ -157,16 +157,22 @@ export class Recorder {
 
   private async writeBatch(batch: readonly MarketDataEvent[]): Promise<void> {
     // group by kind and series, keeping arrival order inside each group
-    const groups = new Map<string, { kind: MarketDataEvent['kind']; id: string; tf: number; rows: unknown[] }>();
+    type Group = { kind: MarketDataEvent['kind']; id: string; tf: number; rows: unknown[] };
+    const groups = new Map<string, Group>();
+    // Consecutive events usually belong to the same series: reuse the last group without
+    // building its key (a string per event is most of this loop's cost at millions of rows).
+    let last: Group | undefined;
     for (const ev of batch) {
       const tf = ev.kind === 'bar' ? ev.data.timeframeMs : 0;
-      const key = `${ev.kind}|${ev.data.instrumentId}|${tf}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { kind: ev.kind, id: ev.data.instrumentId, tf, rows: [] };
-        groups.set(key, g);
+      if (last === undefined || last.kind !== ev.kind || last.id !== ev.data.instrumentId || last.tf !== tf) {
+        const key = `${ev.kind}|${ev.data.instrumentId}|${tf}`;
+        last = groups.get(key);
+        if (!last) {
+          last = { kind: ev.kind, id: ev.data.instrumentId, tf, rows: [] };
+          groups.set(key, last);
+        }
       }
-      g.rows.push(ev.data);
+      last.rows.push(ev.data);
     }
     for (const g of groups.values()) {
       const { venue, symbol } = splitInstrumentId(g.id);
