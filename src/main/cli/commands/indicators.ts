@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseTimeframe } from '../../../shared/messages/market-data';
-import { readBars } from '../../backtest/data';
+import { detectFormat, readBars } from '../../backtest/data';
 import { createIndicator } from '../../engine/indicators';
 import type { IndicatorHandle } from '../../engine/indicators';
 import { list, parseFlags, str, UsageError } from '../args';
@@ -32,6 +32,9 @@ export async function indicatorsCommand(argv: readonly string[], io: { out: Node
       throw new UsageError(`--ind ${s}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
+  const dataPath = resolve(io.cwd, data);
+  // Detect (and so validate) the file before anything is written.
+  await detectFormat(dataPath);
   const columns = ['time', ...handles.flatMap((h) => h.columns)];
   const outPath = str(flags, 'out');
   const out = outPath ? createWriteStream(resolve(io.cwd, outPath)) : io.out;
@@ -41,7 +44,7 @@ export async function indicatorsCommand(argv: readonly string[], io: { out: Node
   };
   await write(`${columns.join(',')}\n`);
   let rows = 0;
-  for await (const chunk of readBars(resolve(io.cwd, data), { instrumentId: 'IND', ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}) })) {
+  for await (const chunk of readBars(dataPath, { instrumentId: 'IND', ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}) })) {
     let text = '';
     for (const bar of chunk) {
       let line = String(bar.openTime);
