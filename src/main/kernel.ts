@@ -48,6 +48,14 @@ export const DEFAULT_RISK: RiskConfig = {
   maxOpenOrders: 1000,
 };
 
+/**
+ * Limits of the first-run paper account (the app and `libra serve`): a notional cap per order
+ * so an oversized ticket is denied with its reason, as it would be on a funded live account.
+ */
+export function firstRunRisk(maxOrderNotional = 50_000): RiskConfig {
+  return { ...DEFAULT_RISK, defaults: { ...DEFAULT_RISK.defaults, maxOrderNotional } };
+}
+
 /** The user's data folder: LIBRA_DATA_DIR, else the platform's conventional place. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LIBRA_DATA_DIR) return env.LIBRA_DATA_DIR;

@@ -6,7 +6,7 @@
 import { app, ipcMain, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kernel } from '../kernel';
+import { firstRunRisk, Kernel } from '../kernel';
 import { EngineHost } from '../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../host/alerts-store';
 import { registerIpc } from '../host/ipc/ipc-host';
@@ -25,7 +25,7 @@ async function start(): Promise<void> {
   // Deny every permission request (camera, notifications are native, geolocation…).
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const kernel = new Kernel({ dataDir: app.getPath('userData') });
+  const kernel = new Kernel({ dataDir: app.getPath('userData'), risk: firstRunRisk() });
   kernel.ensureDataDir();
   const replay = await kernel.startPaperReplay({
     time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kernel } from '../../kernel';
+import { firstRunRisk, Kernel } from '../../kernel';
 import type { RiskConfig } from '../../engine/risk/risk-gate';
 import { EngineHost } from '../../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../../host/alerts-store';
@@ -41,7 +41,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
   const speed = num(flags, 'speed') ?? 2;
   const maxNotional = num(flags, 'max-notional') ?? 50_000;
-  const risk: RiskConfig = { ...kernel.risk, defaults: { ...kernel.risk.defaults, maxOrderNotional: maxNotional } };
+  const risk: RiskConfig = firstRunRisk(maxNotional);
   const k = new Kernel({ dataDir: str(flags, 'data-dir') ?? kernel.dataDir, risk });
   k.ensureDataDir();
   const session = await k.startPaperReplay({
