@@ -37,6 +37,9 @@ import { Topics } from '../engine/bus/topics';
 import type { IndicatorHandle } from '../engine/indicators';
 import { createIndicator } from '../engine/indicators';
 import { AlertBook } from './alerts';
+import { BacktestService, describeStrategy } from './backtest-service';
+import type { BacktestServiceOptions } from './backtest-service';
+import { StrategyService } from './strategy-service';
 import type { ClientStreamOptions, Scheduler } from './client-stream';
 import { ClientStream } from './client-stream';
 import { balanceView, barView, fillView, instrumentView, orderView, positionView } from './projection';
@@ -67,6 +70,12 @@ export interface EngineHostOptions {
   readonly saveAlerts?: (alerts: readonly AlertView[]) => void;
   /** Window manager hook (Electron); absent in browser mode. */
   readonly openChart?: (req: { instrumentId: string; timeframe: string; indicators?: readonly string[] }) => boolean;
+  /** Window manager hook for the backtest chart (Electron); absent in browser mode. */
+  readonly openBacktestChart?: (req: { runId: string; trade: number }) => boolean;
+  /** Backtest panel: sample folder, cwd for relative paths, risk limits, the worker runs. */
+  readonly backtests?: BacktestServiceOptions;
+  /** Resolves relative strategy paths (default: the process's cwd). */
+  readonly cwd?: string;
 }
 
 interface IndicatorSeries {
@@ -96,6 +105,8 @@ export class EngineHost {
   private readonly fills: FillView[] = [];
   private quote: QuoteView | null = null;
   private readonly disposers: (() => void)[] = [];
+  readonly backtests: BacktestService;
+  readonly strategies: StrategyService;
 
   constructor(
     readonly session: PaperReplaySession,
@@ -105,6 +116,9 @@ export class EngineHost {
     this.instrument = session.instrument;
     this.timeframe = session.timeframe;
     this.alertBook = new AlertBook(options.alerts ?? []);
+    const cwd = options.cwd ?? process.cwd();
+    this.backtests = new BacktestService({ cwd, ...options.backtests });
+    this.strategies = new StrategyService(session, cwd);
     for (const bar of session.history()) this.times.push(bar.openTime);
     for (const spec of options.indicators ?? ['sma:20', 'ema:50']) this.ensureIndicator(spec);
     const last = session.history().at(-1);
@@ -178,6 +192,8 @@ export class EngineHost {
   }
 
   dispose(): void {
+    this.backtests.dispose();
+    this.strategies.dispose();
     for (const d of this.disposers.splice(0)) d();
     for (const c of this.clients) c.close();
     this.clients.clear();
@@ -454,6 +470,27 @@ export class EngineHost {
           if (!this.options.openChart) return err(HostErrorCodes.notSupported, 'this host opens no windows (browser mode opens a tab)');
           return ok({ opened: this.options.openChart(req) });
         },
+        openBacktestChart: (req) => {
+          if (!this.options.openBacktestChart) return err(HostErrorCodes.notSupported, 'this host opens no windows (browser mode opens a tab)');
+          return ok({ opened: this.options.openBacktestChart(req) });
+        },
+      },
+      backtest: {
+        catalog: () => ok(this.backtests.catalog()),
+        start: (req) => this.backtests.start(req),
+        status: ({ id, report }) => this.backtests.status(id, report ?? false),
+        cancel: ({ id }) => this.backtests.cancel(id),
+        list: () => ok(this.backtests.list()),
+        chart: ({ id, trade, padBars }) => this.backtests.chart(id, trade, padBars),
+      },
+      strategies: {
+        describe: async ({ strategy }) => {
+          const r = await describeStrategy(strategy, this.options.cwd ?? process.cwd());
+          return r.ok ? ok({ name: r.value.name, params: r.value.params }) : r;
+        },
+        start: ({ strategy, params }) => this.strategies.start(strategy, params),
+        stop: ({ id }) => this.strategies.stop(id),
+        list: () => ok(this.strategies.list()),
       },
     };
   }

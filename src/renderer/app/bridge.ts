@@ -21,6 +21,15 @@ export function chartUrl(req: { instrumentId: string; timeframe: string; indicat
   return `/chart?${q.toString()}`;
 }
 
+/** The backtest chart tab: run in the query, trade in the hash (a new trade only moves the chart). */
+export function backtestChartUrl(req: { runId: string; trade: number }, token = pageToken()): string {
+  const q = new URLSearchParams({ token, backtest: req.runId });
+  return `/chart?${q.toString()}#trade=${req.trade}`;
+}
+
+/** One named tab for backtest charts, so clicking another trade re-focuses it instead of piling up tabs. */
+export const BACKTEST_CHART_TARGET = 'libra-backtest-chart';
+
 let bridge: LibraBridge | null = null;
 
 export function getBridge(): LibraBridge {
@@ -34,6 +43,9 @@ export function getBridge(): LibraBridge {
     url: `${scheme}//${location.host}/ws?token=${encodeURIComponent(pageToken())}`,
     openChart: (req) => {
       window.open(chartUrl(req), '_blank', 'noopener');
+    },
+    openBacktestChart: (req) => {
+      window.open(backtestChartUrl(req), BACKTEST_CHART_TARGET)?.focus();
     },
   });
   return bridge;

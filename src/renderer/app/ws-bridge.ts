@@ -14,6 +14,8 @@ export interface WsBridgeOptions {
   readonly url: string;
   /** Opens a chart tab (browser mode has no window manager on the host). */
   readonly openChart?: (req: { instrumentId: string; timeframe: string; indicators?: readonly string[] }) => void;
+  /** Opens (or focuses) the backtest chart tab at one trade of a run. */
+  readonly openBacktestChart?: (req: { runId: string; trade: number }) => void;
 }
 
 export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): void } {
@@ -73,6 +75,10 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
       openChart: (req) => {
         opts.openChart?.(req);
         return Promise.resolve(ok({ opened: opts.openChart !== undefined }));
+      },
+      openBacktestChart: (req) => {
+        opts.openBacktestChart?.(req);
+        return Promise.resolve(ok({ opened: opts.openBacktestChart !== undefined }));
       },
     },
     transport: 'websocket',

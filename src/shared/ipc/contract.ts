@@ -9,11 +9,27 @@
  */
 import type { z } from 'zod';
 import type { Result } from './result';
-import type { AlertView, HistoryPage, ReplayView, Snapshot, TradingStateView } from './views';
+import type {
+  AlertView,
+  BacktestCatalogView,
+  BacktestChartView,
+  BacktestRunView,
+  HistoryPage,
+  ReplayView,
+  RunningStrategyView,
+  Snapshot,
+  StrategyInfoView,
+  TradingStateView,
+} from './views';
 import {
+  BacktestChartSchema,
+  BacktestIdSchema,
+  BacktestStartSchema,
+  BacktestStatusSchema,
   CancelOrderSchema,
   ChartHistorySchema,
   EmptySchema,
+  OpenBacktestChartSchema,
   OpenChartSchema,
   OrderTicketSchema,
   PanicSchema,
@@ -21,6 +37,9 @@ import {
   RemoveAlertSchema,
   SetAlertSchema,
   SetSpeedSchema,
+  StrategyIdSchema,
+  StrategyRefSchema,
+  StrategyStartSchema,
 } from './schemas';
 
 /** One method: its request schema and (phantom) response type. */
@@ -58,9 +77,33 @@ export const contract = {
   replay: {
     setSpeed: method<ReplayView>()(SetSpeedSchema),
   },
+  backtest: {
+    /** Bundled sample files, built-in strategies and the form's defaults. */
+    catalog: method<BacktestCatalogView>()(EmptySchema),
+    /** Validates the data and the parameters, then runs the backtest in a worker thread. */
+    start: method<BacktestRunView>()(BacktestStartSchema),
+    /** Status and progress (throttled by the host); the report once done when `report: true`. */
+    status: method<BacktestRunView>()(BacktestStatusSchema),
+    /** Terminates the run's worker. */
+    cancel: method<BacktestRunView>()(BacktestIdSchema),
+    /** Runs kept by the host, newest first, without reports. */
+    list: method<readonly BacktestRunView[]>()(EmptySchema),
+    /** Bars around one trade of a finished run (the chart window's focus). */
+    chart: method<BacktestChartView>()(BacktestChartSchema),
+  },
+  strategies: {
+    /** Loads a strategy by name or path and describes its parameters. */
+    describe: method<StrategyInfoView>()(StrategyRefSchema),
+    /** Loads, checks the parameters and starts it on the paper session's instrument/timeframe. */
+    start: method<RunningStrategyView>()(StrategyStartSchema),
+    stop: method<RunningStrategyView>()(StrategyIdSchema),
+    list: method<readonly RunningStrategyView[]>()(EmptySchema),
+  },
   windows: {
     /** Electron opens a chart window; the browser transport opens a tab itself. */
     openChart: method<{ opened: boolean }>()(OpenChartSchema),
+    /** Opens (or focuses) the backtest chart window at one trade of a run. */
+    openBacktestChart: method<{ opened: boolean }>()(OpenBacktestChartSchema),
   },
 } as const;
 

@@ -75,3 +75,36 @@ export type WsClientMessage = z.infer<typeof WsClientMessageSchema>;
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
+
+// ── backtests and strategies ──────────────────────────────────────────────────────────────
+
+/** A built-in strategy name or a path to a .ts/.js strategy file. */
+const strategyRef = z.string().trim().min(1, 'choose a strategy').max(1024);
+/** Parameters as typed (strings), validated against the strategy's spec by resolveParams. */
+const paramValues = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'parameter names are identifiers'), z.string().max(256));
+
+export const StrategyRefSchema = z.strictObject({ strategy: strategyRef });
+
+export const BacktestDataSchema = z.union([
+  z.strictObject({ sample: z.string().min(1).max(256).regex(/^[^\\/]+$/, 'a sample is a file name from the list') }),
+  z.strictObject({ path: z.string().trim().min(1, 'type the path of a data file').max(4096) }),
+]);
+
+export const BacktestStartSchema = z.strictObject({
+  data: BacktestDataSchema,
+  strategy: strategyRef,
+  params: paramValues.default({}),
+  capital: positiveNumber.max(1e12),
+  feeBps: z.number().finite().min(0).max(1000),
+  slippageBps: z.number().finite().min(0).max(1000),
+});
+export type BacktestStart = z.infer<typeof BacktestStartSchema>;
+
+export const BacktestIdSchema = z.strictObject({ id: id });
+export const BacktestStatusSchema = z.strictObject({ id: id, report: z.boolean().optional() });
+export const BacktestChartSchema = z.strictObject({ id: id, trade: z.number().int().nonnegative(), padBars: z.number().int().min(5).max(2000).optional() });
+
+export const StrategyStartSchema = z.strictObject({ strategy: strategyRef, params: paramValues.default({}) });
+export const StrategyIdSchema = z.strictObject({ id: id });
+
+export const OpenBacktestChartSchema = z.strictObject({ runId: id, trade: z.number().int().nonnegative() });

@@ -173,3 +173,155 @@ export interface HistoryPage {
   /** More bars exist before the first one returned. */
   readonly hasMore: boolean;
 }
+
+// ── backtests and strategies ──────────────────────────────────────────────────────────────
+
+/** A bundled sample data file the Backtest panel offers (resources/sample-data/index.json). */
+export interface DataFileView {
+  /** The file name; what `backtest.start` takes as `data: { sample }`. */
+  readonly file: string;
+  readonly symbol: string;
+  readonly venue: string;
+  readonly timeframe: string | null;
+  readonly bars: number | null;
+  readonly first: string | null;
+  readonly last: string | null;
+}
+
+export interface ParamSpecView {
+  readonly name: string;
+  readonly type: 'int' | 'number' | 'string' | 'boolean';
+  readonly default: number | string | boolean;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly description: string | null;
+}
+
+export interface StrategyInfoView {
+  /** The name or path as given (a path resolved to absolute). */
+  readonly name: string;
+  readonly params: readonly ParamSpecView[];
+}
+
+export interface BacktestCatalogView {
+  readonly samples: readonly DataFileView[];
+  readonly strategies: readonly string[];
+  readonly defaults: { readonly capital: number; readonly feeBps: number; readonly slippageBps: number };
+}
+
+export type BacktestStatusView = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface BacktestProgressView {
+  /** Events (bars or trades) replayed so far, of `total`. */
+  readonly done: number;
+  readonly total: number;
+  readonly simTime: number;
+}
+
+/** The report statistics (mirrors the engine's ReportStats; decimals, ms). */
+export interface BacktestStatsView {
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly timeframeMs: number;
+  readonly initialCapital: number;
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly cagr: number | null;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly maxDrawdown: number;
+  readonly maxDrawdownDurationMs: number;
+  readonly trades: number;
+  readonly closedTrades: number;
+  readonly openTrades: number;
+  readonly winRate: number | null;
+  readonly profitFactor: number | null;
+  readonly avgTradePnl: number | null;
+  readonly bestTradePnl: number | null;
+  readonly worstTradePnl: number | null;
+  readonly exposure: number | null;
+  readonly feesPaid: number;
+}
+
+export interface BacktestTradeView {
+  readonly entryTime: number;
+  readonly exitTime: number | null;
+  readonly side: 'LONG' | 'SHORT';
+  readonly quantity: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number | null;
+  readonly pnl: number;
+  readonly fees: number;
+}
+
+export interface BacktestReportView {
+  readonly instrumentId: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly pricePrecision: number;
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly stats: BacktestStatsView;
+  /** At most a few thousand; `tradesTotal` counts all. */
+  readonly trades: readonly BacktestTradeView[];
+  readonly tradesTotal: number;
+  /** `[time ms, equity]`, downsampled (≤ 2000 points, extremes kept). */
+  readonly equity: readonly (readonly [number, number])[];
+  /** `[time ms, drawdown]` as a negative fraction (−0.25 = 25 % under the peak), downsampled. */
+  readonly drawdown: readonly (readonly [number, number])[];
+  readonly events: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly denials: number;
+  readonly firstDenial: string | null;
+  readonly elapsedMs: number;
+  /** Whether `backtest.chart` can show this run's bars. */
+  readonly chartable: boolean;
+  readonly notes: readonly string[];
+}
+
+export interface BacktestRunView {
+  readonly id: string;
+  /** `sma-cross on BTC-USD_…csv`. */
+  readonly label: string;
+  readonly status: BacktestStatusView;
+  readonly progress: BacktestProgressView | null;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly error: string | null;
+  /** Present once done (and only when asked for). */
+  readonly report: BacktestReportView | null;
+}
+
+/** Bars around one trade of a finished run, for the chart window's focus. */
+export interface BacktestChartView {
+  readonly runId: string;
+  readonly instrumentId: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly pricePrecision: number;
+  /** Oldest first; no indicators. */
+  readonly bars: readonly BarView[];
+  /** The trades whose entry or exit falls inside the bars (the focused one included). */
+  readonly trades: readonly (BacktestTradeView & { readonly index: number })[];
+  readonly focus: { readonly index: number; readonly from: number; readonly to: number };
+}
+
+export type StrategyRunState = 'running' | 'stopped' | 'failed';
+
+export interface RunningStrategyView {
+  readonly id: string;
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly state: StrategyRunState;
+  readonly instrumentId: string;
+  readonly timeframe: string;
+  readonly startedAt: number;
+  readonly stoppedAt: number | null;
+  /** Signed net position of this strategy on the instrument. */
+  readonly position: number;
+  readonly realized: number;
+  readonly unrealized: number;
+  readonly orders: number;
+  readonly error: string | null;
+}

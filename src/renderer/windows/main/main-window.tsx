@@ -1,4 +1,4 @@
-/** Main window: watchlist, ticket, positions, orders, balances, risk, alerts, replay pace. */
+/** Main window: watchlist, ticket, positions, orders, balances, risk, alerts, replay pace, backtests, strategies. */
 import { useState } from 'react';
 import { fmt } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
@@ -6,6 +6,7 @@ import { useBridge } from '../../app/bridge-context';
 import { Balances } from '../../features/account/balances';
 import { selectEquity } from '../../features/account/account-slice';
 import { AlertsList } from '../../features/alerts/alerts-list';
+import { BacktestPanel } from '../../features/backtest/backtest-panel';
 import { Watchlist } from '../../features/market/watchlist';
 import { OrderTicket } from '../../features/orders/order-ticket';
 import { OrdersTable } from '../../features/orders/orders-table';
@@ -16,6 +17,7 @@ import { selectReplay } from '../../features/replay/replay-slice';
 import { RiskPanel } from '../../features/risk/risk-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
+import { StrategiesPanel } from '../../features/strategies/strategies-panel';
 
 export function MainWindow() {
   const bridge = useBridge();
@@ -73,6 +75,10 @@ export function MainWindow() {
         <div className="col">
           <RiskPanel />
           <AlertsList />
+        </div>
+        <div className="lower" style={{ gridColumn: '1 / -1', padding: 0 }}>
+          <BacktestPanel />
+          <StrategiesPanel />
         </div>
       </main>
     </div>

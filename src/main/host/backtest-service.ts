@@ -1,0 +1,289 @@
+/**
+ * The host side of the Backtest panel: validates a request on main (the data file exists, is
+ * readable and of a known format; the strategy loads and its parameters pass resolveParams),
+ * then hands the job to a worker thread (BacktestRuns) and serves status, throttled progress,
+ * the report and the bars around a trade. Nothing heavy runs here: reading and replaying the
+ * file happen in the worker.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatTimeframe } from '../../shared/messages/market-data';
+import type { Result } from '../../shared/ipc/result';
+import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
+import type { BacktestStart } from '../../shared/ipc/schemas';
+import type { BacktestCatalogView, BacktestChartView, BacktestReportView, BacktestRunView, BarView, StrategyInfoView } from '../../shared/ipc/views';
+import { detectFormat } from '../backtest/data';
+import { BacktestRuns, RunLimitError } from '../backtest/worker/backtest-runs';
+import type { RunRecord } from '../backtest/worker/backtest-runs';
+import { readSampleIndex } from '../backtest/worker/file-instrument';
+import { BAR_STRIDE } from '../backtest/worker/run-job';
+import { BUILTIN_STRATEGIES, loadStrategyClass } from '../config/strategy-loader';
+import type { RiskConfig } from '../engine/risk/risk-gate';
+import { resolveParams } from '../engine/strategy/strategy';
+import type { ParamValue } from '../engine/strategy/strategy';
+
+export const DEFAULT_SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/sample-data');
+
+/** Stable codes of the panel's expected failures. */
+export const BacktestErrorCodes = {
+  dataNotFound: 'DATA_NOT_FOUND',
+  dataUnreadable: 'DATA_UNREADABLE',
+  dataFormat: 'DATA_FORMAT',
+  strategy: 'STRATEGY_INVALID',
+  param: 'PARAM_INVALID',
+  tooMany: 'TOO_MANY_BACKTESTS',
+} as const;
+
+export interface BacktestServiceOptions {
+  readonly sampleDir?: string;
+  /** Resolves relative data and strategy paths (default: the process's cwd). */
+  readonly cwd?: string;
+  readonly risk?: RiskConfig;
+  readonly runs?: BacktestRuns;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Loads a strategy class and describes its parameters, or says why it cannot. */
+export async function describeStrategy(ref: string, cwd: string): Promise<Result<StrategyInfoView & { cls: Awaited<ReturnType<typeof loadStrategyClass>>['cls'] }>> {
+  try {
+    const { name, cls } = await loadStrategyClass(ref, cwd);
+    const params = Object.entries(cls.params ?? {}).map(([key, s]) => ({
+      name: key,
+      type: s.type,
+      default: s.default,
+      min: s.min ?? null,
+      max: s.max ?? null,
+      description: s.description ?? null,
+    }));
+    return ok({ name, params, cls });
+  } catch (error) {
+    return err(BacktestErrorCodes.strategy, message(error));
+  }
+}
+
+/** Checks parameters as the loader will (resolveParams, then the constructor's own checks). */
+export async function checkStrategy(ref: string, params: Readonly<Record<string, string>>, cwd: string): Promise<Result<{ name: string; params: Readonly<Record<string, ParamValue>> }>> {
+  const d = await describeStrategy(ref, cwd);
+  if (!d.ok) return d;
+  try {
+    const resolved = resolveParams(d.value.cls.params ?? {}, params);
+    new d.value.cls(resolved);
+    return ok({ name: d.value.name, params: resolved });
+  } catch (error) {
+    return err(BacktestErrorCodes.param, message(error));
+  }
+}
+
+export class BacktestService {
+  readonly runs: BacktestRuns;
+  private readonly sampleDir: string;
+  private readonly cwd: string;
+
+  constructor(private readonly opts: BacktestServiceOptions = {}) {
+    this.runs = opts.runs ?? new BacktestRuns();
+    this.sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
+    this.cwd = opts.cwd ?? process.cwd();
+  }
+
+  catalog(): BacktestCatalogView {
+    return {
+      samples: readSampleIndex(this.sampleDir).map((f) => ({
+        file: f.file,
+        symbol: f.symbol,
+        venue: f.venue,
+        timeframe: f.timeframe ?? null,
+        bars: f.bars ?? null,
+        first: f.first ?? null,
+        last: f.last ?? null,
+      })),
+      strategies: BUILTIN_STRATEGIES,
+      defaults: { capital: 10_000, feeBps: 10, slippageBps: 0 },
+    };
+  }
+
+  /** Validates the data file on main (cheap: stat, access, a 16 KB peek) and resolves its path. */
+  async checkData(data: BacktestStart['data']): Promise<Result<string>> {
+    let path: string;
+    if ('sample' in data) {
+      if (!readSampleIndex(this.sampleDir).some((f) => f.file === data.sample)) return err(BacktestErrorCodes.dataNotFound, `no bundled sample named ${data.sample}`);
+      path = join(this.sampleDir, data.sample);
+    } else {
+      path = isAbsolute(data.path) ? data.path : resolve(this.cwd, data.path);
+    }
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) return err(BacktestErrorCodes.dataNotFound, `${path} is a folder, not a data file`);
+    } catch {
+      return err(BacktestErrorCodes.dataNotFound, `no file at ${path}`);
+    }
+    try {
+      await access(path, constants.R_OK);
+    } catch {
+      return err(BacktestErrorCodes.dataUnreadable, `cannot read ${path} (permission denied)`);
+    }
+    try {
+      await detectFormat(path);
+    } catch (error) {
+      return err(BacktestErrorCodes.dataFormat, message(error).replace(`${path}: `, ''));
+    }
+    return ok(path);
+  }
+
+  async start(req: BacktestStart): Promise<Result<BacktestRunView>> {
+    const data = await this.checkData(req.data);
+    if (!data.ok) return data;
+    const strategy = await checkStrategy(req.strategy, req.params, this.cwd);
+    if (!strategy.ok) return strategy;
+    const file = 'sample' in req.data ? req.data.sample : data.value.split(/[\\/]/).at(-1) ?? data.value;
+    const shortName = req.strategy.split(/[\\/]/).at(-1) ?? req.strategy;
+    try {
+      const run = this.runs.start(
+        { dataPath: data.value, strategy: req.strategy, params: req.params, capital: req.capital, feeBps: req.feeBps, slippageBps: req.slippageBps, cwd: this.cwd, ...(this.opts.risk ? { risk: this.opts.risk } : {}) },
+        `${shortName} on ${file}`,
+      );
+      return ok(runView(run, false));
+    } catch (error) {
+      if (error instanceof RunLimitError) return err(BacktestErrorCodes.tooMany, error.message);
+      throw error;
+    }
+  }
+
+  status(id: string, report: boolean): Result<BacktestRunView> {
+    const run = this.runs.get(id);
+    return run ? ok(runView(run, report)) : err(HostErrorCodes.notFound, `no backtest ${id} (finished runs are kept for a while only)`);
+  }
+
+  cancel(id: string): Result<BacktestRunView> {
+    const run = this.runs.cancel(id);
+    return run ? ok(runView(run, false)) : err(HostErrorCodes.notFound, `no backtest ${id}`);
+  }
+
+  list(): readonly BacktestRunView[] {
+    return this.runs.list().map((r) => runView(r, false));
+  }
+
+  chart(id: string, tradeIndex: number, padBars = 80): Result<BacktestChartView> {
+    const run = this.runs.get(id);
+    if (!run) return err(HostErrorCodes.notFound, `no backtest ${id}`);
+    const out = run.output;
+    if (run.status !== 'done' || !out) return err(HostErrorCodes.notFound, `backtest ${id} has no result yet`);
+    const trade = out.trades[tradeIndex];
+    if (!trade) return err(HostErrorCodes.notFound, `backtest ${id} has no trade #${tradeIndex + 1}`);
+    const packed = run.bars;
+    if (!packed) return err(HostErrorCodes.notSupported, 'this run kept no bars to chart (trade data, or a very large file)');
+    const n = packed.length / BAR_STRIDE;
+    const indexOf = (t: number): number => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((packed[mid * BAR_STRIDE] as number) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const entry = Math.min(indexOf(trade.entryTime), n - 1);
+    const exit = trade.exitTime === null ? n - 1 : Math.min(indexOf(trade.exitTime), n - 1);
+    const from = Math.max(0, entry - padBars);
+    const to = Math.min(n, Math.max(exit, entry) + padBars + 1, from + 4000);
+    const timeframe = formatTimeframe(out.timeframeMs);
+    const bars: BarView[] = [];
+    for (let i = from; i < to; i++) {
+      const o = i * BAR_STRIDE;
+      bars.push({
+        instrumentId: out.instrument.id,
+        timeframe,
+        time: packed[o] as number,
+        open: packed[o + 1] as number,
+        high: packed[o + 2] as number,
+        low: packed[o + 3] as number,
+        close: packed[o + 4] as number,
+        volume: packed[o + 5] as number,
+        indicators: {},
+      });
+    }
+    const first = bars[0]?.time ?? 0;
+    const last = bars.at(-1)?.time ?? 0;
+    const inside = (t: number | null): boolean => t !== null && t >= first && t <= last + out.timeframeMs;
+    const trades = out.trades.flatMap((t, index) => (inside(t.entryTime) || inside(t.exitTime) ? [{ ...t, index }] : []));
+    return ok({
+      runId: id,
+      instrumentId: out.instrument.id,
+      symbol: out.instrument.symbol,
+      timeframe,
+      pricePrecision: out.instrument.pricePrecision,
+      bars,
+      trades,
+      focus: { index: tradeIndex, from: trade.entryTime, to: trade.exitTime ?? last },
+    });
+  }
+
+  dispose(): void {
+    this.runs.dispose();
+  }
+}
+
+export function runView(run: RunRecord, withReport: boolean): BacktestRunView {
+  return {
+    id: run.id,
+    label: run.label,
+    status: run.status,
+    progress: run.progress,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+    report: withReport && run.output ? reportView(run) : null,
+  };
+}
+
+function reportView(run: RunRecord): BacktestReportView | null {
+  const out = run.output;
+  if (!out) return null;
+  const s = out.stats;
+  return {
+    instrumentId: out.instrument.id,
+    symbol: out.instrument.symbol,
+    timeframe: formatTimeframe(out.timeframeMs),
+    pricePrecision: out.instrument.pricePrecision,
+    strategy: out.strategy.split(/[\\/]/).at(-1) ?? out.strategy,
+    params: out.params,
+    stats: {
+      startTime: s.startTime,
+      endTime: s.endTime,
+      timeframeMs: s.timeframeMs,
+      initialCapital: s.initialCapital,
+      finalEquity: s.finalEquity,
+      totalReturn: s.totalReturn,
+      cagr: s.cagr,
+      sharpe: s.sharpe,
+      sortino: s.sortino,
+      maxDrawdown: s.maxDrawdown,
+      maxDrawdownDurationMs: s.maxDrawdownDurationMs,
+      trades: s.trades,
+      closedTrades: s.closedTrades,
+      openTrades: s.openTrades,
+      winRate: s.winRate,
+      profitFactor: s.profitFactor,
+      avgTradePnl: s.avgTradePnl,
+      bestTradePnl: s.bestTradePnl,
+      worstTradePnl: s.worstTradePnl,
+      exposure: s.exposure,
+      feesPaid: s.feesPaid,
+    },
+    trades: out.trades,
+    tradesTotal: out.tradesTotal,
+    equity: out.equity,
+    drawdown: out.drawdown,
+    events: out.events,
+    orders: out.orders,
+    fills: out.fills,
+    denials: out.denials,
+    firstDenial: out.firstDenial,
+    elapsedMs: out.elapsedMs,
+    chartable: run.bars !== null,
+    notes: out.notes,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The host side of the Strategies panel: loads a strategy by name or path into the live paper
+ * session and starts/stops it on the session's StrategyHost (the session's instrument and
+ * timeframe). Load and parameter errors are values with a message a person can act on.
+ */
+import { qtyToNumber } from '../../shared/domain/instrument';
+import type { Result } from '../../shared/ipc/result';
+import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
+import type { RunningStrategyView, StrategyRunState } from '../../shared/ipc/views';
+import type { PaperReplaySession } from '../backtest/paper-replay';
+import { loadStrategy } from '../config/strategy-loader';
+import type { StrategyParams } from '../engine/strategy/strategy';
+import { BacktestErrorCodes, checkStrategy } from './backtest-service';
+
+interface Entry {
+  readonly id: string;
+  readonly strategy: string;
+  readonly params: StrategyParams;
+  state: StrategyRunState;
+  readonly startedAt: number;
+  stoppedAt: number | null;
+  error: string | null;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class StrategyService {
+  private readonly entries = new Map<string, Entry>();
+  private seq = 0;
+
+  constructor(
+    private readonly session: PaperReplaySession,
+    private readonly cwd: string = process.cwd(),
+  ) {}
+
+  async start(ref: string, params: Readonly<Record<string, string>>): Promise<Result<RunningStrategyView>> {
+    const checked = await checkStrategy(ref, params, this.cwd);
+    if (!checked.ok) return checked;
+    let loaded;
+    try {
+      loaded = await loadStrategy(ref, params, this.cwd);
+    } catch (error) {
+      return err(BacktestErrorCodes.strategy, message(error));
+    }
+    const short = (ref.split(/[\\/]/).at(-1) ?? ref).replace(/\.(m?[jt]s)$/, '').replace(/[^A-Za-z0-9_-]/g, '');
+    const id = `${short || 'strategy'}-${++this.seq}`;
+    const { node } = this.session;
+    const entry: Entry = { id, strategy: short || ref, params: loaded.params, state: 'running', startedAt: node.clock.now(), stoppedAt: null, error: null };
+    try {
+      node.strategies.start(id, loaded.hooks, { bars: [{ instrumentId: this.session.instrument.id, timeframe: this.session.timeframe }] });
+    } catch (error) {
+      node.strategies.stop(id);
+      return err(BacktestErrorCodes.strategy, `${id} failed to start: ${message(error)}`);
+    }
+    this.entries.set(id, entry);
+    return ok(this.view(entry));
+  }
+
+  stop(id: string): Result<RunningStrategyView> {
+    const entry = this.entries.get(id);
+    if (!entry) return err(HostErrorCodes.notFound, `no strategy ${id}`);
+    if (entry.state === 'running') {
+      try {
+        this.session.node.strategies.stop(id);
+      } catch (error) {
+        entry.error = message(error);
+      }
+      entry.state = entry.error ? 'failed' : 'stopped';
+      entry.stoppedAt = this.session.node.clock.now();
+    }
+    return ok(this.view(entry));
+  }
+
+  list(): readonly RunningStrategyView[] {
+    return [...this.entries.values()].map((e) => this.view(e));
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) if (e.state === 'running') this.session.node.strategies.stop(e.id);
+  }
+
+  private view(e: Entry): RunningStrategyView {
+    const { node, instrument } = this.session;
+    // A strategy the host stopped elsewhere (e.g. a failure) is no longer running.
+    if (e.state === 'running' && !node.strategies.isRunning(e.id)) e.state = 'stopped';
+    const position = node.portfolio.position(e.id, instrument.id);
+    return {
+      id: e.id,
+      strategy: e.strategy,
+      params: e.params,
+      state: e.state,
+      instrumentId: instrument.id,
+      timeframe: this.session.timeframe,
+      startedAt: e.startedAt,
+      stoppedAt: e.stoppedAt,
+      position: qtyToNumber(instrument, position?.netRaw ?? 0),
+      realized: position ? position.realizedRaw / 10 ** position.quotePrecision : 0,
+      unrealized: node.portfolio.unrealized(e.id, instrument.id),
+      orders: node.cache.allOrders().filter((o) => o.strategyId === e.id).length,
+      error: e.error,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Backtest and Strategies panels end to end in browser mode (`libra serve` + Chromium): run a
+ * backtest on the bundled sample from the panel, see its progress then the report with equity
+ * and drawdown charts, click a trade and see the chart tab move to it; load and start sma-cross
+ * in the paper session and see it running. Screenshots go to artifacts/e2e/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, startServe } from './support';
+import type { Served } from './support';
+
+const hasBrowser = existsSync(CHROMIUM);
+
+/** Non-background canvas pixels inside an element (something was painted). */
+async function painted(page: Page, testId: string): Promise<number> {
+  return page.evaluate<number>(`(() => {
+    let n = 0;
+    for (const c of document.querySelectorAll('[data-testid="${testId}"] canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 16) if (d[i + 3] > 0 && (d[i] > 60 || d[i + 1] > 60 || d[i + 2] > 80)) n++;
+    }
+    return n;
+  })()`);
+}
+
+describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chromium)', () => {
+  let served: Served;
+  let browser: Browser;
+  let main: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ensureRendererBuilt();
+    served = await startServe(['--speed', '20']);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1500, height: 1300 } });
+    context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
+    main = await context.newPage();
+    await main.goto(served.url);
+    await main.getByTestId('connection').filter({ hasText: /^open$/ }).waitFor({ timeout: 15_000 });
+  }, 80_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('shows a clear error for a missing data file', async () => {
+    await main.getByTestId('bt-data').selectOption('__path__');
+    await main.getByTestId('bt-data-path').fill('/no/such/data.csv');
+    await main.getByTestId('bt-run').click();
+    await expect.poll(() => main.getByTestId('bt-error').textContent(), { timeout: 5_000 }).toBe('DATA_NOT_FOUND: no file at /no/such/data.csv');
+    await main.getByTestId('bt-data').selectOption({ index: 0 });
+  });
+
+  it('runs a backtest on the bundled sample: progress, then stats, equity and drawdown charts', async () => {
+    await expect.poll(() => main.getByTestId('bt-param-fast').inputValue(), { timeout: 5_000 }).toBe('10');
+    await main.getByTestId('bt-param-slow').fill('30');
+    await main.getByTestId('bt-run').click();
+    await main.getByTestId('bt-progress').waitFor({ timeout: 5_000 });
+    await main.screenshot({ path: join(ARTIFACTS, 'backtest-progress.png') });
+    await main.getByTestId('bt-report').waitFor({ timeout: 30_000 });
+    expect(await main.getByTestId('bt-status').textContent()).toBe('done');
+    expect(await main.getByTestId('stat-total-return').textContent()).toMatch(/%$/);
+    expect(await main.getByTestId('bt-trade').count()).toBeGreaterThan(10);
+    await expect.poll(() => painted(main, 'bt-equity'), { timeout: 5_000 }).toBeGreaterThan(200);
+    await expect.poll(() => painted(main, 'bt-drawdown'), { timeout: 5_000 }).toBeGreaterThan(200);
+    await main.getByTestId('bt-report').scrollIntoViewIfNeeded();
+    await main.screenshot({ path: join(ARTIFACTS, 'backtest-report.png'), fullPage: true });
+  }, 60_000);
+
+  it('clicking a trade row opens the chart at that trade, and another row moves it', async () => {
+    const rows = main.getByTestId('bt-trade');
+    const entryOf = async (i: number) => Date.parse(`${(await rows.nth(i).locator('td').nth(2).textContent()) ?? ''}Z`);
+    const [chart] = await Promise.all([main.context().waitForEvent('page'), rows.nth(4).click()]);
+    await chart.setViewportSize({ width: 1100, height: 640 });
+    const canvas = chart.getByTestId('backtest-chart');
+    await canvas.waitFor({ timeout: 15_000 });
+    expect(await canvas.getAttribute('data-focus-trade')).toBe('4');
+    const entry4 = await entryOf(4);
+    const from = Number(await canvas.getAttribute('data-visible-from'));
+    const to = Number(await canvas.getAttribute('data-visible-to'));
+    expect(from).toBeLessThanOrEqual(entry4);
+    expect(to).toBeGreaterThan(entry4);
+    expect(to - from).toBeLessThan(200 * 86_400_000);
+    await expect.poll(() => chart.getByTestId('bt-focus').textContent(), { timeout: 5_000 }).toMatch(/^trade #5 LONG/);
+    await chart.screenshot({ path: join(ARTIFACTS, 'backtest-chart-trade-5.png') });
+
+    await rows.nth(12).click();
+    await expect.poll(() => chart.getByTestId('backtest-chart').getAttribute('data-focus-trade'), { timeout: 10_000 }).toBe('12');
+    const entry12 = await entryOf(12);
+    const from12 = Number(await chart.getByTestId('backtest-chart').getAttribute('data-visible-from'));
+    const to12 = Number(await chart.getByTestId('backtest-chart').getAttribute('data-visible-to'));
+    expect(from12).toBeLessThanOrEqual(entry12);
+    expect(to12).toBeGreaterThan(entry12);
+    expect(from12).toBeGreaterThan(to);
+    expect(main.context().pages().length).toBe(2);
+    await chart.screenshot({ path: join(ARTIFACTS, 'backtest-chart-trade-13.png') });
+  }, 60_000);
+
+  it('loads sma-cross into the paper session, starts it and lists it running; bad input shows inline', async () => {
+    await main.getByTestId('st-ref').fill('./no/such-strategy.ts');
+    await main.getByTestId('st-load').click();
+    await expect.poll(() => main.getByTestId('st-error').textContent(), { timeout: 5_000 }).toMatch(/^STRATEGY_INVALID: strategy file not found: /);
+    await main.getByTestId('st-ref').fill('sma-cross');
+    await main.getByTestId('st-load').click();
+    await main.getByTestId('st-param-fast').fill('40');
+    await main.getByTestId('st-start').click();
+    await expect.poll(() => main.getByTestId('st-error').textContent(), { timeout: 5_000 }).toMatch(/^PARAM_INVALID: fast \(40\) must be smaller than slow \(30\)/);
+    await main.getByTestId('st-param-fast').fill('5');
+    await main.getByTestId('st-param-slow').fill('12');
+    await main.getByTestId('st-start').click();
+    const item = main.getByTestId('strategy-sma-cross-1');
+    await expect.poll(() => item.getByTestId('st-state').textContent(), { timeout: 5_000 }).toBe('running');
+    expect(await item.textContent()).toContain('fast=5 slow=12');
+    await main.getByTestId('strategies-panel').scrollIntoViewIfNeeded();
+    await main.screenshot({ path: join(ARTIFACTS, 'strategies-running.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 40_000);
+});
