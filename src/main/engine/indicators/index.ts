@@ -5,7 +5,7 @@
  */
 export type { Indicator, IndicatorInput, SingleInputIndicator } from './types';
 export { TA_EPSILON, isZero, trueRange } from './types';
-export { RollingExtreme } from './buffers';
+export { RollingExtreme, RollingRange } from './buffers';
 export { Sma, Ema, Wma, Dema, Tema } from './moving-averages';
 export type { MacdValue, KdValue } from './oscillators';
 export { Rsi, Macd, Stoch, StochRsi, Cci, Roc, Mom, WillR } from './oscillators';

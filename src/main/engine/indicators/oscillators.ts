@@ -4,8 +4,9 @@
  * All mirror TA-Lib 0.6 (first valid index = TA-Lib lookback, same seeding, same formulas and
  * zero-denominator fallbacks) and are streaming: O(1) per update except CCI, whose mean absolute
  * deviation needs one pass over its window (O(period), period is small; this is the one documented
- * exception, as in TA-Lib itself). Windows use ring buffers and monotonic deques; no allocation
- * happens in `update`.
+ * exception, as in TA-Lib itself). Windows use ring buffers; highest-high/lowest-low windows use
+ * one `RollingRange` (both extremes in one block-based structure, see buffers.ts). No allocation
+ * happens in `update`; `update(bar)` reads each bar field once.
  *
  * - RSI: Wilder smoothing; the first average gain/loss is the plain mean of the first `period`
  *   changes (bars 1..period), first output at index `period`. gain+loss ≈ 0 → 0 (TA-Lib).
@@ -20,7 +21,7 @@
  */
 import type { IndicatorInput, Indicator, SingleInputIndicator } from './types';
 import { assertInt, isZero } from './types';
-import { RollingExtreme } from './buffers';
+import { RollingRange } from './buffers';
 import { Ema, Sma } from './moving-averages';
 
 const VALUE = ['value'] as const;
@@ -175,8 +176,7 @@ export class Stoch implements Indicator<KdValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['k', 'd'] as const;
-  private readonly hh: RollingExtreme;
-  private readonly ll: RollingExtreme;
+  private readonly range: RollingRange;
   private readonly kSma: Sma;
   private readonly dSma: Sma;
   private k = NaN;
@@ -192,26 +192,27 @@ export class Stoch implements Indicator<KdValue> {
     assertInt('stoch', 'd period', dPeriod);
     this.name = `stoch_${kPeriod}_${kSmooth}_${dPeriod}`;
     this.warmup = kPeriod + kSmooth + dPeriod - 3;
-    this.hh = new RollingExtreme(kPeriod, 'max');
-    this.ll = new RollingExtreme(kPeriod, 'min');
+    this.range = new RollingRange(kPeriod);
     this.kSma = new Sma(kSmooth);
     this.dSma = new Sma(dPeriod);
   }
 
   update(bar: IndicatorInput): void {
-    this.hh.push(bar.high);
-    this.ll.push(bar.low);
-    if (this.hh.pushed < this.kPeriod) return;
-    const lowest = this.ll.current;
-    const diff = (this.hh.current - lowest) / 100;
-    const fastK = diff !== 0 ? (bar.close - lowest) / diff : 0;
-    this.kSma.updateValue(fastK);
-    if (!this.kSma.ready) return;
-    const k = this.kSma.current;
-    this.dSma.updateValue(k);
-    if (this.dSma.ready) {
+    const close = bar.close;
+    const range = this.range;
+    range.push(bar.high, bar.low);
+    if (range.pushed < this.kPeriod) return;
+    const lowest = range.low;
+    const diff = (range.high - lowest) / 100;
+    const kSma = this.kSma;
+    kSma.updateValue(diff !== 0 ? (close - lowest) / diff : 0);
+    if (!kSma.ready) return;
+    const k = kSma.current;
+    const dSma = this.dSma;
+    dSma.updateValue(k);
+    if (dSma.ready) {
       this.k = k;
-      this.d = this.dSma.current;
+      this.d = dSma.current;
     }
   }
 
@@ -225,8 +226,7 @@ export class Stoch implements Indicator<KdValue> {
     return index === 0 ? this.k : this.d;
   }
   reset(): void {
-    this.hh.reset();
-    this.ll.reset();
+    this.range.reset();
     this.kSma.reset();
     this.dSma.reset();
     this.k = this.d = NaN;
@@ -238,8 +238,7 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
   readonly warmup: number;
   readonly outputs = ['k', 'd'] as const;
   private readonly rsi: Rsi;
-  private readonly hh: RollingExtreme;
-  private readonly ll: RollingExtreme;
+  private readonly range: RollingRange;
   private readonly kSma: Sma;
   private readonly dSma: Sma;
   private k = NaN;
@@ -258,8 +257,7 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     this.name = `stochrsi_${rsiPeriod}_${stochPeriod}_${kSmooth}_${dPeriod}`;
     this.warmup = rsiPeriod + stochPeriod + kSmooth + dPeriod - 3;
     this.rsi = new Rsi(rsiPeriod);
-    this.hh = new RollingExtreme(stochPeriod, 'max');
-    this.ll = new RollingExtreme(stochPeriod, 'min');
+    this.range = new RollingRange(stochPeriod);
     this.kSma = new Sma(kSmooth);
     this.dSma = new Sma(dPeriod);
   }
@@ -273,18 +271,20 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     rsi.updateValue(x);
     if (!rsi.ready) return;
     const r = rsi.current;
-    this.hh.push(r);
-    this.ll.push(r);
-    if (this.hh.pushed < this.stochPeriod) return;
-    const lowest = this.ll.current;
-    const diff = (this.hh.current - lowest) / 100;
-    this.kSma.updateValue(diff !== 0 ? (r - lowest) / diff : 0);
-    if (!this.kSma.ready) return;
-    const k = this.kSma.current;
-    this.dSma.updateValue(k);
-    if (this.dSma.ready) {
+    const range = this.range;
+    range.push(r, r);
+    if (range.pushed < this.stochPeriod) return;
+    const lowest = range.low;
+    const diff = (range.high - lowest) / 100;
+    const kSma = this.kSma;
+    kSma.updateValue(diff !== 0 ? (r - lowest) / diff : 0);
+    if (!kSma.ready) return;
+    const k = kSma.current;
+    const dSma = this.dSma;
+    dSma.updateValue(k);
+    if (dSma.ready) {
       this.k = k;
-      this.d = this.dSma.current;
+      this.d = dSma.current;
     }
   }
 
@@ -299,8 +299,7 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
   }
   reset(): void {
     this.rsi.reset();
-    this.hh.reset();
-    this.ll.reset();
+    this.range.reset();
     this.kSma.reset();
     this.dSma.reset();
     this.k = this.d = NaN;
@@ -309,14 +308,27 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
 
 /**
  * Commodity Channel Index over the typical price (H+L+C)/3: (TP − SMA(TP)) / (0.015 · meanDev).
- * TA-Lib recomputes the window mean from the buffer on every bar (no drift) and returns 0 when
- * either the deviation or the numerator is exactly 0; we do the same. O(period) per update.
+ * TA-Lib recomputes the window mean from its circular buffer on every bar (slots summed left to
+ * right, no drift) and returns 0 when either the deviation or the numerator is exactly 0; we
+ * reproduce that bit for bit.
+ *
+ * Why O(period) and not O(1): the mean absolute deviation Σ|x_i − mean| has a new `mean` every
+ * bar, so every term changes; an O(1) running sum (or an O(log period) order-statistics tree for
+ * the deviation) would round differently from TA-Lib's left-to-right sums, and near a zero
+ * numerator (TP ≈ mean) that rounding difference is the whole result. So CCI stays O(period),
+ * tight: the window sum is kept as prefix sums `pre[i] = (…(ring[0] + ring[1]) + …) + ring[i]` —
+ * exactly TA-Lib's additions in TA-Lib's order — so writing slot `pos` re-adds only slots
+ * pos..period−1 (period/2 on average instead of period), and the deviation is one pass over a
+ * Float64Array bounded by its length (no modulo, no bounds checks). Both sums are serial chains of
+ * floating-point adds (reordering them would change the rounding), which is what bounds the cost.
  */
 export class Cci implements Indicator<number> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = VALUE;
   private readonly ring: Float64Array;
+  /** pre[i] = left-to-right sum of ring[0..i]; consistent with `ring` after every update. */
+  private readonly pre: Float64Array;
   private pos = 0;
   private n = 0;
   private cur = NaN;
@@ -326,18 +338,24 @@ export class Cci implements Indicator<number> {
     this.name = `cci_${period}`;
     this.warmup = period - 1;
     this.ring = new Float64Array(period);
+    this.pre = new Float64Array(period);
   }
 
   update(bar: IndicatorInput): void {
     const tp = (bar.high + bar.low + bar.close) / 3;
-    const p = this.period;
     const ring = this.ring;
-    ring[this.pos] = tp;
-    this.pos = this.pos + 1 === p ? 0 : this.pos + 1;
+    const pre = this.pre;
+    const p = ring.length;
+    const pos = this.pos;
+    ring[pos] = tp;
+    let sum = pos === 0 ? 0 : pre[pos - 1]!;
+    for (let i = pos; i < p; i++) {
+      sum += ring[i]!;
+      pre[i] = sum;
+    }
+    this.pos = pos + 1 === p ? 0 : pos + 1;
     if (++this.n < p) return;
-    let avg = 0;
-    for (let i = 0; i < p; i++) avg += ring[i]!;
-    avg /= p;
+    const avg = sum / p;
     let dev = 0;
     for (let i = 0; i < p; i++) dev += Math.abs(ring[i]! - avg);
     const num = tp - avg;
@@ -355,6 +373,7 @@ export class Cci implements Indicator<number> {
   }
   reset(): void {
     this.ring.fill(0);
+    this.pre.fill(0);
     this.pos = 0;
     this.n = 0;
     this.cur = NaN;
@@ -440,29 +459,28 @@ export class WillR implements Indicator<number> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = VALUE;
-  private readonly hh: RollingExtreme;
-  private readonly ll: RollingExtreme;
+  private readonly range: RollingRange;
   private cur = NaN;
 
   constructor(readonly period: number) {
     assertInt('willr', 'period', period);
     this.name = `willr_${period}`;
     this.warmup = period - 1;
-    this.hh = new RollingExtreme(period, 'max');
-    this.ll = new RollingExtreme(period, 'min');
+    this.range = new RollingRange(period);
   }
 
   update(bar: IndicatorInput): void {
-    this.hh.push(bar.high);
-    this.ll.push(bar.low);
-    if (this.hh.pushed < this.period) return;
-    const highest = this.hh.current;
-    const diff = (highest - this.ll.current) / -100;
-    this.cur = diff !== 0 ? (highest - bar.close) / diff : 0;
+    const close = bar.close;
+    const range = this.range;
+    range.push(bar.high, bar.low);
+    if (range.pushed < this.period) return;
+    const highest = range.high;
+    const diff = (highest - range.low) / -100;
+    this.cur = diff !== 0 ? (highest - close) / diff : 0;
   }
 
   get ready(): boolean {
-    return this.hh.pushed >= this.period;
+    return this.range.pushed >= this.period;
   }
   value(): number {
     return this.cur;
@@ -471,8 +489,7 @@ export class WillR implements Indicator<number> {
     return this.cur;
   }
   reset(): void {
-    this.hh.reset();
-    this.ll.reset();
+    this.range.reset();
     this.cur = NaN;
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Streaming-contract tests: batch == streaming (bit for bit), reset() == fresh instance, warm-up
  * reporting through values()/ready, single-input updateValue == update(close), the monotonic
- * deque against a naive window scan, and the session VWAP against a direct per-day computation.
+ * deque and the block-based high/low range against a naive window scan, and the session VWAP
+ * against a direct per-day computation.
  */
 import { describe, expect, it } from 'vitest';
 import { batch, batchIndicator } from './batch';
-import { RollingExtreme } from './buffers';
+import { RollingExtreme, RollingRange } from './buffers';
 import { KNOWN_INDICATORS, createIndicator } from './registry';
 import { loadTalibReference } from './reference-data';
 import { Dema, Ema, Sma, Tema, Wma } from './moving-averages';
@@ -114,6 +115,30 @@ describe('streaming contract', () => {
         const win = xs.slice(Math.max(0, xs.length - w));
         expect(mx.current).toBe(Math.max(...win));
         expect(mn.current).toBe(Math.min(...win));
+      }
+    }
+  });
+
+  it('tracks a rolling high/low range (block-based) like a naive window scan, also after reset()', () => {
+    const rnd = lcg(43);
+    for (const w of [1, 2, 3, 7, 14, 20, 52]) {
+      const r = new RollingRange(w);
+      for (let run = 0; run < 2; run++) {
+        const hs: number[] = [];
+        const ls: number[] = [];
+        for (let i = 0; i < 1500; i++) {
+          const h = Math.floor(rnd() * 10); // many ties on purpose
+          const l = h - Math.floor(rnd() * 4);
+          hs.push(h);
+          ls.push(l);
+          r.push(h, l);
+          expect(r.pushed).toBe(i + 1);
+          expect(r.high).toBe(Math.max(...hs.slice(Math.max(0, hs.length - w))));
+          expect(r.low).toBe(Math.min(...ls.slice(Math.max(0, ls.length - w))));
+        }
+        r.reset();
+        expect(r.pushed).toBe(0);
+        expect(r.high).toBeNaN();
       }
     }
   });

@@ -26,7 +26,7 @@
  */
 import type { Indicator, IndicatorInput } from './types';
 import { assertInt, assertPositive, isZero, trueRange } from './types';
-import { RollingExtreme } from './buffers';
+import { RollingRange } from './buffers';
 import { Atr } from './volatility';
 
 /** TA-Lib directional-movement state shared by Dmi and Adx. */
@@ -399,12 +399,9 @@ export class Ichimoku implements Indicator<IchimokuValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['tenkan', 'kijun', 'senkouA', 'senkouB', 'chikou'] as const;
-  private readonly tHigh: RollingExtreme;
-  private readonly tLow: RollingExtreme;
-  private readonly kHigh: RollingExtreme;
-  private readonly kLow: RollingExtreme;
-  private readonly sHigh: RollingExtreme;
-  private readonly sLow: RollingExtreme;
+  private readonly tRange: RollingRange;
+  private readonly kRange: RollingRange;
+  private readonly sRange: RollingRange;
   /** Delay lines of length `kijun` for the leading spans (NaN-filled until written). */
   private readonly delayA: Float64Array;
   private readonly delayB: Float64Array;
@@ -426,12 +423,9 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     assertInt('ichimoku', 'senkou period', senkou);
     this.name = `ichimoku_${tenkan}_${kijun}_${senkou}`;
     this.warmup = Math.max(tenkan, kijun, senkou) - 1 + kijun;
-    this.tHigh = new RollingExtreme(tenkan, 'max');
-    this.tLow = new RollingExtreme(tenkan, 'min');
-    this.kHigh = new RollingExtreme(kijun, 'max');
-    this.kLow = new RollingExtreme(kijun, 'min');
-    this.sHigh = new RollingExtreme(senkou, 'max');
-    this.sLow = new RollingExtreme(senkou, 'min');
+    this.tRange = new RollingRange(tenkan);
+    this.kRange = new RollingRange(kijun);
+    this.sRange = new RollingRange(senkou);
     this.delayA = new Float64Array(kijun).fill(NaN);
     this.delayB = new Float64Array(kijun).fill(NaN);
   }
@@ -439,25 +433,28 @@ export class Ichimoku implements Indicator<IchimokuValue> {
   update(bar: IndicatorInput): void {
     const h = bar.high;
     const l = bar.low;
-    this.tHigh.push(h);
-    this.tLow.push(l);
-    this.kHigh.push(h);
-    this.kLow.push(l);
-    this.sHigh.push(h);
-    this.sLow.push(l);
+    const close = bar.close;
+    const tRange = this.tRange;
+    const kRange = this.kRange;
+    const sRange = this.sRange;
+    tRange.push(h, l);
+    kRange.push(h, l);
+    sRange.push(h, l);
     const n = ++this.n;
-    const tenkan = n >= this.tenkan ? (this.tHigh.current + this.tLow.current) / 2 : NaN;
-    const kijun = n >= this.kijun ? (this.kHigh.current + this.kLow.current) / 2 : NaN;
-    const spanB = n >= this.senkou ? (this.sHigh.current + this.sLow.current) / 2 : NaN;
+    const tenkan = n >= this.tenkan ? (tRange.high + tRange.low) / 2 : NaN;
+    const kijun = n >= this.kijun ? (kRange.high + kRange.low) / 2 : NaN;
+    const spanB = n >= this.senkou ? (sRange.high + sRange.low) / 2 : NaN;
+    const delayA = this.delayA;
+    const delayB = this.delayB;
     const pos = this.pos;
-    this.spanA = this.delayA[pos]!;
-    this.spanB = this.delayB[pos]!;
-    this.delayA[pos] = (tenkan + kijun) / 2;
-    this.delayB[pos] = spanB;
-    this.pos = pos + 1 === this.kijun ? 0 : pos + 1;
+    this.spanA = delayA[pos]!;
+    this.spanB = delayB[pos]!;
+    delayA[pos] = (tenkan + kijun) / 2;
+    delayB[pos] = spanB;
+    this.pos = pos + 1 === delayA.length ? 0 : pos + 1;
     this.tenkanV = tenkan;
     this.kijunV = kijun;
-    this.chikouV = bar.close;
+    this.chikouV = close;
   }
 
   get ready(): boolean {
@@ -481,12 +478,9 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     }
   }
   reset(): void {
-    this.tHigh.reset();
-    this.tLow.reset();
-    this.kHigh.reset();
-    this.kLow.reset();
-    this.sHigh.reset();
-    this.sLow.reset();
+    this.tRange.reset();
+    this.kRange.reset();
+    this.sRange.reset();
     this.delayA.fill(NaN);
     this.delayB.fill(NaN);
     this.pos = 0;

@@ -18,7 +18,7 @@
  */
 import type { Indicator, IndicatorInput } from './types';
 import { assertInt, assertPositive, isZero, trueRange } from './types';
-import { RollingExtreme } from './buffers';
+import { RollingRange } from './buffers';
 import { Ema } from './moving-averages';
 
 const VALUE = ['value'] as const;
@@ -269,8 +269,7 @@ export class Donchian implements Indicator<BandsValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = BANDS;
-  private readonly hh: RollingExtreme;
-  private readonly ll: RollingExtreme;
+  private readonly range: RollingRange;
   private u = NaN;
   private m = NaN;
   private l = NaN;
@@ -279,25 +278,24 @@ export class Donchian implements Indicator<BandsValue> {
     assertInt('donchian', 'period', period);
     this.name = `donchian_${period}`;
     this.warmup = period;
-    this.hh = new RollingExtreme(period, 'max');
-    this.ll = new RollingExtreme(period, 'min');
+    this.range = new RollingRange(period);
   }
 
   update(bar: IndicatorInput): void {
+    const range = this.range;
     // the channel of the previous `period` bars, read before the current bar enters the window
-    if (this.hh.pushed >= this.period) {
-      const u = this.hh.current;
-      const l = this.ll.current;
+    if (range.pushed >= this.period) {
+      const u = range.high;
+      const l = range.low;
       this.u = u;
       this.l = l;
       this.m = (u + l) / 2;
     }
-    this.hh.push(bar.high);
-    this.ll.push(bar.low);
+    range.push(bar.high, bar.low);
   }
 
   get ready(): boolean {
-    return this.hh.pushed > this.period;
+    return this.range.pushed > this.period;
   }
   value(): BandsValue {
     return { upper: this.u, middle: this.m, lower: this.l };
@@ -306,8 +304,7 @@ export class Donchian implements Indicator<BandsValue> {
     return index === 0 ? this.u : index === 1 ? this.m : this.l;
   }
   reset(): void {
-    this.hh.reset();
-    this.ll.reset();
+    this.range.reset();
     this.u = this.m = this.l = NaN;
   }
 }
