@@ -60,6 +60,7 @@ export class BinanceSim {
   private readonly server: Server;
   private readonly ws: WsFrontend;
   private readonly sockets = new Set<Socket>();
+  private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private clockOffsetMs = 0;
   private port = 0;
 
@@ -79,6 +80,7 @@ export class BinanceSim {
     const record = (entry: Omit<SimRequestLog, 'seq' | 'time'>): SimRequestLog => {
       const full: SimRequestLog = { ...entry, seq: this.requests.length + 1, time: now() };
       this.requests.push(full);
+      for (const l of this.requestListeners) l(full);
       return full;
     };
     this.faults = new Faults(
@@ -179,6 +181,16 @@ export class BinanceSim {
   /** Requests whose path (REST) or method (WebSocket API) matches, e.g. `requestsTo('POST', '/api/v3/order')`. */
   requestsTo(method: string, path?: string): SimRequestLog[] {
     return this.requests.filter((r) => r.method === method && (path === undefined || r.path === path));
+  }
+
+  /**
+   * Calls `listener` synchronously as each request arrives, BEFORE the simulator executes it
+   * (crash tests kill the engine at that instant; the latency bench timestamps arrivals).
+   * Returns the unsubscribe function.
+   */
+  onRequest(listener: (request: SimRequestLog) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
   }
 
   get openWebSockets(): number {

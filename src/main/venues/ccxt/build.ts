@@ -40,7 +40,11 @@ export interface LiveCoreDeps {
   readonly accountCurrency: string;
   /** Prefix of client order ids; the journal's run number is appended (unique across restarts). */
   readonly idPrefix?: string;
-  /** When set, client order ids include this run number (from the journal). */
+  /**
+   * Run number from the journal (`OrderJournal.peekRun`): client order ids are `<prefix><run>-<n>`.
+   * When absent, the run part is the start time in base 36, so a restart still never reuses an
+   * id (a fixed `1` here would re-issue `L1-1` after every restart, colliding with the journal).
+   */
   readonly run?: number;
   readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
   readonly takerFeeRate?: number;
@@ -68,7 +72,7 @@ export function buildLiveCore(deps: LiveCoreDeps): LiveCore {
     cache,
     portfolio,
     risk: deps.risk,
-    idPrefix: `${deps.idPrefix ?? 'L'}${deps.run ?? 1}-`,
+    idPrefix: `${deps.idPrefix ?? 'L'}${deps.run ?? deps.time.now().toString(36)}-`,
   });
   const host = new StrategyHost({
     bus,

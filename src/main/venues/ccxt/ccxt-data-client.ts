@@ -10,6 +10,13 @@
  * count every gap/re-snapshot. A stream silent for `stallMs` is treated as disconnected: the
  * exchange's sockets are closed, every watcher backs off (exponential + jitter) and resubscribes.
  *
+ * Reconnect pacing is OURS alone: ccxt ≥ 4.5 adds its own exponential dial delay per URL
+ * (`options.ws.backoff`: 1 s, 2 s, 4 s … up to 60 s, reset only after 30 s without a dial).
+ * Stacked under the stall watchdog that was a death spiral: each resubscription waited longer
+ * to dial than `stallMs`, so the watchdog fired before the socket opened, closed it again (a
+ * client closed while sleeping even dialled afterwards, leaking a socket) and the delay doubled.
+ * The client therefore sets ccxt's dial delay to 0 on its exchange (`base: 0`) at start.
+ *
  * Use a separate exchange instance from the execution client: a data stall closes its sockets.
  */
 import { ChecksumError } from 'ccxt';
@@ -117,6 +124,7 @@ export class CcxtDataClient {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    disableCcxtDialBackoff(this.opts.exchange);
     const cap = this.capabilities();
     for (const s of this.opts.subscriptions) {
       if (s.book && cap.channels.book !== 'unavailable') this.tasks.push(this.loop(s, 'book', cap.channels.book === 'websocket'));
@@ -295,6 +303,18 @@ export class CcxtDataClient {
       this.opts.bus.publish(Topics.bars(s.instrument.id, timeframe), bar);
     }
   }
+}
+
+/**
+ * Sets ccxt's own WebSocket dial delay (`options.ws.backoff.base`) to 0 so that only the data
+ * client's backoff paces reconnects (see the module doc). Other `options.ws` keys are kept.
+ */
+export function disableCcxtDialBackoff(exchange: object): void {
+  const ex = exchange as { options?: Record<string, unknown> };
+  if (ex.options === undefined || ex.options === null || typeof ex.options !== 'object') return;
+  const ws = (ex.options['ws'] ?? {}) as Record<string, unknown>;
+  const backoff = (ws['backoff'] ?? {}) as Record<string, unknown>;
+  ex.options['ws'] = { ...ws, backoff: { ...backoff, base: 0 } };
 }
 
 class StallError extends Error {

@@ -161,9 +161,19 @@ export class CcxtExecutionClient implements ExecutionClient {
     // Orders restored from the journal that may still be working: track them; those whose
     // placement was never answered are UNKNOWN until the venue says (reconciliation asks).
     for (const order of this.opts.restored?.orders ?? []) {
-      if (isTerminal(order.status) || order.status === 'INITIALIZED' || order.status === 'DENIED') continue;
+      if (order.status === 'INITIALIZED' || order.status === 'DENIED') continue;
       const b = this.byInstrument.get(order.instrumentId);
       if (!b) continue;
+      if (isTerminal(order.status)) {
+        // A finished order stays known (DONE) so reconciliation does not mistake its trades,
+        // still inside the look-back window, for an external order's.
+        if (order.venueOrderId === undefined) continue;
+        const done = this.track(order, b);
+        done.state = 'DONE';
+        done.venueOrderId = order.venueOrderId;
+        this.byVenueId.set(order.venueOrderId, done);
+        continue;
+      }
       const t = this.track(order, b);
       t.venueOrderId = order.venueOrderId;
       if (order.venueOrderId) this.byVenueId.set(order.venueOrderId, t);

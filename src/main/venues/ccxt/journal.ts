@@ -39,31 +39,18 @@ export class OrderJournal {
     this.fd = fd;
   }
 
+  /**
+   * The run number `open(path)` will start, without opening anything: callers that build the
+   * engine (whose client order id prefix carries the run) before attaching the venue use it.
+   */
+  static peekRun(path: string): number {
+    return replay(path).run + 1;
+  }
+
   /** Opens (or creates) the journal, replays it and starts a new run (fsync'd). */
   static open(path: string, now: number): OrderJournal {
     mkdirSync(dirname(path), { recursive: true });
-    let run = 0;
-    const orders = new Map<string, Order>();
-    const fills: Fill[] = [];
-    let lastFillTs = 0;
-    if (existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n');
-      for (const line of lines) {
-        if (line.trim() === '') continue;
-        let rec: JournalRecord;
-        try {
-          rec = JSON.parse(line) as JournalRecord;
-        } catch {
-          continue; // torn tail
-        }
-        if (rec.t === 'run') run = Math.max(run, rec.n);
-        else if (rec.t === 'order') orders.set(rec.o.clientOrderId, rec.o);
-        else if (rec.t === 'fill') {
-          fills.push(rec.f);
-          lastFillTs = Math.max(lastFillTs, rec.f.ts);
-        }
-      }
-    }
+    const { run, orders, fills, lastFillTs } = replay(path);
     const fd = openSync(path, 'a');
     const journal = new OrderJournal(path, { run: run + 1, orders, fills, lastFillTs }, fd);
     journal.append({ t: 'run', n: run + 1, ts: now });
@@ -98,4 +85,28 @@ export class OrderJournal {
     writeSync(this.fd, `${JSON.stringify(rec)}\n`);
     fsyncSync(this.fd);
   }
+}
+
+function replay(path: string): { run: number; orders: Map<string, Order>; fills: Fill[]; lastFillTs: number } {
+  let run = 0;
+  const orders = new Map<string, Order>();
+  const fills: Fill[] = [];
+  let lastFillTs = 0;
+  if (!existsSync(path)) return { run, orders, fills, lastFillTs };
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    let rec: JournalRecord;
+    try {
+      rec = JSON.parse(line) as JournalRecord;
+    } catch {
+      continue; // torn tail
+    }
+    if (rec.t === 'run') run = Math.max(run, rec.n);
+    else if (rec.t === 'order') orders.set(rec.o.clientOrderId, rec.o);
+    else if (rec.t === 'fill') {
+      fills.push(rec.f);
+      lastFillTs = Math.max(lastFillTs, rec.f.ts);
+    }
+  }
+  return { run, orders, fills, lastFillTs };
 }

@@ -8,6 +8,7 @@
  * signing through the native signer (`installNativeSigning` in src/main/native/ccxt-signing.ts).
  */
 import { join } from 'node:path';
+import { OrderJournal } from './journal';
 import { pro } from 'ccxt';
 import { Agent } from 'node:http';
 import type { RunConfig, VenueConfig } from '../../config/run-config';
@@ -53,7 +54,12 @@ function makeExchange(v: VenueConfig, credentials: { apiKey: string; secret: str
     const types = new Set(v.symbols.map((sym) => (sym.includes(':') ? 'linear' : 'spot')));
     options['fetchMarkets'] = { types: [...types] };
   }
-  if (v.restUrls) options['fetchCurrencies'] = false;
+  if (v.restUrls) {
+    // Behind an overridden URL (testnet proxy, simulator) only the spot API may exist: do not
+    // ask for currencies or margin markets (Binance's sapi), which would fail market loading.
+    options['fetchCurrencies'] = false;
+    options['fetchMargins'] = false;
+  }
   const ex = new Ctor({ enableRateLimit: true, ...(credentials ?? {}), options });
   const anyEx = ex as unknown as { setSandboxMode(b: boolean): void; urls: Record<string, unknown>; httpAgent?: unknown; exceptions?: Record<string, unknown> };
   if (v.sandbox) anyEx.setSandboxMode(true);
@@ -75,7 +81,11 @@ function makeExchange(v: VenueConfig, credentials: { apiKey: string; secret: str
 export async function startRunSession(deps: RunSessionDeps): Promise<RunSession> {
   const { config, print } = deps;
   const time = systemTimeSource();
-  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency });
+  // One run number for the whole session, past every venue journal's: client order ids read
+  // `L<run>-<n>` and are never reused across restarts.
+  const journalOf = (v: VenueConfig): string => join(deps.dataDir, 'journal', `${v.name ?? v.ccxtId.toUpperCase()}.jsonl`);
+  const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
+  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run });
   const limiters = new RateLimiterRegistry(time);
   const venues: AttachedVenue[] = [];
   const data: CcxtDataClient[] = [];
@@ -103,7 +113,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       limiter: limiters.bucket(name, v.keyId ?? 'public', v.rateLimit),
       random: Math.random,
       notFoundGraceMs: v.notFoundGraceMs,
-      journalPath: join(deps.dataDir, 'journal', `${name}.jsonl`),
+      journalPath: journalOf(v),
       waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
       onStatus: (s) => print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`),
       log: (l) => print(`LOG ${l}`),

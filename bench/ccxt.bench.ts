@@ -1,0 +1,166 @@
+/**
+ * CCXT venue latency and book throughput. Prints ONE JSON object. Run: npx tsx bench/ccxt.bench.ts
+ *
+ * 1. Tick to order on the wire: the Binance simulator (in this process, loopback sockets) sends a
+ *    public trade frame on its WebSocket; ccxt.pro parses it, CcxtDataClient publishes the
+ *    TradeTick on the bus, a trivial strategy (StrategyHost) answers EVERY trade with a small
+ *    IOC limit order far below the market, the risk gate checks it, the execution engine
+ *    journals nothing (no journal: the fsync is measured separately by the journal's own
+ *    numbers) and hands it to CcxtExecutionClient, ccxt builds and signs the request (HMAC via
+ *    the kernel's signer, native when the addon is built), and it arrives at the simulator's
+ *    HTTP server. t0 = just before `sim.trade()` (which writes the frame synchronously),
+ *    t1 = the simulator's `onRequest` hook for POST /api/v3/order (before it executes it).
+ *    Ticks are sequential (next frame after the previous order arrived), for up to
+ *    `TICK_BUDGET_MS` or `TARGET_TICKS`, after a warm-up.
+ * 2. Order-book updates applied per second on a 1,000-level L2Book (order-book.ts): Binance-style
+ *    diffs (5 bid + 5 ask level changes each, a third of them deletes, re-inserted later).
+ */
+import { performance } from 'node:perf_hooks';
+import { createTsRiskGate } from '../src/main/engine/risk/ts-risk-gate';
+import type { StrategyContext } from '../src/main/engine/strategy/strategy';
+import { createHmacSigner } from '../src/main/native/index';
+import { installNativeSigning } from '../src/main/native/ccxt-signing';
+import type { CcxtSignable } from '../src/main/native/ccxt-signing';
+import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../src/main/venues/ccxt/build';
+import { CcxtDataClient } from '../src/main/venues/ccxt/ccxt-data-client';
+import type { CcxtExecutionClient } from '../src/main/venues/ccxt/ccxt-execution-client';
+import { L2Book } from '../src/main/venues/ccxt/order-book';
+import type { BookDelta } from '../src/main/venues/ccxt/order-book';
+import { TokenBucket } from '../src/main/venues/ccxt/rate-limiter';
+import { streamReadyWaiter } from '../src/main/venues/ccxt/venues';
+import { DEFAULT_SECRET, makeCcxtClient, startBinanceSim } from '../test/sim/binance';
+
+const TARGET_TICKS = 100_000;
+const TICK_BUDGET_MS = 35_000;
+const WARMUP_TICKS = 1_000;
+const BOOK_BUDGET_MS = 3_000;
+
+function quantiles(samples: number[]): { p50: number; p90: number; p99: number; max: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { p50: r(q(0.5)), p90: r(q(0.9)), p99: r(q(0.99)), max: r(s.at(-1) ?? NaN), mean: r(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+async function tickToWire(): Promise<Record<string, unknown>> {
+  const sim = await startBinanceSim({ historyMinutes: 10 });
+  const time = systemTimeSource();
+  const core = buildLiveCore({ time, risk: createTsRiskGate({ defaults: {}, referencePrice: 'last', maxOpenOrders: 1_000_000 }), accountCurrency: 'USDT', run: 1 });
+  const exec = makeCcxtClient(sim, { timeoutMs: 5000 });
+  const sha256 = createHmacSigner('sha256', DEFAULT_SECRET, 'auto');
+  installNativeSigning(exec as unknown as CcxtSignable, { sha256 });
+  const venue = await attachCcxtVenue(core, {
+    venue: 'BINANCE',
+    exchange: exec,
+    symbols: ['BTC/USDT'],
+    mode: 'live',
+    limiter: new TokenBucket({ capacity: 1e9, perSecond: 1e9 }, time),
+    random: Math.random,
+    waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 200))),
+  });
+  const client = venue.client as CcxtExecutionClient;
+  while (client.currentStatus !== 'CONNECTED') await new Promise((r) => setTimeout(r, 10));
+
+  const md = makeCcxtClient(sim);
+  await md.loadMarkets();
+  const instrument = venue.instruments[0];
+  if (!instrument) throw new Error('no instrument');
+  const data = new CcxtDataClient({ exchange: md, bus: core.bus, time, random: Math.random, subscriptions: [{ instrument, symbol: 'BTC/USDT', trades: true }] });
+  data.start();
+
+  // The trivial strategy: every trade → one IOC buy 0.001 BTC at 30 000 (far below 60 000).
+  let ctx: StrategyContext | undefined;
+  let denied = 0;
+  core.host.start('bench', {
+    onStart: (c) => (ctx = c),
+    onTrade: () => {
+      const r = ctx?.limit(instrument.id, 'BUY', 0.001, 30_000, { timeInForce: 'IOC' });
+      if (r && !r.ok) denied++;
+    },
+  }, { trades: [instrument.id] });
+
+  let arrived: (() => void) | undefined;
+  let arrivals = 0;
+  sim.onRequest((r) => {
+    if (r.method === 'POST' && r.path === '/api/v3/order') {
+      arrivals++;
+      arrived?.();
+    }
+  });
+  // Wait until the trade stream is subscribed (a first frame is answered by an order).
+  const oneTick = async (): Promise<number> => {
+    const got = new Promise<void>((resolve) => (arrived = resolve));
+    const t0 = performance.now();
+    sim.trade('BTCUSDT', 60_000, 0.001);
+    await got;
+    return performance.now() - t0;
+  };
+  for (;;) {
+    const ok = await Promise.race([oneTick().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+    if (ok) break;
+  }
+  for (let i = 0; i < WARMUP_TICKS; i++) await oneTick();
+
+  const samples: number[] = [];
+  const started = performance.now();
+  while (samples.length < TARGET_TICKS && performance.now() - started < TICK_BUDGET_MS) samples.push(await oneTick());
+  const elapsed = performance.now() - started;
+
+  const posts = arrivals;
+  const ordersInEngine = core.cache.allOrders().length;
+  await data.stop();
+  await venue.stop();
+  await md.close();
+  await sim.close();
+  return {
+    ticks: samples.length,
+    targetTicks: TARGET_TICKS,
+    scaledDown: samples.length < TARGET_TICKS ? `time budget ${TICK_BUDGET_MS} ms reached` : false,
+    warmupTicks: WARMUP_TICKS,
+    ticksPerSecond: Math.round((samples.length / elapsed) * 1000),
+    latencyMs: quantiles(samples),
+    signer: sha256.implementation,
+    ordersOnWire: posts,
+    ordersInEngine,
+    riskDenied: denied,
+  };
+}
+
+function bookThroughput(): Record<string, unknown> {
+  let seed = 11;
+  const rnd = (): number => ((seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32);
+  const LEVELS = 1000;
+  const tick = 0.01;
+  const mid = 60_000;
+  const px = (k: number): number => Math.round((mid + k * tick) * 100) / 100;
+  const bids: [number, number][] = Array.from({ length: LEVELS }, (_, k) => [px(-(k + 1)), 0.1 + rnd()]);
+  const asks: [number, number][] = Array.from({ length: LEVELS }, (_, k) => [px(k + 1), 0.1 + rnd()]);
+  const N = 200_000;
+  const deltas: BookDelta[] = [];
+  for (let u = 1; u <= N; u++) {
+    const side = (sign: number): [number, number][] =>
+      Array.from({ length: 5 }, () => [px(sign * (1 + Math.floor(rnd() * LEVELS))), rnd() < 1 / 3 ? 0 : 0.1 + rnd()]);
+    deltas.push({ first: 1000 + u, last: 1000 + u, bids: side(-1), asks: side(1) });
+  }
+  const run = (withTop: boolean): { updatesPerSecond: number; levelsPerSecond: number; updates: number } => {
+    const book = new L2Book();
+    book.snapshot(1000, bids, asks);
+    let applied = 0;
+    const t0 = performance.now();
+    for (let k = 0; k < N; k++) {
+      if (book.apply(deltas[k] as BookDelta) === 'APPLIED') applied++;
+      if (withTop) book.top(20);
+      if ((k & 1023) === 0 && performance.now() - t0 > BOOK_BUDGET_MS) break;
+    }
+    const s = (performance.now() - t0) / 1000;
+    return { updatesPerSecond: Math.round(applied / s), levelsPerSecond: Math.round((applied * 10) / s), updates: applied };
+  };
+  run(false); // warm-up
+  const apply = run(false);
+  const applyAndTop20 = run(true);
+  return { levelsPerSide: LEVELS, levelChangesPerUpdate: 10, apply, applyAndTop20 };
+}
+
+const tick = await tickToWire();
+const book = bookThroughput();
+console.log(JSON.stringify({ bench: 'ccxt', node: process.version, tickToWire: tick, orderBook: book }));
