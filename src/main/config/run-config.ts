@@ -63,6 +63,11 @@ export const venueSchema = z
     rateLimit: rate.default({ capacity: 10, perSecond: 10 }),
     /** ms the venue may take to show an order it accepted (≥ recvWindow). */
     notFoundGraceMs: z.number().int().positive().default(15_000),
+    /**
+     * Live mode refuses a key that can withdraw. Where the venue cannot say (no such endpoint,
+     * a simulator), the key is refused too unless this is set — accepting that risk knowingly.
+     */
+    allowUnknownWithdrawal: z.boolean().default(false),
   })
   .strict()
   .superRefine((v, ctx) => {

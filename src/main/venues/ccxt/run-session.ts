@@ -13,7 +13,8 @@ import { pro } from 'ccxt';
 import { Agent } from 'node:http';
 import type { RunConfig, VenueConfig } from '../../config/run-config';
 import type { SecretStore } from '../../config/secrets';
-import { assertEndpointMatches } from '../../config/secrets';
+import { assertEndpointMatches, assertNoWithdrawal, binanceWithdrawalCheck } from '../../config/secrets';
+import type { ApiKey, WithdrawalCheck } from '../../config/secrets';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { StrategyHooks } from '../../engine/strategy/strategy';
 import type { Fill, Order } from '../../../shared/domain/order';
@@ -41,6 +42,9 @@ export interface RunSession {
   readonly venues: readonly AttachedVenue[];
   stop(): Promise<void>;
 }
+
+/** How long `libra run` waits for live venues to connect and reconcile before giving up. */
+const READY_TIMEOUT_MS = 60_000;
 
 type ProCtor = new (config: Record<string, unknown>) => CcxtLike & CcxtMarketData;
 
@@ -88,6 +92,8 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run });
   const limiters = new RateLimiterRegistry(time);
   const venues: AttachedVenue[] = [];
+  const connected = new Map<string, () => void>();
+  const ready: Promise<void>[] = [];
   const data: CcxtDataClient[] = [];
   core.execution.onOrderEvent((o: Order, f?: Fill) => {
     print(f ? `FILL ${o.clientOrderId} ${o.instrumentId} ${f.side} qty=${f.quantityRaw} px=${f.priceRaw} trade=${f.tradeId}` : `ORDER ${o.clientOrderId} ${o.instrumentId} ${o.side} ${o.type} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
@@ -95,15 +101,25 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   for (const v of config.venues) {
     const name = v.name ?? v.ccxtId.toUpperCase();
     let creds: { apiKey: string; secret: string; password?: string } | undefined;
+    let liveKey: ApiKey | undefined;
     if (v.mode === 'live') {
       const key = v.keyId ? await deps.secrets?.get(v.keyId) : undefined;
       if (!key) throw new Error(`venue ${name}: key "${String(v.keyId)}" not found in the key file`);
       assertEndpointMatches(key, v.sandbox);
+      liveKey = key;
       const m = key.material;
       creds = { apiKey: m.apiKey, secret: m.secret, ...(m.password ? { password: m.password } : {}) };
     }
+    // Strategies start once every live venue has reconciled (trading is HALTED until then).
+    if (v.mode === 'live') ready.push(new Promise<void>((resolve) => connected.set(name, resolve)));
     const exec = makeExchange(v, creds);
     if (creds) deps.installSigning?.(exec, v); // the single signing call site
+    if (liveKey) {
+      // A live key must not be able to withdraw; where the venue cannot say, refuse unless allowed.
+      const check: WithdrawalCheck = v.ccxtId.startsWith('binance') ? binanceWithdrawalCheck(exec as Parameters<typeof binanceWithdrawalCheck>[0]) : { check: async () => 'UNKNOWN' };
+      const answer = await assertNoWithdrawal(liveKey, check, v.allowUnknownWithdrawal);
+      print(`VENUE ${name} key ${liveKey.id}: withdrawal permission ${answer}`);
+    }
     const mdEx = makeExchange(v, undefined);
     const attached = await attachCcxtVenue(core, {
       venue: name,
@@ -115,7 +131,10 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       notFoundGraceMs: v.notFoundGraceMs,
       journalPath: journalOf(v),
       waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
-      onStatus: (s) => print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`),
+      onStatus: (s) => {
+        print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`);
+        if (s.kind === 'CONNECTED') connected.get(name)?.();
+      },
       log: (l) => print(`LOG ${l}`),
       ...(v.paperBalances ? { paper: { makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, balances: v.paperBalances } } : {}),
     });
@@ -137,6 +156,17 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     dc.start();
     data.push(dc);
     print(`VENUE ${name} ready (${v.mode}${v.sandbox ? ', sandbox' : ''}): ${attached.instruments.map((x) => x.id).join(', ')}`);
+  }
+  if (ready.length > 0) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`venues not reconciled after ${READY_TIMEOUT_MS / 1000} s: strategies not started`)), READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([Promise.all(ready), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
   for (const [i, s] of config.strategies.entries()) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));

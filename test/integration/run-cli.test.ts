@@ -1,0 +1,100 @@
+/**
+ * `libra run` as a user runs it, live against the loopback Binance simulator: keys from an
+ * encrypted key file, a strategy file loaded by path, one signed order per intent (natively
+ * signed, checked by the simulator), and a key refused when the venue cannot say whether it
+ * may withdraw.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeKeyFile } from '../../src/main/config/secrets';
+import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
+import type { BinanceSim } from '../sim/binance';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const children: ChildProcess[] = [];
+const sims: BinanceSim[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const s of sims.splice(0)) await s.close();
+});
+
+const STRATEGY = `
+// Buys 0.001 BTC at market on the first trade it sees, once.
+export default class BuyOnce {
+  private done = false;
+  private ctx: any;
+  onStart(ctx: any) { this.ctx = ctx; }
+  onTrade(t: { instrumentId: string }) {
+    if (this.done) return;
+    this.done = true;
+    this.ctx.market(t.instrumentId, 'BUY', 0.001);
+  }
+}
+`;
+
+async function setup(allowUnknownWithdrawal: boolean) {
+  const sim = await startBinanceSim({});
+  sims.push(sim);
+  const dir = mkdtempSync(join(tmpdir(), 'libra-run-'));
+  writeFileSync(join(dir, 'buy-once.ts'), STRATEGY);
+  writeKeyFile(join(dir, 'keys.json'), [{ id: 'sim', venue: 'binance', environment: 'production', apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }], 'correct horse');
+  const u = sim.ccxtUrls;
+  const config = {
+    accountCurrency: 'USDT',
+    venues: [{ ccxtId: 'binance', name: 'BINANCE', mode: 'live', keyId: 'sim', allowUnknownWithdrawal, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] }],
+    strategies: [{ strategy: join(dir, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'], timeframe: '1m' }],
+    risk: { defaults: { maxOrderNotional: 1000 } },
+  };
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+  const child = spawn(process.execPath, [join(ROOT, 'bin/libra.js'), 'run', '--config', join(dir, 'run.json'), '--data-dir', dir], {
+    cwd: ROOT,
+    env: { ...process.env, LIBRA_KEY_PASSPHRASE: 'correct horse' },
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { sim, child, output: () => out, exited };
+}
+
+async function until(what: () => boolean, ms: number, label: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('libra run (live, against the Binance simulator)', () => {
+  it('places exactly one natively signed order for the strategy and reports its fill', async () => {
+    const { sim, child, output } = await setup(true);
+    await until(() => /STRATEGY .* started/.test(output()), 40_000, 'the strategy to start');
+    // Trades until the data stream (subscribed just after the start line) delivers one.
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => /FILL /.test(output()), 20_000, `a fill; output:\n${output()}`);
+    } finally {
+      clearInterval(ticker);
+    }
+    const posts = sim.requestsTo('POST', '/api/v3/order');
+    expect(posts).toHaveLength(1);
+    expect(posts.every((r) => r.signatureValid === true)).toBe(true);
+    expect(sim.orders()).toHaveLength(1);
+    expect(output()).toMatch(/withdrawal permission UNKNOWN/);
+    expect(output()).not.toContain(DEFAULT_SECRET);
+    child.kill('SIGINT');
+  }, 90_000);
+
+  it('refuses a live key when the venue cannot tell whether it may withdraw', async () => {
+    const { output, exited } = await setup(false);
+    expect(await exited).not.toBe(0);
+    expect(output()).toMatch(/cannot tell whether this key may withdraw/);
+    expect(output()).not.toContain(DEFAULT_SECRET);
+  }, 60_000);
+});
