@@ -19,6 +19,16 @@ const layer = (name, files, patterns, extra = {}) => ({
 
 const noElectron = { group: ['electron', 'electron/*'], message: 'electron may only be imported in src/main/app and src/main/host/ipc (and src/preload).' };
 const noReact = { group: ['react', 'react-dom', 'react-dom/*', '@reduxjs/*', 'lightweight-charts'], message: 'UI libraries belong to src/renderer.' };
+/** The adapters. Hosts (cli, host, app) reach them only through the kernel's use cases (kernel.ts re-exports the types they need). */
+const ADAPTERS = ['venues', 'backtest', 'storage', 'native', 'cluster', 'agents', 'config'];
+/** A bare adapter folder (its index.ts), e.g. '../native', which the `**\/native/**` globs miss. */
+const ADAPTER_INDEX_REGEX = `^(\\.\\./)+(${ADAPTERS.join('|')})$`;
+const hostsOnlyKernel = 'hosts (cli, host, app) may import only the kernel, the engine and src/shared: reach adapters through Kernel methods.';
+const noAdapters = [
+  { group: ADAPTERS.map((a) => `**/${a}/**`), message: hostsOnlyKernel },
+  { regex: ADAPTER_INDEX_REGEX, message: hostsOnlyKernel },
+];
+const noCli = { group: ['**/cli/**'], message: 'the host serves the kernel to transports; it never imports the CLI (the CLI imports the host).' };
 
 export default tseslint.config(
   {
@@ -55,6 +65,7 @@ export default tseslint.config(
       noElectron,
       noReact,
       { group: ['**/venues/**', '**/backtest/**', '**/storage/**', '**/native/**', '**/cluster/**', '**/agents/**', '**/config/**', '**/host/**', '**/app/**', '**/cli/**', '**/kernel', '**/renderer/**', '**/preload/**'], message: 'src/main/engine may import only src/shared and the engine itself.' },
+      { regex: ADAPTER_INDEX_REGEX, message: 'src/main/engine may import only src/shared and the engine itself.' },
       { group: ['ccxt', '@duckdb/*', '@questdb/*', 'ws', 'ioredis', 'redis'], message: 'adapters own their libraries; the engine defines interfaces instead.' },
     ],
     {
@@ -82,10 +93,33 @@ export default tseslint.config(
     noReact,
     { group: ['**/host/**', '**/app/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'the kernel builds the engine and adapters; hosts import the kernel, not the other way round.' },
   ]),
-  layer('cli', ['src/main/cli/**/*.ts', 'src/main/host/ws/**/*.ts'], [
+  // Hosts: kernel + engine + shared (+ their own folder). Electron only in app/ and host/ipc.
+  layer('cli', ['src/main/cli/**/*.ts'], [
     noElectron,
     noReact,
+    ...noAdapters,
     { group: ['**/app/**', '**/renderer/**', '**/preload/**'], message: 'the CLI and browser-mode host must run without Electron.' },
+  ]),
+  {
+    ...layer('host', ['src/main/host/**/*.ts'], [
+      noElectron,
+      noReact,
+      ...noAdapters,
+      noCli,
+      { group: ['**/app/**', '**/renderer/**', '**/preload/**'], message: 'the CLI and browser-mode host must run without Electron.' },
+    ]),
+    ignores: ['src/main/host/ipc/**'],
+  },
+  layer('host-ipc', ['src/main/host/ipc/**/*.ts'], [
+    noReact,
+    ...noAdapters,
+    noCli,
+    { group: ['**/app/**', '**/renderer/**', '**/preload/**'], message: 'host/ipc serves the contract over ipcMain; windows belong to src/main/app.' },
+  ]),
+  layer('app', ['src/main/app/**/*.ts'], [
+    noReact,
+    ...noAdapters,
+    { group: ['**/cli/**', '**/renderer/**', '**/preload/**'], message: 'the Electron shell loads windows and the preload by path, and never imports the CLI.' },
   ]),
   layer('preload', ['src/preload/**/*.ts'], [
     { group: ['**/main/**', '**/renderer/**', '**/shared/domain/**', '**/shared/messages/**'], message: 'the preload may import only src/shared/ipc.' },

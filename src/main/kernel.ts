@@ -4,34 +4,116 @@
  * start here. The engine defines the interfaces it needs; adapters implement them; only the
  * kernel knows both.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Instrument } from '../shared/domain/instrument';
+import { makeInstrument } from '../shared/domain/instrument';
+import type { Bar } from '../shared/messages/market-data';
+import { parseTimeframe } from '../shared/messages/market-data';
+import type { MessageBus } from './engine/bus/message-bus';
+import type { TimeSource } from './engine/clock/clock';
 import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
 import { createHmacSigner, createRiskGate } from './native';
 import { installNativeSigning } from './native/ccxt-signing';
 import type { CcxtSignable } from './native/ccxt-signing';
+import { loadRunConfig } from './config/run-config';
 import type { RunConfig } from './config/run-config';
 import { FileSecretStore, passphraseFrom } from './config/secrets';
-import { loadStrategy } from './config/strategy-loader';
+import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
+import type { LoadedStrategy } from './config/strategy-loader';
 import { startRunSession } from './venues/ccxt/run-session';
 import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
-import { readAllBars } from './backtest/data';
+import type { BacktestResult, BacktestSpec } from './backtest/runner';
+import { detectFormat, readAllBars, readBars, readTrades } from './backtest/data';
+import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
-import type { TimeSource } from './engine/clock/clock';
-import { makeInstrument } from '../shared/domain/instrument';
-import { parseTimeframe } from '../shared/messages/market-data';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { MessageBus } from './engine/bus/message-bus';
+import { openFileFeed, runFeedBacktest } from './backtest/file-backtest';
+import type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
+import { instrumentForFile, readSampleIndex } from './backtest/instrument-from-file';
+import type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
+import { createProgressBar, formatReportTable, renderReportHtml, reportJsonString } from './backtest/report';
+import { BacktestRuns } from './backtest/worker/backtest-runs';
+import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
+import { BAR_STRIDE } from './backtest/worker/run-job';
 import { DuckDbStore } from './storage/duckdb/duckdb-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
-import type { BacktestResult, BacktestSpec } from './backtest/runner';
+import { StoreInputError } from './storage/store';
+import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
+
+// Types the hosts (app, host, cli) need to talk to the kernel's use cases. Type-only: the values
+// behind them stay with their adapters and are reached through Kernel methods.
+export type { PaperReplaySession } from './backtest/paper-replay';
+export type { BacktestResult } from './backtest/runner';
+export type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
+export type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
+export type { ReportInput, ReportStats, ProgressBar, ProgressOptions } from './backtest/report';
+export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './backtest/worker/backtest-runs';
+export type { BacktestJob, JobOutput, JobProgress } from './backtest/worker/run-job';
+export type { LoadedStrategy } from './config/strategy-loader';
+export type { RunConfig } from './config/run-config';
+export type { RunSession } from './venues/ccxt/run-session';
+export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
+
+/** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
+export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
+
+/** A store backtest's source: a stored bar series and an optional time range (epoch ms). */
+export interface StoreFeedRequest {
+  readonly symbol: string;
+  readonly venue?: string | undefined;
+  readonly timeframeMs: number;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  /** The store's folder (default: the kernel's data folder). */
+  readonly dataDir?: string | undefined;
+}
+
+/** Costs and capital of a backtest; the risk gate defaults to the kernel's. */
+export interface BacktestSettings {
+  readonly capital?: number;
+  /** Taker fee (default 10 bps); the maker fee defaults to it. */
+  readonly takerFeeBps?: number;
+  readonly makerFeeBps?: number;
+  readonly slippageBps?: number;
+  readonly latencyMs?: number;
+  readonly risk?: RiskGate;
+  readonly progressEvery?: number;
+  readonly onProgress?: ((done: number, simTime: number) => void) | undefined;
+}
+
+/** A strategy to load: a built-in name or a file path, parameters as text (validated on load). */
+export interface StrategyRequest {
+  readonly strategy: string;
+  readonly params?: Readonly<Record<string, string>>;
+  /** Resolves a relative strategy path (default: the process's cwd). */
+  readonly cwd?: string;
+}
+
+export interface ImportFileRequest extends Omit<FileInstrumentOptions, 'minNotional'> {
+  readonly path: string;
+  readonly dataDir?: string | undefined;
+  /** Called once the file is understood, before anything is written: throw to refuse it. */
+  readonly onPlan?: (plan: { readonly instrument: Instrument; readonly kind: 'bars' | 'trades'; readonly rows: number }) => void;
+  /** Rows written so far. */
+  readonly onProgress?: (done: number) => void;
+}
+
+export interface ImportFileResult {
+  readonly instrument: Instrument;
+  readonly kind: 'bars' | 'trades';
+  /** Bars only. */
+  readonly timeframeMs?: number;
+  readonly inserted: number;
+  readonly ignored: number;
+}
+
+/** Report rendering for the hosts: the table, JSON and HTML reports, and a terminal progress bar. */
+const REPORTS = { formatReportTable, renderReportHtml, reportJsonString, createProgressBar } as const;
 
 export interface KernelConfig {
   /** Where stores and settings live (default: the user's data folder). */
@@ -158,5 +240,191 @@ export class Kernel {
   /** Runs a backtest through the same engine components as live trading. */
   async backtest(spec: Omit<BacktestSpec, 'risk'> & { risk?: RiskGate }): Promise<BacktestResult> {
     return runBacktest({ ...spec, risk: spec.risk ?? this.createRiskGate() });
+  }
+
+  // ---- Use cases of the hosts (app, host, cli): they reach adapters only through these. ----
+
+  /** Report rendering: formatReportTable, renderReportHtml, reportJsonString, createProgressBar. */
+  readonly reports = REPORTS;
+
+  /** Names of the built-in strategies. */
+  get builtinStrategies(): readonly string[] {
+    return BUILTIN_STRATEGIES;
+  }
+
+  /** Loads and instantiates a strategy (built-in name or file path) with parameters given as text. */
+  loadStrategy(ref: string, params: Readonly<Record<string, string>>, cwd?: string): Promise<LoadedStrategy> {
+    return loadStrategy(ref, params, cwd);
+  }
+
+  /** The class behind a strategy name or path, not instantiated (its `params` describe the parameters). */
+  loadStrategyClass(ref: string, cwd?: string): ReturnType<typeof loadStrategyClass> {
+    return loadStrategyClass(ref, cwd);
+  }
+
+  /** Reads and validates a `libra run` config file. */
+  loadRunConfig(file: string): RunConfig {
+    return loadRunConfig(file);
+  }
+
+  /** Detects (and so validates) the format of a data file from its first bytes. */
+  detectDataFormat(path: string): Promise<DetectedFormat> {
+    return detectFormat(path);
+  }
+
+  /** The sample index (`index.json`) of a folder of data files; empty when there is none. */
+  readSampleIndex(dir: string): SampleIndexEntry[] {
+    return readSampleIndex(dir);
+  }
+
+  /** A pool of backtests in worker threads (never on the caller's thread), for a host's Backtest panel. */
+  createBacktestRuns(options: BacktestRunsOptions = {}): BacktestRuns {
+    return new BacktestRuns(options);
+  }
+
+  /** The instrument (from overrides, a sample index or the file name) and a streaming feed of a data file. */
+  openFileFeed(path: string, options: FileInstrumentOptions = {}): Promise<FileFeed> {
+    return openFileFeed(path, options);
+  }
+
+  /**
+   * A streaming bar feed of a series in the store, with the instrument stored beside it. The store
+   * stays open while the feed is read and closes when it ends.
+   */
+  async openStoreFeed(req: StoreFeedRequest): Promise<BacktestFeed> {
+    const store = await this.openStore(req.dataDir);
+    const series = (await store.listSeries()).filter((s) => s.kind === 'bars' && s.symbol === req.symbol.toUpperCase() && s.timeframeMs === req.timeframeMs && (req.venue === undefined || s.venue === req.venue.toUpperCase()));
+    if (series.length === 0) {
+      await store.close();
+      throw new StoreInputError(`the store has no ${req.symbol} bars at that timeframe (see libra data)`);
+    }
+    if (series.length > 1) {
+      await store.close();
+      throw new StoreInputError(`${req.symbol} is stored for several venues (${series.map((s) => s.venue).join(', ')}): give --venue`);
+    }
+    const s = series[0] as (typeof series)[number];
+    const instrument = await store.getInstrument(s.venue, s.symbol);
+    if (!instrument) {
+      await store.close();
+      throw new StoreInputError(`no instrument metadata for ${s.symbol} on ${s.venue}: re-import the file`);
+    }
+    const { from, to, timeframeMs } = req;
+    async function* chunks(): AsyncGenerator<Bar[]> {
+      try {
+        yield* store.scanBars({ venue: s.venue, symbol: s.symbol, timeframeMs, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), chunkSize: 50_000 });
+      } finally {
+        await store.close();
+      }
+    }
+    return { instrument, total: s.rows, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } };
+  }
+
+  /** Runs a loaded strategy over a feed; returns the result, the report input and the statistics. */
+  runBacktestFeed(source: BacktestFeed, strategy: Pick<LoadedStrategy, 'hooks'>, settings: BacktestSettings = {}): Promise<BacktestOutcome> {
+    const takerFeeBps = settings.takerFeeBps ?? 10;
+    return runFeedBacktest(source, strategy, {
+      capital: settings.capital ?? 10_000,
+      takerFeeBps,
+      makerFeeBps: settings.makerFeeBps ?? takerFeeBps,
+      slippageBps: settings.slippageBps ?? 0,
+      latencyMs: settings.latencyMs ?? 0,
+      risk: settings.risk ?? this.createRiskGate(),
+      ...(settings.progressEvery !== undefined ? { progressEvery: settings.progressEvery } : {}),
+      ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+    });
+  }
+
+  /** `libra backtest --data FILE` in one call: strategy, instrument and feed of the file, run, report input and statistics. */
+  async backtestFile(req: StrategyRequest & BacktestSettings & { readonly path: string; readonly instrument?: FileInstrumentOptions }): Promise<BacktestOutcome & { readonly source: FileFeed; readonly strategy: LoadedStrategy }> {
+    const strategy = await this.loadStrategy(req.strategy, req.params ?? {}, req.cwd);
+    const source = await this.openFileFeed(req.path, req.instrument);
+    return { ...(await this.runBacktestFeed(source, strategy, req)), source, strategy };
+  }
+
+  /** `libra backtest --symbol S --timeframe TF` in one call: a stored bar series instead of a file. */
+  async backtestStore(req: StrategyRequest & BacktestSettings & { readonly store: StoreFeedRequest }): Promise<BacktestOutcome & { readonly source: BacktestFeed; readonly strategy: LoadedStrategy }> {
+    const strategy = await this.loadStrategy(req.strategy, req.params ?? {}, req.cwd);
+    const source = await this.openStoreFeed(req.store);
+    return { ...(await this.runBacktestFeed(source, strategy, req)), source, strategy };
+  }
+
+  /**
+   * Streams a data file into the store (bars or trades), each chunk all-or-nothing; re-importing
+   * is idempotent. The instrument is inferred as for a backtest and stored with the data.
+   */
+  async importFile(req: ImportFileRequest): Promise<ImportFileResult> {
+    const { path, dataDir, onPlan, onProgress, ...options } = req;
+    const { instrument, info } = await instrumentForFile(path, options);
+    onPlan?.({ instrument, kind: info.kind, rows: info.rows });
+    const store = await this.openStore(dataDir);
+    let inserted = 0;
+    let ignored = 0;
+    let done = 0;
+    try {
+      await store.writeInstruments([instrument]);
+      if (info.kind === 'bars') {
+        const timeframeMs = info.timeframeMs ?? options.timeframeMs ?? parseTimeframe('1m');
+        for await (const chunk of readBars(path, { instrumentId: instrument.id, timeframeMs, chunkSize: 50_000 })) {
+          const w = await store.writeBars(instrument.venue, instrument.symbol, timeframeMs, chunk);
+          inserted += w.inserted;
+          ignored += w.ignored;
+          onProgress?.((done += chunk.length));
+        }
+        return { instrument, kind: 'bars', timeframeMs, inserted, ignored };
+      }
+      for await (const chunk of readTrades(path, { instrumentId: instrument.id, chunkSize: 50_000 })) {
+        const w = await store.writeTrades(instrument.venue, instrument.symbol, chunk);
+        inserted += w.inserted;
+        ignored += w.ignored;
+        onProgress?.((done += chunk.length));
+      }
+      return { instrument, kind: 'trades', inserted, ignored };
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** What the store holds: one entry per series (symbol, kind/timeframe, first/last time, rows). */
+  async listSeries(dataDir?: string): Promise<SeriesInfo[]> {
+    const store = await this.openStore(dataDir);
+    try {
+      return await store.listSeries();
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Runs one SQL statement against the store (the caller keeps it read-only) and returns the rows. */
+  async sql(text: string, dataDir?: string): Promise<Record<string, unknown>[]> {
+    const store = await this.openStore(dataDir);
+    try {
+      return await store.query(text);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Point-in-time join: for each signal, the latest trade, quote or bar known at that moment, in chunks. */
+  async *asof(query: AsofQuery, dataDir?: string): AsyncGenerator<readonly AsofRow<unknown>[]> {
+    const store = await this.openStore(dataDir);
+    try {
+      if (query.with === 'trades') yield* store.asofJoin(query);
+      else if (query.with === 'quotes') yield* store.asofJoin(query);
+      else yield* store.asofJoin(query);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** The bars of a data file as a stream of chunks; the file is validated before this resolves. */
+  async readBarFile(path: string, options: { readonly instrumentId: string; readonly timeframeMs?: number | undefined }): Promise<AsyncIterable<readonly Bar[]>> {
+    await detectFormat(path);
+    return readBars(path, { instrumentId: options.instrumentId, ...(options.timeframeMs ? { timeframeMs: options.timeframeMs } : {}) });
+  }
+
+  private async openStore(dataDir?: string): Promise<DuckDbStore> {
+    const store = new DuckDbStore({ dataDir: dataDir ?? this.ensureDataDir() });
+    await store.open();
+    return store;
   }
 }

@@ -38,6 +38,7 @@ async function start(): Promise<void> {
   const alerts = alertsFile(kernel.dataDir);
   let windows: WindowManager | null = null;
   const host = new EngineHost(replay, {
+    kernel,
     alerts: loadAlerts(alerts),
     saveAlerts: (a) => saveAlerts(alerts, a),
     openChart: (spec) => windows?.openChart(spec) ?? false,

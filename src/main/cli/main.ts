@@ -57,13 +57,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     switch (command) {
-      case 'backtest': {
-        const { openStoreFeed } = await import('./commands/store-feed').catch(() => ({ openStoreFeed: undefined }));
-        await backtestCommand(rest, kernel, io, openStoreFeed);
+      case 'backtest':
+        await backtestCommand(rest, kernel, io);
         return 0;
-      }
       case 'indicators':
-        await indicatorsCommand(rest, io);
+        await indicatorsCommand(rest, kernel, io);
         return 0;
       default: {
         const extra = await loadExtra(command);

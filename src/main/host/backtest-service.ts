@@ -14,15 +14,11 @@ import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { BacktestStart } from '../../shared/ipc/schemas';
 import type { BacktestCatalogView, BacktestChartView, BacktestReportView, BacktestRunView, BarView, StrategyInfoView } from '../../shared/ipc/views';
-import { detectFormat } from '../backtest/data';
-import { BacktestRuns, RunLimitError } from '../backtest/worker/backtest-runs';
-import type { RunRecord } from '../backtest/worker/backtest-runs';
-import { readSampleIndex } from '../backtest/worker/file-instrument';
-import { BAR_STRIDE } from '../backtest/worker/run-job';
-import { BUILTIN_STRATEGIES, loadStrategyClass } from '../config/strategy-loader';
 import type { RiskConfig } from '../engine/risk/risk-gate';
 import { resolveParams } from '../engine/strategy/strategy';
-import type { ParamValue } from '../engine/strategy/strategy';
+import type { ParamValue, StrategyClass } from '../engine/strategy/strategy';
+import { PACKED_BAR_STRIDE as BAR_STRIDE } from '../kernel';
+import type { BacktestRuns, Kernel, RunRecord } from '../kernel';
 
 export const DEFAULT_SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/sample-data');
 
@@ -46,10 +42,10 @@ export interface BacktestServiceOptions {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** Loads a strategy class and describes its parameters, or says why it cannot. */
-export async function describeStrategy(ref: string, cwd: string): Promise<Result<StrategyInfoView & { cls: Awaited<ReturnType<typeof loadStrategyClass>>['cls'] }>> {
+/** Loads a strategy class (through the kernel) and describes its parameters, or says why it cannot. */
+export async function describeStrategy(kernel: Kernel, ref: string, cwd: string): Promise<Result<StrategyInfoView & { cls: StrategyClass }>> {
   try {
-    const { name, cls } = await loadStrategyClass(ref, cwd);
+    const { name, cls } = await kernel.loadStrategyClass(ref, cwd);
     const params = Object.entries(cls.params ?? {}).map(([key, s]) => ({
       name: key,
       type: s.type,
@@ -65,8 +61,8 @@ export async function describeStrategy(ref: string, cwd: string): Promise<Result
 }
 
 /** Checks parameters as the loader will (resolveParams, then the constructor's own checks). */
-export async function checkStrategy(ref: string, params: Readonly<Record<string, string>>, cwd: string): Promise<Result<{ name: string; params: Readonly<Record<string, ParamValue>> }>> {
-  const d = await describeStrategy(ref, cwd);
+export async function checkStrategy(kernel: Kernel, ref: string, params: Readonly<Record<string, string>>, cwd: string): Promise<Result<{ name: string; params: Readonly<Record<string, ParamValue>> }>> {
+  const d = await describeStrategy(kernel, ref, cwd);
   if (!d.ok) return d;
   try {
     const resolved = resolveParams(d.value.cls.params ?? {}, params);
@@ -82,15 +78,18 @@ export class BacktestService {
   private readonly sampleDir: string;
   private readonly cwd: string;
 
-  constructor(private readonly opts: BacktestServiceOptions = {}) {
-    this.runs = opts.runs ?? new BacktestRuns();
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly opts: BacktestServiceOptions = {},
+  ) {
+    this.runs = opts.runs ?? kernel.createBacktestRuns();
     this.sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
     this.cwd = opts.cwd ?? process.cwd();
   }
 
   catalog(): BacktestCatalogView {
     return {
-      samples: readSampleIndex(this.sampleDir).map((f) => ({
+      samples: this.kernel.readSampleIndex(this.sampleDir).map((f) => ({
         file: f.file,
         symbol: f.symbol,
         venue: f.venue,
@@ -99,7 +98,7 @@ export class BacktestService {
         first: f.first ?? null,
         last: f.last ?? null,
       })),
-      strategies: BUILTIN_STRATEGIES,
+      strategies: [...this.kernel.builtinStrategies],
       defaults: { capital: 10_000, feeBps: 10, slippageBps: 0 },
     };
   }
@@ -108,7 +107,7 @@ export class BacktestService {
   async checkData(data: BacktestStart['data']): Promise<Result<string>> {
     let path: string;
     if ('sample' in data) {
-      if (!readSampleIndex(this.sampleDir).some((f) => f.file === data.sample)) return err(BacktestErrorCodes.dataNotFound, `no bundled sample named ${data.sample}`);
+      if (!this.kernel.readSampleIndex(this.sampleDir).some((f) => f.file === data.sample)) return err(BacktestErrorCodes.dataNotFound, `no bundled sample named ${data.sample}`);
       path = join(this.sampleDir, data.sample);
     } else {
       path = isAbsolute(data.path) ? data.path : resolve(this.cwd, data.path);
@@ -125,7 +124,7 @@ export class BacktestService {
       return err(BacktestErrorCodes.dataUnreadable, `cannot read ${path} (permission denied)`);
     }
     try {
-      await detectFormat(path);
+      await this.kernel.detectDataFormat(path);
     } catch (error) {
       return err(BacktestErrorCodes.dataFormat, message(error).replace(`${path}: `, ''));
     }
@@ -135,7 +134,7 @@ export class BacktestService {
   async start(req: BacktestStart): Promise<Result<BacktestRunView>> {
     const data = await this.checkData(req.data);
     if (!data.ok) return data;
-    const strategy = await checkStrategy(req.strategy, req.params, this.cwd);
+    const strategy = await checkStrategy(this.kernel, req.strategy, req.params, this.cwd);
     if (!strategy.ok) return strategy;
     const file = 'sample' in req.data ? req.data.sample : data.value.split(/[\\/]/).at(-1) ?? data.value;
     const shortName = req.strategy.split(/[\\/]/).at(-1) ?? req.strategy;
@@ -146,7 +145,8 @@ export class BacktestService {
       );
       return ok(runView(run, false));
     } catch (error) {
-      if (error instanceof RunLimitError) return err(BacktestErrorCodes.tooMany, error.message);
+      // BacktestRuns refuses a run past its concurrency limit with a RunLimitError.
+      if (error instanceof Error && error.name === 'RunLimitError') return err(BacktestErrorCodes.tooMany, error.message);
       throw error;
     }
   }

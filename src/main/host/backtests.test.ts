@@ -1,6 +1,6 @@
 /**
  * The Backtest and Strategies panels' host side: a real backtest through the worker thread gives
- * the same stats as `libra backtest` (Kernel.backtest in-process); the host keeps answering and
+ * the same stats as `libra backtest` (Kernel.backtestFile in-process, the assembly the CLI uses); the host keeps answering and
  * its event loop stays responsive while backtests run; bad input is refused with a clear reason.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -8,14 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestRunView, RunningStrategyView, BacktestChartView } from '../../shared/ipc/views';
 import type { Result } from '../../shared/ipc/result';
-import { backtestCommand } from '../cli/commands/backtest';
 import { Kernel } from '../kernel';
 import { DEFAULT_SAMPLE_DIR } from './backtest-service';
 import { EngineHost } from './engine-host';
 import { paperSession } from './test-support';
 
 const SAMPLE = 'BTC-USD_coinbase_4h_2016-2025.csv';
-const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 
 function value<T>(r: Result<unknown>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -40,7 +38,7 @@ describe('backtests through the host', () => {
   });
   afterAll(() => host?.dispose());
 
-  it('runs a real backtest in a worker thread and gets the same stats as Kernel.backtest in-process', async () => {
+  it('runs a real backtest in a worker thread and gets the same stats as Kernel.backtestFile in-process', async () => {
     const started = value<BacktestRunView>(
       await host.call('libra:backtest.start', { data: { sample: SAMPLE }, strategy: 'sma-cross', params: { fast: '10', slow: '30' }, capital: 10_000, feeBps: 10, slippageBps: 0 }),
     );
@@ -51,11 +49,13 @@ describe('backtests through the host', () => {
     const report = done.report;
     if (!report) throw new Error('no report');
 
-    const reference = await backtestCommand(
-      ['--data', join(DEFAULT_SAMPLE_DIR, SAMPLE), '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--capital', '10000', '--fee-bps', '10', '--quiet'],
-      new Kernel({ dataDir: '/nonexistent' }),
-      { out: sink, err: sink, cwd: process.cwd() },
-    );
+    const reference = await new Kernel({ dataDir: '/nonexistent' }).backtestFile({
+      path: join(DEFAULT_SAMPLE_DIR, SAMPLE),
+      strategy: 'sma-cross',
+      params: { fast: '10', slow: '30' },
+      capital: 10_000,
+      takerFeeBps: 10,
+    });
     const ref = reference.stats;
     expect(report.stats).toEqual({
       startTime: ref.startTime, endTime: ref.endTime, timeframeMs: ref.timeframeMs, initialCapital: ref.initialCapital, finalEquity: ref.finalEquity,

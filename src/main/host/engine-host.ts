@@ -32,10 +32,11 @@ import type {
   RiskEventView,
   Snapshot,
 } from '../../shared/ipc/views';
-import type { PaperReplaySession } from '../backtest/paper-replay';
 import { Topics } from '../engine/bus/topics';
 import type { IndicatorHandle } from '../engine/indicators';
 import { createIndicator } from '../engine/indicators';
+import { Kernel } from '../kernel';
+import type { PaperReplaySession } from '../kernel';
 import { AlertBook } from './alerts';
 import { BacktestService, describeStrategy } from './backtest-service';
 import type { BacktestServiceOptions } from './backtest-service';
@@ -76,6 +77,11 @@ export interface EngineHostOptions {
   readonly backtests?: BacktestServiceOptions;
   /** Resolves relative strategy paths (default: the process's cwd). */
   readonly cwd?: string;
+  /**
+   * The kernel whose use cases the Backtest and Strategies panels call (strategy loading, data
+   * checks, the backtest worker pool); default: a kernel with default settings.
+   */
+  readonly kernel?: Kernel;
 }
 
 interface IndicatorSeries {
@@ -107,6 +113,7 @@ export class EngineHost {
   private readonly disposers: (() => void)[] = [];
   readonly backtests: BacktestService;
   readonly strategies: StrategyService;
+  private readonly kernel: Kernel;
 
   constructor(
     readonly session: PaperReplaySession,
@@ -117,8 +124,9 @@ export class EngineHost {
     this.timeframe = session.timeframe;
     this.alertBook = new AlertBook(options.alerts ?? []);
     const cwd = options.cwd ?? process.cwd();
-    this.backtests = new BacktestService({ cwd, ...options.backtests });
-    this.strategies = new StrategyService(session, cwd);
+    this.kernel = options.kernel ?? new Kernel();
+    this.backtests = new BacktestService(this.kernel, { cwd, ...options.backtests });
+    this.strategies = new StrategyService(this.kernel, session, cwd);
     for (const bar of session.history()) this.times.push(bar.openTime);
     for (const spec of options.indicators ?? ['sma:20', 'ema:50']) this.ensureIndicator(spec);
     const last = session.history().at(-1);
@@ -485,7 +493,7 @@ export class EngineHost {
       },
       strategies: {
         describe: async ({ strategy }) => {
-          const r = await describeStrategy(strategy, this.options.cwd ?? process.cwd());
+          const r = await describeStrategy(this.kernel, strategy, this.options.cwd ?? process.cwd());
           return r.ok ? ok({ name: r.value.name, params: r.value.params }) : r;
         },
         start: ({ strategy, params }) => this.strategies.start(strategy, params),

@@ -7,9 +7,8 @@ import { qtyToNumber } from '../../shared/domain/instrument';
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { RunningStrategyView, StrategyRunState } from '../../shared/ipc/views';
-import type { PaperReplaySession } from '../backtest/paper-replay';
-import { loadStrategy } from '../config/strategy-loader';
 import type { StrategyParams } from '../engine/strategy/strategy';
+import type { Kernel, PaperReplaySession } from '../kernel';
 import { BacktestErrorCodes, checkStrategy } from './backtest-service';
 
 interface Entry {
@@ -29,16 +28,17 @@ export class StrategyService {
   private seq = 0;
 
   constructor(
+    private readonly kernel: Kernel,
     private readonly session: PaperReplaySession,
     private readonly cwd: string = process.cwd(),
   ) {}
 
   async start(ref: string, params: Readonly<Record<string, string>>): Promise<Result<RunningStrategyView>> {
-    const checked = await checkStrategy(ref, params, this.cwd);
+    const checked = await checkStrategy(this.kernel, ref, params, this.cwd);
     if (!checked.ok) return checked;
     let loaded;
     try {
-      loaded = await loadStrategy(ref, params, this.cwd);
+      loaded = await this.kernel.loadStrategy(ref, params, this.cwd);
     } catch (error) {
       return err(BacktestErrorCodes.strategy, message(error));
     }

@@ -1,6 +1,6 @@
 /** Test helpers for the host: a paper replay through the kernel on manual time. */
 import { Kernel } from '../kernel';
-import type { PaperReplaySession } from '../backtest/paper-replay';
+import type { PaperReplaySession } from '../kernel';
 import type { Scheduler } from './client-stream';
 
 /** Manual time: `advance(ms)` runs what is due, in order. */

@@ -1,7 +1,7 @@
 /**
  * One backtest job, as the Backtest panel asks for it: a data file, a strategy (built-in name or
- * path) with its parameters, capital, fees and slippage. Runs it through `runBacktest` exactly
- * as `libra backtest --data` does (same instrument inference, same report input, same stats)
+ * path) with its parameters, capital, fees and slippage. Runs it through the same assembly as
+ * `libra backtest --data` (../file-backtest.ts: same instrument inference, report input, stats)
  * and shapes the result for a window: stats, trades, equity and drawdown downsampled to
  * ≤ `maxPoints`, and the bars themselves packed in one Float64Array (for the chart window).
  *
@@ -13,12 +13,9 @@ import { loadStrategy } from '../../config/strategy-loader';
 import type { RiskConfig } from '../../engine/risk/risk-gate';
 import type { StrategyParams } from '../../engine/strategy/strategy';
 import { createRiskGate } from '../../native';
-import { readBars, readTrades } from '../data';
-import { computeStats, downsampleMinMax, drawdownCurve } from '../report';
-import type { EquityPoint, ReportInput, ReportStats, ReportTrade } from '../report';
-import { runBacktest } from '../runner';
-import type { FeedSpec } from '../runner';
-import { instrumentForDataFile } from './file-instrument';
+import { openFileFeed, runFeedBacktest } from '../file-backtest';
+import { downsampleMinMax, drawdownCurve } from '../report';
+import type { EquityPoint, ReportStats, ReportTrade } from '../report';
 
 export interface BacktestJob {
   readonly dataPath: string;
@@ -132,27 +129,12 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
   const cwd = job.cwd ?? process.cwd();
   const path = resolve(cwd, job.dataPath);
   const strategy = await loadStrategy(job.strategy, job.params, cwd);
-  const { instrument, info, notes } = await instrumentForDataFile(path);
-  const total = info.rows;
   const recorder = new BarRecorder(job.maxChartBars ?? 500_000);
-  let feed: FeedSpec;
-  let timeframeMs: number;
-  if (info.kind === 'bars') {
-    timeframeMs = info.timeframeMs ?? 60_000;
-    feed = { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: recorder.wrap(readBars(path, { instrumentId: instrument.id, timeframeMs })) };
-  } else {
-    timeframeMs = 60_000;
-    feed = { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) };
-  }
-  const fillModel = info.kind === 'bars' ? 'bar' : 'trade';
+  const source = await openFileFeed(path, { wrapBars: (chunks) => recorder.wrap(chunks) });
+  const { instrument, info, notes, timeframeMs, total } = source;
   onProgress?.({ done: 0, total, simTime: info.firstTime });
-  const result = await runBacktest({
-    instruments: [instrument],
-    feeds: [feed],
-    strategy: { id: 'S1', hooks: strategy.hooks },
+  const { result, input, stats } = await runFeedBacktest(source, strategy, {
     capital: job.capital,
-    accountCurrency: instrument.quote,
-    fillModel,
     makerFeeBps: job.feeBps,
     takerFeeBps: job.feeBps,
     slippageBps: job.slippageBps,
@@ -163,8 +145,6 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
   });
   onProgress?.({ done: total, total, simTime: info.lastTime });
 
-  const input = reportInputOf(result, job.capital, timeframeMs);
-  const stats = statsOf(input, result);
   const maxPoints = job.maxPoints ?? 2000;
   const maxTrades = job.maxTrades ?? 5000;
   const output: JobOutput = {
@@ -189,26 +169,4 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     notes,
   };
   return { output, bars: info.kind === 'bars' ? recorder.packed() : null };
-}
-
-/** The report input of a result, built exactly as `libra backtest` builds it. */
-export function reportInputOf(result: Awaited<ReturnType<typeof runBacktest>>, capital: number, timeframeMs: number): ReportInput {
-  return {
-    initialCapital: capital,
-    trades: result.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, side: t.side, quantity: t.quantity, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, fees: t.fees })),
-    equity: result.equity,
-    feesPaid: result.feesPaid,
-    exposureBars: Math.round(result.stats.exposure * result.stats.samples),
-    bars: result.bars,
-    startTime: result.stats.startTime,
-    endTime: result.stats.endTime,
-    timeframeMs,
-  };
-}
-
-/** computeStats, with the runner's exact streaming ratios when the curve was decimated (as the CLI). */
-export function statsOf(input: ReportInput, result: Awaited<ReturnType<typeof runBacktest>>): ReportStats {
-  const stats = computeStats(input);
-  if (result.equity.length >= result.stats.samples) return stats;
-  return { ...stats, sharpe: result.stats.sharpe, sortino: result.stats.sortino, maxDrawdown: result.stats.maxDrawdown, maxDrawdownDurationMs: result.stats.maxDrawdownDurationMs };
 }

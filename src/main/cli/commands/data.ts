@@ -3,7 +3,6 @@ import { formatTimeframe } from '../../../shared/messages/market-data';
 import type { Kernel } from '../../kernel';
 import { bool, parseFlags, str } from '../args';
 import type { FlagSpec } from '../args';
-import { openStore } from './store-common';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   json: { type: 'boolean', description: 'machine-readable output' },
@@ -12,23 +11,18 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const flags = parseFlags(argv, FLAGS, 'data');
-  const store = await openStore(kernel, str(flags, 'data-dir'));
-  try {
-    const series = await store.listSeries();
-    if (bool(flags, 'json')) {
-      process.stdout.write(`${JSON.stringify(series)}\n`);
-      return;
-    }
-    if (series.length === 0) {
-      process.stdout.write('the store is empty: add data with libra import --file FILE\n');
-      return;
-    }
-    const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
-    const rows = series.map((s) => [s.venue, s.symbol, s.kind === 'bars' ? `bars ${formatTimeframe(s.timeframeMs ?? 0)}` : s.kind, iso(s.first), iso(s.last), String(s.rows)]);
-    const head = ['venue', 'symbol', 'series', 'first', 'last', 'rows'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    for (const r of [head, ...rows]) process.stdout.write(`${r.map((c, i) => (i === 5 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ')}\n`);
-  } finally {
-    await store.close();
+  const series = await kernel.listSeries(str(flags, 'data-dir'));
+  if (bool(flags, 'json')) {
+    process.stdout.write(`${JSON.stringify(series)}\n`);
+    return;
   }
+  if (series.length === 0) {
+    process.stdout.write('the store is empty: add data with libra import --file FILE\n');
+    return;
+  }
+  const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+  const rows = series.map((s) => [s.venue, s.symbol, s.kind === 'bars' ? `bars ${formatTimeframe(s.timeframeMs ?? 0)}` : s.kind, iso(s.first), iso(s.last), String(s.rows)]);
+  const head = ['venue', 'symbol', 'series', 'first', 'last', 'rows'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of [head, ...rows]) process.stdout.write(`${r.map((c, i) => (i === 5 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ')}\n`);
 }

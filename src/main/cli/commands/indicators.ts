@@ -6,9 +6,9 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseTimeframe } from '../../../shared/messages/market-data';
-import { detectFormat, readBars } from '../../backtest/data';
 import { createIndicator } from '../../engine/indicators';
 import type { IndicatorHandle } from '../../engine/indicators';
+import type { Kernel } from '../../kernel';
 import { list, parseFlags, str, UsageError } from '../args';
 import type { FlagSpec } from '../args';
 
@@ -19,7 +19,7 @@ export const INDICATOR_FLAGS: Readonly<Record<string, FlagSpec>> = {
   timeframe: { type: 'string', description: 'bar timeframe (inferred from the file)' },
 };
 
-export async function indicatorsCommand(argv: readonly string[], io: { out: NodeJS.WritableStream; cwd: string }): Promise<{ rows: number; columns: string[] }> {
+export async function indicatorsCommand(argv: readonly string[], kernel: Kernel, io: { out: NodeJS.WritableStream; cwd: string }): Promise<{ rows: number; columns: string[] }> {
   const flags = parseFlags(argv, INDICATOR_FLAGS, 'indicators');
   const data = str(flags, 'data');
   if (!data) throw new UsageError('libra indicators: --data FILE is required');
@@ -32,19 +32,18 @@ export async function indicatorsCommand(argv: readonly string[], io: { out: Node
       throw new UsageError(`--ind ${s}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
-  const dataPath = resolve(io.cwd, data);
-  // Detect (and so validate) the file before anything is written.
-  await detectFormat(dataPath);
+  const tf = str(flags, 'timeframe');
+  // The file is detected (and so validated) before anything is written.
+  const chunks = await kernel.readBarFile(resolve(io.cwd, data), { instrumentId: 'IND', ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}) });
   const columns = ['time', ...handles.flatMap((h) => h.columns)];
   const outPath = str(flags, 'out');
   const out = outPath ? createWriteStream(resolve(io.cwd, outPath)) : io.out;
-  const tf = str(flags, 'timeframe');
   const write = async (text: string): Promise<void> => {
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`${columns.join(',')}\n`);
   let rows = 0;
-  for await (const chunk of readBars(dataPath, { instrumentId: 'IND', ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}) })) {
+  for await (const chunk of chunks) {
     let text = '';
     for (const bar of chunk) {
       let line = String(bar.openTime);

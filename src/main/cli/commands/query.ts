@@ -8,11 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseTimeframe } from '../../../shared/messages/market-data';
-import type { AsofSignalRow } from '../../storage/store';
-import type { Kernel } from '../../kernel';
+import type { AsofQuery, AsofSignalRow, Kernel } from '../../kernel';
 import { bool, parseFlags, parseTime, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
-import { openStore } from './store-common';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   signals: { type: 'string', description: 'CSV of signals: ts,symbol[,venue] (ts ISO or ms)' },
@@ -55,30 +53,26 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const signals = str(flags, 'signals');
   if ((sql === undefined) === (signals === undefined)) throw new UsageError('give either --signals FILE --with KIND or --sql "SELECT …"');
   const json = bool(flags, 'json');
-  const store = await openStore(kernel, str(flags, 'data-dir'));
+  const dataDir = str(flags, 'data-dir');
   const print = (row: Record<string, unknown>): void => {
     process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',')}\n`);
   };
-  try {
-    if (sql !== undefined) {
-      if (!/^\s*(select|with)\b/i.test(sql) || /;\s*\S/.test(sql)) throw new UsageError('--sql takes one read-only SELECT (or WITH … SELECT) statement');
-      for (const row of await store.query(sql)) print(row);
-      return;
-    }
-    const kind = str(flags, 'with');
-    const rows = readSignals(resolve(process.cwd(), signals as string));
-    if (kind === 'trades') {
-      for await (const chunk of store.asofJoin({ signals: rows, with: 'trades' })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
-    } else if (kind === 'quotes') {
-      for await (const chunk of store.asofJoin({ signals: rows, with: 'quotes' })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
-    } else if (kind === 'bars') {
-      const tf = str(flags, 'timeframe');
-      if (!tf) throw new UsageError('--with bars needs --timeframe');
-      for await (const chunk of store.asofJoin({ signals: rows, with: 'bars', timeframeMs: parseTimeframe(tf) })) for (const r of chunk) print(r as unknown as Record<string, unknown>);
-    } else {
-      throw new UsageError(`--with must be trades, quotes or bars (got ${kind ?? 'nothing'})`);
-    }
-  } finally {
-    await store.close();
+  if (sql !== undefined) {
+    if (!/^\s*(select|with)\b/i.test(sql) || /;\s*\S/.test(sql)) throw new UsageError('--sql takes one read-only SELECT (or WITH … SELECT) statement');
+    for (const row of await kernel.sql(sql, dataDir)) print(row);
+    return;
   }
+  const kind = str(flags, 'with');
+  const rows = readSignals(resolve(process.cwd(), signals as string));
+  let query: AsofQuery;
+  if (kind === 'trades' || kind === 'quotes') {
+    query = { signals: rows, with: kind };
+  } else if (kind === 'bars') {
+    const tf = str(flags, 'timeframe');
+    if (!tf) throw new UsageError('--with bars needs --timeframe');
+    query = { signals: rows, with: 'bars', timeframeMs: parseTimeframe(tf) };
+  } else {
+    throw new UsageError(`--with must be trades, quotes or bars (got ${kind ?? 'nothing'})`);
+  }
+  for await (const chunk of kernel.asof(query, dataDir)) for (const r of chunk) print(r as unknown as Record<string, unknown>);
 }

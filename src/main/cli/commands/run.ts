@@ -6,7 +6,6 @@
  */
 import type { Kernel } from '../../kernel';
 import { UsageError, parseFlags, str } from '../args';
-import { loadRunConfig } from '../../config/run-config';
 
 export const RUN_FLAGS = {
   config: { type: 'string', description: 'run config JSON file' },
@@ -23,7 +22,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   }
   const file = str(flags, 'config');
   if (!file) throw new UsageError('libra run: --config FILE is required');
-  const config = loadRunConfig(file);
+  const config = kernel.loadRunConfig(file);
   const dataDir = str(flags, 'data-dir');
   const keysFile = str(flags, 'keys');
   const session = await kernel.startRun({

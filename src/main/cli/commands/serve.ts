@@ -50,7 +50,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     capital: num(flags, 'capital') ?? 10_000,
   });
   const file = alertsFile(k.dataDir);
-  const host = new EngineHost(session, { alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
+  const host = new EngineHost(session, { kernel: k, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.

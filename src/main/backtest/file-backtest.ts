@@ -1,0 +1,114 @@
+/**
+ * A backtest over one data source, assembled once for `libra backtest` (through the kernel) and
+ * for the Backtest panel's worker (run-job.ts): the instrument and feed of a data file (bars
+ * drive a bar-model backtest, trades a trade-model one), the run through `runBacktest`, the
+ * report input built from the result, and its statistics — with the runner's exact streaming
+ * ratios when the equity curve was decimated to keep memory flat.
+ */
+import type { Instrument } from '../../shared/domain/instrument';
+import type { Bar } from '../../shared/messages/market-data';
+import type { RiskGate } from '../engine/risk/risk-gate';
+import type { StrategyHooks } from '../engine/strategy/strategy';
+import { readBars, readTrades } from './data';
+import type { PrecisionInfo } from './data';
+import { instrumentForFile } from './instrument-from-file';
+import type { FileInstrumentOptions } from './instrument-from-file';
+import { computeStats } from './report';
+import type { ReportInput, ReportStats } from './report';
+import { runBacktest } from './runner';
+import type { BacktestResult, FeedSpec } from './runner';
+
+/** A data source ready to replay: its instrument, its feed and how orders fill against it. */
+export interface BacktestFeed {
+  readonly instrument: Instrument;
+  readonly feed: FeedSpec;
+  readonly fillModel: 'bar' | 'trade';
+  readonly timeframeMs: number;
+  /** Rows the feed replays (for progress). */
+  readonly total: number;
+  /** What was inferred about the source (tick and lot sizes…), for the user. */
+  readonly notes: readonly string[];
+}
+
+export interface FileFeed extends BacktestFeed {
+  readonly info: PrecisionInfo;
+}
+
+export interface FileFeedOptions extends FileInstrumentOptions {
+  /** Sees every bar chunk streaming past (the worker keeps the bars for the chart window). */
+  readonly wrapBars?: (chunks: AsyncIterable<readonly Bar[]>) => AsyncIterable<readonly Bar[]>;
+}
+
+/** The instrument and a streaming feed of a data file. Reads the whole file once (inferPrecision). */
+export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Promise<FileFeed> {
+  const { instrument, info, notes } = await instrumentForFile(path, opts);
+  if (info.kind === 'bars') {
+    const timeframeMs = info.timeframeMs ?? 60_000;
+    const chunks = readBars(path, { instrumentId: instrument.id, timeframeMs });
+    return { instrument, info, notes, timeframeMs, fillModel: 'bar', total: info.rows, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(chunks) : chunks } };
+  }
+  // Trades drive a trade-model backtest; strategies that want bars read trades (onTrade).
+  return { instrument, info, notes, timeframeMs: 60_000, fillModel: 'trade', total: info.rows, feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) } };
+}
+
+export interface FeedBacktestSettings {
+  readonly capital: number;
+  readonly makerFeeBps: number;
+  readonly takerFeeBps: number;
+  readonly slippageBps: number;
+  readonly latencyMs: number;
+  readonly risk: RiskGate;
+  readonly progressEvery?: number;
+  readonly onProgress?: ((done: number, simTime: number) => void) | undefined;
+}
+
+export interface BacktestOutcome {
+  readonly result: BacktestResult;
+  /** The input of the reports (table, JSON, HTML), built from the result. */
+  readonly input: ReportInput;
+  readonly stats: ReportStats;
+}
+
+/** Runs one strategy (as strategy S1) over a feed, and builds the report input and statistics. */
+export async function runFeedBacktest(source: BacktestFeed, strategy: { readonly hooks: StrategyHooks }, s: FeedBacktestSettings): Promise<BacktestOutcome> {
+  const result = await runBacktest({
+    instruments: [source.instrument],
+    feeds: [source.feed],
+    strategy: { id: 'S1', hooks: strategy.hooks },
+    capital: s.capital,
+    accountCurrency: source.instrument.quote,
+    fillModel: source.fillModel,
+    makerFeeBps: s.makerFeeBps,
+    takerFeeBps: s.takerFeeBps,
+    slippageBps: s.slippageBps,
+    latencyMs: s.latencyMs,
+    risk: s.risk,
+    ...(s.progressEvery !== undefined ? { progressEvery: s.progressEvery } : {}),
+    ...(s.onProgress ? { onProgress: s.onProgress } : {}),
+  });
+  const input = reportInputOf(result, s.capital, source.timeframeMs);
+  return { result, input, stats: statsOf(input, result) };
+}
+
+/** The report input of a result. */
+export function reportInputOf(result: BacktestResult, capital: number, timeframeMs: number): ReportInput {
+  return {
+    initialCapital: capital,
+    trades: result.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, side: t.side, quantity: t.quantity, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, fees: t.fees })),
+    equity: result.equity,
+    feesPaid: result.feesPaid,
+    exposureBars: Math.round(result.stats.exposure * result.stats.samples),
+    bars: result.bars,
+    startTime: result.stats.startTime,
+    endTime: result.stats.endTime,
+    timeframeMs,
+  };
+}
+
+/** computeStats, with the runner's exact streaming ratios when the curve was decimated. */
+export function statsOf(input: ReportInput, result: BacktestResult): ReportStats {
+  const stats = computeStats(input);
+  if (result.equity.length >= result.stats.samples) return stats;
+  // The curve was decimated to keep memory flat: the streaming statistics are the exact ones.
+  return { ...stats, sharpe: result.stats.sharpe, sortino: result.stats.sortino, maxDrawdown: result.stats.maxDrawdown, maxDrawdownDurationMs: result.stats.maxDrawdownDurationMs };
+}
