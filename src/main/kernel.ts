@@ -228,10 +228,13 @@ export class Kernel {
       risk: createRiskGate(config.risk as RiskConfig, this.riskImplementation),
       ...(secrets ? { secrets } : {}),
       loadStrategy: (name, params) => loadStrategy(name, params),
-      installSigning: (exchange) => {
+      installSigning: (exchange, venue) => {
         const ex = exchange as unknown as CcxtSignable;
+        // Ed25519/RSA keys (PEM) keep CCXT's own signing for now: CCXT calls its eddsa() directly.
         if (typeof ex.secret !== 'string' || ex.secret === '' || ex.secret.startsWith('-----BEGIN')) return;
-        installNativeSigning(ex, { sha256: createHmacSigner('sha256', ex.secret, 'auto'), sha512: createHmacSigner('sha512', ex.secret, 'auto') });
+        const sha256 = createHmacSigner('sha256', ex.secret, 'auto');
+        installNativeSigning(ex, { sha256, sha512: createHmacSigner('sha512', ex.secret, 'auto') });
+        options.print(`VENUE ${venue.name ?? venue.ccxtId.toUpperCase()} signing: HMAC by the ${sha256.implementation} signer`);
       },
       print: options.print,
     });

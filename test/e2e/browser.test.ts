@@ -116,8 +116,8 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await chart2.getByTestId('confirm-alert').click();
     await expect.poll(() => chart2.getByTestId('alert-message').textContent(), { timeout: 5_000 }).toMatch(/^Alert A\d+ set/);
     await chart2.screenshot({ path: join(ARTIFACTS, 'chart-2-alert.png') });
-    await expect.poll(() => main.locator('[data-testid="alerts"] [data-testid="alert-status"]').first().textContent(), { timeout: 30_000 }).toMatch(/^fired/);
+    await expect.poll(() => main.locator('[data-testid="alerts"] [data-testid="alert-status"]').first().textContent(), { timeout: 60_000 }).toMatch(/^fired/);
     await main.screenshot({ path: join(ARTIFACTS, 'main-alert-fired.png') });
     expect(pageErrors).toEqual([]);
-  }, 75_000);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeKeyFile } from '../../src/main/config/secrets';
+import { tryLoadNative } from '../../src/main/native';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
 
@@ -87,6 +88,8 @@ describe('libra run (live, against the Binance simulator)', () => {
     expect(posts.every((r) => r.signatureValid === true)).toBe(true);
     expect(sim.orders()).toHaveLength(1);
     expect(output()).toMatch(/withdrawal permission UNKNOWN/);
+    // The HMAC is computed by the Rust signer wherever the addon is built (CI builds it).
+    expect(output()).toMatch(new RegExp(`signing: HMAC by the ${tryLoadNative().ok ? 'native' : 'typescript'} signer`));
     expect(output()).not.toContain(DEFAULT_SECRET);
     child.kill('SIGINT');
   }, 90_000);
