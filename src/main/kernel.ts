@@ -4,7 +4,7 @@
  * start here. The engine defines the interfaces it needs; adapters implement them; only the
  * kernel knows both.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,8 @@ import { installNativeSigning } from './native/ccxt-signing';
 import type { CcxtSignable } from './native/ccxt-signing';
 import { loadRunConfig } from './config/run-config';
 import type { RunConfig } from './config/run-config';
-import { FileSecretStore, passphraseFrom } from './config/secrets';
+import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile } from './config/secrets';
+import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
 import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
 import type { LoadedStrategy } from './config/strategy-loader';
 import { startRunSession } from './venues/ccxt/run-session';
@@ -50,6 +51,7 @@ import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 export type { PaperReplaySession } from './backtest/paper-replay';
 export type { BacktestResult } from './backtest/runner';
 export type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
+export type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
 export type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
 export type { ReportInput, ReportStats, ProgressBar, ProgressOptions } from './backtest/report';
 export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './backtest/worker/backtest-runs';
@@ -238,6 +240,28 @@ export class Kernel {
       },
       print: options.print,
     });
+  }
+
+  /**
+   * Adds (or replaces) an API key in the encrypted key file of the data folder. The secret is
+   * written only encrypted (AES-256-GCM, scrypt from the passphrase) and never echoed.
+   */
+  addApiKey(material: ApiKeyMaterial, options: { passphrase: string; keysFile?: string }): { id: string; keys: number } {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(material.id)) throw new SecretError(`key id must be 1-64 letters, digits, . _ or -, got "${material.id}"`);
+    if (!/^[a-z0-9]+$/.test(material.venue)) throw new SecretError(`venue must be a ccxt id such as binance, got "${material.venue}"`);
+    if (material.apiKey.trim() === '' || material.secret.trim() === '') throw new SecretError('the API key and secret must not be empty');
+    const file = options.keysFile ?? join(this.ensureDataDir(), 'keys.json');
+    const existing = existsSync(file) ? decryptKeys(readFileSync(file, 'utf8'), options.passphrase) : [];
+    const keys = [...existing.filter((k) => k.id !== material.id), material];
+    writeKeyFile(file, keys, options.passphrase);
+    return { id: material.id, keys: keys.length };
+  }
+
+  /** Ids, venues and environments of the stored keys (never the keys themselves). */
+  async listApiKeys(options: { passphrase: string; keysFile?: string }): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]> {
+    const file = options.keysFile ?? join(this.dataDir, 'keys.json');
+    if (!existsSync(file)) return [];
+    return new FileSecretStore(file, options.passphrase).list();
   }
 
   /** Runs a backtest through the same engine components as live trading. */

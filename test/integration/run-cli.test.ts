@@ -4,14 +4,13 @@
  * signed, checked by the simulator), and a key refused when the venue cannot say whether it
  * may withdraw.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeKeyFile } from '../../src/main/config/secrets';
 import { tryLoadNative } from '../../src/main/native';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
@@ -43,7 +42,14 @@ async function setup(allowUnknownWithdrawal: boolean) {
   sims.push(sim);
   const dir = mkdtempSync(join(tmpdir(), 'libra-run-'));
   writeFileSync(join(dir, 'buy-once.ts'), STRATEGY);
-  writeKeyFile(join(dir, 'keys.json'), [{ id: 'sim', venue: 'binance', environment: 'production', apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }], 'correct horse');
+  // The key goes in as a user would store it: `libra keys add`, secrets from the environment.
+  const added = spawnSync(process.execPath, [join(ROOT, 'bin/libra.js'), 'keys', 'add', '--id', 'sim', '--venue', 'binance', '--environment', 'production', '--data-dir', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, LIBRA_KEY_PASSPHRASE: 'correct horse', LIBRA_API_KEY: DEFAULT_API_KEY, LIBRA_API_SECRET: DEFAULT_SECRET },
+  });
+  expect(added.stdout).toMatch(/stored key sim \(binance, production\)/);
+  expect(readFileSync(join(dir, 'keys.json'), 'utf8')).not.toContain(DEFAULT_SECRET);
   const u = sim.ccxtUrls;
   const config = {
     accountCurrency: 'USDT',

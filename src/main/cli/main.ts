@@ -20,6 +20,7 @@ commands:
   query        point-in-time (ASOF) queries against the store
   serve        run the engine headless and serve the UI over WebSocket
   run          run configured strategies headless against configured venues
+  keys         add or list API keys in the encrypted key file (for run)
 
 libra <command> --help shows the flags of a command.`;
 
@@ -81,5 +82,5 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors caused by input the user can fix: shown as one line, no stack. */
 function isUserError(error: Error): boolean {
-  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'ConfigError', 'RangeError'].includes(error.name);
+  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'ConfigError', 'SecretError', 'RangeError'].includes(error.name);
 }
