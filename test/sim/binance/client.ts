@@ -66,7 +66,7 @@ export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): C
   exchange.urls['api'] = sim.ccxtUrls;
   // ccxt refuses plain ws:// URLs until an http.Agent is loaded (what the async
   // `loadHttpProxyAgent()` does); set it synchronously so watch* works at once.
-  exchange.httpAgent = new Agent();
+  exchange.httpAgent = new Agent({ keepAlive: true });
   const exceptions = exchange.exceptions as Record<string, Record<string, Record<string, unknown>> | Record<string, unknown>>;
   const spot = (exceptions['spot'] ?? {}) as Record<string, Record<string, unknown>>;
   exceptions['exact'] = { ...(exceptions['exact'] as Record<string, unknown>), ...(spot['exact'] ?? {}) };

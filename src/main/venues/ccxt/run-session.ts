@@ -69,7 +69,9 @@ function makeExchange(v: VenueConfig, credentials: { apiKey: string; secret: str
   if (v.sandbox) anyEx.setSandboxMode(true);
   if (v.restUrls) {
     anyEx.urls['api'] = { ...v.restUrls, ...(v.wsUrls ? { ws: v.wsUrls } : {}) };
-    anyEx.httpAgent = new Agent();
+    // Keep connections alive as ccxt does for its https endpoints: a new TCP connection per
+    // order would add a handshake to every order's latency.
+    anyEx.httpAgent = new Agent({ keepAlive: true });
     // ccxt picks Binance's spot error table by the production base URL; behind an overridden
     // URL (testnet proxy, simulator) merge it in so -2010/-2013/… still map to the right errors.
     const ex2 = anyEx.exceptions as Record<string, Record<string, unknown>> | undefined;
