@@ -127,6 +127,8 @@ export class Engine {
   private readonly tapes = new Map<string, PublicTrade[]>();
   private readonly nextTradeIds = new Map<string, number>();
   private readonly orders: SimOrder[] = [];
+  /** Orders that may still be open (pruned lazily): prints scan these, not the whole history. */
+  private live: SimOrder[] = [];
   private readonly fills: SimFill[] = [];
   private readonly wallet = new Map<string, BalanceEntry>();
   private readonly listeners = new Set<EngineListener>();
@@ -392,6 +394,7 @@ export class Engine {
       apiKey: req.apiKey,
     };
     this.orders.push(order);
+    if (isOpen(order)) this.live.push(order);
     this.emitExecution(order, 'NEW', undefined);
 
     const fills: SimFill[] = [];
@@ -603,7 +606,8 @@ export class Engine {
 
   /** The market printed at `price` for up to `qty`: trigger stops, fill crossed resting orders. Returns unfilled qty. */
   private marketPrint(spec: SymbolSpec, price: number, qty: number): number {
-    for (const o of this.orders) {
+    this.live = this.live.filter(isOpen);
+    for (const o of this.live) {
       if (o.symbol !== spec.symbol || !isOpen(o) || o.isWorking) continue;
       if (!this.stopTriggered(o.type, o.side, o.stopPrice, price)) continue;
       o.isWorking = true;
@@ -623,7 +627,7 @@ export class Engine {
       }
     }
     let left = qty;
-    const crossing = this.orders.filter(
+    const crossing = this.live.filter(
       (o) => o.symbol === spec.symbol && isOpen(o) && o.isWorking && o.price > 0 && (o.side === 'BUY' ? o.price >= price : o.price <= price),
     );
     crossing.sort((a, b) => (a.side === b.side ? (a.side === 'BUY' ? b.price - a.price : a.price - b.price) || a.time - b.time : a.time - b.time));
