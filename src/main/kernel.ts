@@ -48,7 +48,7 @@ import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 
 // Types the hosts (app, host, cli) need to talk to the kernel's use cases. Type-only: the values
 // behind them stay with their adapters and are reached through Kernel methods.
-export type { PaperReplaySession } from './backtest/paper-replay';
+export type { PaperReplayFeed, PaperReplaySession } from './backtest/paper-replay';
 export type { BacktestResult } from './backtest/runner';
 export type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 export type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
@@ -178,25 +178,34 @@ export class Kernel {
   }
 
   /**
-   * Starts the first-run paper account: a paper replay of the bundled sample data (or another
-   * entry of a sample index), paced by the host's real time.
+   * Starts the first-run paper account: one paper account trading on a market replay of the
+   * bundled sample data (or another sample index): every entry of the index by default (they
+   * must share venue, quote currency and timeframe), or the `symbols` asked for, paced by the
+   * host's real time.
    */
-  async startPaperReplay(options: { time: TimeSource; speed?: number; capital?: number; resourcesDir?: string }): Promise<PaperReplaySession> {
+  async startPaperReplay(options: { time: TimeSource; speed?: number; capital?: number; resourcesDir?: string; symbols?: readonly string[] }): Promise<PaperReplaySession> {
     const dir = options.resourcesDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../resources/sample-data');
     const index = JSON.parse(readFileSync(resolve(dir, 'index.json'), 'utf8')) as {
       files: { file: string; symbol: string; venue: string; timeframe: string; tickSize: string; lotSize: string }[];
     };
-    const entry = index.files[0];
-    if (!entry) throw new Error(`no sample data listed in ${dir}/index.json`);
-    const instrument = makeInstrument({ symbol: entry.symbol, venue: entry.venue, tickSize: entry.tickSize, lotSize: entry.lotSize });
-    const timeframeMs = parseTimeframe(entry.timeframe);
-    const bars = await readAllBars(resolve(dir, entry.file), { instrumentId: instrument.id, timeframeMs });
+    const wanted = options.symbols?.map((s) => s.toUpperCase());
+    const entries = wanted ? index.files.filter((e) => wanted.includes(e.symbol.toUpperCase())) : index.files;
+    const first = entries[0];
+    if (!first) throw new Error(wanted ? `no sample data for ${wanted.join(', ')} in ${dir}/index.json` : `no sample data listed in ${dir}/index.json`);
+    const timeframeMs = parseTimeframe(first.timeframe);
+    const feeds = await Promise.all(
+      entries.map(async (entry) => {
+        if (parseTimeframe(entry.timeframe) !== timeframeMs) throw new Error(`sample ${entry.file} is ${entry.timeframe}, the replay is ${first.timeframe}: one timeframe per replay`);
+        const instrument = makeInstrument({ symbol: entry.symbol, venue: entry.venue, tickSize: entry.tickSize, lotSize: entry.lotSize });
+        const bars = await readAllBars(resolve(dir, entry.file), { instrumentId: instrument.id, timeframeMs });
+        return { instrument, bars };
+      }),
+    );
     return new PaperReplaySession({
-      instrument,
-      bars,
+      feeds,
       timeframeMs,
       capital: options.capital ?? 10_000,
-      risk: this.createRiskGate([instrument]),
+      risk: this.createRiskGate(feeds.map((f) => f.instrument)),
       time: options.time,
       ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });

@@ -1,8 +1,10 @@
 /**
  * Browser mode end to end, as a user: `libra serve` + Debian's Chromium through playwright-core.
- * See candles painted, place a paper market order and see it fill and the position/PnL update,
- * submit an oversized order and see the risk gate's reason inline, open a second chart, set a
- * price alert by clicking the chart and see it fire. Screenshots go to artifacts/e2e/.
+ * The watchlist shows BTC/USD and ETH/USD with moving prices; place a paper market order and see
+ * it fill and the position/PnL update, submit an oversized order and see the risk gate's reason
+ * inline, select ETH/USD and see a paper order on it fill, open two charts with painted candles,
+ * switch one to ETH/USD and 1d and see its candles (and the forming daily bar move), set a price
+ * alert by clicking the other chart and see it fire. Screenshots go to artifacts/e2e/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,9 +68,18 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
-  it('shows the watchlist with a live last price', async () => {
-    const first = await main.getByTestId('last-price').textContent();
-    await expect.poll(() => main.getByTestId('last-price').textContent(), { timeout: 10_000 }).not.toBe(first);
+  it('shows the watchlist with BTC/USD and ETH/USD, both prices moving', async () => {
+    const rows = main.getByTestId('watch-row');
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-symbol'))), { timeout: 10_000 }).toEqual(['BTC/USD', 'ETH/USD']);
+    for (const symbol of ['BTC/USD', 'ETH/USD']) {
+      const last = main.locator(`[data-testid="watch-row"][data-symbol="${symbol}"] [data-testid="last-price"]`);
+      const first = await last.textContent();
+      expect(Number(first?.replace(/,/g, ''))).toBeGreaterThan(0);
+      await expect.poll(() => last.textContent(), { timeout: 10_000 }).not.toBe(first);
+      expect(await main.locator(`[data-testid="watch-row"][data-symbol="${symbol}"] [data-testid="change-pct"]`).textContent()).toMatch(/^[+-]?\d[\d,]*\.\d{2}%$/);
+    }
+    // The first row is selected for the ticket.
+    expect(await main.getByTestId('ticket-symbol').textContent()).toBe('BTC/USD');
   });
 
   it('places a paper market order, sees it fill and the position and PnL update', async () => {
@@ -77,8 +88,8 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await expect.poll(() => main.getByTestId('ticket-status').textContent(), { timeout: 5_000 }).toMatch(/^P-\d+ (SUBMITTED|ACCEPTED)/);
     await main.getByTestId('tab-done').click();
     await expect.poll(() => main.locator('[data-testid="orders"] [data-testid="order-status"]').first().textContent(), { timeout: 10_000 }).toBe('FILLED');
-    await expect.poll(() => main.locator('[data-testid="position-manual"] [data-testid="position-qty"]').textContent(), { timeout: 10_000 }).toBe('0.5');
-    const pnl = main.locator('[data-testid="position-manual"] [data-testid="position-upnl"]');
+    await expect.poll(() => main.locator('[data-testid="position-manual"][data-symbol="BTC/USD"] [data-testid="position-qty"]').textContent(), { timeout: 10_000 }).toBe('0.5');
+    const pnl = main.locator('[data-testid="position-manual"][data-symbol="BTC/USD"] [data-testid="position-upnl"]');
     const firstPnl = await pnl.textContent();
     await expect.poll(() => pnl.textContent(), { timeout: 10_000 }).not.toBe(firstPnl);
     await main.screenshot({ path: join(ARTIFACTS, 'main-filled.png') });
@@ -92,7 +103,25 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await main.screenshot({ path: join(ARTIFACTS, 'main-denied.png') });
   });
 
-  it('opens two charts with painted candles, sets a price alert by clicking one and sees it fire', async () => {
+  it('selects ETH/USD in the watchlist and fills a paper order on it', async () => {
+    await main.locator('[data-testid="watch-row"][data-symbol="ETH/USD"]').click();
+    await expect.poll(() => main.getByTestId('ticket-symbol').textContent(), { timeout: 5_000 }).toBe('ETH/USD');
+    expect(await main.getByTestId('watch-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected')))).toEqual(['false', 'true']);
+    await main.getByTestId('quantity').fill('2');
+    expect(await main.getByTestId('submit-order').textContent()).toBe('Buy 2 ETH');
+    await main.getByTestId('submit-order').click();
+    await expect.poll(() => main.getByTestId('ticket-status').textContent(), { timeout: 5_000 }).toMatch(/^P-\d+ (SUBMITTED|ACCEPTED)/);
+    const id = (await main.getByTestId('ticket-status').textContent())?.split(' ')[0] ?? '';
+    await main.getByTestId('tab-done').click();
+    const row = main.getByTestId(`order-${id}`);
+    await expect.poll(() => row.locator('[data-testid="order-status"]').textContent(), { timeout: 10_000 }).toBe('FILLED');
+    expect(await row.textContent()).toContain('ETH/USD');
+    await expect.poll(() => main.locator('[data-testid="position-manual"][data-symbol="ETH/USD"] [data-testid="position-qty"]').textContent(), { timeout: 10_000 }).toBe('2');
+    await main.screenshot({ path: join(ARTIFACTS, 'main-eth-filled.png') });
+  });
+
+  it('opens two charts with painted candles, switches one to ETH/USD and 1d, sets a price alert by clicking the other and sees it fire', async () => {
+    await main.locator('[data-testid="watch-row"][data-symbol="BTC/USD"]').click();
     const openChart = async (): Promise<Page> => {
       const [popup] = await Promise.all([main.context().waitForEvent('page'), main.getByTestId('open-chart').click()]);
       await popup.setViewportSize({ width: 1100, height: 640 });
@@ -108,6 +137,30 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     expect(await chart2.getByTestId('chart-timeframe').textContent()).toBe('4h');
     await chart1.screenshot({ path: join(ARTIFACTS, 'chart-1.png') });
 
+    // Switch chart 1 to ETH/USD, then to daily bars resampled on the host: candles painted, the
+    // forming daily bar moves as 4h bars are released, chart 2 stays on BTC/USD 4h.
+    await chart1.getByTestId('chart-symbol-select').selectOption({ label: 'ETH/USD' });
+    await expect.poll(() => chart1.getByTestId('chart-symbol').textContent(), { timeout: 5_000 }).toBe('ETH/USD');
+    await expect.poll(async () => Number(await chart1.getByTestId('chart').getAttribute('data-bars')), { timeout: 15_000 }).toBeGreaterThan(100);
+    const ethLast = Number((await main.locator('[data-testid="watch-row"][data-symbol="ETH/USD"] [data-testid="last-price"]').textContent())?.replace(/,/g, ''));
+    const ethClose = Number(await chart1.getByTestId('chart').getAttribute('data-last-close'));
+    expect(Math.abs(ethClose - ethLast) / ethLast).toBeLessThan(0.5); // ETH's price range, not BTC's
+    await chart1.getByTestId('tf-1d').click();
+    await expect.poll(() => chart1.getByTestId('chart-timeframe').textContent(), { timeout: 5_000 }).toBe('1d');
+    expect(await chart1.getByTestId('tf-1d').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(async () => Number(await chart1.getByTestId('chart').getAttribute('data-bars')), { timeout: 15_000 }).toBeGreaterThan(40);
+    await expect.poll(() => paintedPixels(chart1), { timeout: 10_000 }).toBeGreaterThan(200);
+    const chartEl = chart1.getByTestId('chart');
+    const dayTime = Number(await chartEl.getAttribute('data-last-time'));
+    expect(dayTime % 86_400_000).toBe(0);
+    const firstClose = await chartEl.getAttribute('data-last-close');
+    await expect.poll(() => chartEl.getAttribute('data-last-close'), { timeout: 10_000 }).not.toBe(firstClose);
+    expect(new URL(chart1.url()).searchParams.get('timeframe')).toBe('1d');
+    expect(new URL(chart1.url()).searchParams.get('instrument')).toBe('ETH/USD@COINBASE');
+    await chart1.screenshot({ path: join(ARTIFACTS, 'chart-eth-1d.png') });
+    expect(await chart2.getByTestId('chart-symbol').textContent()).toBe('BTC/USD');
+    expect(await chart2.getByTestId('chart-timeframe').textContent()).toBe('4h');
+
     // Click just above the last close: an 'above' alert the next bars should reach.
     const box = await chart2.getByTestId('chart').boundingBox();
     const lastY = Number(await chart2.getByTestId('chart').getAttribute('data-last-y'));
@@ -116,6 +169,9 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await chart2.getByTestId('confirm-alert').click();
     await expect.poll(() => chart2.getByTestId('alert-message').textContent(), { timeout: 5_000 }).toMatch(/^Alert A\d+ set/);
     await chart2.screenshot({ path: join(ARTIFACTS, 'chart-2-alert.png') });
+    // Whether the market comes back to a level is up to the data: replay faster (as a user
+    // would pick from the speed selector) so years of bars pass within the wait.
+    await main.getByTestId('speed').selectOption('100');
     await expect.poll(() => main.locator('[data-testid="alerts"] [data-testid="alert-status"]').first().textContent(), { timeout: 60_000 }).toMatch(/^fired/);
     await main.screenshot({ path: join(ARTIFACTS, 'main-alert-fired.png') });
     expect(pageErrors).toEqual([]);

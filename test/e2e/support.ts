@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RENDERER_OUT = join(ROOT, '.vite/renderer/main_window');
@@ -25,11 +25,42 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the renderer if it is missing or older than its sources. */
-export function ensureRendererBuilt(): void {
+function rendererFresh(): boolean {
   const page = join(RENDERER_OUT, 'windows/main/main.html');
   const srcNewest = Math.max(newestMtime(join(ROOT, 'src/renderer')), newestMtime(join(ROOT, 'src/shared')));
-  if (existsSync(page) && statSync(page).mtimeMs >= srcNewest) return;
+  return existsSync(page) && statSync(page).mtimeMs >= srcNewest;
+}
+
+/**
+ * Builds the renderer if it is missing or older than its sources. Test files run in parallel
+ * processes: one builds while the others wait on a lock directory (a build empties the output
+ * folder, so a second build must not run under a server already serving it).
+ */
+export function ensureRendererBuilt(): void {
+  if (rendererFresh()) return;
+  const lock = `${RENDERER_OUT}.build-lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another process builds; a lock older than 2 minutes is stale (its builder died).
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`renderer build lock ${lock} held for 2 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!rendererFresh()) buildRenderer();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildRenderer(): void {
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -13,7 +13,7 @@ describe('recording an engine into the store', () => {
   it('stores every bar the paper replay publishes, once', async () => {
     const kernel = new Kernel({ dataDir: mkdtempSync(join(tmpdir(), 'libra-rec-')) });
     const time = { now: () => Date.now(), schedule: (ms: number, fn: () => void) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } };
-    const session = await kernel.startPaperReplay({ time, speed: 1000 });
+    const session = await kernel.startPaperReplay({ time, speed: 1000, symbols: ['BTC/USD'] });
     const { recorder, store } = await kernel.startRecorder(session.node.bus, { maxBatch: 50 });
     for (let i = 0; i < 120; i++) session.release();
     await recorder.stop();

@@ -12,7 +12,7 @@ import { attachStatePort } from '../host/ipc/ipc-host';
 import { isTrustedSender } from '../host/ipc/sender';
 import type { TrustedOrigins } from '../host/ipc/sender';
 import type { WindowRecord } from './window-state';
-import { loadWindowState, placeOnDisplays, saveWindowState, windowStateFile } from './window-state';
+import { loadWindowState, placeOnDisplays, saveWindowState, syncChartRecord, windowStateFile } from './window-state';
 
 export interface ChartSpec {
   readonly instrumentId: string;
@@ -105,12 +105,15 @@ export class WindowManager {
     const remember = (): void => {
       if (win.isDestroyed()) return;
       const b: Rectangle = win.getNormalBounds();
-      entry.record = { ...entry.record, bounds: b, displayId: screen.getDisplayMatching(b).id, maximized: win.isMaximized() };
+      // A chart window keeps its symbol/timeframe in its URL: fold them into what is remembered.
+      const synced = syncChartRecord(entry.record, win.webContents.getURL());
+      entry.record = { ...synced, bounds: b, displayId: screen.getDisplayMatching(b).id, maximized: win.isMaximized() };
       this.persist();
     };
     win.on('moved', remember);
     win.on('resized', remember);
     win.on('close', remember);
+    win.webContents.on('did-navigate-in-page', remember);
     win.on('closed', () => {
       if (!this.quitting) this.windows.delete(record.id);
       this.persist();

@@ -60,6 +60,29 @@ export function placeOnDisplays(record: Pick<WindowRecord, 'bounds' | 'displayId
   };
 }
 
+/**
+ * Brings a chart record in line with what its window shows now: the chart window keeps its
+ * symbol and timeframe in its page URL (`?instrument=…&timeframe=…`, updated in place when the
+ * user switches), so the window manager passes `webContents.getURL()` here when it remembers a
+ * window. Other records, and URLs without those parameters, come back unchanged.
+ */
+export function syncChartRecord(record: WindowRecord, pageUrl: string): WindowRecord {
+  if (record.kind !== 'chart') return record;
+  let query: URLSearchParams;
+  try {
+    query = new URL(pageUrl).searchParams;
+  } catch {
+    return record;
+  }
+  const instrumentId = query.get('instrument');
+  const timeframe = query.get('timeframe');
+  const valid = (v: string | null, re: RegExp): v is string => v !== null && v.length <= 128 && re.test(v);
+  let next = record;
+  if (valid(instrumentId, /^\S+$/) && instrumentId !== record.instrumentId) next = { ...next, instrumentId };
+  if (valid(timeframe, /^\d{1,4}[smhdw]$/) && timeframe !== record.timeframe) next = { ...next, timeframe };
+  return next;
+}
+
 export function windowStateFile(dataDir: string): string {
   return join(dataDir, 'windows.json');
 }

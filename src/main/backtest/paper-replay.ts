@@ -1,6 +1,6 @@
 /**
  * Paper replay: the first-run experience. A paper account trades on a market replay of recorded
- * bars — the same TradingNode and simulated venue as backtests, but the replay is paced in real
+ * bars of one or several instruments (merged in time order, one simulated venue) — the same TradingNode and simulated venue as backtests, but the replay is paced in real
  * time (`speed` bars per second) so the UI is alive: prices move, orders fill, PnL changes.
  *
  * Simulated time follows the data (the clock is at the close of the last released bar), so an
@@ -17,14 +17,27 @@ import type { RiskGate } from '../engine/risk/risk-gate';
 import { TradingNode } from '../engine/trading-node';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue';
 
-export interface PaperReplayOptions {
+/** One instrument of the replay and all its bars, in time order. */
+export interface PaperReplayFeed {
   readonly instrument: Instrument;
-  /** All bars of the replay, in time order (the sample is small; big data comes from the store). */
   readonly bars: readonly Bar[];
+}
+
+export interface PaperReplayOptions {
+  /**
+   * The instruments of the replay (same venue and quote currency: one paper account, one
+   * simulated venue). Their bars are merged in time order: each step releases the next bar time
+   * for every instrument that has a bar then.
+   */
+  readonly feeds?: readonly PaperReplayFeed[];
+  /** One instrument (the former API): same as `feeds: [{ instrument, bars }]`. */
+  readonly instrument?: Instrument;
+  /** All bars of `instrument`, in time order (the sample is small; big data comes from the store). */
+  readonly bars?: readonly Bar[];
   readonly timeframeMs: number;
-  /** Bars released before the session starts, as history (default 300). */
+  /** Steps (bar times) released before the session starts, as history (default 300). */
   readonly warmupBars?: number;
-  /** Bars per second released by the pump (default 2). */
+  /** Steps (bar times) per second released by the pump (default 2). */
   readonly speed?: number;
   readonly capital: number;
   readonly takerFeeBps?: number;
@@ -35,34 +48,65 @@ export interface PaperReplayOptions {
   readonly time: TimeSource;
 }
 
+interface Track {
+  readonly instrument: Instrument;
+  readonly bars: readonly Bar[];
+  /** Bars released so far. */
+  next: number;
+}
+
 export class PaperReplaySession {
   readonly node: TradingNode;
+  /** The first instrument (the default of `history()` and friends). */
   readonly instrument: Instrument;
+  /** Every instrument of the replay, in index order. */
+  readonly instruments: readonly Instrument[];
   readonly timeframe: string;
+  readonly timeframeMs: number;
   readonly venue: SimulatedVenue;
   private readonly clock: SimulatedClock;
-  private next: number;
+  private readonly tracks = new Map<string, Track>();
+  /** Every distinct bar open time of all feeds, ascending: one pump step each. */
+  private readonly steps: number[];
+  private step = 0;
   private speed: number;
   private cancelTimer: (() => void) | null = null;
   private running = false;
 
   constructor(private readonly opts: PaperReplayOptions) {
-    if (opts.bars.length < 2) throw new Error('paper replay needs at least two bars');
-    this.instrument = opts.instrument;
+    const feeds = opts.feeds ?? (opts.instrument && opts.bars ? [{ instrument: opts.instrument, bars: opts.bars }] : []);
+    if (feeds.length === 0) throw new Error('paper replay needs at least one instrument and its bars');
+    const first = (feeds[0] as PaperReplayFeed).instrument;
+    for (const f of feeds) {
+      if (f.instrument.venue !== first.venue) throw new Error(`paper replay instruments must share one venue: ${f.instrument.id} is not on ${first.venue}`);
+      if (f.instrument.quote !== first.quote) throw new Error(`paper replay instruments must share one quote currency (one account): ${f.instrument.id} is not quoted in ${first.quote}`);
+      if (this.tracks.has(f.instrument.id)) throw new Error(`paper replay lists ${f.instrument.id} twice`);
+      for (let i = 0; i < f.bars.length; i++) {
+        const b = f.bars[i] as Bar;
+        if (b.instrumentId !== f.instrument.id || b.timeframeMs !== opts.timeframeMs) throw new Error(`bar ${i} of ${f.instrument.id} is not a ${opts.timeframeMs} ms bar of that instrument`);
+        if (i > 0 && b.openTime <= (f.bars[i - 1] as Bar).openTime) throw new Error(`bars of ${f.instrument.id} are not in time order at ${i}`);
+      }
+      this.tracks.set(f.instrument.id, { instrument: f.instrument, bars: f.bars, next: 0 });
+    }
+    this.steps = [...new Set(feeds.flatMap((f) => f.bars.map((b) => b.openTime)))].sort((a, b) => a - b);
+    if (this.steps.length < 2) throw new Error('paper replay needs at least two bars');
+    this.instrument = first;
+    this.instruments = feeds.map((f) => f.instrument);
+    this.timeframeMs = opts.timeframeMs;
     this.timeframe = formatTimeframe(opts.timeframeMs);
     this.clock = new SimulatedClock(0);
     const takerFeeBps = opts.takerFeeBps ?? 10;
     this.node = new TradingNode({
       clock: this.clock,
       risk: opts.risk,
-      accountCurrency: opts.instrument.quote,
-      balances: { [opts.instrument.quote]: opts.capital },
+      accountCurrency: first.quote,
+      balances: { [first.quote]: opts.capital },
       idPrefix: 'P-',
       takerFeeRate: () => takerFeeBps / 10_000,
     });
     this.venue = new SimulatedVenue(
       {
-        venue: opts.instrument.venue,
+        venue: first.venue,
         fillModel: 'bar',
         makerFeeBps: opts.makerFeeBps ?? takerFeeBps,
         takerFeeBps,
@@ -74,30 +118,50 @@ export class PaperReplaySession {
       this.node.bus,
       { free: (c) => this.node.portfolio.balanceValue(c), position: (id) => this.node.portfolio.netPosition(id) },
     );
-    this.node.addInstrument(opts.instrument);
-    this.venue.addInstrument(opts.instrument);
+    for (const inst of this.instruments) {
+      this.node.addInstrument(inst);
+      this.venue.addInstrument(inst);
+    }
     this.node.addVenue(this.venue);
     this.speed = opts.speed ?? 2;
-    this.next = 0;
-    const warm = Math.min(opts.warmupBars ?? 300, opts.bars.length - 1);
-    for (let i = 0; i < warm; i++) this.release();
+    const warm = Math.min(opts.warmupBars ?? 300, this.steps.length - 1);
+    for (let i = 0; i < warm; i++) this.releaseStep();
   }
 
-  /** Bars released so far (the chart's history). */
-  history(): readonly Bar[] {
-    return this.opts.bars.slice(0, this.next);
+  private track(instrumentId: string): Track {
+    const t = this.tracks.get(instrumentId);
+    if (!t) throw new RangeError(`${instrumentId} is not part of this paper replay`);
+    return t;
   }
 
-  /** Released bars with open time < `before`, the last `limit` of them (history paging). */
-  historyBefore(before: number, limit: number): readonly Bar[] {
-    let hi = this.next;
+  /** Whether `instrumentId` is one of the replay's instruments. */
+  has(instrumentId: string): boolean {
+    return this.tracks.has(instrumentId);
+  }
+
+  /** Bars of one instrument (default: the first) released so far (the chart's history). */
+  history(instrumentId: string = this.instrument.id): readonly Bar[] {
+    const t = this.track(instrumentId);
+    return t.bars.slice(0, t.next);
+  }
+
+  /** Released bars of one instrument (default: the first) with open time < `before`, the last `limit` of them (history paging). */
+  historyBefore(before: number, limit: number, instrumentId: string = this.instrument.id): readonly Bar[] {
+    const t = this.track(instrumentId);
+    let hi = t.next;
     let lo = 0;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.opts.bars[mid] as Bar).openTime < before) lo = mid + 1;
+      if ((t.bars[mid] as Bar).openTime < before) lo = mid + 1;
       else hi = mid;
     }
-    return this.opts.bars.slice(Math.max(0, lo - limit), lo);
+    return t.bars.slice(Math.max(0, lo - limit), lo);
+  }
+
+  /** The last released bar of one instrument (default: the first), if any. */
+  lastBar(instrumentId: string = this.instrument.id): Bar | undefined {
+    const t = this.track(instrumentId);
+    return t.next > 0 ? t.bars[t.next - 1] : undefined;
   }
 
   get currentSpeed(): number {
@@ -129,22 +193,38 @@ export class PaperReplaySession {
     this.cancelTimer = null;
   }
 
-  /** Releases one bar now: advance the clock to its close, mark, publish. */
+  /**
+   * Releases the next bar time: for every instrument with a bar then, in index order, advance
+   * the clock to its close, mark and publish; then update equity once. Returns the bars
+   * released (empty when the replay is over).
+   */
+  releaseStep(): readonly Bar[] {
+    if (this.step >= this.steps.length) return [];
+    const time = this.steps[this.step++] as number;
+    const released: Bar[] = [];
+    for (const t of this.tracks.values()) {
+      const bar = t.bars[t.next];
+      if (!bar || bar.openTime !== time) continue;
+      t.next++;
+      released.push(bar);
+    }
+    const ts = Math.max(...released.map((b) => b.ts));
+    this.clock.advanceTo(ts);
+    for (const bar of released) this.node.markPrice(bar.instrumentId, bar.close);
+    for (const bar of released) this.node.bus.publish(Topics.bars(bar.instrumentId, this.timeframe), bar);
+    this.node.updateEquity(ts);
+    return released;
+  }
+
+  /** Releases the next bar time (see releaseStep); returns the first bar released, null when the replay is over. */
   release(): Bar | null {
-    if (this.next >= this.opts.bars.length) return null;
-    const bar = this.opts.bars[this.next] as Bar;
-    this.next++;
-    this.clock.advanceTo(bar.ts);
-    this.node.markPrice(bar.instrumentId, bar.close);
-    this.node.bus.publish(Topics.bars(bar.instrumentId, this.timeframe), bar);
-    this.node.updateEquity(bar.ts);
-    return bar;
+    return this.releaseStep()[0] ?? null;
   }
 
   private schedule(): void {
     this.cancelTimer = this.opts.time.schedule(1000 / this.speed, () => {
       if (!this.running) return;
-      if (this.release() === null) {
+      if (this.releaseStep().length === 0) {
         this.running = false;
         return;
       }

@@ -1,6 +1,6 @@
 /**
  * One client's state stream (a window, a WebSocket): coalesces deltas and sends at most one
- * batch per frame (`frameMs`, default 16 ms). When the client cannot keep up (the transport says
+ * batch per frame (`frameMs`, default 1000/60 ms). When the client cannot keep up (the transport says
  * it is backpressured, or more than `maxPending` distinct deltas wait), pending deltas are
  * dropped and the client gets a fresh snapshot instead — the same path as a reload.
  */
@@ -45,7 +45,7 @@ export class ClientStream {
 
   constructor(private readonly opts: ClientStreamOptions) {
     this.scheduler = opts.scheduler ?? realScheduler;
-    this.frameMs = opts.frameMs ?? 16;
+    this.frameMs = opts.frameMs ?? 1000 / 60; // ≤ 60 batches/s, one per display frame
     this.maxPending = opts.maxPending ?? 5000;
   }
 

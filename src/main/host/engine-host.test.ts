@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
-import type { AlertView, HistoryPage, Snapshot } from '../../shared/ipc/views';
+import type { AlertView, BarView, HistoryPage, Snapshot } from '../../shared/ipc/views';
+import { Kernel } from '../kernel';
 import { EngineHost } from './engine-host';
 import { ManualScheduler, paperSession } from './test-support';
 
@@ -29,12 +30,14 @@ describe('EngineHost', () => {
     expect(msgs).toHaveLength(2);
     const batch = msgs[1] as Extract<StateMessage, { kind: 'batch' }>;
     expect(batch.seq).toBe(2);
-    expect(batch.deltas.filter((d) => d.t === 'bar')).toHaveLength(50);
-    expect(batch.deltas.filter((d) => d.t === 'quote')).toHaveLength(1);
+    const bars = batch.deltas.flatMap((d) => (d.t === 'bar' ? [d.bar] : []));
+    expect(bars.filter((b) => b.instrumentId === id && b.timeframe === '4h')).toHaveLength(50);
+    // One quote per instrument, coalesced to the latest.
+    expect(batch.deltas.filter((d) => d.t === 'quote').map((d) => (d.t === 'quote' ? d.quote.symbol : ''))).toEqual(['BTC/USD', 'ETH/USD']);
     session.release();
     scheduler.advance(5);
     expect(msgs).toHaveLength(2); // the next batch waits for the frame
-    scheduler.advance(11);
+    scheduler.advance(12); // one frame (1000/60 ms) after the first batch
     expect(msgs).toHaveLength(3);
   });
 
@@ -53,7 +56,7 @@ describe('EngineHost', () => {
     expect(r.ok).toBe(true);
     session.release();
     session.release();
-    scheduler.advance(16);
+    scheduler.advance(17);
     const d = deltas();
     expect(d.some((x) => x.t === 'fill' && x.fill.quantity === 0.5)).toBe(true);
     const orders = d.filter((x): x is Extract<Delta, { t: 'order' }> => x.t === 'order');
@@ -68,7 +71,7 @@ describe('EngineHost', () => {
     const r = await host.call('libra:orders.submit', { instrumentId: id, side: 'BUY', type: 'MARKET', quantity: '1000' });
     expect(r).toMatchObject({ ok: false, error: { code: 'MAX_NOTIONAL_EXCEEDED' } });
     expect(r.ok ? '' : r.error.message).not.toMatch(/^MAX_NOTIONAL_EXCEEDED/);
-    scheduler.advance(16);
+    scheduler.advance(17);
     expect(deltas().find((x) => x.t === 'denial')).toMatchObject({ denial: { reason: 'MAX_NOTIONAL_EXCEEDED', quantity: 1000 } });
   });
 
@@ -123,5 +126,125 @@ describe('EngineHost', () => {
     expect(host.snapshot().risk.tradingState).toBe('HALTED');
     const denied = await host.call('libra:orders.submit', { instrumentId: id, side: 'BUY', type: 'MARKET', quantity: '0.1' });
     expect(denied).toMatchObject({ ok: false, error: { code: 'TRADING_HALTED' } });
+  });
+
+  describe('with two instruments (BTC/USD and ETH/USD) and coarser timeframes', () => {
+    const ETH = 'ETH/USD@COINBASE';
+    const history = async (host: EngineHost, req: Record<string, unknown>): Promise<HistoryPage> => {
+      const r = await host.call('libra:chart.history', { limit: 5000, ...req });
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return r.value as HistoryPage;
+    };
+
+    it('the kernel replays every entry of the bundled sample index (BTC/USD and ETH/USD), or the symbols asked for', async () => {
+      const kernel = new Kernel({ dataDir: '/nonexistent' });
+      const all = await kernel.startPaperReplay({ time: { now: () => 0, schedule: () => () => undefined } });
+      expect(all.instruments.map((i) => i.id)).toEqual(['BTC/USD@COINBASE', ETH]);
+      expect(all.timeframe).toBe('4h');
+      // 300 warm-up steps (bar times of either instrument; ETH starts 4 h earlier, both have gaps).
+      expect(all.history().length).toBeGreaterThan(250);
+      expect(all.history(ETH).length).toBeGreaterThan(250);
+      expect(all.history().at(-1)?.openTime).toBe(all.history(ETH).at(-1)?.openTime);
+      expect(all.node.clock.now()).toBe(all.history().at(-1)?.ts);
+      const one = await kernel.startPaperReplay({ time: { now: () => 0, schedule: () => () => undefined }, symbols: ['eth/usd'] });
+      expect(one.instruments.map((i) => i.symbol)).toEqual(['ETH/USD']);
+    });
+
+    it('snapshots every instrument with a quote (last, 24h change) and the chart timeframes', async () => {
+      const { host, session } = await setup();
+      const snap = host.snapshot();
+      expect(snap.instruments.map((i) => i.symbol)).toEqual(['BTC/USD', 'ETH/USD']);
+      expect(snap.timeframes).toEqual(['4h', '12h', '1d']);
+      const eth = snap.quotes.find((q) => q.instrumentId === ETH);
+      const ethBars = session.history(ETH);
+      const last = ethBars.at(-1);
+      expect(eth).toMatchObject({ symbol: 'ETH/USD', last: last?.close, ts: last?.ts });
+      // The reference is the close of the bar that opened 24 h (6 bars) earlier.
+      const ref = session.historyBefore((last?.openTime ?? 0) - 86_400_000 + 1, 1, ETH)[0];
+      expect(eth?.reference).toBe(ref?.close);
+      expect(eth?.changePct).toBeCloseTo((((last?.close ?? 0) - (ref?.close ?? 0)) / (ref?.close ?? 1)) * 100, 9);
+      expect(snap.quotes.find((q) => q.symbol === 'BTC/USD')?.last).toBe(session.history().at(-1)?.close);
+    });
+
+    it('serves history per symbol and timeframe; resampled bars aggregate the released 4h bars', async () => {
+      const { host, session } = await setup();
+      const eth4h = await history(host, { instrumentId: ETH, timeframe: '4h', indicators: [] });
+      expect(eth4h.bars.map((b) => b.close)).toEqual(session.history(ETH).map((b) => b.close));
+      const daily = await history(host, { instrumentId: ETH, timeframe: '1d', indicators: ['sma:5'] });
+      expect(daily.timeframe).toBe('1d');
+      const closedDays = daily.bars.filter((b) => b.closed !== false);
+      expect(closedDays.length).toBeGreaterThan(40);
+      for (const day of closedDays.slice(-5)) {
+        const parts = session.history(ETH).filter((b) => b.openTime >= day.time && b.openTime < day.time + 86_400_000);
+        expect(day.time % 86_400_000).toBe(0);
+        expect(day).toMatchObject({
+          open: parts[0]?.open,
+          close: parts.at(-1)?.close,
+          high: Math.max(...parts.map((b) => b.high)),
+          low: Math.min(...parts.map((b) => b.low)),
+        });
+        expect(day.volume).toBeCloseTo(parts.reduce((a, b) => a + b.volume, 0), 6);
+      }
+      const last5 = closedDays.slice(-5);
+      expect(last5.at(-1)?.indicators['sma:5']).toBeCloseTo(last5.reduce((a, b) => a + b.close, 0) / 5, 8);
+      expect(await host.call('libra:chart.history', { instrumentId: ETH, timeframe: '2h', limit: 10 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const unknown = await host.call('libra:chart.history', { instrumentId: 'SOL/USD@COINBASE', timeframe: '4h', limit: 10 });
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(unknown.ok ? '' : unknown.error.message).toContain('BTC/USD, ETH/USD');
+    });
+
+    it('streams a forming coarser bar as updates of the same bar (no indicator values) until its last 4h bar closes it', async () => {
+      const { host, session, scheduler, deltas } = await setup();
+      // Move to the start of a UTC day for ETH, then release one day of 4h bars.
+      while (((session.history(ETH).at(-1)?.ts ?? 0) % 86_400_000) !== 0) session.release();
+      scheduler.advance(17);
+      const seen = deltas().length;
+      const days: BarView[] = [];
+      for (let i = 0; i < 6; i++) {
+        session.release();
+        scheduler.advance(17);
+        const d = deltas().slice(seen).flatMap((x) => (x.t === 'bar' && x.bar.instrumentId === ETH && x.bar.timeframe === '1d' ? [x.bar] : []));
+        days.push(d.at(-1) as BarView);
+      }
+      expect(new Set(days.map((b) => b.time)).size).toBe(1);
+      expect(days.slice(0, 5).every((b) => b.closed === false && b.indicators['sma:20'] === null)).toBe(true);
+      expect(days[5]?.closed).toBeUndefined();
+      expect(days[5]?.indicators['sma:20']).toEqual(expect.any(Number));
+      const page = await history(host, { instrumentId: ETH, timeframe: '1d' });
+      expect(page.bars.at(-1)).toMatchObject({ time: days[5]?.time, close: days[5]?.close });
+      session.release();
+      const forming = (await history(host, { instrumentId: ETH, timeframe: '1d' })).bars.at(-1);
+      expect(forming).toMatchObject({ closed: false, time: (days[5]?.time ?? 0) + 86_400_000, close: session.history(ETH).at(-1)?.close });
+    });
+
+    it('starts a strategy on ETH/USD (the first instrument by default) and refuses an unknown one', async () => {
+      const { host, session } = await setup();
+      const eth = await host.call('libra:strategies.start', { strategy: 'sma-cross', params: { fast: '3', slow: '5' }, instrumentId: ETH });
+      expect(eth).toMatchObject({ ok: true, value: { instrumentId: ETH, timeframe: '4h', state: 'running' } });
+      const btc = await host.call('libra:strategies.start', { strategy: 'sma-cross', params: { fast: '3', slow: '5' } });
+      expect(btc).toMatchObject({ ok: true, value: { instrumentId: session.instrument.id } });
+      for (let i = 0; i < 60; i++) session.release();
+      const list = await host.call('libra:strategies.list', {});
+      const views = (list.ok ? list.value : []) as { instrumentId: string; orders: number }[];
+      expect(views.map((v) => v.instrumentId)).toEqual([ETH, session.instrument.id]);
+      const ethOrders = session.node.cache.allOrders().filter((o) => o.strategyId === 'sma-cross-1');
+      expect(ethOrders.every((o) => o.instrumentId === ETH)).toBe(true);
+      expect(await host.call('libra:strategies.start', { strategy: 'sma-cross', params: {}, instrumentId: 'SOL/USD@COINBASE' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      host.dispose();
+    });
+
+    it('fills a paper order on ETH/USD and sets alerts per symbol', async () => {
+      const { host, session, scheduler, deltas } = await setup();
+      const r = await host.call('libra:orders.submit', { instrumentId: ETH, side: 'BUY', type: 'MARKET', quantity: '2' });
+      expect(r.ok).toBe(true);
+      session.release();
+      session.release();
+      scheduler.advance(17);
+      expect(deltas().some((x) => x.t === 'fill' && x.fill.instrumentId === ETH && x.fill.quantity === 2)).toBe(true);
+      expect(host.snapshot().positions.find((p) => p.instrumentId === ETH)).toMatchObject({ symbol: 'ETH/USD', quantity: 2 });
+      const ethLast = session.history(ETH).at(-1)?.close ?? 0;
+      const alert = await host.call('libra:alerts.set', { instrumentId: ETH, price: Number((ethLast * 0.5).toFixed(2)) });
+      expect(alert).toMatchObject({ ok: true, value: { symbol: 'ETH/USD', instrumentId: ETH, direction: 'below' } });
+    });
   });
 });

@@ -1,17 +1,20 @@
 /**
- * EngineHost: serves the IPC contract from a paper-replay session (its TradingNode), for any
+ * EngineHost: serves the IPC contract from a paper-replay session (its TradingNode, one or
+ * several instruments: one watchlist row and chart series per instrument), for any
  * transport — Electron ipcMain (host/ipc) and the `libra serve` WebSocket (host/ws) both only
  * move bytes and call `call(channel, payload)` / `connect(send)`.
  *
  * Invariants: every payload is parsed with its zod schema before the engine sees it; every
  * answer is a Result; raw fixed-point units are converted to decimals here; nothing secret
  * (keys, tokens, file paths) is part of any view. Price alerts live here, on the engine side,
- * so they fire with every window closed.
+ * so they fire with every window closed. Charts get the replay's own timeframe or coarser ones
+ * resampled here from the released bars (chart-series.ts).
  */
 import type { Instrument } from '../../shared/domain/instrument';
 import { priceRaw, priceToNumber, qtyRaw, qtyToNumber } from '../../shared/domain/instrument';
 import type { OrderIntent } from '../../shared/domain/order';
 import type { Bar } from '../../shared/messages/market-data';
+import { parseTimeframe } from '../../shared/messages/market-data';
 import type { ServiceHandlers } from '../../shared/ipc/contract';
 import { channelEntry } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
@@ -22,7 +25,6 @@ import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type {
   AccountView,
   AlertView,
-  BarView,
   DenialView,
   FillView,
   HistoryPage,
@@ -33,19 +35,21 @@ import type {
   Snapshot,
 } from '../../shared/ipc/views';
 import { Topics } from '../engine/bus/topics';
-import type { IndicatorHandle } from '../engine/indicators';
-import { createIndicator } from '../engine/indicators';
 import { Kernel } from '../kernel';
 import type { PaperReplaySession } from '../kernel';
 import { AlertBook } from './alerts';
 import { BacktestService, describeStrategy } from './backtest-service';
 import type { BacktestServiceOptions } from './backtest-service';
+import { createIndicator } from '../engine/indicators';
+import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
 import type { ClientStreamOptions, Scheduler } from './client-stream';
 import { ClientStream } from './client-stream';
-import { balanceView, barView, fillView, instrumentView, orderView, positionView } from './projection';
+import { balanceView, fillView, instrumentView, orderView, positionView } from './projection';
 
 const DAY_MS = 86_400_000;
+/** Coarser chart timeframes offered when the replay's timeframe divides them (see canResample). */
+export const DEFAULT_CHART_TIMEFRAMES: readonly string[] = ['12h', '1d'];
 
 /** The gate's messages may start with their own code; the code travels separately. */
 export function stripCode(code: string, message: string): string {
@@ -63,6 +67,8 @@ export interface HostNotification {
 export interface EngineHostOptions {
   /** Indicator overlays computed on live bars (default sma:20, ema:50). */
   readonly indicators?: readonly string[];
+  /** Coarser chart timeframes built from the replay's bars (default DEFAULT_CHART_TIMEFRAMES). */
+  readonly chartTimeframes?: readonly string[];
   readonly scheduler?: Scheduler;
   readonly maxDenials?: number;
   readonly maxFills?: number;
@@ -84,10 +90,7 @@ export interface EngineHostOptions {
   readonly kernel?: Kernel;
 }
 
-interface IndicatorSeries {
-  readonly handle: IndicatorHandle;
-  readonly values: (number | null)[];
-}
+const seriesKey = (instrumentId: string, timeframe: string): string => `${instrumentId}|${timeframe}`;
 
 export interface ConnectedClient {
   resync(): void;
@@ -98,18 +101,21 @@ export interface ConnectedClient {
 export class EngineHost {
   readonly handlers: ServiceHandlers;
   private readonly node: PaperReplaySession['node'];
-  private readonly instrument: Instrument;
+  private readonly instruments: readonly Instrument[];
   private readonly timeframe: string;
+  /** Chart timeframes served: the replay's own first. */
+  private readonly timeframes: readonly string[];
   private readonly clients = new Set<ClientStream>();
   private readonly notifyListeners = new Set<(n: HostNotification) => void>();
   private readonly alertBook: AlertBook;
-  private readonly indicators = new Map<string, IndicatorSeries>();
-  /** Open times of released bars, aligned with indicator values. */
-  private readonly times: number[] = [];
+  /** Overlay specs computed on every series' live bars (the defaults plus any a chart asked for). */
+  private readonly indicatorSpecs: string[] = [];
+  /** `${instrumentId}|${timeframe}` → its chart series. */
+  private readonly series = new Map<string, ChartSeries>();
   private readonly denials: DenialView[] = [];
   private readonly riskEvents: RiskEventView[] = [];
   private readonly fills: FillView[] = [];
-  private quote: QuoteView | null = null;
+  private readonly quotes = new Map<string, QuoteView>();
   private readonly disposers: (() => void)[] = [];
   readonly backtests: BacktestService;
   readonly strategies: StrategyService;
@@ -120,17 +126,22 @@ export class EngineHost {
     private readonly options: EngineHostOptions = {},
   ) {
     this.node = session.node;
-    this.instrument = session.instrument;
+    this.instruments = session.instruments;
     this.timeframe = session.timeframe;
+    const baseMs = parseTimeframe(session.timeframe);
+    this.timeframes = offeredTimeframes(baseMs, (options.chartTimeframes ?? DEFAULT_CHART_TIMEFRAMES).map(parseTimeframe));
     this.alertBook = new AlertBook(options.alerts ?? []);
     const cwd = options.cwd ?? process.cwd();
     this.kernel = options.kernel ?? new Kernel();
     this.backtests = new BacktestService(this.kernel, { cwd, ...options.backtests });
     this.strategies = new StrategyService(this.kernel, session, cwd);
-    for (const bar of session.history()) this.times.push(bar.openTime);
+    for (const inst of this.instruments) {
+      const history = session.history(inst.id);
+      for (const tf of this.timeframes) this.series.set(seriesKey(inst.id, tf), new ChartSeries(inst.id, parseTimeframe(tf), baseMs, history));
+      const last = history.at(-1);
+      if (last) this.quotes.set(inst.id, this.quoteFor(last));
+    }
     for (const spec of options.indicators ?? ['sma:20', 'ema:50']) this.ensureIndicator(spec);
-    const last = session.history().at(-1);
-    if (last) this.quote = this.quoteFor(last);
     this.handlers = this.makeHandlers();
     this.subscribe();
   }
@@ -184,10 +195,9 @@ export class EngineHost {
   }
 
   snapshot(): Snapshot {
-    const inst = this.instrument;
     return {
-      instruments: [instrumentView(inst)],
-      quotes: this.quote ? [this.quote] : [],
+      instruments: this.instruments.map(instrumentView),
+      quotes: this.instruments.flatMap((i) => this.quotes.get(i.id) ?? []),
       orders: this.node.cache.allOrders().map((o) => orderView(o, this.node.cache.instrument(o.instrumentId))),
       fills: [...this.fills],
       positions: this.positions(),
@@ -195,7 +205,8 @@ export class EngineHost {
       risk: { tradingState: this.node.risk.tradingState(), denials: [...this.denials], events: [...this.riskEvents] },
       alerts: this.alertBook.all(),
       replay: this.replay(),
-      indicators: [...this.indicators.keys()],
+      indicators: [...this.indicatorSpecs],
+      timeframes: [...this.timeframes],
     };
   }
 
@@ -217,8 +228,8 @@ export class EngineHost {
   private subscribe(): void {
     const { bus, cache } = this.node;
     const instOf = (id: string) => cache.instrument(id);
+    for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.bars(inst.id, this.timeframe), (bar) => this.onBar(bar)));
     this.disposers.push(
-      bus.subscribe(Topics.bars(this.instrument.id, this.timeframe), (bar) => this.onBar(bar)),
       bus.subscribe(Topics.orderNew, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
       bus.subscribe(Topics.orderUpdated, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
       bus.subscribe(Topics.orderCancelled, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
@@ -270,20 +281,18 @@ export class EngineHost {
   }
 
   private onBar(bar: Bar): void {
-    this.times.push(bar.openTime);
-    const values: Record<string, number | null> = {};
-    for (const [spec, s] of this.indicators) {
-      s.handle.update(bar);
-      const v = s.handle.values()[0] ?? null;
-      s.values.push(v);
-      values[spec] = v;
+    for (const tf of this.timeframes) {
+      const series = this.series.get(seriesKey(bar.instrumentId, tf));
+      if (!series) continue;
+      for (const view of series.push(bar)) this.broadcast({ t: 'bar', bar: view });
     }
-    this.quote = this.quoteFor(bar);
-    this.broadcast({ t: 'bar', bar: barView(bar, this.timeframe, values) });
-    this.broadcast({ t: 'quote', quote: this.quote });
+    const quote = this.quoteFor(bar);
+    this.quotes.set(bar.instrumentId, quote);
+    this.broadcast({ t: 'quote', quote });
     this.broadcastPositions(true);
     this.broadcast({ t: 'account', account: this.account() });
     this.broadcast({ t: 'replay', replay: this.replay() });
+    // Alerts see the replay's own bars, which are always closed (never a forming coarse bar).
     const fired = this.alertBook.check(bar.instrumentId, bar.high, bar.low, bar.ts);
     if (fired.length > 0) {
       this.options.saveAlerts?.(this.alertBook.all());
@@ -294,13 +303,15 @@ export class EngineHost {
     }
   }
 
+  /** Last price and the change over 24 h (against the close of the bar that opened a day earlier, or the first bar). */
   private quoteFor(bar: Bar): QuoteView {
-    const ref = this.session.historyBefore(bar.openTime - DAY_MS + 1, 1)[0] ?? this.session.history()[0];
+    const id = bar.instrumentId;
+    const ref = this.session.historyBefore(bar.openTime - DAY_MS + 1, 1, id)[0] ?? this.session.history(id)[0];
     const reference = ref?.close ?? bar.open;
     const change = bar.close - reference;
     return {
-      instrumentId: bar.instrumentId,
-      symbol: this.instrument.symbol,
+      instrumentId: id,
+      symbol: this.node.cache.instrument(id)?.symbol ?? id,
       last: bar.close,
       reference,
       change,
@@ -334,18 +345,12 @@ export class EngineHost {
     for (const l of this.notifyListeners) l(n);
   }
 
-  private ensureIndicator(spec: string): IndicatorSeries {
-    const existing = this.indicators.get(spec);
-    if (existing) return existing;
-    const handle = createIndicator(spec);
-    const values: (number | null)[] = [];
-    for (const bar of this.session.history()) {
-      handle.update(bar);
-      values.push(handle.values()[0] ?? null);
-    }
-    const s = { handle, values };
-    this.indicators.set(spec, s);
-    return s;
+  /** Computes `spec` on every series from now on (throws on an unknown spec). */
+  private ensureIndicator(spec: string): void {
+    if (this.indicatorSpecs.includes(spec)) return;
+    createIndicator(spec); // validates before any series changes
+    for (const series of this.series.values()) series.ensureIndicator(spec);
+    this.indicatorSpecs.push(spec);
   }
 
   // ── handlers ───────────────────────────────────────────────────────────────────────────
@@ -381,33 +386,19 @@ export class EngineHost {
   }
 
   private history(req: { instrumentId: string; timeframe: string; before?: number | undefined; limit: number; indicators?: string[] | undefined }): Result<HistoryPage> {
-    if (req.instrumentId !== this.instrument.id || req.timeframe !== this.timeframe) {
-      return err(HostErrorCodes.notFound, `no ${req.timeframe} bars for ${req.instrumentId} (this session has ${this.instrument.id} ${this.timeframe})`);
+    if (!this.instruments.some((i) => i.id === req.instrumentId)) {
+      return err(HostErrorCodes.notFound, `no bars for ${req.instrumentId}: this session replays ${this.instruments.map((i) => i.symbol).join(', ')}`);
     }
-    const specs = req.indicators ?? [...this.indicators.keys()];
-    let series: [string, IndicatorSeries][];
+    const series = this.series.get(seriesKey(req.instrumentId, req.timeframe));
+    if (!series) return err(HostErrorCodes.notFound, `no ${req.timeframe} bars for ${req.instrumentId}: charts can show ${this.timeframes.join(', ')}`);
+    const specs = req.indicators ?? [...this.indicatorSpecs];
     try {
-      series = specs.map((s) => [s, this.ensureIndicator(s)]);
+      for (const s of specs) this.ensureIndicator(s);
     } catch (error) {
       return err(HostErrorCodes.invalidArgument, error instanceof Error ? error.message : String(error));
     }
-    const before = req.before ?? Number.MAX_SAFE_INTEGER;
-    const bars = this.session.historyBefore(before, req.limit);
-    // Index of the first returned bar among released bars (indicator values are aligned to it).
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.times[mid] as number) < before) lo = mid + 1;
-      else hi = mid;
-    }
-    const first = lo - bars.length;
-    const views: BarView[] = bars.map((b, i) => {
-      const values: Record<string, number | null> = {};
-      for (const [spec, s] of series) values[spec] = s.values[first + i] ?? null;
-      return barView(b, this.timeframe, values);
-    });
-    return ok({ instrumentId: req.instrumentId, timeframe: req.timeframe, bars: views, hasMore: first > 0 });
+    const page = series.page(req.before ?? Number.MAX_SAFE_INTEGER, req.limit, specs);
+    return ok({ instrumentId: req.instrumentId, timeframe: series.timeframe, bars: page.bars, hasMore: page.hasMore });
   }
 
   private makeHandlers(): ServiceHandlers {
@@ -496,7 +487,7 @@ export class EngineHost {
           const r = await describeStrategy(this.kernel, strategy, this.options.cwd ?? process.cwd());
           return r.ok ? ok({ name: r.value.name, params: r.value.params }) : r;
         },
-        start: ({ strategy, params }) => this.strategies.start(strategy, params),
+        start: ({ strategy, params, instrumentId }) => this.strategies.start(strategy, params, instrumentId),
         stop: ({ id }) => this.strategies.stop(id),
         list: () => ok(this.strategies.list()),
       },

@@ -1,7 +1,7 @@
 /**
  * The host side of the Strategies panel: loads a strategy by name or path into the live paper
- * session and starts/stops it on the session's StrategyHost (the session's instrument and
- * timeframe). Load and parameter errors are values with a message a person can act on.
+ * session and starts/stops it on the session's StrategyHost (one of the session's instruments,
+ * the first by default, at the replay's timeframe). Load and parameter errors are values with a message a person can act on.
  */
 import { qtyToNumber } from '../../shared/domain/instrument';
 import type { Result } from '../../shared/ipc/result';
@@ -15,6 +15,7 @@ interface Entry {
   readonly id: string;
   readonly strategy: string;
   readonly params: StrategyParams;
+  readonly instrumentId: string;
   state: StrategyRunState;
   readonly startedAt: number;
   stoppedAt: number | null;
@@ -33,7 +34,8 @@ export class StrategyService {
     private readonly cwd: string = process.cwd(),
   ) {}
 
-  async start(ref: string, params: Readonly<Record<string, string>>): Promise<Result<RunningStrategyView>> {
+  async start(ref: string, params: Readonly<Record<string, string>>, instrumentId: string = this.session.instrument.id): Promise<Result<RunningStrategyView>> {
+    if (!this.session.has(instrumentId)) return err(HostErrorCodes.notFound, `unknown instrument ${instrumentId}: this session replays ${this.session.instruments.map((i) => i.symbol).join(', ')}`);
     const checked = await checkStrategy(this.kernel, ref, params, this.cwd);
     if (!checked.ok) return checked;
     let loaded;
@@ -45,9 +47,9 @@ export class StrategyService {
     const short = (ref.split(/[\\/]/).at(-1) ?? ref).replace(/\.(m?[jt]s)$/, '').replace(/[^A-Za-z0-9_-]/g, '');
     const id = `${short || 'strategy'}-${++this.seq}`;
     const { node } = this.session;
-    const entry: Entry = { id, strategy: short || ref, params: loaded.params, state: 'running', startedAt: node.clock.now(), stoppedAt: null, error: null };
+    const entry: Entry = { id, strategy: short || ref, params: loaded.params, instrumentId, state: 'running', startedAt: node.clock.now(), stoppedAt: null, error: null };
     try {
-      node.strategies.start(id, loaded.hooks, { bars: [{ instrumentId: this.session.instrument.id, timeframe: this.session.timeframe }] });
+      node.strategies.start(id, loaded.hooks, { bars: [{ instrumentId, timeframe: this.session.timeframe }] });
     } catch (error) {
       node.strategies.stop(id);
       return err(BacktestErrorCodes.strategy, `${id} failed to start: ${message(error)}`);
@@ -80,7 +82,8 @@ export class StrategyService {
   }
 
   private view(e: Entry): RunningStrategyView {
-    const { node, instrument } = this.session;
+    const { node } = this.session;
+    const instrument = node.cache.instrument(e.instrumentId) ?? this.session.instrument;
     // A strategy the host stopped elsewhere (e.g. a failure) is no longer running.
     if (e.state === 'running' && !node.strategies.isRunning(e.id)) e.state = 'stopped';
     const position = node.portfolio.position(e.id, instrument.id);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta } from '../../shared/ipc/state-stream';
 import type { OrderView, Snapshot } from '../../shared/ipc/views';
-import { selectRecentBars } from '../features/market/market-slice';
+import { selectQuotes, selectRecentBars } from '../features/market/market-slice';
 import { selectDoneOrders, selectWorkingOrders } from '../features/orders/orders-slice';
 import { selectTotalUnrealized } from '../features/positions/positions-slice';
 import { selectDenials } from '../features/risk/risk-slice';
-import { snapshotReceived } from '../features/session/session-slice';
+import { selectTimeframes, snapshotReceived } from '../features/session/session-slice';
 import { buildTicket } from '../features/orders/order-ticket';
+import { pickTimeframe, readChartParams, withChartParams } from '../windows/chart/chart-window';
 import { deltaToAction } from './listeners';
 import { makeStore } from './store';
 
@@ -19,7 +20,7 @@ const snapshot: Snapshot = {
   instruments: [], quotes: [], orders: [order('P-1', 'ACCEPTED', true)], fills: [],
   positions: [{ key: 'manual|BTC/USD@X', instrumentId: 'BTC/USD@X', symbol: 'BTC/USD', strategyId: 'manual', quantity: 1, avgEntry: 100, mark: 110, unrealized: 10, realized: 0 }],
   account: { balances: [], equity: 0, currency: 'USD' }, risk: { tradingState: 'ACTIVE', denials: [], events: [] }, alerts: [],
-  replay: { speed: 2, running: true, timeframe: '4h', simTime: 0 }, indicators: ['sma:20'],
+  replay: { speed: 2, running: true, timeframe: '4h', simTime: 0 }, indicators: ['sma:20'], timeframes: ['4h', '12h', '1d'],
 };
 
 describe('store projection', () => {
@@ -55,5 +56,27 @@ describe('store projection', () => {
     expect(buildTicket({ ...f, type: 'MARKET' })).toEqual({ instrumentId: 'X', side: 'BUY', type: 'MARKET', quantity: '0.5' });
     expect(buildTicket({ ...f, type: 'STOP_LIMIT' })).toEqual({ instrumentId: 'X', side: 'BUY', type: 'STOP_LIMIT', quantity: '0.5', price: '100', triggerPrice: '99' });
     expect(buildTicket({ ...f, type: 'LIMIT' }).postOnly).toBe(true);
+  });
+
+  it('keeps the session timeframes and the quotes of every instrument, and a forming bar updated in place', () => {
+    const store = makeStore();
+    const quote = (instrumentId: string, symbol: string, last: number) => ({ instrumentId, symbol, last, reference: last, change: 0, changePct: 0, ts: 1 });
+    store.dispatch(snapshotReceived({ ...snapshot, quotes: [quote('BTC/USD@X', 'BTC/USD', 100), quote('ETH/USD@X', 'ETH/USD', 10)] }));
+    expect(selectTimeframes(store.getState())).toEqual(['4h', '12h', '1d']);
+    store.dispatch(deltaToAction({ t: 'quote', quote: quote('ETH/USD@X', 'ETH/USD', 11) }));
+    expect(selectQuotes(store.getState()).map((q) => [q.symbol, q.last])).toEqual([['BTC/USD', 100], ['ETH/USD', 11]]);
+    const day = (close: number, closed?: boolean) => ({ t: 'bar' as const, bar: { instrumentId: 'ETH/USD@X', timeframe: '1d', time: 86_400_000, open: 1, high: 2, low: 1, close, volume: 1, indicators: {}, ...(closed === undefined ? {} : { closed }) } });
+    for (const d of [day(1.5, false), day(1.7, false), day(1.6)]) store.dispatch(deltaToAction(d));
+    expect(selectRecentBars(store.getState(), 'ETH/USD@X', '1d').map((b) => [b.close, b.closed])).toEqual([[1.6, undefined]]);
+  });
+
+  it('chart windows keep their symbol and timeframe in the URL and fall back to a served timeframe', () => {
+    expect(withChartParams('?token=t&instrument=BTC%2FUSD%40X&timeframe=4h&indicators=sma%3A20', { instrumentId: 'ETH/USD@X', timeframe: '1d' })).toBe(
+      '?token=t&instrument=ETH%2FUSD%40X&timeframe=1d&indicators=sma%3A20',
+    );
+    expect(readChartParams(withChartParams('?token=t', { instrumentId: 'ETH/USD@X', timeframe: '12h' }))).toEqual({ instrumentId: 'ETH/USD@X', timeframe: '12h', indicators: null });
+    expect(pickTimeframe('1d', ['4h', '12h', '1d'], '4h')).toBe('1d');
+    expect(pickTimeframe('1h', ['4h', '12h', '1d'], '4h')).toBe('4h');
+    expect(pickTimeframe(null, [], '4h')).toBe('4h');
   });
 });

@@ -129,6 +129,8 @@ export function CandleChart(props: CandleChartProps) {
         const lastTime = page.at(-1)?.time ?? -Infinity;
         bars.current = [...page, ...bars.current.filter((b) => b.time > lastTime)];
         setAll();
+        // Few bars (a coarse timeframe early in the replay): spread them over the width instead of leaving it empty.
+        if (!hasMore && bars.current.length * chart.timeScale().options().barSpacing < container.clientWidth * 0.8) chart.timeScale().fitContent();
         return;
       }
       const oldest = bars.current[0]?.time ?? Infinity;

@@ -94,7 +94,7 @@ export const contract = {
   strategies: {
     /** Loads a strategy by name or path and describes its parameters. */
     describe: method<StrategyInfoView>()(StrategyRefSchema),
-    /** Loads, checks the parameters and starts it on the paper session's instrument/timeframe. */
+    /** Loads, checks the parameters and starts it on one instrument of the paper session (default: the first), at the replay's timeframe. */
     start: method<RunningStrategyView>()(StrategyStartSchema),
     stop: method<RunningStrategyView>()(StrategyIdSchema),
     list: method<readonly RunningStrategyView[]>()(EmptySchema),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, channelEntry, channelOf, contract, createServiceClient } from './contract';
 import { ok } from './result';
-import { OrderTicketSchema } from './schemas';
+import { ChartHistorySchema, OpenChartSchema, OrderTicketSchema, SetAlertSchema } from './schemas';
 import { coalesceKey, DeltaBuffer, StateReceiver } from './state-stream';
 import type { Delta, StateMessage } from './state-stream';
 import type { QuoteView, Snapshot } from './views';
@@ -89,5 +89,20 @@ describe('StateReceiver', () => {
     r.receive({ kind: 'snapshot', seq: 1, snapshot: snap });
     r.reset();
     expect(r.receive(batch(2)).kind).toBe('ignored');
+  });
+});
+
+describe('chart and alert schemas (several symbols, several timeframes)', () => {
+  it('take a symbol and a timeframe: the replay’s own or a coarser one', () => {
+    for (const timeframe of ['4h', '12h', '1d']) {
+      expect(ChartHistorySchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', timeframe, limit: 500, indicators: ['sma:20'] }).success).toBe(true);
+      expect(OpenChartSchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', timeframe }).success).toBe(true);
+    }
+    expect(ChartHistorySchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', timeframe: '1 day', limit: 500 }).success).toBe(false);
+    expect(ChartHistorySchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', limit: 500 }).success).toBe(false);
+    expect(ChartHistorySchema.safeParse({ instrumentId: '', timeframe: '1d', limit: 500 }).success).toBe(false);
+    expect(ChartHistorySchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', timeframe: '1d', limit: 500, symbol: 'x' }).success).toBe(false);
+    expect(SetAlertSchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', price: 2500.5 }).success).toBe(true);
+    expect(SetAlertSchema.safeParse({ instrumentId: 'ETH/USD@COINBASE', price: -1 }).success).toBe(false);
   });
 });

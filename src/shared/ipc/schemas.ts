@@ -104,7 +104,8 @@ export const BacktestIdSchema = z.strictObject({ id: id });
 export const BacktestStatusSchema = z.strictObject({ id: id, report: z.boolean().optional() });
 export const BacktestChartSchema = z.strictObject({ id: id, trade: z.number().int().nonnegative(), padBars: z.number().int().min(5).max(2000).optional() });
 
-export const StrategyStartSchema = z.strictObject({ strategy: strategyRef, params: paramValues.default({}) });
+/** `instrumentId`: which instrument of the paper session the strategy trades (default: the first). */
+export const StrategyStartSchema = z.strictObject({ strategy: strategyRef, params: paramValues.default({}), instrumentId: id.optional() });
 export const StrategyIdSchema = z.strictObject({ id: id });
 
 export const OpenBacktestChartSchema = z.strictObject({ runId: id, trade: z.number().int().nonnegative() });

@@ -41,8 +41,13 @@ export interface BarView {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
-  /** Indicator values by spec (`sma:20`); null while warming up. */
+  /** Indicator values by spec (`sma:20`); null while warming up, and on a forming bar. */
   readonly indicators: Readonly<Record<string, number | null>>;
+  /**
+   * False for a forming bar (a coarser timeframe whose last constituent is not released yet: it
+   * will be updated in place, same `time`); absent or true for a finished bar.
+   */
+  readonly closed?: boolean;
 }
 
 export interface OrderView {
@@ -163,6 +168,11 @@ export interface Snapshot {
   readonly replay: ReplayView;
   /** Indicator specs the host computes on live bars (chart overlays). */
   readonly indicators: readonly string[];
+  /**
+   * Chart timeframes the host serves for every instrument: the replay's own first, then coarser
+   * ones it builds by resampling released bars (e.g. `['4h', '12h', '1d']`).
+   */
+  readonly timeframes: readonly string[];
 }
 
 export interface HistoryPage {

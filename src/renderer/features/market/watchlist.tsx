@@ -1,9 +1,13 @@
+/** Watchlist: one row per instrument of the session (last price, 24h change); click a row to select it for the order ticket. */
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
+import { selectInstruments } from '../session/session-slice';
 import { selectQuotes } from './market-slice';
 
-export function Watchlist({ onSelect }: { onSelect?: (instrumentId: string) => void }) {
+export function Watchlist({ onSelect, selected }: { onSelect?: (instrumentId: string) => void; selected?: string | undefined }) {
   const quotes = useAppSelector(selectQuotes);
+  const instruments = useAppSelector(selectInstruments);
+  const precision = (id: string): number => instruments.find((i) => i.id === id)?.pricePrecision ?? 2;
   return (
     <section className="panel" data-testid="watchlist">
       <h2>Watchlist</h2>
@@ -13,11 +17,18 @@ export function Watchlist({ onSelect }: { onSelect?: (instrumentId: string) => v
         </thead>
         <tbody>
           {quotes.map((q) => (
-            <tr key={q.instrumentId} onClick={() => onSelect?.(q.instrumentId)} className="clickable">
+            <tr
+              key={q.instrumentId}
+              onClick={() => onSelect?.(q.instrumentId)}
+              className={q.instrumentId === selected ? 'clickable selected' : 'clickable'}
+              aria-selected={q.instrumentId === selected}
+              data-testid="watch-row"
+              data-symbol={q.symbol}
+            >
               <td>{q.symbol}</td>
-              <td className="num" data-testid="last-price">{fmt(q.last)}</td>
-              <td className={`num ${pnlClass(q.change)}`}>{fmtSigned(q.change)}</td>
-              <td className={`num ${pnlClass(q.change)}`}>{fmtSigned(q.changePct)}%</td>
+              <td className="num" data-testid="last-price">{fmt(q.last, precision(q.instrumentId))}</td>
+              <td className={`num ${pnlClass(q.change)}`} data-testid="change">{fmtSigned(q.change, precision(q.instrumentId))}</td>
+              <td className={`num ${pnlClass(q.change)}`} data-testid="change-pct">{fmtSigned(q.changePct)}%</td>
             </tr>
           ))}
         </tbody>

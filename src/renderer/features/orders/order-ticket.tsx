@@ -1,4 +1,7 @@
-/** Order ticket: market / limit / stop / stop-limit, TIF, post-only, reduce-only; shows the risk gate's denial inline. */
+/**
+ * Order ticket for the selected symbol (the watchlist picks it): market / limit / stop /
+ * stop-limit, TIF, post-only, reduce-only; shows the risk gate's denial inline.
+ */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
@@ -22,13 +25,21 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   const bridge = useBridge();
   const [side, setSide] = useState<'BUY' | 'SELL'>('BUY');
   const [type, setType] = useState<Type>('MARKET');
-  const [quantity, setQuantity] = useState('0.1');
-  const [price, setPrice] = useState('');
-  const [trigger, setTrigger] = useState('');
+  // Quantity and prices are per symbol (0.5 BTC is not 0.5 ETH): switching symbols brings back that symbol's values.
+  const [fields, setFields] = useState<Readonly<Record<string, { quantity: string; price: string; trigger: string }>>>({});
+  const key = instrument?.id ?? '';
+  const { quantity, price, trigger } = fields[key] ?? { quantity: '0.1', price: '', trigger: '' };
+  const setField = (name: 'quantity' | 'price' | 'trigger', value: string): void =>
+    setFields((f) => ({ ...f, [key]: { ...(f[key] ?? { quantity: '0.1', price: '', trigger: '' }), [name]: value } }));
+  const setQuantity = (v: string): void => setField('quantity', v);
+  const setPrice = (v: string): void => setField('price', v);
+  const setTrigger = (v: string): void => setField('trigger', v);
   const [tif, setTif] = useState<Tif | ''>('');
   const [postOnly, setPostOnly] = useState(false);
   const [reduceOnly, setReduceOnly] = useState(false);
-  const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // The last answer, shown while its symbol stays selected.
+  const [answer, setAnswer] = useState<{ kind: 'ok' | 'error'; text: string; instrumentId: string } | null>(null);
+  const status = answer && answer.instrumentId === instrument?.id ? answer : null;
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
@@ -37,14 +48,14 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
     setBusy(true);
     const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity, price, trigger, tif, postOnly, reduceOnly }));
     setBusy(false);
-    setStatus(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}` } : { kind: 'error', text: `${r.error.code}: ${r.error.message}` });
+    setAnswer(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}`, instrumentId: instrument.id } : { kind: 'error', text: `${r.error.code}: ${r.error.message}`, instrumentId: instrument.id });
   };
 
   const needsPrice = type === 'LIMIT' || type === 'STOP_LIMIT';
   const needsTrigger = type === 'STOP_MARKET' || type === 'STOP_LIMIT';
   return (
     <section className="panel" data-testid="order-ticket">
-      <h2>Order ticket {instrument ? <span className="muted">{instrument.symbol}</span> : null}</h2>
+      <h2>Order ticket {instrument ? <span className="ticket-symbol" data-testid="ticket-symbol">{instrument.symbol}</span> : null}</h2>
       <form onSubmit={(e) => void submit(e)} className="ticket">
         <div className="seg">
           <button type="button" className={side === 'BUY' ? 'buy active' : 'buy'} onClick={() => setSide('BUY')} data-testid="side-buy">Buy</button>

@@ -23,13 +23,14 @@ export function OrdersTable() {
       {error ? <p className="error" role="alert">{error}</p> : null}
       <table>
         <thead>
-          <tr><th>Id</th><th>Time</th><th>Side</th><th>Type</th><th className="num">Qty</th><th className="num">Filled</th><th className="num">Price</th><th className="num">Avg</th><th>Status</th><th /></tr>
+          <tr><th>Id</th><th>Time</th><th>Symbol</th><th>Side</th><th>Type</th><th className="num">Qty</th><th className="num">Filled</th><th className="num">Price</th><th className="num">Avg</th><th>Status</th><th /></tr>
         </thead>
         <tbody>
           {rows.slice(0, 100).map((o) => (
             <tr key={o.clientOrderId} data-testid={`order-${o.clientOrderId}`} title={o.reason ?? ''}>
               <td>{o.clientOrderId}</td>
               <td>{fmtTime(o.createdAt)}</td>
+              <td data-testid="order-symbol">{o.symbol}</td>
               <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
               <td>{o.type}{o.postOnly ? ' PO' : ''}{o.reduceOnly ? ' RO' : ''}</td>
               <td className="num">{fmtQty(o.quantity)}</td>

@@ -16,7 +16,7 @@ export function PositionsTable() {
             <tr><td colSpan={7} className="muted">No positions</td></tr>
           ) : (
             positions.map((p) => (
-              <tr key={p.key} data-testid={`position-${p.strategyId}`}>
+              <tr key={p.key} data-testid={`position-${p.strategyId}`} data-symbol={p.symbol}>
                 <td>{p.symbol}</td>
                 <td>{p.strategyId}</td>
                 <td className={`num ${pnlClass(p.quantity)}`} data-testid="position-qty">{fmtQty(p.quantity)}</td>

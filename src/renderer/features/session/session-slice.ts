@@ -1,4 +1,4 @@
-/** Connection, stream sequence and session-wide facts (instruments, indicator overlays). */
+/** Connection, stream sequence and session-wide facts (instruments, indicator overlays, chart timeframes). */
 import { createAction, createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import type { ConnectionStatus } from '../../../shared/ipc/state-stream';
@@ -13,9 +13,11 @@ export interface SessionState {
   readonly resyncs: number;
   readonly instruments: readonly InstrumentView[];
   readonly indicators: readonly string[];
+  /** Chart timeframes the host serves (the replay's own first). */
+  readonly timeframes: readonly string[];
 }
 
-const initialState: SessionState = { status: 'connecting', snapshots: 0, resyncs: 0, instruments: [], indicators: [] };
+const initialState: SessionState = { status: 'connecting', snapshots: 0, resyncs: 0, instruments: [], indicators: [], timeframes: [] };
 
 export const sessionSlice = createSlice({
   name: 'session',
@@ -33,15 +35,17 @@ export const sessionSlice = createSlice({
       state.snapshots++;
       state.instruments = [...payload.instruments];
       state.indicators = [...payload.indicators];
+      state.timeframes = [...payload.timeframes];
       state.status = 'open';
     }),
   selectors: {
     selectStatus: (s) => s.status,
     selectInstruments: (s) => s.instruments,
     selectIndicators: (s) => s.indicators,
+    selectTimeframes: (s) => s.timeframes,
     selectSnapshots: (s) => s.snapshots,
   },
 });
 
 export const { connectionChanged, gapDetected } = sessionSlice.actions;
-export const { selectStatus, selectInstruments, selectIndicators, selectSnapshots } = sessionSlice.selectors;
+export const { selectStatus, selectInstruments, selectIndicators, selectTimeframes, selectSnapshots } = sessionSlice.selectors;

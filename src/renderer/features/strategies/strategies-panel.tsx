@@ -8,15 +8,18 @@ import { useEffect, useState } from 'react';
 import { fmt, fmtQty, pnlClass } from '../../app/format';
 import { useBridge } from '../../app/bridge-context';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { selectInstruments } from '../session/session-slice';
 import { ParamInputs } from './param-inputs';
 import { selectLoadedStrategy, selectStrategies, selectStrategyError, strategiesListed, strategyChanged, strategyDescribed, strategyFailed } from './strategies-slice';
 
 const REFRESH_MS = 1000;
 
-export function StrategiesPanel() {
+/** `instrument`: the symbol new strategies trade (the watchlist's selection); default: the session's first. */
+export function StrategiesPanel({ instrument }: { instrument?: { readonly id: string; readonly symbol: string } | undefined } = {}) {
   const bridge = useBridge();
   const dispatch = useAppDispatch();
   const list = useAppSelector(selectStrategies);
+  const instruments = useAppSelector(selectInstruments);
   const loaded = useAppSelector(selectLoadedStrategy);
   const error = useAppSelector(selectStrategyError);
   const [ref, setRef] = useState('sma-cross');
@@ -43,7 +46,7 @@ export function StrategiesPanel() {
   };
   const start = async () => {
     setBusy(true);
-    const r = await bridge.strategies.start({ strategy: ref, params });
+    const r = await bridge.strategies.start({ strategy: ref, params, ...(instrument ? { instrumentId: instrument.id } : {}) });
     setBusy(false);
     dispatch(r.ok ? strategyChanged(r.value) : strategyFailed(r.error));
   };
@@ -64,7 +67,7 @@ export function StrategiesPanel() {
         {loaded && loaded.name.endsWith(ref.trim().replace(/^\.\//, '')) ? (
           <>
             <ParamInputs specs={loaded.params} values={params} onChange={setParams} testIdPrefix="st-param" />
-            <button className="run" onClick={() => void start()} disabled={busy} data-testid="st-start">Start</button>
+            <button className="run" onClick={() => void start()} disabled={busy} data-testid="st-start">Start{instrument ? ` on ${instrument.symbol}` : ''}</button>
           </>
         ) : null}
       </div>
@@ -75,7 +78,7 @@ export function StrategiesPanel() {
           <li key={s.id} data-testid={`strategy-${s.id}`}>
             <b>{s.id}</b>
             <span className={`badge state-${s.state}`} data-testid="st-state">{s.state}</span>
-            <span className="muted">{Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · {s.timeframe}</span>
+            <span className="muted">{Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · {instruments.find((i) => i.id === s.instrumentId)?.symbol ?? s.instrumentId} {s.timeframe}</span>
             <span>pos {fmtQty(s.position)}</span>
             <span className={pnlClass(s.realized + s.unrealized)}>PnL {fmt(s.realized + s.unrealized)}</span>
             <span className="muted">{s.orders} orders</span>

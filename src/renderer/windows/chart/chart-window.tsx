@@ -1,4 +1,8 @@
-/** Chart window: one instrument/timeframe, engine indicators, fills, click a level to set an alert. */
+/**
+ * Chart window: one instrument/timeframe at a time, switched in place (symbol selector,
+ * timeframe buttons — each window keeps its own, in its URL so a reload or a restored window
+ * comes back to it), engine indicators, fills, click a level to set an alert on that symbol.
+ */
 import { useCallback, useState } from 'react';
 import { CandleChart } from '../../charts/candle-chart';
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
@@ -8,7 +12,7 @@ import { selectActiveAlertsFor } from '../../features/alerts/alerts-slice';
 import { selectQuote, selectRecentBars } from '../../features/market/market-slice';
 import { selectFillsFor } from '../../features/orders/orders-slice';
 import { selectReplay } from '../../features/replay/replay-slice';
-import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
+import { selectIndicators, selectInstruments, selectStatus, selectTimeframes } from '../../features/session/session-slice';
 
 export interface ChartParams {
   readonly instrumentId: string | null;
@@ -22,15 +26,41 @@ export function readChartParams(search: string): ChartParams {
   return { instrumentId: q.get('instrument'), timeframe: q.get('timeframe'), indicators: ind ? ind.split(',').filter(Boolean) : null };
 }
 
+/** The window's query with its symbol and timeframe replaced (token, indicators… kept). */
+export function withChartParams(search: string, choice: { instrumentId: string; timeframe: string }): string {
+  const q = new URLSearchParams(search);
+  q.set('instrument', choice.instrumentId);
+  q.set('timeframe', choice.timeframe);
+  return `?${q.toString()}`;
+}
+
+/** The timeframe to show: the one asked for when the host serves it, else the replay's own (the first served). */
+export function pickTimeframe(wanted: string | null, served: readonly string[], fallback: string): string {
+  if (wanted !== null && served.includes(wanted)) return wanted;
+  return served[0] ?? fallback;
+}
+
+/** Remembers the choice in the page URL (no navigation): reloads and the window manager see it. */
+function rememberChoice(choice: { instrumentId: string; timeframe: string }): void {
+  try {
+    history.replaceState(history.state, '', withChartParams(location.search, choice) + location.hash);
+  } catch {
+    // Some schemes refuse history changes; the choice then lasts as long as the page.
+  }
+}
+
 export function ChartWindow({ params }: { params: ChartParams }) {
   const bridge = useBridge();
   const status = useAppSelector(selectStatus);
   const instruments = useAppSelector(selectInstruments);
   const hostIndicators = useAppSelector(selectIndicators);
+  const served = useAppSelector(selectTimeframes);
   const replay = useAppSelector(selectReplay);
-  const instrument = instruments.find((i) => i.id === params.instrumentId) ?? instruments[0];
+  const [choice, setChoice] = useState<{ instrumentId: string | null; timeframe: string | null }>({ instrumentId: params.instrumentId, timeframe: params.timeframe });
+  const instrument = instruments.find((i) => i.id === choice.instrumentId) ?? instruments[0];
   const instrumentId = instrument?.id ?? '';
-  const timeframe = params.timeframe ?? replay.timeframe;
+  const timeframes = served.length > 0 ? served : replay.timeframe ? [replay.timeframe] : [];
+  const timeframe = pickTimeframe(choice.timeframe, timeframes, replay.timeframe);
   const indicators = params.indicators ?? hostIndicators;
   const quote = useAppSelector((s) => selectQuote(s, instrumentId));
   const liveBars = useAppSelector((s) => selectRecentBars(s, instrumentId, timeframe));
@@ -40,10 +70,18 @@ export function ChartWindow({ params }: { params: ChartParams }) {
   const [message, setMessage] = useState<string | null>(null);
   const onPick = useCallback((p: number) => setPicked(p), []);
 
+  const choose = (next: { instrumentId?: string; timeframe?: string }): void => {
+    const c = { instrumentId: next.instrumentId ?? instrumentId, timeframe: next.timeframe ?? timeframe };
+    setChoice(c);
+    setPicked(null);
+    setMessage(null);
+    rememberChoice(c);
+  };
+
   const setAlert = async () => {
     if (picked === null) return;
     const r = await bridge.alerts.set({ instrumentId, price: picked });
-    setMessage(r.ok ? `Alert ${r.value.id} set: ${r.value.direction} ${fmt(r.value.price)}` : `${r.error.code}: ${r.error.message}`);
+    setMessage(r.ok ? `Alert ${r.value.id} set on ${r.value.symbol}: ${r.value.direction} ${fmt(r.value.price, instrument?.pricePrecision)}` : `${r.error.code}: ${r.error.message}`);
     setPicked(null);
   };
 
@@ -52,8 +90,20 @@ export function ChartWindow({ params }: { params: ChartParams }) {
   return (
     <div className="app chart-app">
       <header className="topbar">
-        <strong data-testid="chart-symbol">{instrument.symbol}</strong>
-        <span className="badge" data-testid="chart-timeframe">{timeframe}</span>
+        <select value={instrument.id} onChange={(e) => choose({ instrumentId: e.target.value })} data-testid="chart-symbol-select" aria-label="Symbol">
+          {instruments.map((i) => (
+            <option key={i.id} value={i.id}>{i.symbol}</option>
+          ))}
+        </select>
+        <strong className="visually-hidden" data-testid="chart-symbol">{instrument.symbol}</strong>
+        <span className="seg tf" role="group" aria-label="Timeframe">
+          {timeframes.map((tf) => (
+            <button key={tf} type="button" className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} onClick={() => choose({ timeframe: tf })} data-testid={`tf-${tf}`}>
+              {tf}
+            </button>
+          ))}
+        </span>
+        <span className="visually-hidden" data-testid="chart-timeframe">{timeframe}</span>
         <span className="muted">{instrument.venue}</span>
         {quote ? (
           <span>
@@ -67,16 +117,20 @@ export function ChartWindow({ params }: { params: ChartParams }) {
       </header>
       {picked !== null ? (
         <div className="notice" data-testid="alert-confirm">
-          Set a price alert at <b>{fmt(picked, instrument.pricePrecision)}</b>?{' '}
+          Set a price alert on {instrument.symbol} at <b>{fmt(picked, instrument.pricePrecision)}</b>?{' '}
           <button onClick={() => void setAlert()} data-testid="confirm-alert">Set alert</button>{' '}
           <button onClick={() => setPicked(null)}>Cancel</button>
         </div>
       ) : message ? (
         <div className="notice" role="status" data-testid="alert-message">{message}</div>
       ) : (
-        <div className="notice muted">Click a price level to set an alert · scroll back for older history</div>
+        <div className="notice muted">
+          Click a price level to set an alert · scroll back for older history
+          {timeframe !== timeframes[0] ? ` · ${timeframe} bars are built from the ${timeframes[0] ?? ''} replay; the last one is forming until its period ends` : ''}
+        </div>
       )}
       <CandleChart
+        key={`${instrumentId}|${timeframe}`}
         instrumentId={instrumentId}
         timeframe={timeframe}
         indicators={indicators}

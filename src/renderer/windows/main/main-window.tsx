@@ -1,4 +1,7 @@
-/** Main window: watchlist, ticket, positions, orders, balances, risk, alerts, replay pace, backtests, strategies. */
+/**
+ * Main window: watchlist (click a row to select the ticket's symbol), ticket, positions, orders,
+ * balances, risk, alerts, replay pace, backtests, strategies. "Open chart" opens the selected symbol.
+ */
 import { useState } from 'react';
 import { fmt } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
@@ -53,7 +56,7 @@ export function MainWindow() {
         <ReplayControls />
         <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
         <span className="spacer" />
-        <button onClick={openChart} disabled={!instrument} data-testid="open-chart">Open chart</button>
+        <button onClick={openChart} disabled={!instrument} data-testid="open-chart" title="Open a chart window for the selected symbol">Open chart{instrument ? ` ${instrument.symbol}` : ''}</button>
         {tradingState === 'ACTIVE' ? (
           <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
         ) : (
@@ -64,7 +67,7 @@ export function MainWindow() {
       {notice ? <div className="notice" role="status">{notice}</div> : null}
       <main className="grid">
         <div className="col">
-          <Watchlist onSelect={setSelected} />
+          <Watchlist onSelect={setSelected} selected={instrument?.id} />
           <OrderTicket instrument={instrument} />
           <Balances />
         </div>
@@ -78,7 +81,7 @@ export function MainWindow() {
         </div>
         <div className="lower" style={{ gridColumn: '1 / -1', padding: 0 }}>
           <BacktestPanel />
-          <StrategiesPanel />
+          <StrategiesPanel instrument={instrument} />
         </div>
       </main>
     </div>
