@@ -69,7 +69,8 @@ export class ClientStream {
       return;
     }
     if (this.cancel === null) {
-      const delay = Math.max(0, this.lastFlush + this.frameMs - this.scheduler.now());
+      // Timers have millisecond resolution: round up so batches never come closer than a frame.
+      const delay = Math.ceil(Math.max(0, this.lastFlush + this.frameMs - this.scheduler.now()));
       this.cancel = this.scheduler.schedule(delay, () => this.flush());
     }
   }
