@@ -95,6 +95,29 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await main.screenshot({ path: join(ARTIFACTS, 'main-filled.png') });
   });
 
+  it('sizes an order in quote currency: 100 USD converts to BTC at the last price and fills', async () => {
+    await main.getByTestId('units-quote').click();
+    await main.getByTestId('quantity').fill('100');
+    await expect.poll(() => main.getByTestId('quote-conversion').textContent(), { timeout: 5_000 }).toMatch(/^≈ 0\.\d+ BTC at /);
+    const conversion = (await main.getByTestId('quote-conversion').textContent()) ?? '';
+    const qty = /≈ ([\d.]+) BTC/.exec(conversion)?.[1];
+    try {
+      const before = await main.getByTestId('ticket-status').textContent();
+      await main.getByTestId('submit-order').click();
+      await expect.poll(() => main.getByTestId('ticket-status').textContent(), { timeout: 5_000 }).not.toBe(before);
+      expect(await main.getByTestId('ticket-status').textContent()).toMatch(/^P-\d+ (SUBMITTED|ACCEPTED)/);
+      const id = /^(P-\d+)/.exec((await main.getByTestId('ticket-status').textContent()) ?? '')?.[1];
+      const row = main.getByTestId(`order-${id ?? ''}`);
+      await expect.poll(() => row.getByTestId('order-status').textContent(), { timeout: 10_000 }).toBe('FILLED');
+      // The replay moves between reading the conversion and clicking: the quantity follows the
+      // last price at submit time, so it is within a few percent of what was read.
+      const sent = Number(await row.getByTestId('order-qty').textContent());
+      expect(Math.abs(sent - Number(qty)) / Number(qty)).toBeLessThan(0.05);
+    } finally {
+      await main.getByTestId('units-base').click();
+    }
+  });
+
   it("shows the risk gate's denial reason inline for an oversized order", async () => {
     await main.getByTestId('quantity').fill('1000');
     await main.getByTestId('submit-order').click();

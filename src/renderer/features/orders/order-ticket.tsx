@@ -7,6 +7,8 @@ import type { FormEvent } from 'react';
 import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { useBridge } from '../../app/bridge-context';
+import { useAppSelector } from '../../app/hooks';
+import { selectQuote } from '../market/market-slice';
 
 type Type = Ticket['type'];
 type Tif = NonNullable<Ticket['timeInForce']>;
@@ -21,7 +23,22 @@ export function buildTicket(f: { instrumentId: string; side: 'BUY' | 'SELL'; typ
   return t;
 }
 
+/**
+ * Base quantity for an amount of quote currency at a price, rounded DOWN to the lot (never
+ * spend more than asked), as a decimal string; null when it cannot be worked out.
+ */
+export function quoteToBase(amount: string, price: number | undefined, lotSize: number): string | null {
+  const a = Number(amount.trim());
+  if (amount.trim() === '' || !Number.isFinite(a) || a <= 0 || price === undefined || !(price > 0) || !(lotSize > 0)) return null;
+  const lots = Math.floor(a / price / lotSize + 1e-9);
+  if (lots <= 0) return null;
+  const decimals = Math.max(0, Math.min(15, Math.ceil(-Math.log10(lotSize) - 1e-9)));
+  return (lots * lotSize).toFixed(decimals);
+}
+
 export function OrderTicket({ instrument }: { instrument: InstrumentView | undefined }) {
+  const last = useAppSelector((s) => (instrument ? selectQuote(s, instrument.id)?.last : undefined));
+  const [inQuote, setInQuote] = useState(false);
   const bridge = useBridge();
   const [side, setSide] = useState<'BUY' | 'SELL'>('BUY');
   const [type, setType] = useState<Type>('MARKET');
@@ -46,13 +63,20 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
     e.preventDefault();
     if (!instrument) return;
     setBusy(true);
-    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity, price, trigger, tif, postOnly, reduceOnly }));
+    if (inQuote && baseQty === null) {
+      setAnswer({ kind: 'error', text: `enter an amount of ${instrument.quote} worth at least one lot (${instrument.lotSize} ${instrument.base}) at ${refPrice ?? 'the price'}`, instrumentId: instrument.id });
+      return;
+    }
+    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity: inQuote ? (baseQty ?? '') : quantity, price, trigger, tif, postOnly, reduceOnly }));
     setBusy(false);
     setAnswer(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}`, instrumentId: instrument.id } : { kind: 'error', text: `${r.error.code}: ${r.error.message}`, instrumentId: instrument.id });
   };
 
   const needsPrice = type === 'LIMIT' || type === 'STOP_LIMIT';
   const needsTrigger = type === 'STOP_MARKET' || type === 'STOP_LIMIT';
+  // A quote amount converts at the price the order would pay: limit, else trigger, else last.
+  const refPrice = needsPrice ? Number(price) || undefined : needsTrigger ? Number(trigger) || undefined : last;
+  const baseQty = inQuote && instrument ? quoteToBase(quantity, refPrice, instrument.lotSize) : quantity;
   return (
     <section className="panel" data-testid="order-ticket">
       <h2>Order ticket {instrument ? <span className="ticket-symbol" data-testid="ticket-symbol">{instrument.symbol}</span> : null}</h2>
@@ -69,8 +93,18 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
             <option value="STOP_LIMIT">Stop-limit</option>
           </select>
         </label>
-        <label>Quantity {instrument ? <span className="muted">{instrument.base}</span> : null}
+        <label>Quantity {instrument ? (
+            <span className="seg units">
+              <button type="button" className={inQuote ? '' : 'active'} onClick={() => setInQuote(false)} data-testid="units-base">{instrument.base}</button>
+              <button type="button" className={inQuote ? 'active' : ''} onClick={() => setInQuote(true)} data-testid="units-quote">{instrument.quote}</button>
+            </span>
+          ) : null}
           <input value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" data-testid="quantity" />
+          {inQuote && instrument ? (
+            <span className="muted" data-testid="quote-conversion">
+              {baseQty === null ? `less than one lot (${instrument.lotSize} ${instrument.base})` : `≈ ${baseQty} ${instrument.base} at ${refPrice ?? '—'}`}
+            </span>
+          ) : null}
         </label>
         {needsTrigger ? (
           <label>Trigger price<input value={trigger} onChange={(e) => setTrigger(e.target.value)} inputMode="decimal" data-testid="trigger-price" /></label>
@@ -91,7 +125,7 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
           <label className="check"><input type="checkbox" checked={reduceOnly} onChange={(e) => setReduceOnly(e.target.checked)} data-testid="reduce-only" />Reduce-only</label>
         </div>
         <button type="submit" className={side === 'BUY' ? 'submit buy' : 'submit sell'} disabled={busy || !instrument} data-testid="submit-order">
-          {side === 'BUY' ? 'Buy' : 'Sell'} {quantity} {instrument?.base ?? ''}
+          {side === 'BUY' ? 'Buy' : 'Sell'} {inQuote ? (baseQty ?? '…') : quantity} {instrument?.base ?? ''}
         </button>
         {status ? (
           <p className={status.kind === 'error' ? 'ticket-status error' : 'ticket-status ok'} role={status.kind === 'error' ? 'alert' : 'status'} data-testid="ticket-status">

@@ -33,7 +33,7 @@ export function OrdersTable() {
               <td data-testid="order-symbol">{o.symbol}</td>
               <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
               <td>{o.type}{o.postOnly ? ' PO' : ''}{o.reduceOnly ? ' RO' : ''}</td>
-              <td className="num">{fmtQty(o.quantity)}</td>
+              <td className="num" data-testid="order-qty">{fmtQty(o.quantity)}</td>
               <td className="num">{fmtQty(o.filled)}</td>
               <td className="num">{o.price === null ? (o.triggerPrice === null ? 'MKT' : `@${fmt(o.triggerPrice)}`) : fmt(o.price)}</td>
               <td className="num">{o.avgPx > 0 ? fmt(o.avgPx) : '—'}</td>
