@@ -71,10 +71,16 @@ async function tickToWire(): Promise<Record<string, unknown>> {
   // The trivial strategy: every trade → one IOC buy 0.001 BTC at 30 000 (far below 60 000).
   let ctx: StrategyContext | undefined;
   let denied = 0;
+  // Stage stamps of the current tick: the strategy sees the trade, then returns from submit
+  // (risk gate + execution engine + hand-off to the execution client).
+  let tStrategy = 0;
+  let tDecided = 0;
   core.host.start('bench', {
     onStart: (c) => (ctx = c),
     onTrade: () => {
+      tStrategy = performance.now();
       const r = ctx?.limit(instrument.id, 'BUY', 0.001, 30_000, { timeInForce: 'IOC' });
+      tDecided = performance.now();
       if (r && !r.ok) denied++;
     },
   }, { trades: [instrument.id] });
@@ -88,12 +94,17 @@ async function tickToWire(): Promise<Record<string, unknown>> {
     }
   });
   // Wait until the trade stream is subscribed (a first frame is answered by an order).
+  const stages = { frameToStrategy: [] as number[], decision: [] as number[], submitToWire: [] as number[] };
   const oneTick = async (): Promise<number> => {
     const got = new Promise<void>((resolve) => (arrived = resolve));
     const t0 = performance.now();
     sim.trade('BTCUSDT', 60_000, 0.001);
     await got;
-    return performance.now() - t0;
+    const t1 = performance.now();
+    stages.frameToStrategy.push(tStrategy - t0);
+    stages.decision.push(tDecided - tStrategy);
+    stages.submitToWire.push(t1 - tDecided);
+    return t1 - t0;
   };
   for (;;) {
     const ok = await Promise.race([oneTick().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
@@ -101,6 +112,7 @@ async function tickToWire(): Promise<Record<string, unknown>> {
   }
   for (let i = 0; i < WARMUP_TICKS; i++) await oneTick();
 
+  for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k].length = 0;
   const samples: number[] = [];
   const started = performance.now();
   while (samples.length < TARGET_TICKS && performance.now() - started < TICK_BUDGET_MS) samples.push(await oneTick());
@@ -119,6 +131,8 @@ async function tickToWire(): Promise<Record<string, unknown>> {
     warmupTicks: WARMUP_TICKS,
     ticksPerSecond: Math.round((samples.length / elapsed) * 1000),
     latencyMs: quantiles(samples),
+    /** Where the time goes: ccxt.pro + data client + bus; strategy + risk gate + engine; ccxt request build + sign + HTTP to the simulator. */
+    stagesMs: { frameToStrategy: quantiles(stages.frameToStrategy), decision: quantiles(stages.decision), submitToWire: quantiles(stages.submitToWire) },
     signer: sha256.implementation,
     ordersOnWire: posts,
     ordersInEngine,
