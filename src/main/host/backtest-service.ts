@@ -242,7 +242,6 @@ export function runView(run: RunRecord, withReport: boolean): BacktestRunView {
 function reportView(run: RunRecord): BacktestReportView | null {
   const out = run.output;
   if (!out) return null;
-  const s = out.stats;
   return {
     instrumentId: out.instrument.id,
     symbol: out.instrument.symbol,
@@ -250,29 +249,7 @@ function reportView(run: RunRecord): BacktestReportView | null {
     pricePrecision: out.instrument.pricePrecision,
     strategy: out.strategy.split(/[\\/]/).at(-1) ?? out.strategy,
     params: out.params,
-    stats: {
-      startTime: s.startTime,
-      endTime: s.endTime,
-      timeframeMs: s.timeframeMs,
-      initialCapital: s.initialCapital,
-      finalEquity: s.finalEquity,
-      totalReturn: s.totalReturn,
-      cagr: s.cagr,
-      sharpe: s.sharpe,
-      sortino: s.sortino,
-      maxDrawdown: s.maxDrawdown,
-      maxDrawdownDurationMs: s.maxDrawdownDurationMs,
-      trades: s.trades,
-      closedTrades: s.closedTrades,
-      openTrades: s.openTrades,
-      winRate: s.winRate,
-      profitFactor: s.profitFactor,
-      avgTradePnl: s.avgTradePnl,
-      bestTradePnl: s.bestTradePnl,
-      worstTradePnl: s.worstTradePnl,
-      exposure: s.exposure,
-      feesPaid: s.feesPaid,
-    },
+    stats: out.stats,
     trades: out.trades,
     tradesTotal: out.tradesTotal,
     equity: out.equity,

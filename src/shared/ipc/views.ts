@@ -3,6 +3,7 @@
  * converted once, in the host, with each instrument's precision) and plain serialisable values.
  * Snapshots and deltas of the state stream carry these; the renderer never sees raw units.
  */
+import type { ReportStats } from '../messages/report';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../domain/order';
 
 export type TradingStateView = 'ACTIVE' | 'REDUCING' | 'HALTED';
@@ -228,30 +229,8 @@ export interface BacktestProgressView {
   readonly simTime: number;
 }
 
-/** The report statistics (mirrors the engine's ReportStats; decimals, ms). */
-export interface BacktestStatsView {
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly timeframeMs: number;
-  readonly initialCapital: number;
-  readonly finalEquity: number;
-  readonly totalReturn: number;
-  readonly cagr: number | null;
-  readonly sharpe: number | null;
-  readonly sortino: number | null;
-  readonly maxDrawdown: number;
-  readonly maxDrawdownDurationMs: number;
-  readonly trades: number;
-  readonly closedTrades: number;
-  readonly openTrades: number;
-  readonly winRate: number | null;
-  readonly profitFactor: number | null;
-  readonly avgTradePnl: number | null;
-  readonly bestTradePnl: number | null;
-  readonly worstTradePnl: number | null;
-  readonly exposure: number | null;
-  readonly feesPaid: number;
-}
+/** The report statistics, exactly as the report computes them. */
+export type BacktestStatsView = ReportStats;
 
 export interface BacktestTradeView {
   readonly entryTime: number;
