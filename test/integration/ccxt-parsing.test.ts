@@ -23,7 +23,7 @@ import { MessageBus } from '../../src/main/engine/bus/message-bus';
 import { Topics } from '../../src/main/engine/bus/topics';
 import { CcxtDataClient } from '../../src/main/venues/ccxt/ccxt-data-client';
 import type { CcxtMarketData, CcxtOrder, CcxtTrade } from '../../src/main/venues/ccxt/ccxt-types';
-import { clientIdOfTrade, FEE_PRECISION, filledRaw, instrumentFromMarket, MappingError, tradeToFill, venueState } from '../../src/main/venues/ccxt/mapping';
+import { clientIdOfOrder, clientIdOfTrade, FEE_PRECISION, filledRaw, instrumentFromMarket, isOrderExecution, MappingError, tradeToFill, venueState } from '../../src/main/venues/ccxt/mapping';
 import type { VenueOrderState } from '../../src/main/venues/ccxt/mapping';
 import type { Instrument } from '../../src/shared/domain/instrument';
 import type { TradeTick } from '../../src/shared/messages/market-data';
@@ -210,16 +210,28 @@ describe('mapping on ccxt static fixtures (recorded httpResponse → parsedRespo
     }
   });
 
-  it('a bybit funding execution is listed by fetchMyTrades like a trade: the mapping cannot tell it apart (reconciliation must filter execType)', () => {
+  it('a bybit funding execution is listed by fetchMyTrades like a trade, and is not taken for an order execution', () => {
     // Recorded case "Swap private trade": execType "Funding" — a funding payment, not an
-    // execution of an order. ccxt returns it as a unified trade with side and amount; the
-    // mapping turns it into a BUY fill of 1.2 LTC. Documented here so that the bybit path, when
-    // it is enabled, filters `info.execType !== 'Trade'` before reconciliation applies trades.
-    const funding = parsed<CcxtTrade>(load('bybit'), ['fetchMyTrades']).find((t) => (t.value.info as Json)['execType'] === 'Funding');
+    // execution of an order. ccxt returns it as a unified trade with side and amount; mapped
+    // blindly it would be a BUY fill of 1.2 LTC, so reconciliation and the streams skip it.
+    const trades = parsed<CcxtTrade>(load('bybit'), ['fetchMyTrades']);
+    const funding = trades.find((t) => (t.value.info as Json)['execType'] === 'Funding');
     expect(funding).toBeDefined();
-    const inst = instrumentFor('LTC/USDT:USDT', 'BYBIT');
-    const fill = funding ? tradeToFill(funding.value, inst, { clientOrderId: 'x', strategyId: 's' }) : undefined;
-    expect(fill?.quantityRaw).toBe(decRaw('1.2', inst.sizePrecision));
+    expect(funding && isOrderExecution(funding.value)).toBe(false);
+    expect(trades.filter((t) => (t.value.info as Json)['execType'] === 'Trade').every((t) => isOrderExecution(t.value))).toBe(true);
+    for (const ex of ['binance', 'coinbase'] as const) {
+      for (const { value } of parsed<CcxtTrade>(load(ex), ['fetchMyTrades'])) expect(isOrderExecution(value)).toBe(true);
+    }
+  });
+
+  it('treats a venue client order id of "0" (Kraken without userref) as none', () => {
+    expect(clientIdOfOrder({ clientOrderId: '0' })).toBeUndefined();
+    expect(clientIdOfOrder({ clientOrderId: '' })).toBeUndefined();
+    expect(clientIdOfOrder({ clientOrderId: null })).toBeUndefined();
+    expect(clientIdOfOrder({ clientOrderId: 'L3-7' })).toBe('L3-7');
+    for (const { value } of parsed<CcxtOrder>(load('kraken'), ['fetchOrder', 'fetchOpenOrders', 'fetchClosedOrders', 'fetchOrders', 'createOrder'])) {
+      if (value.clientOrderId === '0') expect(clientIdOfOrder(value)).toBeUndefined();
+    }
   });
 
   it('refuses a trade without id, amount, price or side instead of inventing a fill', () => {

@@ -33,7 +33,7 @@ import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, CcxtTrade } from 
 import { hasPrivateStreams } from './ccxt-types';
 import { classifyError } from './errors';
 import type { ErrorClass } from './errors';
-import { clientIdOfTrade, filledRaw, toCreateOrderArgs, tradeToFill, venueState } from './mapping';
+import { clientIdOfOrder, clientIdOfTrade, filledRaw, isOrderExecution, toCreateOrderArgs, tradeToFill, venueState } from './mapping';
 import { backoffDelay, DEFAULT_BACKOFF, sleep } from './rate-limiter';
 import type { BackoffOptions, TokenBucket } from './rate-limiter';
 import { reconcile } from './reconcile';
@@ -496,7 +496,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       try {
         await this.opts.limiter.take(1);
         const trades = await this.ex.fetchMyTrades(t.symbol, undefined, undefined, { orderId: t.venueOrderId });
-        for (const tr of trades) if (tr.order === undefined || String(tr.order) === t.venueOrderId) this.emitTrade(t, tr);
+        for (const tr of trades) if (isOrderExecution(tr) && (tr.order === undefined || String(tr.order) === t.venueOrderId)) this.emitTrade(t, tr);
         return;
       } catch (error) {
         const cls = classifyError(error, this.now());
@@ -560,6 +560,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   private onStreamTrade(tr: CcxtTrade): void {
+    if (!isOrderExecution(tr)) return;
     const cid = clientIdOfTrade(tr);
     const t = this.findTracked({ id: tr.order ?? undefined, clientOrderId: cid });
     if (t) {
@@ -584,10 +585,11 @@ export class CcxtExecutionClient implements ExecutionClient {
   private async adoptExternal(o: CcxtOrder): Promise<string> {
     const b = o.symbol ? this.bySymbol.get(o.symbol) : undefined;
     if (!b) throw new Error(`cannot adopt order on unconfigured symbol ${String(o.symbol)}`);
-    const existing = this.findTracked({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined });
+    const venueCid = clientIdOfOrder(o);
+    const existing = this.findTracked({ id: o.id ?? undefined, clientOrderId: venueCid });
     if (existing) return existing.clientOrderId;
     const inst = b.instrument;
-    const cid = o.clientOrderId && !this.orders.has(o.clientOrderId) ? o.clientOrderId : `EXT-${String(o.id)}`;
+    const cid = venueCid !== undefined && !this.orders.has(venueCid) ? venueCid : `EXT-${String(o.id)}`;
     const ts = o.timestamp ?? this.now();
     const order: Order = {
       clientOrderId: cid,

@@ -53,6 +53,26 @@ export function filledRaw(o: CcxtOrder, inst: Instrument): number {
   return f > 0 ? toRaw(f, inst.sizePrecision) : 0;
 }
 
+/**
+ * Whether a row of `fetchMyTrades`/`watchMyTrades` is an execution of an order. Some venues list
+ * other account events there: Bybit funding payments and settlements come with `execType`
+ * other than `Trade` (recorded in ccxt's static fixtures) and must never become fills.
+ */
+export function isOrderExecution(t: CcxtTrade): boolean {
+  const info = (t.info ?? {}) as Record<string, unknown>;
+  const execType = info['execType'];
+  return execType === undefined || execType === 'Trade';
+}
+
+/**
+ * A venue order's client order id, or undefined when it has none. Kraken reports orders placed
+ * without one as `"0"` (its `userref` default): that is not an id to adopt an order under.
+ */
+export function clientIdOfOrder(o: { readonly clientOrderId?: string | null }): string | undefined {
+  const c = o.clientOrderId;
+  return typeof c === 'string' && c !== '' && c !== '0' ? c : undefined;
+}
+
 export function clientIdOfTrade(t: CcxtTrade): string | undefined {
   const info = (t.info ?? {}) as Record<string, unknown>;
   const c = info['c'] ?? info['clientOrderId'] ?? info['orderLinkId'] ?? info['clOrdId'] ?? info['client_order_id'];

@@ -15,7 +15,7 @@
  */
 import type { Fill } from '../../../shared/domain/order';
 import type { CcxtOrder, CcxtTrade } from './ccxt-types';
-import { venueState } from './mapping';
+import { clientIdOfOrder, isOrderExecution, venueState } from './mapping';
 import type { VenueOrderState } from './mapping';
 
 export interface AdoptedOrder {
@@ -88,7 +88,7 @@ export async function reconcile(ctx: ReconcileContext): Promise<ReconciliationRe
   const venueOpen = new Set<string>();
   for (const symbol of ctx.symbols) {
     for (const o of await ctx.fetchOpenOrders(symbol)) {
-      const known = ctx.knownClientId({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined });
+      const known = ctx.knownClientId({ id: o.id ?? undefined, clientOrderId: clientIdOfOrder(o) });
       if (known !== undefined) {
         venueOpen.add(known);
         await ctx.applyVenueOrder(known, o);
@@ -119,12 +119,13 @@ export async function reconcile(ctx: ReconcileContext): Promise<ReconciliationRe
   for (const symbol of ctx.symbols) {
     const trades = await ctx.fetchMyTrades(symbol, since);
     for (const t of trades) {
+      if (!isOrderExecution(t)) continue; // funding, settlement…: not fills
       let cid = ctx.knownClientId({ id: t.order ?? undefined });
       if (cid === undefined && t.order) {
         // A trade of an order we have never seen (placed elsewhere, already closed): adopt it.
         const o = await ctx.fetchOrderById(symbol, t.order);
         if (o !== 'NOT_FOUND') {
-          cid = ctx.knownClientId({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined }) ?? (await ctx.adoptExternal(o));
+          cid = ctx.knownClientId({ id: o.id ?? undefined, clientOrderId: clientIdOfOrder(o) }) ?? (await ctx.adoptExternal(o));
           if (!adoptedOrders.some((a) => a.clientOrderId === cid)) adoptedOrders.push({ clientOrderId: cid, venueOrderId: String(o.id), symbol, status: String(o.status) });
         }
       }
