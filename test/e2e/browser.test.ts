@@ -8,10 +8,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -46,12 +45,7 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     ensureRendererBuilt();
     served = await startServe(['--speed', '20', '--max-notional', '50000']);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
-    main = await context.newPage();
-    await main.goto(served.url);
-    await main.getByTestId('connection').filter({ hasText: /^open$/ }).waitFor({ timeout: 15_000 });
+    ({ browser, main } = await openMainWindow(served, { width: 1400, height: 860 }, pageErrors));
   }, 80_000);
 
   afterAll(async () => {

@@ -4,6 +4,8 @@
  * returned `stop()` (the tests call it in afterAll: no leaked processes).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,4 +127,18 @@ export async function startServe(extra: string[] = []): Promise<Served> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Launches Debian's Chromium, opens the served main window at `viewport`, collects page errors
+ * of every page of the context into `pageErrors`, and waits until the window's stream is open.
+ */
+export async function openMainWindow(served: Served, viewport: { width: number; height: number }, pageErrors: string[]): Promise<{ browser: Browser; main: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport });
+  context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
+  const main = await context.newPage();
+  await main.goto(served.url);
+  await main.getByTestId('connection').filter({ hasText: /^open$/ }).waitFor({ timeout: 15_000 });
+  return { browser, main };
 }
