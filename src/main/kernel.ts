@@ -45,6 +45,10 @@ import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
 import { StoreInputError } from './storage/store';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
+import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
+import type { BacktestTool } from './agents/tools';
+import type { Proposal } from './agents';
+import type { AuditEntry } from './agents/audit';
 
 // Types the hosts (app, host, cli) need to talk to the kernel's use cases. Type-only: the values
 // behind them stay with their adapters and are reached through Kernel methods.
@@ -60,6 +64,8 @@ export type { LoadedStrategy } from './config/strategy-loader';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
 export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
+export type { Proposal } from './agents';
+export type { AuditEntry } from './agents/audit';
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
@@ -152,6 +158,17 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
     default:
       return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'libra');
   }
+}
+
+/** What a person does with agents (see Kernel.agentDesk). */
+export interface AgentDesk {
+  proposals(): Proposal[];
+  approve(id: string, by: string): Proposal;
+  reject(id: string, by: string, note?: string): Proposal;
+  log(filter?: { agent?: string | undefined; last?: number | undefined }): AuditEntry[];
+  killed(): Readonly<Record<string, { at: number; by: string; reason?: string | undefined }>>;
+  kill(name: string, by: string, reason?: string): void;
+  resume(name: string): boolean;
 }
 
 export class Kernel {
@@ -248,7 +265,58 @@ export class Kernel {
         options.print(`VENUE ${venue.name ?? venue.ccxtId.toUpperCase()} signing: HMAC by the ${sha256.implementation} signer`);
       },
       print: options.print,
+      ...(config.agents.length > 0
+        ? {
+            afterStart: (core) =>
+              startAgents(core, config.agents, {
+                dataDir,
+                currency: config.accountCurrency,
+                print: options.print,
+                resolveKeyId: async (id) => (await secrets?.get(id))?.material.apiKey,
+                backtest: this.agentBacktestTool(),
+              }),
+          }
+        : {}),
     });
+  }
+
+  /** The agents' `run_backtest` tool: a built-in strategy over the agent's recent bars, default costs. */
+  private agentBacktestTool(): BacktestTool {
+    return async (args, instrument, bars) => {
+      if (!BUILTIN_STRATEGIES.includes(args.strategy)) throw new Error(`unknown built-in strategy "${args.strategy}" (built-in: ${BUILTIN_STRATEGIES.join(', ')})`);
+      if (bars.length < 2) throw new Error('not enough bars yet');
+      const params = Object.fromEntries(Object.entries(args.params).map(([k, v]) => [k, String(v)]));
+      const strategy = await this.loadStrategy(args.strategy, params);
+      const first = bars[0] as Bar;
+      const timeframeMs = Math.max(1, ((bars[1] as Bar).openTime - first.openTime) || 60_000);
+      const list = [...bars];
+      async function* chunks(): AsyncGenerator<Bar[]> {
+        yield list;
+      }
+      const out = await this.runBacktestFeed({ instrument, total: list.length, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } }, strategy);
+      return { bars: list.length, stats: out.stats };
+    };
+  }
+
+  /**
+   * The agents' desk, for a person: proposals waiting for approval (approve / reject), the audit
+   * log, and each agent's kill switch. Works from any process on the same data folder as the
+   * session running the agents.
+   */
+  agentDesk(dataDir?: string): AgentDesk {
+    const dir = dataDir ?? this.ensureDataDir();
+    const queue = new ApprovalQueue(dir);
+    const audit = new AuditLog(dir);
+    const control = new AgentControl(dir);
+    return {
+      proposals: () => queue.list(),
+      approve: (id, by) => queue.decide(id, 'approve', by, Date.now()),
+      reject: (id, by, note) => queue.decide(id, 'reject', by, Date.now(), note),
+      log: (filter) => audit.read(filter),
+      killed: () => control.killed(),
+      kill: (name, by, reason) => control.kill(name, by, Date.now(), reason),
+      resume: (name) => control.resume(name),
+    };
   }
 
   /**
