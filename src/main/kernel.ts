@@ -18,7 +18,7 @@ import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
 import { createHmacSigner, createRiskGate } from './native';
 import { installNativeSigning } from './native/ccxt-signing';
 import type { CcxtSignable } from './native/ccxt-signing';
-import { loadRunConfig } from './config/run-config';
+import { loadRunConfig, parseRunConfig } from './config/run-config';
 import type { RunConfig } from './config/run-config';
 import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile } from './config/secrets';
 import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
@@ -367,6 +367,11 @@ export class Kernel {
   }
 
   /** Reads and validates a `libra run` config file. */
+  /** A session config from JSON already read (the app, tests); errors name the field. */
+  parseRunConfig(input: unknown): RunConfig {
+    return parseRunConfig(input);
+  }
+
   loadRunConfig(file: string): RunConfig {
     return loadRunConfig(file);
   }
