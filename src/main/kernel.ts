@@ -47,6 +47,8 @@ import { StoreInputError } from './storage/store';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
 import type { BacktestTool } from './agents/tools';
+import { serveMcpHttp, serveMcpStdio } from './agents/mcp';
+import type { McpOptions, RunningMcp } from './agents/mcp';
 import type { Proposal } from './agents';
 import type { AuditEntry } from './agents/audit';
 
@@ -66,6 +68,7 @@ export type { RunSession } from './venues/ccxt/run-session';
 export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
 export type { Proposal } from './agents';
 export type { AuditEntry } from './agents/audit';
+export type { RunningMcp } from './agents/mcp';
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
@@ -296,6 +299,30 @@ export class Kernel {
       const out = await this.runBacktestFeed({ instrument, total: list.length, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } }, strategy);
       return { bars: list.length, stats: out.stats };
     };
+  }
+
+  /**
+   * `libra mcp`: the agent tools over MCP, on stdio or loopback HTTP with a token. Read-only
+   * unless `enableOrders`; order proposals always wait for a person, then pass the risk gate.
+   */
+  serveMcp(options: { transport: 'stdio' | { port: number; token?: string | undefined }; session?: RunSession | undefined; currency?: string; enableOrders: boolean; dataDir?: string | undefined; log: (line: string) => void }): Promise<RunningMcp> {
+    const dataDir = options.dataDir ?? this.ensureDataDir();
+    const s = options.session;
+    const mcp: McpOptions = {
+      dataDir,
+      enableOrders: options.enableOrders,
+      session: s ? { core: s.core, instruments: s.venues.flatMap((v) => v.instruments.map((i) => i.id)), currency: options.currency ?? 'USDT' } : undefined,
+      store: {
+        listSeries: () => this.listSeries(dataDir),
+        backtestSeries: async (a) => {
+          const out = await this.backtestStore({ strategy: a.strategy, params: a.params, store: { symbol: a.symbol, venue: a.venue, timeframeMs: parseTimeframe(a.timeframe), dataDir } });
+          return { instrument: out.source.instrument.id, bars: out.source.total, stats: out.stats };
+        },
+      },
+      version: '0.1.0',
+      log: options.log,
+    };
+    return options.transport === 'stdio' ? serveMcpStdio(mcp) : serveMcpHttp({ ...mcp, port: options.transport.port, token: options.transport.token });
   }
 
   /**

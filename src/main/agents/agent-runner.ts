@@ -53,6 +53,8 @@ export interface AgentRunnerDeps {
   readonly print?: ((line: string) => void) | undefined;
   /** Wall-clock ms between looks at the approval queue and the kill switch (live only). */
   readonly pollMs?: number | undefined;
+  /** No decisions of its own: the tools are driven from outside (the MCP server). */
+  readonly passive?: boolean | undefined;
 }
 
 type Effect = { readonly kind: 'model'; readonly request: ModelRequest } | { readonly kind: 'backtest'; readonly args: BacktestArgs; readonly instrument: Instrument; readonly bars: readonly Bar[] };
@@ -87,6 +89,11 @@ export class AgentStrategy implements StrategyHooks {
     return this.deps.config.name;
   }
 
+  /** The tools' view of the session (used by the MCP server to run the same tools). */
+  get toolWorld(): AgentWorld {
+    return this.world;
+  }
+
   attach(ctx: StrategyContext): void {
     this.ctx = ctx;
   }
@@ -96,7 +103,7 @@ export class AgentStrategy implements StrategyHooks {
     for (const id of this.deps.config.instruments) ctx.instrument(id); // throws on an unknown instrument: the session refuses to start
     const usage = this.deps.audit.usageToday?.(this.name, ctx.now());
     if (usage) this.limits.restore(ctx.now(), usage);
-    ctx.setInterval('agent', this.deps.config.everyMs);
+    if (this.deps.passive !== true) ctx.setInterval('agent', this.deps.config.everyMs);
     if (this.deps.approvals && !isSync(this.deps.client)) {
       this.poll = setInterval(() => this.housekeeping(), this.deps.pollMs ?? 500);
       this.poll.unref?.();
