@@ -48,6 +48,10 @@ import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
 import type { BacktestTool } from './agents/tools';
 import { serveMcpHttp, serveMcpStdio } from './agents/mcp';
+import { agentBacktestStrategy } from './agents/agent-backtest';
+import type { AgentBacktestSummary } from './agents/agent-backtest';
+import { ReplayModelClient } from './agents';
+import { ConfigError } from './config/run-config';
 import type { McpOptions, RunningMcp } from './agents/mcp';
 import type { Proposal } from './agents';
 import type { AuditEntry } from './agents/audit';
@@ -69,6 +73,7 @@ export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
 export type { Proposal } from './agents';
 export type { AuditEntry } from './agents/audit';
 export type { RunningMcp } from './agents/mcp';
+export type { AgentBacktestSummary } from './agents/agent-backtest';
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
@@ -299,6 +304,23 @@ export class Kernel {
       const out = await this.runBacktestFeed({ instrument, total: list.length, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } }, strategy);
       return { bars: list.length, stats: out.stats };
     };
+  }
+
+  /**
+   * An agent of a session backtested over a data file, its model answered from the recording of
+   * an earlier session (by prompt hash): deterministic, no model server. Proposals are decided
+   * as "auto"; the agent's limits and the risk gate apply.
+   */
+  async backtestAgent(req: BacktestSettings & { readonly config: RunConfig; readonly agent: string; readonly path: string; readonly recordings?: string | undefined; readonly instrument?: FileInstrumentOptions; readonly dataDir?: string | undefined }): Promise<BacktestOutcome & { readonly source: FileFeed; readonly agent: AgentBacktestSummary; readonly recordings: string }> {
+    const cfg = req.config.agents.find((a) => a.name === req.agent);
+    if (!cfg) throw new ConfigError(`the session has no agent "${req.agent}" (agents: ${req.config.agents.map((a) => a.name).join(', ') || 'none'})`);
+    const recordings = req.recordings ?? join(req.dataDir ?? this.ensureDataDir(), 'agents', 'recordings', `${cfg.name}.jsonl`);
+    const client = new ReplayModelClient(recordings);
+    const source = await this.openFileFeed(req.path, req.instrument ?? {});
+    const gate = req.risk ?? this.createRiskGate();
+    const strat = agentBacktestStrategy(cfg, source.instrument.id, source.instrument.quote, client, () => gate.tradingState());
+    const out = await this.runBacktestFeed(source, { hooks: strat.hooks }, { ...req, risk: gate });
+    return { ...out, source, agent: strat.summary(), recordings };
   }
 
   /**

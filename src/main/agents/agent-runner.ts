@@ -71,6 +71,7 @@ export class AgentStrategy implements StrategyHooks {
   private readonly tools: ToolSpec[];
   private readonly system: string;
   private busy = false;
+  private ticking = false;
   private seq = 0;
   private stoppedFor: string | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
@@ -103,14 +104,28 @@ export class AgentStrategy implements StrategyHooks {
     for (const id of this.deps.config.instruments) ctx.instrument(id); // throws on an unknown instrument: the session refuses to start
     const usage = this.deps.audit.usageToday?.(this.name, ctx.now());
     if (usage) this.limits.restore(ctx.now(), usage);
-    if (this.deps.passive !== true) ctx.setInterval('agent', this.deps.config.everyMs);
     if (this.deps.approvals && !isSync(this.deps.client)) {
       this.poll = setInterval(() => this.housekeeping(), this.deps.pollMs ?? 500);
       this.poll.unref?.();
     }
   }
 
+  /**
+   * Decisions start with the first market event, not at onStart: before any data there is
+   * nothing to decide on, and a backtest clock may start far before its first bar.
+   */
+  private startTicking(): void {
+    if (this.ticking || this.deps.passive === true) return;
+    this.ticking = true;
+    this.ctx.setInterval('agent', this.deps.config.everyMs);
+  }
+
+  onTrade(): void {
+    this.startTicking();
+  }
+
   onBar(bar: Bar): void {
+    this.startTicking();
     let list = this.bars.get(bar.instrumentId);
     if (!list) this.bars.set(bar.instrumentId, (list = []));
     list.push(bar);

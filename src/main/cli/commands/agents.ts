@@ -15,6 +15,12 @@ export const AGENTS_FLAGS = {
   reason: { type: 'string', description: 'reject/kill: why (kept in the audit)' },
   json: { type: 'boolean', description: 'print JSON instead of a table' },
   all: { type: 'boolean', description: 'list: every proposal, not only pending ones' },
+  config: { type: 'string', description: 'backtest: the session JSON that defines the agent' },
+  data: { type: 'string', description: 'backtest: a bar file (as libra backtest takes)' },
+  recordings: { type: 'string', description: 'backtest: recorded model answers (default: <data-dir>/agents/recordings/<agent>.jsonl)' },
+  symbol: { type: 'string', description: 'backtest: the instrument of the data file (BASE/QUOTE) when its name does not tell' },
+  capital: { type: 'number', description: 'backtest: starting cash (default 10000)' },
+  'fee-bps': { type: 'number', description: 'backtest: taker fee in bps (default 10)' },
   help: { type: 'boolean', description: 'show this help' },
 } as const;
 
@@ -24,6 +30,7 @@ const USAGE = `usage: libra agents list [--all] [--json]
        libra agents log [--agent NAME] [--last N] [--json]
        libra agents kill NAME [--reason TEXT]
        libra agents resume NAME
+       libra agents backtest --config SESSION --agent NAME --data FILE [--recordings F] [--symbol S] [--json] [--capital N] [--fee-bps N]
 (all take --data-dir DIR: the data folder of the session running the agents)`;
 
 function who(): string {
@@ -110,7 +117,24 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
       process.stdout.write(desk.resume(name) ? `agent ${name} resumed\n` : `agent ${name} was not killed\n`);
       return;
     }
+    case 'backtest': {
+      const config = str(flags, 'config');
+      const agent = str(flags, 'agent');
+      const data = str(flags, 'data');
+      if (!config || !agent || !data) throw new UsageError('libra agents backtest: --config SESSION, --agent NAME and --data FILE are required');
+      const capital = num(flags, 'capital');
+      const fee = num(flags, 'fee-bps');
+      const out = await kernel.backtestAgent({ config: kernel.loadRunConfig(config), agent, path: data, recordings: str(flags, 'recordings'), dataDir: str(flags, 'data-dir'), ...(str(flags, 'symbol') ? { instrument: { symbol: str(flags, 'symbol') as string } } : {}), ...(capital !== undefined ? { capital } : {}), ...(fee !== undefined ? { takerFeeBps: fee } : {}) });
+      if (json) {
+        process.stdout.write(`${JSON.stringify({ agent: out.agent, stats: out.stats }, null, 2)}\n`);
+        return;
+      }
+      const a = out.agent;
+      process.stdout.write(`${kernel.reports.formatReportTable(out.stats, `Agent ${agent} backtest (recorded answers)`)}\n`);
+      process.stdout.write(`agent ${agent} on ${out.source.instrument.id}: ${a.decisions} decisions, ${a.modelCalls} answers replayed from ${out.recordings} (${a.recordings} recorded), ${a.missingRecordings} prompts with no recording (no action on those ticks), ${a.proposalsSent} orders sent, ${a.proposalsDenied} denied\n`);
+      return;
+    }
     default:
-      throw new UsageError(`libra agents: unknown subcommand "${sub}" (list, approve, reject, log, kill, resume)`);
+      throw new UsageError(`libra agents: unknown subcommand "${sub}" (list, approve, reject, log, kill, resume, backtest)`);
   }
 }
