@@ -18,7 +18,7 @@ import type { RiskConfig, RiskGate } from './engine/risk/risk-gate';
 import { createHmacSigner, createRiskGate } from './native';
 import { installNativeSigning } from './native/ccxt-signing';
 import type { CcxtSignable } from './native/ccxt-signing';
-import { loadRunConfig } from './config/run-config';
+import { loadRunConfig, parseRunConfig } from './config/run-config';
 import type { RunConfig } from './config/run-config';
 import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile } from './config/secrets';
 import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
@@ -45,6 +45,16 @@ import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
 import { StoreInputError } from './storage/store';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
+import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
+import type { BacktestTool } from './agents/tools';
+import { serveMcpHttp, serveMcpStdio } from './agents/mcp';
+import { agentBacktestStrategy } from './agents/agent-backtest';
+import type { AgentBacktestSummary } from './agents/agent-backtest';
+import { ReplayModelClient } from './agents';
+import { ConfigError } from './config/run-config';
+import type { McpOptions, RunningMcp } from './agents/mcp';
+import type { Proposal } from './agents';
+import type { AuditEntry } from './agents/audit';
 
 // Types the hosts (app, host, cli) need to talk to the kernel's use cases. Type-only: the values
 // behind them stay with their adapters and are reached through Kernel methods.
@@ -60,6 +70,10 @@ export type { LoadedStrategy } from './config/strategy-loader';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
 export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
+export type { Proposal } from './agents';
+export type { AuditEntry } from './agents/audit';
+export type { RunningMcp } from './agents/mcp';
+export type { AgentBacktestSummary } from './agents/agent-backtest';
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
@@ -152,6 +166,17 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
     default:
       return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'libra');
   }
+}
+
+/** What a person does with agents (see Kernel.agentDesk). */
+export interface AgentDesk {
+  proposals(): Proposal[];
+  approve(id: string, by: string): Proposal;
+  reject(id: string, by: string, note?: string): Proposal;
+  log(filter?: { agent?: string | undefined; last?: number | undefined }): AuditEntry[];
+  killed(): Readonly<Record<string, { at: number; by: string; reason?: string | undefined }>>;
+  kill(name: string, by: string, reason?: string): void;
+  resume(name: string): boolean;
 }
 
 export class Kernel {
@@ -248,7 +273,99 @@ export class Kernel {
         options.print(`VENUE ${venue.name ?? venue.ccxtId.toUpperCase()} signing: HMAC by the ${sha256.implementation} signer`);
       },
       print: options.print,
+      ...(config.agents.length > 0
+        ? {
+            afterStart: (core) =>
+              startAgents(core, config.agents, {
+                dataDir,
+                currency: config.accountCurrency,
+                print: options.print,
+                resolveKeyId: async (id) => (await secrets?.get(id))?.material.apiKey,
+                backtest: this.agentBacktestTool(),
+              }),
+          }
+        : {}),
     });
+  }
+
+  /** The agents' `run_backtest` tool: a built-in strategy over the agent's recent bars, default costs. */
+  private agentBacktestTool(): BacktestTool {
+    return async (args, instrument, bars) => {
+      if (!BUILTIN_STRATEGIES.includes(args.strategy)) throw new Error(`unknown built-in strategy "${args.strategy}" (built-in: ${BUILTIN_STRATEGIES.join(', ')})`);
+      if (bars.length < 2) throw new Error('not enough bars yet');
+      const params = Object.fromEntries(Object.entries(args.params).map(([k, v]) => [k, String(v)]));
+      const strategy = await this.loadStrategy(args.strategy, params);
+      const first = bars[0] as Bar;
+      const timeframeMs = Math.max(1, ((bars[1] as Bar).openTime - first.openTime) || 60_000);
+      const list = [...bars];
+      async function* chunks(): AsyncGenerator<Bar[]> {
+        yield list;
+      }
+      const out = await this.runBacktestFeed({ instrument, total: list.length, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } }, strategy);
+      return { bars: list.length, stats: out.stats };
+    };
+  }
+
+  /**
+   * An agent of a session backtested over a data file, its model answered from the recording of
+   * an earlier session (by prompt hash): deterministic, no model server. Proposals are decided
+   * as "auto"; the agent's limits and the risk gate apply.
+   */
+  async backtestAgent(req: BacktestSettings & { readonly config: RunConfig; readonly agent: string; readonly path: string; readonly recordings?: string | undefined; readonly instrument?: FileInstrumentOptions; readonly dataDir?: string | undefined }): Promise<BacktestOutcome & { readonly source: FileFeed; readonly agent: AgentBacktestSummary; readonly recordings: string }> {
+    const cfg = req.config.agents.find((a) => a.name === req.agent);
+    if (!cfg) throw new ConfigError(`the session has no agent "${req.agent}" (agents: ${req.config.agents.map((a) => a.name).join(', ') || 'none'})`);
+    const recordings = req.recordings ?? join(req.dataDir ?? this.ensureDataDir(), 'agents', 'recordings', `${cfg.name}.jsonl`);
+    const client = new ReplayModelClient(recordings);
+    const source = await this.openFileFeed(req.path, req.instrument ?? {});
+    const gate = req.risk ?? this.createRiskGate();
+    const strat = agentBacktestStrategy(cfg, source.instrument.id, source.instrument.quote, client, () => gate.tradingState());
+    const out = await this.runBacktestFeed(source, { hooks: strat.hooks }, { ...req, risk: gate });
+    return { ...out, source, agent: strat.summary(), recordings };
+  }
+
+  /**
+   * `libra mcp`: the agent tools over MCP, on stdio or loopback HTTP with a token. Read-only
+   * unless `enableOrders`; order proposals always wait for a person, then pass the risk gate.
+   */
+  serveMcp(options: { transport: 'stdio' | { port: number; token?: string | undefined }; session?: RunSession | undefined; currency?: string; enableOrders: boolean; dataDir?: string | undefined; log: (line: string) => void }): Promise<RunningMcp> {
+    const dataDir = options.dataDir ?? this.ensureDataDir();
+    const s = options.session;
+    const mcp: McpOptions = {
+      dataDir,
+      enableOrders: options.enableOrders,
+      session: s ? { core: s.core, instruments: s.venues.flatMap((v) => v.instruments.map((i) => i.id)), currency: options.currency ?? 'USDT' } : undefined,
+      store: {
+        listSeries: () => this.listSeries(dataDir),
+        backtestSeries: async (a) => {
+          const out = await this.backtestStore({ strategy: a.strategy, params: a.params, store: { symbol: a.symbol, venue: a.venue, timeframeMs: parseTimeframe(a.timeframe), dataDir } });
+          return { instrument: out.source.instrument.id, bars: out.source.total, stats: out.stats };
+        },
+      },
+      version: '0.1.0',
+      log: options.log,
+    };
+    return options.transport === 'stdio' ? serveMcpStdio(mcp) : serveMcpHttp({ ...mcp, port: options.transport.port, token: options.transport.token });
+  }
+
+  /**
+   * The agents' desk, for a person: proposals waiting for approval (approve / reject), the audit
+   * log, and each agent's kill switch. Works from any process on the same data folder as the
+   * session running the agents.
+   */
+  agentDesk(dataDir?: string): AgentDesk {
+    const dir = dataDir ?? this.ensureDataDir();
+    const queue = new ApprovalQueue(dir);
+    const audit = new AuditLog(dir);
+    const control = new AgentControl(dir);
+    return {
+      proposals: () => queue.list(),
+      approve: (id, by) => queue.decide(id, 'approve', by, Date.now()),
+      reject: (id, by, note) => queue.decide(id, 'reject', by, Date.now(), note),
+      log: (filter) => audit.read(filter),
+      killed: () => control.killed(),
+      kill: (name, by, reason) => control.kill(name, by, Date.now(), reason),
+      resume: (name) => control.resume(name),
+    };
   }
 
   /**
@@ -299,6 +416,11 @@ export class Kernel {
   }
 
   /** Reads and validates a `libra run` config file. */
+  /** A session config from JSON already read (the app, tests); errors name the field. */
+  parseRunConfig(input: unknown): RunConfig {
+    return parseRunConfig(input);
+  }
+
   loadRunConfig(file: string): RunConfig {
     return loadRunConfig(file);
   }

@@ -21,6 +21,8 @@ commands:
   serve        run the engine headless and serve the UI over WebSocket
   run          run configured strategies headless against configured venues
   keys         add or list API keys in the encrypted key file (for run)
+  agents       LLM agents: approve or reject proposals, read the audit log, kill switch
+  mcp          serve LIBRA's tools over the Model Context Protocol (stdio or HTTP)
 
 libra <command> --help shows the flags of a command.`;
 
@@ -82,5 +84,5 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors caused by input the user can fix: shown as one line, no stack. */
 function isUserError(error: Error): boolean {
-  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'ConfigError', 'SecretError', 'RangeError'].includes(error.name);
+  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'ConfigError', 'SecretError', 'RangeError', 'ApprovalError', 'AgentError', 'ModelError'].includes(error.name);
 }

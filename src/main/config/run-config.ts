@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { agentsSchema } from '../agents/agent-config';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -93,6 +94,8 @@ export const runConfigSchema = z
     venues: z.array(venueSchema).min(1),
     strategies: z.array(strategySchema).default([]),
     risk: riskSchema.default({ defaults: {} }),
+    /** LLM agents (src/main/agents): strategies whose decisions come from a model. */
+    agents: agentsSchema,
   })
   .strict();
 

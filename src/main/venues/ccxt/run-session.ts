@@ -35,6 +35,8 @@ export interface RunSessionDeps {
   /** Routes signing through the native signer (kernel: installNativeSigning). */
   readonly installSigning?: (exchange: CcxtLike, venue: VenueConfig) => void;
   readonly print: (line: string) => void;
+  /** Starts what runs beside the strategies once venues are ready (the kernel: agents); stopped first. */
+  readonly afterStart?: (core: LiveCore) => Promise<{ stop(): Promise<void> }>;
 }
 
 export interface RunSession {
@@ -180,10 +182,12 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       trades: s.instruments,
     });
   }
+  const extras = deps.afterStart ? await deps.afterStart(core) : undefined;
   return {
     core,
     venues,
     stop: async () => {
+      await extras?.stop();
       core.host.stopAll();
       await Promise.allSettled(data.map((d) => d.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
