@@ -39,6 +39,12 @@ export interface OptimizeRequest {
   readonly monteCarlo?: { readonly runs: number; readonly seed: number };
   /** Bar evaluations done so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Aborting ends the worker threads; the search rejects with an OptimizeCancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+export class OptimizeCancelledError extends Error {
+  override readonly name = 'OptimizeCancelledError';
 }
 
 export interface RankedSet {
@@ -116,6 +122,10 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
   };
 
   const pool = await SweepPool.open({ packed: packBars(bars), instrument: source.instrument, timeframeMs: source.timeframeMs, strategy: req.strategy, cwd: req.cwd, costs: req.costs }, Math.min(req.workers, sets.length));
+  const cancelled = new OptimizeCancelledError('the optimisation was cancelled');
+  const onAbort = (): void => void pool.cancel(cancelled);
+  if (req.signal?.aborted) onAbort();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     // A set the engine fails on (an overflow, a strategy's own error) is reported, not fatal.
     const failed: { params: ParamSet; reason: string }[] = [];
@@ -128,6 +138,7 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
               return r;
             },
             (error: unknown) => {
+              if (error === cancelled) throw error;
               tick(to - from);
               failed.push({ params: s, reason: `${from === 0 && to === n ? '' : `bars ${from}–${to}: `}${error instanceof Error ? error.message : String(error)}` });
               return null;
@@ -192,6 +203,7 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
       ...(monteCarlo ? { monteCarlo } : {}),
     };
   } finally {
+    req.signal?.removeEventListener('abort', onAbort);
     await pool.close();
   }
 }

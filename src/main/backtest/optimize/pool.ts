@@ -56,6 +56,12 @@ export class SweepPool {
     });
   }
 
+  /** Fails every pending and queued set with `reason` and ends the threads. */
+  async cancel(reason: Error): Promise<void> {
+    this.fail(reason);
+    await this.close();
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
@@ -104,6 +110,7 @@ export class SweepPool {
   }
 
   private fail(e: Error): void {
+    if (this.failure) return;
     this.failure = e;
     for (const p of this.busy.values()) p.reject(e);
     this.busy.clear();
