@@ -48,7 +48,7 @@ const opt = kernel.optimization;
 // fast 2..41 × slow: 25 values (1 000 sets) full, 3 values (120 sets) quick.
 const axes = [opt.parseGridAxis('fast=2:41:1'), opt.parseGridAxis(FULL ? 'slow=50:290:10' : 'slow=60:120:30')];
 const sets = axes.reduce((n, a) => n * a.values.length, 1);
-const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 1, latencyMs: 0, risk: kernel.risk };
+const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, latencyMs: 0, risk: kernel.risk };
 const outcome = await opt.optimizeFeed(feed(), { strategy: 'sma-cross', cwd: process.cwd(), axes, objective: 'sharpe', workers: WORKERS, costs });
 const perSec = outcome.barEvaluations / (outcome.elapsedMs / 1000);
 
@@ -69,6 +69,9 @@ console.log(
     manifoldBtPerVcpuPerSec: Math.round(MANIFOLD_PER_SEC / 4),
     slowerThanManifoldPerCore: Math.round(MANIFOLD_PER_SEC / 4 / (perSec / outcome.workers)),
     bestSet: outcome.results[0]?.params,
+    // Proof the sets trade (a set that never fills measures an idle engine).
+    tradesOfBestSet: outcome.results[0]?.stats.trades,
+    medianTradesPerSet: outcome.results.map((r) => r.stats.trades).sort((a, b) => a - b)[Math.floor(outcome.results.length / 2)],
     failed: outcome.failed.length,
   }),
 );
