@@ -97,6 +97,18 @@ describe('libra optimize', () => {
     expect(o.out.text).toContain('1 set(s) refused by the strategy; first: fast (40) must be smaller than slow (30)');
   }, 60_000);
 
+  it('optimises a series of the store (--symbol --timeframe) as a file of the same bars', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-opt-store-'));
+    const file = sampleHead(dir, 1500);
+    const store = new Kernel({ dataDir: dir });
+    await store.importFile({ path: file, venue: 'COINBASE' });
+    const args = ['--strategy', 'sma-cross', '--grid', 'fast=5,10', '--grid', 'slow=30', '--workers', '1', '--quiet'];
+    const fromStore = await optimizeCommand([...args, '--symbol', 'BTC/USD', '--timeframe', '4h', '--data-dir', dir], store, io(dir));
+    const fromFile = await optimizeCommand([...args, '--data', file, '--venue', 'COINBASE'], store, io(dir));
+    expect(fromStore?.bars).toBe(1500);
+    expect(fromStore?.results.map((r) => [r.params, r.stats.totalReturn, r.stats.trades])).toEqual(fromFile?.results.map((r) => [r.params, r.stats.totalReturn, r.stats.trades]));
+  }, 120_000);
+
   it.each([
     [['--grid', 'fast=5:25:5'], '--strategy is required (e.g. --strategy sma-cross)'],
     [['--strategy', 'sma-cross'], 'give at least one --grid name=start:stop:step (e.g. --grid fast=5:25:5)'],
