@@ -177,6 +177,15 @@ describe('libra check-lookahead', () => {
     expect(o.out.text).toContain('clean — no decision changed when future bars were removed');
   }, 120_000);
 
+  it('exits with code 1 when it finds look-ahead and 0 when the strategy is clean', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-la-'));
+    const file = sampleHead(dir, 300);
+    const err = await run('node', [join(ROOT, 'bin/libra.js'), 'check-lookahead', '--data', file, '--strategy', PEEK, '--param', `file=${file}`, '--points', '6', '--quiet'], { cwd: dir }).catch((e: { code: number; stdout: string }) => e);
+    expect(err).toMatchObject({ code: 1 });
+    const clean = await run('node', [join(ROOT, 'bin/libra.js'), 'check-lookahead', '--data', file, '--strategy', 'sma-cross', '--points', '6'], { cwd: dir });
+    expect(clean.stdout).toContain('clean — no decision changed');
+  }, 120_000);
+
   it('refuses bad flags with one clear line', async () => {
     await expect(checkLookaheadCommand(['--data', SAMPLE, '--strategy', 'sma-cross', '--points', '0'], kernel, io(ROOT))).rejects.toThrow('--points must be a whole number ≥ 1, got 0');
     await expect(checkLookaheadCommand(['--data', SAMPLE], kernel, io(ROOT))).rejects.toThrow('--strategy is required');
