@@ -1,9 +1,13 @@
 /**
  * The host side of the Backtest panel's optimise mode: validates a request on main (the data
  * file as for a backtest, the strategy and every set of the grid against its parameters), then
- * runs the search through the kernel — every set in worker threads, so main only hands out sets
- * and gathers results — and serves status, progress, the ranked sets and the heatmap. Runs are
- * kept (newest first) up to `keep`; cancel ends the worker threads.
+ * runs the search through the kernel — every set in worker threads, main hands out sets and
+ * gathers results — and serves status, progress, the ranked sets and the heatmap. Runs are kept
+ * (newest first) up to `keep`; cancel ends the worker threads.
+ *
+ * Known gap: the data file is read (streamed, chunk by chunk) on main before the workers start;
+ * for the bundled samples that is tens of milliseconds, for a large file it should move to a
+ * worker as the Backtest panel's reading does.
  */
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
