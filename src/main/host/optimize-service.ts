@@ -15,6 +15,7 @@ import type { OptimizeStart } from '../../shared/ipc/schemas';
 import type { OptimizeResultView, OptimizeRunView } from '../../shared/ipc/views';
 import type { RiskConfig } from '../engine/risk/risk-gate';
 import { resolveParams } from '../engine/strategy/strategy';
+import { DEFAULT_RISK } from '../kernel';
 import type { GridAxis, Kernel, OptimizeOutcome } from '../kernel';
 import { BacktestErrorCodes, describeStrategy } from './backtest-service';
 import type { BacktestService } from './backtest-service';
@@ -42,6 +43,7 @@ interface OptimizeRun {
 
 export interface OptimizeServiceOptions {
   readonly cwd: string;
+  /** Risk limits of the runs (default: the permissive DEFAULT_RISK, as the panel's backtests). */
   readonly risk?: RiskConfig;
   readonly workers?: number;
   readonly keep?: number;
@@ -127,7 +129,7 @@ export class OptimizeService {
         fixed: req.params,
         objective: req.objective,
         workers: this.opts.workers ?? 2,
-        costs: { capital: req.capital, makerFeeBps: req.feeBps, takerFeeBps: req.feeBps, slippageBps: req.slippageBps, latencyMs: 0, risk: this.opts.risk ?? this.kernel.risk },
+        costs: { capital: req.capital, makerFeeBps: req.feeBps, takerFeeBps: req.feeBps, slippageBps: req.slippageBps, latencyMs: 0, risk: this.opts.risk ?? DEFAULT_RISK },
         signal: run.abort.signal,
         onProgress: (done, total) => {
           run.progress = { done, total };
