@@ -39,6 +39,7 @@ import { createProgressBar, formatReportTable, renderReportHtml, reportJsonStrin
 import { BacktestRuns } from './backtest/worker/backtest-runs';
 import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
 import { BAR_STRIDE } from './backtest/worker/run-job';
+import * as optimization from './backtest/optimize';
 import { DuckDbStore } from './storage/duckdb/duckdb-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
@@ -66,6 +67,7 @@ export type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrum
 export type { ReportInput, ReportStats, ProgressBar, ProgressOptions } from './backtest/report';
 export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './backtest/worker/backtest-runs';
 export type { BacktestJob, JobOutput, JobProgress } from './backtest/worker/run-job';
+export type { CostSettings, GridAxis, LookaheadReport, Objective, OptimizeOutcome, OptimizeRequest } from './backtest/optimize';
 export type { LoadedStrategy } from './config/strategy-loader';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
@@ -399,6 +401,9 @@ export class Kernel {
 
   /** Report rendering: formatReportTable, renderReportHtml, reportJsonString, createProgressBar. */
   readonly reports = REPORTS;
+
+  /** Parameter search (grid, walk-forward, Monte Carlo) and the look-ahead detector, over a feed (see backtest/optimize). */
+  readonly optimization = optimization;
 
   /** Names of the built-in strategies. */
   get builtinStrategies(): readonly string[] {

@@ -15,6 +15,8 @@ usage: libra <command> [flags]
 commands:
   backtest     run a strategy over a data file or the store; print, JSON and HTML reports
   indicators   compute indicators over a bar file into CSV
+  optimize     search strategy parameters over a grid (walk-forward, Monte Carlo)
+  check-lookahead  find strategy decisions that change when future bars are removed
   import       import a data file into the store
   data         list what the store holds
   query        point-in-time (ASOF) queries against the store
@@ -69,8 +71,9 @@ export async function main(argv: string[]): Promise<number> {
       default: {
         const extra = await loadExtra(command);
         if (!extra) throw new UsageError(`unknown command "${command}" (try libra --help)`);
-        await extra(rest, kernel);
-        return 0;
+        // A command may answer with its exit code (check-lookahead: 1 when it finds look-ahead).
+        const code = await extra(rest, kernel);
+        return typeof code === 'number' ? code : 0;
       }
     }
   } catch (error) {
@@ -84,5 +87,5 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors caused by input the user can fix: shown as one line, no stack. */
 function isUserError(error: Error): boolean {
-  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'ConfigError', 'SecretError', 'RangeError', 'ApprovalError', 'AgentError', 'ModelError'].includes(error.name);
+  return ['UsageError', 'ImportError', 'ParamError', 'StrategyLoadError', 'InstrumentError', 'FixedPointError', 'StoreVersionError', 'StoreInputError', 'StoreQueryError', 'OptimizeInputError', 'ConfigError', 'SecretError', 'RangeError', 'ApprovalError', 'AgentError', 'ModelError'].includes(error.name);
 }

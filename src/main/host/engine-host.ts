@@ -40,6 +40,7 @@ import type { PaperReplaySession } from '../kernel';
 import { AlertBook } from './alerts';
 import { BacktestService, describeStrategy } from './backtest-service';
 import type { BacktestServiceOptions } from './backtest-service';
+import { OptimizeService } from './optimize-service';
 import { createIndicator } from '../engine/indicators';
 import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
@@ -118,6 +119,7 @@ export class EngineHost {
   private readonly quotes = new Map<string, QuoteView>();
   private readonly disposers: (() => void)[] = [];
   readonly backtests: BacktestService;
+  readonly optimizations: OptimizeService;
   readonly strategies: StrategyService;
   private readonly kernel: Kernel;
 
@@ -134,6 +136,7 @@ export class EngineHost {
     const cwd = options.cwd ?? process.cwd();
     this.kernel = options.kernel ?? new Kernel();
     this.backtests = new BacktestService(this.kernel, { cwd, ...options.backtests });
+    this.optimizations = new OptimizeService(this.kernel, this.backtests, { cwd: options.backtests?.cwd ?? cwd, ...(options.backtests?.risk ? { risk: options.backtests.risk } : {}) });
     this.strategies = new StrategyService(this.kernel, session, cwd);
     for (const inst of this.instruments) {
       const history = session.history(inst.id);
@@ -212,6 +215,7 @@ export class EngineHost {
 
   dispose(): void {
     this.backtests.dispose();
+    this.optimizations.dispose();
     this.strategies.dispose();
     for (const d of this.disposers.splice(0)) d();
     for (const c of this.clients) c.close();
@@ -473,6 +477,11 @@ export class EngineHost {
           if (!this.options.openBacktestChart) return err(HostErrorCodes.notSupported, 'this host opens no windows (browser mode opens a tab)');
           return ok({ opened: this.options.openBacktestChart(req) });
         },
+      },
+      optimize: {
+        start: (req) => this.optimizations.start(req),
+        status: ({ id }) => this.optimizations.status(id),
+        cancel: ({ id }) => this.optimizations.cancel(id),
       },
       backtest: {
         catalog: () => ok(this.backtests.catalog()),

@@ -15,6 +15,7 @@ import type {
   BacktestChartView,
   BacktestRunView,
   HistoryPage,
+  OptimizeRunView,
   ReplayView,
   RunningStrategyView,
   Snapshot,
@@ -31,6 +32,7 @@ import {
   EmptySchema,
   OpenBacktestChartSchema,
   OpenChartSchema,
+  OptimizeStartSchema,
   OrderTicketSchema,
   PanicSchema,
   PauseSchema,
@@ -90,6 +92,13 @@ export const contract = {
     list: method<readonly BacktestRunView[]>()(EmptySchema),
     /** Bars around one trade of a finished run (the chart window's focus). */
     chart: method<BacktestChartView>()(BacktestChartSchema),
+  },
+  optimize: {
+    /** Validates data, strategy and grid, then runs every set of the grid in worker threads. */
+    start: method<OptimizeRunView>()(OptimizeStartSchema),
+    /** Status, progress, and once done the ranked sets and the heatmap. */
+    status: method<OptimizeRunView>()(BacktestIdSchema),
+    cancel: method<OptimizeRunView>()(BacktestIdSchema),
   },
   strategies: {
     /** Loads a strategy by name or path and describes its parameters. */

@@ -100,6 +100,33 @@ export const BacktestStartSchema = z.strictObject({
 });
 export type BacktestStart = z.infer<typeof BacktestStartSchema>;
 
+/** One grid axis of an optimisation: an inclusive start:stop:step range of a numeric parameter. */
+export const GridAxisSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'parameter names are identifiers'),
+    start: z.number().finite(),
+    stop: z.number().finite(),
+    step: z.number().finite().positive('step must be > 0'),
+  })
+  .refine((a) => a.stop >= a.start, { message: 'stop must be ≥ start' })
+  .refine((a) => Math.floor((a.stop - a.start) / a.step + 1e-9) + 1 <= 10_000, { message: 'at most 10 000 values per parameter' });
+
+export const OPTIMIZE_OBJECTIVES = ['total-return', 'sharpe', 'sortino', 'calmar', 'profit-factor'] as const;
+
+/** `backtest` panel's optimise mode: the backtest's data and costs, a grid, an objective. */
+export const OptimizeStartSchema = z.strictObject({
+  data: BacktestDataSchema,
+  strategy: strategyRef,
+  /** Parameters held fixed in every set. */
+  params: paramValues.default({}),
+  grid: z.array(GridAxisSchema).min(1, 'give at least one parameter range').max(4, 'at most 4 parameter ranges'),
+  objective: z.enum(OPTIMIZE_OBJECTIVES),
+  capital: positiveNumber.max(1e12),
+  feeBps: z.number().finite().min(0).max(1000),
+  slippageBps: z.number().finite().min(0).max(1000),
+});
+export type OptimizeStart = z.infer<typeof OptimizeStartSchema>;
+
 export const BacktestIdSchema = z.strictObject({ id: id });
 export const BacktestStatusSchema = z.strictObject({ id: id, report: z.boolean().optional() });
 export const BacktestChartSchema = z.strictObject({ id: id, trade: z.number().int().nonnegative(), padBars: z.number().int().min(5).max(2000).optional() });

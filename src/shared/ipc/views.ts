@@ -314,3 +314,34 @@ export interface RunningStrategyView {
   readonly orders: number;
   readonly error: string | null;
 }
+
+// ── optimisation (the Backtest panel's optimise mode) ─────────────────────────────────────
+
+export interface OptimizeResultView {
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** The objective's value (null when undefined for this set). */
+  readonly score: number | null;
+  readonly totalReturn: number;
+  readonly sharpe: number | null;
+  readonly maxDrawdown: number;
+  readonly trades: number;
+}
+
+export interface OptimizeRunView {
+  readonly id: string;
+  readonly label: string;
+  readonly status: BacktestStatusView;
+  /** Bar evaluations done and in all. */
+  readonly progress: { readonly done: number; readonly total: number } | null;
+  readonly error: string | null;
+  readonly objective: string;
+  readonly axes: readonly { readonly name: string; readonly values: readonly number[] }[];
+  /** Best first: the top sets once done (empty while running). */
+  readonly results: readonly OptimizeResultView[];
+  readonly sets: number;
+  readonly skipped: number;
+  readonly failed: number;
+  /** Heatmap of the objective over the first two axes (rows: axes[1], columns: axes[0]); null with one axis. */
+  readonly heatmap: readonly (readonly (number | null)[])[] | null;
+  readonly elapsedMs: number | null;
+}

@@ -8,6 +8,7 @@ import { useBridge } from '../../app/bridge-context';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { BacktestForm } from './backtest-form';
 import { BacktestReport } from './backtest-report';
+import { OptimizeForm } from './optimize-form';
 import { catalogReceived, progressFraction, runSelected, runUpdated, selectRunningIds, selectRuns, selectSelectedRun } from './backtest-slice';
 
 const POLL_MS = 200;
@@ -50,6 +51,10 @@ export function BacktestPanel() {
     <section className="panel" data-testid="backtest-panel">
       <h2>Backtest {runs.length > 0 ? <span className="muted">{runs.length} run{runs.length > 1 ? 's' : ''}</span> : null}</h2>
       <BacktestForm />
+      <details className="opt-section" data-testid="opt-section">
+        <summary>Optimise parameters (grid search)</summary>
+        <OptimizeForm />
+      </details>
       {runs.length > 1 ? (
         <div className="bt-runs">
           {runs.map((r) => (

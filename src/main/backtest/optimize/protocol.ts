@@ -1,0 +1,30 @@
+/** Messages between the optimizer and its worker threads. */
+import type { Instrument } from '../../../shared/domain/instrument';
+import type { CostSettings, SetResult } from './evaluate';
+import type { ParamSet } from './grid';
+
+/** What every worker gets once: the series (shared memory), the strategy and the costs. */
+export interface SweepWorkerData {
+  readonly packed: Float64Array;
+  readonly instrument: Instrument;
+  readonly timeframeMs: number;
+  readonly strategy: string;
+  readonly cwd: string;
+  readonly costs: CostSettings;
+}
+
+export interface SweepTask {
+  readonly id: number;
+  readonly params: ParamSet;
+  readonly from: number;
+  readonly to: number;
+  readonly detail: boolean;
+}
+
+export type ToWorker = { readonly t: 'run'; readonly task: SweepTask } | { readonly t: 'close' };
+
+export type FromWorker =
+  | { readonly t: 'ready' }
+  | { readonly t: 'done'; readonly id: number; readonly result: SetResult }
+  | { readonly t: 'error'; readonly id: number; readonly message: string; readonly name: string }
+  | { readonly t: 'fatal'; readonly message: string; readonly name: string };
