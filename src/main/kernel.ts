@@ -24,7 +24,6 @@ import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile
 import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
 import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
 import type { LoadedStrategy } from './config/strategy-loader';
-import { startRunSession } from './venues/ccxt/run-session';
 import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
@@ -39,7 +38,7 @@ import { createProgressBar, formatReportTable, renderReportHtml, reportJsonStrin
 import { BacktestRuns } from './backtest/worker/backtest-runs';
 import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
 import { BAR_STRIDE } from './backtest/worker/run-job';
-import { DuckDbStore } from './storage/duckdb/duckdb-store';
+import type { DuckDbStore } from './storage/duckdb/duckdb-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
@@ -216,6 +215,7 @@ export class Kernel {
    * Returns the recorder (stop it to flush) and the store (close it after the recorder).
    */
   async startRecorder(bus: MessageBus, options: RecorderOptions = {}): Promise<{ recorder: Recorder; store: DuckDbStore }> {
+    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
     const store = new DuckDbStore({ dataDir: this.ensureDataDir() });
     await store.open();
     const recorder = new Recorder(busMarketDataSource(bus), store, options);
@@ -233,6 +233,7 @@ export class Kernel {
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
     const needsKeys = config.venues.some((v) => v.mode === 'live');
     const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
+    const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
     return startRunSession({
       config,
       dataDir,
@@ -459,6 +460,7 @@ export class Kernel {
   }
 
   private async openStore(dataDir?: string): Promise<DuckDbStore> {
+    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
     const store = new DuckDbStore({ dataDir: dataDir ?? this.ensureDataDir() });
     await store.open();
     return store;
