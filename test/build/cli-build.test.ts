@@ -1,0 +1,154 @@
+/**
+ * The built CLI (scripts/build-cli.js, run by `npm ci`): what `libra` runs, which packages each
+ * command loads (a real module-resolve hook in the spawned process records every module), the
+ * rebuild when a source changed, the tsx fallback when no build can be made, and the backtest
+ * worker from the built output. Everything runs the real CLI in child processes; no mocks.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const TRACE = join(ROOT, 'test/build/trace-imports.mjs');
+const SAMPLE = join(ROOT, 'resources/sample-data/BTC-USD_coinbase_4h_2016-2025.csv');
+const tmp = mkdtempSync(join(tmpdir(), 'libra-build-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Every module URL the process resolved, relative to `root` where inside it. */
+  readonly modules: readonly string[];
+}
+
+let traces = 0;
+function libra(args: readonly string[], root = ROOT, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const trace = join(tmp, `trace-${++traces}.txt`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', TRACE, join(root, 'bin/libra.js'), ...args], {
+      cwd: tmp,
+      env: { ...process.env, LIBRA_FROM_SOURCE: '', ...env, LIBRA_TRACE_IMPORTS: trace },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const urls = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter(Boolean) : [];
+      const prefix = `file://${root}/`;
+      const modules = [...new Set(urls.filter((u) => !u.startsWith('node:')).map((u) => (u.startsWith(prefix) ? u.slice(prefix.length) : u)))];
+      done({ code, stdout, stderr, modules });
+    });
+  });
+}
+
+const packagesOf = (modules: readonly string[]): string[] =>
+  [...new Set(modules.flatMap((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1] ?? []))].sort();
+const sourcesOf = (modules: readonly string[]): string[] => modules.filter((m) => m.startsWith('src/'));
+
+describe('the built CLI', () => {
+  // The first start after a source change rebuilds (see below); the checks here are of a fresh build.
+  beforeAll(async () => {
+    expect((await libra(['--help'])).code).toBe(0);
+  });
+
+  it('answers --help from .build/ without loading a single npm package', async () => {
+    const r = await libra(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^libra — a trading workstation/);
+    expect(r.stderr).toBe('');
+    expect(r.modules.some((m) => /^\.build\/cli-[0-9a-f]{12}\/main\.js$/.test(m))).toBe(true);
+    expect(sourcesOf(r.modules)).toEqual([]);
+    expect(packagesOf(r.modules)).toEqual([]);
+  });
+
+  it('runs the README sample backtest without ccxt, DuckDB, vite, ws or tsx', async () => {
+    const html = join(tmp, 'report.html');
+    const r = await libra(['backtest', '--data', SAMPLE, '--strategy', 'sma-cross', '--html', html]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Fees paid/);
+    expect(readFileSync(html, 'utf8')).toMatch(/<html/i);
+    expect(sourcesOf(r.modules)).toEqual([]);
+    expect(packagesOf(r.modules)).toEqual(['zod']);
+  });
+
+  it('loads tsx only for a strategy file written in TypeScript', async () => {
+    const file = join(tmp, 'hold.ts');
+    writeFileSync(file, 'export default class Hold { private n: number = 0; onBar(): void { this.n++; } }\n');
+    const r = await libra(['backtest', '--data', SAMPLE, '--strategy', file, '--quiet', '--json', join(tmp, 'hold.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(packagesOf(r.modules)).toContain('tsx');
+    expect(sourcesOf(r.modules)).toEqual([]);
+  });
+
+  it('still says an unknown command is unknown (exit 2, one line)', async () => {
+    const r = await libra(['nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('libra nosuch: unknown command "nosuch" (try libra --help)\n');
+  });
+
+  it('runs a backtest in the built worker thread', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, '.build/cli.json'), 'utf8')) as { dir: string };
+    const entry = join(ROOT, '.build', manifest.dir, 'worker-entry.mjs');
+    const worker = new Worker(entry, { workerData: { dataPath: SAMPLE, strategy: 'sma-cross', params: {}, capital: 10_000, feeBps: 10, slippageBps: 0 } });
+    const result = await new Promise<{ t: string; output?: { bars: number; tradesTotal: number }; message?: string }>((done, fail) => {
+      worker.on('message', (m: { t: string }) => {
+        if (m.t !== 'progress') done(m);
+      });
+      worker.on('error', fail);
+    });
+    await worker.terminate();
+    expect(result.message).toBeUndefined();
+    expect(result.t).toBe('result');
+    expect(result.output?.bars).toBeGreaterThan(10_000);
+    expect(result.output?.tradesTotal).toBeGreaterThan(0);
+  });
+});
+
+describe('a checkout whose build is missing or stale', () => {
+  // A copy of the sources with the real node_modules and resources linked in.
+  const copy = join(tmp, 'checkout');
+  cpSync(join(ROOT, 'src'), join(copy, 'src'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  symlinkSync(join(ROOT, 'resources'), join(copy, 'resources'));
+  const mainTs = join(copy, 'src/main/cli/main.ts');
+
+  it('builds on first use, then rebuilds when a source changes (never runs stale code)', async () => {
+    const first = await libra(['--help'], copy);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(existsSync(join(copy, '.build/cli.json'))).toBe(true);
+    const before = (JSON.parse(readFileSync(join(copy, '.build/cli.json'), 'utf8')) as { dir: string }).dir;
+
+    writeFileSync(mainTs, readFileSync(mainTs, 'utf8').replace('libra — a trading workstation', 'libra — an edited workstation'));
+    const second = await libra(['--help'], copy);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toMatch(/^libra — an edited workstation/);
+    const after = (JSON.parse(readFileSync(join(copy, '.build/cli.json'), 'utf8')) as { dir: string }).dir;
+    expect(after).not.toBe(before);
+    expect(sourcesOf(second.modules)).toEqual([]);
+  });
+
+  it('falls back to the sources through tsx, saying so on stderr, when it cannot build', async () => {
+    writeFileSync(mainTs, readFileSync(mainTs, 'utf8').replace(/libra — an? \w+ workstation/, 'libra — a fallback workstation'));
+    rmSync(join(copy, '.build'), { recursive: true, force: true });
+    writeFileSync(join(copy, '.build'), 'not a folder: the build cannot be written here\n');
+    const r = await libra(['--help'], copy);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^libra — a fallback workstation/);
+    expect(r.stderr).toMatch(/^libra: the built CLI is missing or older than src\/ and rebuilding failed \(.+\); running the sources through tsx \(slower start\)\n$/);
+    expect(sourcesOf(r.modules)).toContain('src/main/cli/main.ts');
+  });
+});
