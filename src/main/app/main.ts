@@ -19,6 +19,8 @@ declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** resources/icons (scripts/make-icons.js): beside the app when packaged (extraResource), in the checkout otherwise. */
+const icons = (): string => (app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.getAppPath(), 'resources/icons'));
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -47,8 +49,8 @@ async function start(): Promise<void> {
     if (n.kind !== 'denial') notify(n);
   });
   registerIpc(ipcMain, host, trusted);
-  windows = new WindowManager({ host, dataDir: kernel.dataDir, preload: join(here, 'preload.cjs'), trusted });
-  const deps = { host, windows };
+  windows = new WindowManager({ host, dataDir: kernel.dataDir, preload: join(here, 'preload.cjs'), trusted, icon: join(icons(), 'libra.png') });
+  const deps = { host, windows, trayIcon: join(icons(), 'tray.png') };
   Menu.setApplicationMenu(buildMenu(deps));
   createTray(deps);
   windows.restore();
