@@ -14,7 +14,7 @@
  * the bundle's URL and the build writes a worker-entry.mjs next to the bundle.
  *
  * .build/cli.json names the current output folder and the inputs it was built from (path, mtime,
- * size, and the folders' mtimes so a new command file counts too); bin/libra.js compares that
+ * size, and the source folders' mtimes so a new command file counts too); bin/libra.js compares that
  * with the working tree at every start (a few hundred stat calls, ~1 ms).
  */
 import { createHash } from 'node:crypto';
@@ -61,8 +61,10 @@ function fingerprint(files) {
   for (const rel of files) {
     const st = statSync(join(ROOT, rel));
     inputs[rel] = [st.mtimeMs, st.size];
+    // Source folders count too (a new command file changes what `./commands/${name}.ts` finds);
+    // the root does not (a report written there must not trigger a rebuild).
     const dir = posix(dirname(rel));
-    if (!(dir in dirs)) dirs[dir] = statSync(join(ROOT, dir)).mtimeMs;
+    if (dir.startsWith('src/') && !(dir in dirs)) dirs[dir] = statSync(join(ROOT, dir)).mtimeMs;
   }
   return { inputs, dirs };
 }

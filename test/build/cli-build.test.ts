@@ -141,6 +141,17 @@ describe('a checkout whose build is missing or stale', () => {
     expect(sourcesOf(second.modules)).toEqual([]);
   });
 
+  it('picks up a new command file, and does not rebuild for a file written in the root', async () => {
+    writeFileSync(join(copy, 'src/main/cli/commands/hello.ts'), "export async function run(argv: string[]): Promise<void> {\n  process.stdout.write(`hello ${argv.join(' ')}\\n`);\n}\n");
+    const r = await libra(['hello', 'world'], copy);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('hello world\n');
+    const builtAt = (JSON.parse(readFileSync(join(copy, '.build/cli.json'), 'utf8')) as { builtAt: string }).builtAt;
+    writeFileSync(join(copy, 'report.html'), '<html></html>\n');
+    expect((await libra(['--help'], copy)).code).toBe(0);
+    expect((JSON.parse(readFileSync(join(copy, '.build/cli.json'), 'utf8')) as { builtAt: string }).builtAt).toBe(builtAt);
+  });
+
   it('falls back to the sources through tsx, saying so on stderr, when it cannot build', async () => {
     writeFileSync(mainTs, readFileSync(mainTs, 'utf8').replace(/libra — an? \w+ workstation/, 'libra — a fallback workstation'));
     rmSync(join(copy, '.build'), { recursive: true, force: true });
