@@ -95,6 +95,46 @@ describe('the built CLI', () => {
     expect(r.stderr).toBe('libra nosuch: unknown command "nosuch" (try libra --help)\n');
   });
 
+  it('serves the API with `libra serve` and runs its backtests in the built worker', async () => {
+    const trace = join(tmp, 'trace-serve.txt');
+    const child = spawn(process.execPath, ['--import', TRACE, join(ROOT, 'bin/libra.js'), 'serve', '--port', '0', '--no-start', '--data-dir', join(tmp, 'serve-data'), '--static', join(tmp, 'no-ui')], {
+      cwd: tmp,
+      env: { ...process.env, LIBRA_FROM_SOURCE: '', LIBRA_TRACE_IMPORTS: trace },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<URL>((done, fail) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(out);
+          if (m?.[1]) done(new URL(m[1]));
+        });
+        child.once('exit', (code) => fail(new Error(`libra serve exited (${String(code)}): ${out}`)));
+      });
+      const call = async (method: string, body: unknown): Promise<{ ok: boolean; value: { id: string; status: string; error: string | null; progress: { done: number; total: number } | null } }> => {
+        const res = await fetch(`${url.origin}/api/call/${method}?token=${url.searchParams.get('token') ?? ''}`, { method: 'POST', body: JSON.stringify(body) });
+        return (await res.json()) as never;
+      };
+      const started = await call('backtest.start', { data: { sample: 'BTC-USD_coinbase_4h_2016-2025.csv' }, strategy: 'sma-cross', params: {}, capital: 10_000, feeBps: 10, slippageBps: 0 });
+      expect(started.ok).toBe(true);
+      let run = started.value;
+      const deadline = Date.now() + 240_000;
+      while (run.status === 'running' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        run = (await call('backtest.status', { id: started.value.id })).value;
+      }
+      expect(run.error).toBeNull();
+      expect(run.status).toBe('done');
+      expect(run.progress?.done).toBe(run.progress?.total);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const modules = readFileSync(trace, 'utf8').split('\n').filter((u) => u.startsWith(`file://${ROOT}/`)).map((u) => u.slice(`file://${ROOT}/`.length));
+    expect(sourcesOf(modules)).toEqual([]);
+    expect(modules.some((m) => /^\.build\/cli-[0-9a-f]{12}\/backtest-worker\.js$/.test(m))).toBe(true);
+  }, 300_000);
+
   it('runs a backtest in the built worker thread', async () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, '.build/cli.json'), 'utf8')) as { dir: string };
     const entry = join(ROOT, '.build', manifest.dir, 'worker-entry.mjs');
