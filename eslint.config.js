@@ -32,7 +32,7 @@ const noCli = { group: ['**/cli/**'], message: 'the host serves the kernel to tr
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', '.tsbuild/**', '.vite/**', 'out/**', 'dist/**', 'native/target/**', 'native/index.cjs', 'native/*.node', 'artifacts/**', 'test-results/**'],
+    ignores: ['node_modules/**', '.build/**', '.tsbuild/**', '.vite/**', 'out/**', 'dist/**', 'native/target/**', 'native/index.cjs', 'native/*.node', 'artifacts/**', 'test-results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

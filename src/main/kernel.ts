@@ -24,7 +24,6 @@ import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile
 import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
 import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
 import type { LoadedStrategy } from './config/strategy-loader';
-import { startRunSession } from './venues/ccxt/run-session';
 import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
@@ -40,7 +39,7 @@ import { BacktestRuns } from './backtest/worker/backtest-runs';
 import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
 import { BAR_STRIDE } from './backtest/worker/run-job';
 import * as optimization from './backtest/optimize';
-import { DuckDbStore } from './storage/duckdb/duckdb-store';
+import type { DuckDbStore } from './storage/duckdb/duckdb-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
@@ -243,6 +242,7 @@ export class Kernel {
    * Returns the recorder (stop it to flush) and the store (close it after the recorder).
    */
   async startRecorder(bus: MessageBus, options: RecorderOptions = {}): Promise<{ recorder: Recorder; store: DuckDbStore }> {
+    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
     const store = new DuckDbStore({ dataDir: this.ensureDataDir() });
     await store.open();
     const recorder = new Recorder(busMarketDataSource(bus), store, options);
@@ -260,6 +260,7 @@ export class Kernel {
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
     const needsKeys = config.venues.some((v) => v.mode === 'live');
     const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
+    const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
     return startRunSession({
       config,
       dataDir,
@@ -329,7 +330,9 @@ export class Kernel {
    * `libra mcp`: the agent tools over MCP, on stdio or loopback HTTP with a token. Read-only
    * unless `enableOrders`; order proposals always wait for a person, then pass the risk gate.
    */
-  serveMcp(options: { transport: 'stdio' | { port: number; token?: string | undefined }; session?: RunSession | undefined; currency?: string; enableOrders: boolean; dataDir?: string | undefined; log: (line: string) => void }): Promise<RunningMcp> {
+  async serveMcp(options: { transport: 'stdio' | { port: number; token?: string | undefined }; session?: RunSession | undefined; currency?: string; enableOrders: boolean; dataDir?: string | undefined; log: (line: string) => void }): Promise<RunningMcp> {
+    // The MCP SDK loads only for `libra mcp`.
+    const { serveMcpHttp, serveMcpStdio } = await import('./agents/mcp');
     const dataDir = options.dataDir ?? this.ensureDataDir();
     const s = options.session;
     const mcp: McpOptions = {
@@ -586,6 +589,7 @@ export class Kernel {
   }
 
   private async openStore(dataDir?: string): Promise<DuckDbStore> {
+    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
     const store = new DuckDbStore({ dataDir: dataDir ?? this.ensureDataDir() });
     await store.open();
     return store;

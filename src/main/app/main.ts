@@ -19,6 +19,10 @@ declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** resources/icons (scripts/make-icons.js): beside the app when packaged (extraResource), in the checkout otherwise. */
+const icons = (): string => (app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.getAppPath(), 'resources/icons'));
+/** The bundled samples, found the same way (a path relative to the bundle would miss both). */
+const samples = (): string => (app.isPackaged ? join(process.resourcesPath, 'sample-data') : join(app.getAppPath(), 'resources/sample-data'));
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -42,13 +46,14 @@ async function start(): Promise<void> {
     alerts: loadAlerts(alerts),
     saveAlerts: (a) => saveAlerts(alerts, a),
     openChart: (spec) => windows?.openChart(spec) ?? false,
+    backtests: { sampleDir: samples() },
   });
   host.onDidNotify((n) => {
     if (n.kind !== 'denial') notify(n);
   });
   registerIpc(ipcMain, host, trusted);
-  windows = new WindowManager({ host, dataDir: kernel.dataDir, preload: join(here, 'preload.cjs'), trusted });
-  const deps = { host, windows };
+  windows = new WindowManager({ host, dataDir: kernel.dataDir, preload: join(here, 'preload.cjs'), trusted, icon: join(icons(), 'libra.png') });
+  const deps = { host, windows, trayIcon: join(icons(), 'tray.png') };
   Menu.setApplicationMenu(buildMenu(deps));
   createTray(deps);
   windows.restore();

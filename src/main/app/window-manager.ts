@@ -25,6 +25,8 @@ export interface WindowManagerOptions {
   readonly dataDir: string;
   readonly preload: string;
   readonly trusted: TrustedOrigins;
+  /** Window icon (resources/icons/libra.png). */
+  readonly icon?: string;
 }
 
 export class WindowManager {
@@ -86,6 +88,7 @@ export class WindowManager {
       show: false,
       title: record.kind === 'main' ? 'LIBRA' : `${record.instrumentId ?? ''} ${record.timeframe ?? ''} — LIBRA`,
       backgroundColor: '#0b0f14',
+      ...(this.opts.icon ? { icon: this.opts.icon } : {}),
       webPreferences: {
         preload: this.opts.preload,
         contextIsolation: true,

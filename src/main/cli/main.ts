@@ -2,7 +2,7 @@
  * The `libra` command. Every command starts the engine through the kernel; errors a user can
  * fix (bad flags, bad files, bad parameters) print one clear line and exit with code 2.
  */
-import { Kernel } from '../kernel';
+import type { Kernel } from '../kernel';
 import { UsageError } from './args';
 import { BACKTEST_FLAGS, backtestCommand } from './commands/backtest';
 import { INDICATOR_FLAGS, indicatorsCommand } from './commands/indicators';
@@ -32,10 +32,11 @@ type Command = (argv: string[], kernel: Kernel) => Promise<unknown>;
 
 async function loadExtra(name: string): Promise<Command | undefined> {
   try {
-    const mod = (await import(`./commands/${name}`)) as { run?: Command };
+    // With the extension, so the built CLI (scripts/build-cli.js) bundles every command module.
+    const mod = (await import(`./commands/${name}.ts`)) as { run?: Command };
     return mod.run;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(error))) return undefined;
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Module not found in bundle/.test(String(error))) return undefined;
     throw error;
   }
 }
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dataDirFlag = rest.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
   const dataDir = dataDirFlag < 0 ? undefined : rest[dataDirFlag]?.includes('=') ? rest[dataDirFlag]?.split('=')[1] : rest[dataDirFlag + 1];
+  const { Kernel } = await import('../kernel'); // lazy: `libra --help` loads no engine
   const kernel = new Kernel(dataDir ? { dataDir } : {});
   try {
     if (rest.includes('--help')) {
