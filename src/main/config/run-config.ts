@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { storeConfigSchema } from '../storage/store-config';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -89,6 +90,8 @@ export const strategySchema = z
 export const runConfigSchema = z
   .object({
     dataDir: z.string().min(1).optional(),
+    /** Where the session's market data lives: `{ "kind": "duckdb" }` (default, the data folder) or `{ "kind": "questdb", "url": … }`. */
+    store: storeConfigSchema.optional(),
     accountCurrency: z.string().default('USDT'),
     venues: z.array(venueSchema).min(1),
     strategies: z.array(strategySchema).default([]),

@@ -94,6 +94,8 @@ export class QuestDbStore implements TimeSeriesStore {
   private readonly p: string;
   private readonly pageRows: number;
   private ilp: IlpWriter | undefined;
+  /** Something was sent since open: close() waits for QuestDB to apply it. */
+  private wrote = false;
   /** `VENUE\0SYMBOL` of every known series. */
   private readonly series = new Set<string>();
 
@@ -134,10 +136,14 @@ export class QuestDbStore implements TimeSeriesStore {
     this.ilp = await IlpWriter.connect(`${scheme}::addr=${u.hostname}:${port};${this.options.ilpConfig ?? ''}`, p);
   }
 
+  /** Closes the ILP sender; after writes, first waits until QuestDB has applied them, so the next reader (another process) sees them. */
   async close(): Promise<void> {
     const ilp = this.ilp;
     this.ilp = undefined;
-    if (ilp) await ilp.close();
+    if (!ilp) return;
+    await ilp.close();
+    if (this.wrote) await this.waitApplied();
+    this.wrote = false;
   }
 
   /**
@@ -165,6 +171,7 @@ export class QuestDbStore implements TimeSeriesStore {
 
   private writer(): IlpWriter {
     if (!this.ilp) throw new StoreQueryError(`store at ${this.where} is not open — call open() first`);
+    this.wrote = true;
     return this.ilp;
   }
 
@@ -305,6 +312,15 @@ export class QuestDbStore implements TimeSeriesStore {
   async listBacktestRuns(): Promise<BacktestRunRecord[]> {
     const { dataset } = await this.http.exec(`SELECT spec FROM ${this.p}backtest_runs ORDER BY created_at DESC, id`);
     return dataset.map((r) => JSON.parse(cellStr(r[0])) as BacktestRunRecord);
+  }
+
+  /**
+   * Runs one statement of QuestDB SQL (for `libra query --sql`) and returns the rows as objects
+   * keyed by column name; timestamps come as QuestDB's ISO text. Table names carry the prefix.
+   */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    const { columns, dataset } = await this.http.exec(sql);
+    return dataset.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null])));
   }
 
   // ---------------------------------------------------------------- reads
