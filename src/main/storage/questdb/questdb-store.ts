@@ -65,8 +65,6 @@ export interface QuestDbStoreOptions {
 
 /** Timestamps per `ts IN (…)` follow-up query: keeps the GET URL well under QuestDB's header buffer. */
 const IN_BATCH = 200;
-/** Signal rows per multi-row INSERT of an inline as-of join. */
-const INSERT_BATCH = 250;
 
 /** A TIMESTAMP cell (ISO string, or µs when cast to LONG) → epoch ms; null stays null. */
 export function tsCell(v: ExecValue | undefined): number | null {
@@ -150,9 +148,9 @@ export class QuestDbStore implements TimeSeriesStore {
    * Waits until QuestDB has applied every committed WAL transaction of this store's tables (what
    * a reader needs right after a write), or throws after `timeoutMs`.
    */
-  async waitApplied(timeoutMs = 30_000): Promise<void> {
+  async waitApplied(timeoutMs = 30_000, tables: readonly string[] = ALL_TABLES.map((t) => this.p + t)): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const names = new Set(ALL_TABLES.map((t) => this.p + t));
+    const names = new Set(tables);
     for (;;) {
       const { dataset } = await this.http.exec(`SELECT name, suspended, writerTxn, sequencerTxn FROM wal_tables()`);
       const mine = dataset.filter((r) => names.has(cellStr(r[0])));
@@ -499,20 +497,24 @@ export class QuestDbStore implements TimeSeriesStore {
     let extra = '';
     let temp: string | undefined;
     if (!isSignalTable(q.signals)) {
-      // inline signals go to a throw-away non-WAL table (visible at once) with a designated ts
+      // inline signals go to a throw-away table with a designated ts, dropped after the join
       const sig = q.signals.map((r, i) => {
         if (!Number.isFinite(r.ts)) throw new StoreQueryError(`signals[${i}]: ts must be a number of ms, got ${r.ts}`);
         const res = this.resolve(r.venue, r.symbol);
         return { idx: i, ts: Math.trunc(r.ts), venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() };
       });
       if (sig.length === 0) return;
-      temp = `${p}asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY NONE BYPASS WAL`);
+      const name = `asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      temp = `${p}${name}`;
+      // a WAL table (ILP/HTTP refuses non-WAL tables) filled by one ILP request, then read once
+      // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
+      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
       const sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
-      for (let i = 0; i < sorted.length; i += INSERT_BATCH) {
-        const values = sorted.slice(i, i + INSERT_BATCH).map((r) => `(${qts(r.ts)}, ${r.idx}, ${qstr(r.venue)}, ${qstr(r.symbol)})`);
-        await this.http.exec(`INSERT INTO ${temp} VALUES ${values.join(', ')}`);
-      }
+      await this.writer().writeRows(
+        name,
+        sorted.map((r) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: r.idx } }, tsMs: r.ts })),
+      );
+      await this.waitApplied(60_000, [temp]);
       left = `${temp} s`;
       order = 's.ts, s.idx';
     } else {
