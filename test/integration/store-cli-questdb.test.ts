@@ -30,6 +30,9 @@ const cli = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
+// each CLI call is a fresh node process (seconds on a loaded 2-core machine): generous timeouts
+const SLOW = 240_000;
+
 describe.skipIf(!server)('libra import / data / query / backtest with --store questdb', () => {
   const dir = mkdtempSync(join(tmpdir(), 'libra-qdb-cli-'));
   const q = (): string[] => ['--store', 'questdb', '--questdb-url', server?.url ?? ''];
@@ -47,7 +50,7 @@ describe.skipIf(!server)('libra import / data / query / backtest with --store qu
     await cli(['import', '--file', ETH_BTC, '--venue', 'BINANCE', '--data-dir', duck]);
     expect(series).toEqual(JSON.parse((await cli(['data', '--json', '--data-dir', duck])).stdout));
     expect(series).toEqual([expect.objectContaining({ venue: 'BINANCE', symbol: 'ETH/BTC', kind: 'bars', timeframeMs: 300_000, first: Date.parse('2018-01-10T05:00:00Z'), rows: 5760 })]);
-  });
+  }, SLOW);
 
   it('gives the same backtest report from QuestDB as from the file', async () => {
     const a = join(dir, 'file.json');
@@ -56,7 +59,7 @@ describe.skipIf(!server)('libra import / data / query / backtest with --store qu
     const r = await cli(['backtest', '--symbol', 'ETH/BTC', '--timeframe', '5m', '--strategy', 'sma-cross', '--capital', '1', '--quiet', '--json', b, ...q()]);
     expect(r.stderr).toBe('');
     expect(JSON.parse(readFileSync(b, 'utf8'))).toEqual(JSON.parse(readFileSync(a, 'utf8')));
-  });
+  }, SLOW);
 
   it('answers ASOF queries with the last bar closed at the signal time, and QuestDB SQL', async () => {
     const sig = join(dir, 'signals.csv');
@@ -67,7 +70,7 @@ describe.skipIf(!server)('libra import / data / query / backtest with --store qu
     expect(row.match.openTime).toBe(Date.parse('2018-01-15T12:00:00Z'));
     const sql = await cli(['query', '--sql', "SELECT count() n, min(ts) first FROM bars WHERE symbol = 'ETH/BTC'", '--json', ...q()]);
     expect(JSON.parse(sql.stdout.trim())).toEqual({ n: 5760, first: '2018-01-10T05:00:00.000000Z' });
-  });
+  }, SLOW);
 
   it('refuses bad store flags with exit code 2 and one line naming the flag', async () => {
     const cases: [string[], RegExp][] = [
@@ -83,5 +86,5 @@ describe.skipIf(!server)('libra import / data / query / backtest with --store qu
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
-  });
+  }, SLOW);
 });

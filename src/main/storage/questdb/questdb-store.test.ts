@@ -145,7 +145,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect((await exec().exec(`SELECT version, name FROM ${p}schema_version`)).dataset).toEqual([[QUESTDB_LATEST_VERSION, 'init']]);
     await again.close();
     await again.dropAll();
-  });
+  }, 120_000);
 
   it('refuses a server whose schema is newer than this LIBRA, before creating anything', async () => {
     const p = prefix();
@@ -156,7 +156,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     await expect(store.open()).rejects.toThrow(`has schema version ${QUESTDB_LATEST_VERSION + 6}, this LIBRA understands up to ${QUESTDB_LATEST_VERSION} — upgrade LIBRA`);
     expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name = '${p}trades'`)).dataset).toEqual([]);
     await store.dropAll();
-  });
+  }, 120_000);
 
   it('stores every row kind in its typed columns, and leaves no as-of scratch table behind', async () => {
     const p = prefix();
@@ -177,7 +177,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name LIKE '${p}asof_%'`)).dataset).toEqual([]);
     await store.close();
     await store.dropAll();
-  });
+  }, 120_000);
 
   it('sorts out-of-order and late rows (older partitions) into time order, and a late replay replaces, never duplicates', async () => {
     const p = prefix();
@@ -200,7 +200,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect(series).toEqual({ venue: 'BINANCE', symbol: 'BTC/USDT', kind: 'trades', first: T0, last: T0 + 2 * DAY + 249, rows: 3000 });
     await store.close();
     await store.dropAll();
-  });
+  }, 120_000);
 
   it('loses nothing and duplicates nothing when the server is killed in the middle of an ILP batch and restarted', async () => {
     const srv = server!;
@@ -248,7 +248,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect((err as Error).message).toMatch(new RegExp(`^QuestDB: table does not exist \\[table=${p}bars\\] at position \\d+ — in: SELECT venue, symbol, timeframe_ms`));
     await store.close();
     await store.dropAll();
-  });
+  }, 120_000);
 
   it('pages /exec results by 0-based [lo, hi) ranges', async () => {
     const e = exec();
@@ -257,7 +257,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect(await page(3, 6)).toEqual([4, 5, 6]);
     expect(await page(9, 12)).toEqual([10]);
     expect(await page(10, 20)).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('questdb store without a server', () => {

@@ -510,11 +510,17 @@ export class QuestDbStore implements TimeSeriesStore {
       // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
       await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
       const sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
-      await this.writer().writeRows(
-        name,
-        sorted.map((r) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: r.idx } }, tsMs: r.ts })),
-      );
-      await this.waitApplied(60_000, [temp]);
+      try {
+        await this.writer().writeRows(
+          name,
+          sorted.map((r) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: r.idx } }, tsMs: r.ts })),
+        );
+        await this.waitApplied(60_000, [temp]);
+      } catch (err) {
+        // the join never starts: drop the scratch table here (the finally below is not reached)
+        await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
+        throw err;
+      }
       left = `${temp} s`;
       order = 's.ts, s.idx';
     } else {
