@@ -39,7 +39,8 @@ import { BacktestRuns } from './backtest/worker/backtest-runs';
 import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
 import { BAR_STRIDE } from './backtest/worker/run-job';
 import * as optimization from './backtest/optimize';
-import type { DuckDbStore } from './storage/duckdb/duckdb-store';
+import type { SqlStore, StoreConfig } from './storage/create-store';
+import { createStore } from './storage/create-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
@@ -47,7 +48,6 @@ import { StoreInputError } from './storage/store';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
 import type { BacktestTool } from './agents/tools';
-import { serveMcpHttp, serveMcpStdio } from './agents/mcp';
 import { agentBacktestStrategy } from './agents/agent-backtest';
 import type { AgentBacktestSummary } from './agents/agent-backtest';
 import { ReplayModelClient } from './agents';
@@ -75,6 +75,11 @@ export type { Proposal } from './agents';
 export type { AuditEntry } from './agents/audit';
 export type { RunningMcp } from './agents/mcp';
 export type { AgentBacktestSummary } from './agents/agent-backtest';
+export type { StoreConfig } from './storage/create-store';
+export { storeFromFlags } from './storage/create-store';
+
+/** Which store a call opens: a DuckDB folder (a string), a store config, or the default DuckDB store. */
+export type StoreTarget = string | StoreConfig | undefined;
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
@@ -88,6 +93,8 @@ export interface StoreFeedRequest {
   readonly to?: number | undefined;
   /** The store's folder (default: the kernel's data folder). */
   readonly dataDir?: string | undefined;
+  /** Another store than the DuckDB folder (e.g. a QuestDB server); wins over `dataDir`. */
+  readonly store?: StoreConfig | undefined;
 }
 
 /** Costs and capital of a backtest; the risk gate defaults to the kernel's. */
@@ -114,6 +121,8 @@ export interface StrategyRequest {
 export interface ImportFileRequest extends Omit<FileInstrumentOptions, 'minNotional'> {
   readonly path: string;
   readonly dataDir?: string | undefined;
+  /** Another store than the DuckDB folder (e.g. a QuestDB server); wins over `dataDir`. */
+  readonly store?: StoreConfig | undefined;
   /** Called once the file is understood, before anything is written: throw to refuse it. */
   readonly onPlan?: (plan: { readonly instrument: Instrument; readonly kind: 'bars' | 'trades'; readonly rows: number }) => void;
   /** Rows written so far. */
@@ -127,6 +136,8 @@ export interface ImportFileResult {
   readonly timeframeMs?: number;
   readonly inserted: number;
   readonly ignored: number;
+  /** `false` when the store cannot tell new rows from stored ones (QuestDB): `inserted` then counts rows written. */
+  readonly exact?: boolean;
 }
 
 /** Report rendering for the hosts: the table, JSON and HTML reports, and a terminal progress bar. */
@@ -241,9 +252,8 @@ export class Kernel {
    * Records the market data of an engine into the embedded store, in batches off the hot path.
    * Returns the recorder (stop it to flush) and the store (close it after the recorder).
    */
-  async startRecorder(bus: MessageBus, options: RecorderOptions = {}): Promise<{ recorder: Recorder; store: DuckDbStore }> {
-    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
-    const store = new DuckDbStore({ dataDir: this.ensureDataDir() });
+  async startRecorder(bus: MessageBus, options: RecorderOptions & { readonly store?: StoreConfig } = {}): Promise<{ recorder: Recorder; store: SqlStore }> {
+    const store = await createStore(options.store, () => this.ensureDataDir());
     await store.open();
     const recorder = new Recorder(busMarketDataSource(bus), store, options);
     recorder.start();
@@ -458,7 +468,7 @@ export class Kernel {
    * stays open while the feed is read and closes when it ends.
    */
   async openStoreFeed(req: StoreFeedRequest): Promise<BacktestFeed> {
-    const store = await this.openStore(req.dataDir);
+    const store = await this.openStore(req.store ?? req.dataDir);
     const series = (await store.listSeries()).filter((s) => s.kind === 'bars' && s.symbol === req.symbol.toUpperCase() && s.timeframeMs === req.timeframeMs && (req.venue === undefined || s.venue === req.venue.toUpperCase()));
     if (series.length === 0) {
       await store.close();
@@ -519,12 +529,13 @@ export class Kernel {
    * is idempotent. The instrument is inferred as for a backtest and stored with the data.
    */
   async importFile(req: ImportFileRequest): Promise<ImportFileResult> {
-    const { path, dataDir, onPlan, onProgress, ...options } = req;
+    const { path, dataDir, store: storeConfig, onPlan, onProgress, ...options } = req;
     const { instrument, info } = await instrumentForFile(path, options);
     onPlan?.({ instrument, kind: info.kind, rows: info.rows });
-    const store = await this.openStore(dataDir);
+    const store = await this.openStore(storeConfig ?? dataDir);
     let inserted = 0;
     let ignored = 0;
+    let exact = true;
     let done = 0;
     try {
       await store.writeInstruments([instrument]);
@@ -534,25 +545,27 @@ export class Kernel {
           const w = await store.writeBars(instrument.venue, instrument.symbol, timeframeMs, chunk);
           inserted += w.inserted;
           ignored += w.ignored;
+          exact &&= w.exact !== false;
           onProgress?.((done += chunk.length));
         }
-        return { instrument, kind: 'bars', timeframeMs, inserted, ignored };
+        return { instrument, kind: 'bars', timeframeMs, inserted, ignored, ...(exact ? {} : { exact }) };
       }
       for await (const chunk of readTrades(path, { instrumentId: instrument.id, chunkSize: 50_000 })) {
         const w = await store.writeTrades(instrument.venue, instrument.symbol, chunk);
         inserted += w.inserted;
         ignored += w.ignored;
+        exact &&= w.exact !== false;
         onProgress?.((done += chunk.length));
       }
-      return { instrument, kind: 'trades', inserted, ignored };
+      return { instrument, kind: 'trades', inserted, ignored, ...(exact ? {} : { exact }) };
     } finally {
       await store.close();
     }
   }
 
   /** What the store holds: one entry per series (symbol, kind/timeframe, first/last time, rows). */
-  async listSeries(dataDir?: string): Promise<SeriesInfo[]> {
-    const store = await this.openStore(dataDir);
+  async listSeries(target?: StoreTarget): Promise<SeriesInfo[]> {
+    const store = await this.openStore(target);
     try {
       return await store.listSeries();
     } finally {
@@ -560,9 +573,9 @@ export class Kernel {
     }
   }
 
-  /** Runs one SQL statement against the store (the caller keeps it read-only) and returns the rows. */
-  async sql(text: string, dataDir?: string): Promise<Record<string, unknown>[]> {
-    const store = await this.openStore(dataDir);
+  /** Runs one SQL statement (in the store's own dialect) against the store (the caller keeps it read-only) and returns the rows. */
+  async sql(text: string, target?: StoreTarget): Promise<Record<string, unknown>[]> {
+    const store = await this.openStore(target);
     try {
       return await store.query(text);
     } finally {
@@ -571,8 +584,8 @@ export class Kernel {
   }
 
   /** Point-in-time join: for each signal, the latest trade, quote or bar known at that moment, in chunks. */
-  async *asof(query: AsofQuery, dataDir?: string): AsyncGenerator<readonly AsofRow<unknown>[]> {
-    const store = await this.openStore(dataDir);
+  async *asof(query: AsofQuery, target?: StoreTarget): AsyncGenerator<readonly AsofRow<unknown>[]> {
+    const store = await this.openStore(target);
     try {
       if (query.with === 'trades') yield* store.asofJoin(query);
       else if (query.with === 'quotes') yield* store.asofJoin(query);
@@ -588,9 +601,9 @@ export class Kernel {
     return readBars(path, { instrumentId: options.instrumentId, ...(options.timeframeMs ? { timeframeMs: options.timeframeMs } : {}) });
   }
 
-  private async openStore(dataDir?: string): Promise<DuckDbStore> {
-    const { DuckDbStore } = await import('./storage/duckdb/duckdb-store'); // lazy: DuckDB loads only when used
-    const store = new DuckDbStore({ dataDir: dataDir ?? this.ensureDataDir() });
+  /** Opens the target store (storage/create-store.ts): a DuckDB folder, a store config, or the default. */
+  private async openStore(target?: StoreTarget): Promise<SqlStore> {
+    const store = await createStore(typeof target === 'string' ? { kind: 'duckdb', dataDir: target } : target, () => this.ensureDataDir());
     await store.open();
     return store;
   }

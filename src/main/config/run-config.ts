@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { agentsSchema } from '../agents/agent-config';
+import { storeConfigSchema } from '../storage/store-config';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -90,6 +91,8 @@ export const strategySchema = z
 export const runConfigSchema = z
   .object({
     dataDir: z.string().min(1).optional(),
+    /** Where the session's market data lives: `{ "kind": "duckdb" }` (default, the data folder) or `{ "kind": "questdb", "url": … }`. */
+    store: storeConfigSchema.optional(),
     accountCurrency: z.string().default('USDT'),
     venues: z.array(venueSchema).min(1),
     strategies: z.array(strategySchema).default([]),

@@ -9,6 +9,7 @@ import { formatTimeframe, parseTimeframe } from '../../../shared/messages/market
 import type { BacktestFeed, BacktestResult, Kernel, ReportInput, ReportStats, StoreFeedRequest } from '../../kernel';
 import { list, num, parseFlags, parseParams, parseTime, str, bool, UsageError } from '../args';
 import type { FlagSpec } from '../args';
+import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   data: { type: 'string', description: 'data file: CSV or OHLCV JSON bars, or trades' },
@@ -31,7 +32,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   json: { type: 'string', description: 'write the JSON report here' },
   html: { type: 'string', description: 'write the HTML report here' },
   quiet: { type: 'boolean', description: 'no progress bar or table' },
-  'data-dir': { type: 'string', description: 'store folder (default: LIBRA_DATA_DIR or the user data folder)' },
+  ...STORE_FLAGS,
 };
 
 export interface BacktestOutcome {
@@ -88,7 +89,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
       timeframeMs: parseTimeframe(tf),
       ...(from ? { from: parseTime(from, 'from') } : {}),
       ...(to ? { to: parseTime(to, 'to') } : {}),
-      dataDir: str(flags, 'data-dir'),
+      store: storeFlags(flags),
     };
     source = await kernel.openStoreFeed(req);
   }

@@ -1,17 +1,18 @@
-/** `libra data [--json]`: what the store holds — symbol, kind/timeframe, first/last time, rows. */
+/** `libra data [--json] [--store duckdb|questdb --questdb-url URL]`: what the store holds — symbol, kind/timeframe, first/last time, rows. */
 import { formatTimeframe } from '../../../shared/messages/market-data';
 import type { Kernel } from '../../kernel';
-import { bool, parseFlags, str } from '../args';
+import { bool, parseFlags } from '../args';
 import type { FlagSpec } from '../args';
+import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   json: { type: 'boolean', description: 'machine-readable output' },
-  'data-dir': { type: 'string', description: 'store folder' },
+  ...STORE_FLAGS,
 };
 
 export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const flags = parseFlags(argv, FLAGS, 'data');
-  const series = await kernel.listSeries(str(flags, 'data-dir'));
+  const series = await kernel.listSeries(storeFlags(flags));
   if (bool(flags, 'json')) {
     process.stdout.write(`${JSON.stringify(series)}\n`);
     return;

@@ -8,6 +8,7 @@ import { parseTimeframe, formatTimeframe } from '../../../shared/messages/market
 import type { Kernel, ProgressBar } from '../../kernel';
 import { bool, parseFlags, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
+import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   file: { type: 'string', description: 'data file (bars or trades)' },
@@ -17,7 +18,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   trades: { type: 'boolean', description: 'the file holds trades' },
   'tick-size': { type: 'string', description: 'price increment (inferred)' },
   'lot-size': { type: 'string', description: 'quantity increment (inferred)' },
-  'data-dir': { type: 'string', description: 'store folder' },
+  ...STORE_FLAGS,
 };
 
 export async function run(argv: string[], kernel: Kernel): Promise<void> {
@@ -40,7 +41,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     lotSize: str(flags, 'lot-size'),
     ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}),
     hints: 'flags',
-    dataDir: str(flags, 'data-dir'),
+    store: storeFlags(flags),
     onPlan: ({ kind, rows }) => {
       if (wantTrades !== (kind === 'trades')) throw new UsageError(`${file} holds ${kind}${wantTrades ? ', not trades' : ': add --trades'}`);
       bar = kernel.reports.createProgressBar({ stream: process.stderr, total: rows, label: 'import', unit: kind });
@@ -50,5 +51,10 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   bar?.finish();
   const inst = r.instrument;
   const series = r.timeframeMs !== undefined ? `${formatTimeframe(r.timeframeMs)} bars` : 'trades';
+  if (r.exact === false) {
+    // QuestDB's DEDUP does not say which rows were already there; a re-import never duplicates
+    process.stdout.write(`imported ${inst.symbol} ${series} on ${inst.venue}: ${r.inserted} written (deduplicated by the server)${r.ignored ? `, ${r.ignored} repeated in the file` : ''}\n`);
+    return;
+  }
   process.stdout.write(`imported ${inst.symbol} ${series} on ${inst.venue}: ${r.inserted} new, ${r.ignored} already stored\n`);
 }

@@ -2,7 +2,9 @@
  * `libra query`: point-in-time questions to the store.
  *   --signals FILE --with trades|quotes|bars [--timeframe TF]  ASOF JOIN: for each signal row
  *       (CSV with ts,symbol[,venue]) the latest trade/quote/bar known at that moment
- *   --sql "SELECT …"   read-only SQL against the DuckDB store (views trades_v, bars_v, quotes_v)
+ *   --sql "SELECT …"   read-only SQL in the store's dialect: DuckDB (views trades_v, bars_v,
+ *       quotes_v) or, with --store questdb, QuestDB SQL on its tables (trades, bars, quotes…)
+ *   --store duckdb|questdb, --questdb-url URL, --data-dir DIR: which store (store-flags.ts)
  * Output: CSV-like lines, or JSON lines with --json.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { parseTimeframe } from '../../../shared/messages/market-data';
 import type { AsofQuery, AsofSignalRow, Kernel } from '../../kernel';
 import { bool, parseFlags, parseTime, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
+import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   signals: { type: 'string', description: 'CSV of signals: ts,symbol[,venue] (ts ISO or ms)' },
@@ -18,7 +21,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   timeframe: { type: 'string', description: 'bar timeframe for --with bars' },
   sql: { type: 'string', description: 'read-only SQL (SELECT/WITH only)' },
   json: { type: 'boolean', description: 'JSON lines output' },
-  'data-dir': { type: 'string', description: 'store folder' },
+  ...STORE_FLAGS,
 };
 
 function readSignals(file: string): AsofSignalRow[] {
@@ -53,13 +56,13 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const signals = str(flags, 'signals');
   if ((sql === undefined) === (signals === undefined)) throw new UsageError('give either --signals FILE --with KIND or --sql "SELECT …"');
   const json = bool(flags, 'json');
-  const dataDir = str(flags, 'data-dir');
+  const store = storeFlags(flags);
   const print = (row: Record<string, unknown>): void => {
     process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',')}\n`);
   };
   if (sql !== undefined) {
     if (!/^\s*(select|with)\b/i.test(sql) || /;\s*\S/.test(sql)) throw new UsageError('--sql takes one read-only SELECT (or WITH … SELECT) statement');
-    for (const row of await kernel.sql(sql, dataDir)) print(row);
+    for (const row of await kernel.sql(sql, store)) print(row);
     return;
   }
   const kind = str(flags, 'with');
@@ -74,5 +77,5 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   } else {
     throw new UsageError(`--with must be trades, quotes or bars (got ${kind ?? 'nothing'})`);
   }
-  for await (const chunk of kernel.asof(query, dataDir)) for (const r of chunk) print(r as unknown as Record<string, unknown>);
+  for await (const chunk of kernel.asof(query, store)) for (const r of chunk) print(r as unknown as Record<string, unknown>);
 }

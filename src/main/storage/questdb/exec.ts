@@ -4,8 +4,9 @@
  * `GET /exec?query=…[&limit=lo,hi]` answers `{ query, columns, dataset: [[…]], count }` for a
  * SELECT, `{ ddl: 'OK' }` / `{ dml: 'OK' }` for DDL and INSERT, and on failure a non-2xx status
  * with `{ query, error, position }`: that error becomes a StoreQueryError carrying QuestDB's own
- * message. `limit=lo,hi` returns rows [lo, hi) of the result (QuestDB's LIMIT semantics: hi is an
- * upper row index, not a count).
+ * message. The URL's `limit=a,b` counts rows from 1, both ends included (measured on 9.3: `0,3`
+ * and `1,3` both give rows 1–3, `4,6` rows 4–6): `exec(sql, [lo, hi])` takes the 0-based
+ * half-open range [lo, hi) and sends `lo+1,hi`.
  */
 import { StoreQueryError } from '../store';
 
@@ -36,9 +37,10 @@ export class QuestDbExec {
     return this.base;
   }
 
+  /** Runs one statement; `limit` = the 0-based rows [lo, hi) of a SELECT. */
   async exec(sql: string, limit?: readonly [number, number]): Promise<ExecResult> {
     const q = new URLSearchParams({ query: sql });
-    if (limit) q.set('limit', `${limit[0]},${limit[1]}`);
+    if (limit) q.set('limit', `${limit[0] + 1},${limit[1]}`);
     let res: Response;
     try {
       res = await fetch(`${this.base}/exec?${q.toString()}`);

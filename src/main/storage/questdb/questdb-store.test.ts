@@ -1,28 +1,47 @@
 /**
- * QuestDB store: the shared contract against a real server when QUESTDB_URL is set (skipped with
- * the reason printed otherwise), and the store's HTTP traffic against a loopback fake of /exec +
- * /write (DDL with its DEDUP keys, schema versioning, ILP lines per row kind, error mapping).
+ * QuestDB store against a real QuestDB server (the official jar, started by
+ * test/support/questdb-server.ts on free loopback ports with its own root folder): the shared
+ * storage contract, the schema it creates (WAL, DEDUP UPSERT KEYS, column types), out-of-order
+ * and late rows, and server restarts in the middle of an ILP batch.
+ *
+ * Where Java (or Maven, for the first jar fetch) is missing the file skips with the reason; under
+ * CI (`CI=true`) it fails instead, so a CI run never passes without QuestDB.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { QuestDbServer } from '../../../../test/support/questdb-server';
+import { questdbUnavailable, startQuestDb } from '../../../../test/support/questdb-server';
 import { makeInstrument } from '../../../shared/domain/instrument';
+import type { TradeTick } from '../../../shared/messages/market-data';
 import { bar, collect, runStoreContract, trade } from '../contract';
 import { StoreQueryError, StoreVersionError } from '../store';
-import type { FakeQuestDb } from './fake-questdb';
-import { startFakeQuestDb } from './fake-questdb';
+import { cellNum, cellStr, QuestDbExec } from './exec';
 import { QuestDbStore, tsCell } from './questdb-store';
 import { DEDUP_KEYS, QUESTDB_LATEST_VERSION } from './schema';
 
-const QUESTDB_URL = process.env.QUESTDB_URL;
+const unavailable = await questdbUnavailable();
+if (unavailable && process.env.CI === 'true') {
+  throw new Error(`QuestDB store tests cannot run under CI: ${unavailable}. Install Java 17+ and Maven (see .ci/run).`);
+}
+const server: QuestDbServer | undefined = unavailable ? undefined : await startQuestDb();
+afterAll(async () => {
+  await server?.stop();
+});
+const skip = unavailable ? { skip: `no QuestDB server: ${unavailable}` } : {};
+
 let fixtureNo = 0;
+const prefix = (): string => `libra_t${fixtureNo++}_`;
 
 runStoreContract(
   'questdb',
   async () => {
-    const store = new QuestDbStore({ url: QUESTDB_URL ?? '', tablePrefix: `libra_t${process.pid}_${Date.now() % 1e6}_${fixtureNo++}_`, pageRows: 700 });
+    const store = new QuestDbStore({ url: server?.url ?? '', tablePrefix: prefix(), pageRows: 700 });
     return { store, cleanup: () => store.dropAll() };
   },
   {
-    ...(QUESTDB_URL ? {} : { skip: 'QUESTDB_URL not set: no QuestDB server here' }),
+    ...skip,
     settle: (s) => (s as QuestDbStore).waitApplied(),
     countsExact: false,
     keyConflict: 'last-wins',
@@ -30,121 +49,223 @@ runStoreContract(
 );
 
 const T0 = Date.UTC(2024, 0, 1);
-const ID = 'BTC/USDT@BINANCE';
+const DAY = 86_400_000;
 
-describe('questdb store over HTTP (loopback fake)', () => {
-  let fake: FakeQuestDb | undefined;
-  let store: QuestDbStore | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await fake?.close();
-    store = undefined;
-    fake = undefined;
+/** A loopback TCP proxy in front of the server that can cut ILP requests at a chosen moment. */
+interface CuttingProxy {
+  readonly url: string;
+  /** Per connection: bytes forwarded client → server. */
+  readonly sent: number[];
+  /** Next time `bytes` request bytes have passed on one connection: stop forwarding, run `then`. */
+  cutAfter(bytes: number, then: () => Promise<void>): void;
+  /** The next response from the server is dropped and the client connection reset (server committed, client never hears). */
+  loseNextResponse(): void;
+  close(): Promise<void>;
+}
+
+async function cuttingProxy(target: number): Promise<CuttingProxy> {
+  const sent: number[] = [];
+  const sockets = new Set<Socket>();
+  let cut: { bytes: number; then: () => Promise<void> } | undefined;
+  let loseResponse = false;
+  const proxy = createServer((client) => {
+    const i = sent.push(0) - 1;
+    const upstream = connect(target, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    // RST, not FIN: the client sees ECONNRESET, which the QuestDB client retries
+    const reset = (): void => {
+      if (!client.destroyed) client.resetAndDestroy();
+      upstream.destroy();
+    };
+    client.on('data', (d: Buffer) => {
+      sent[i]! += d.length;
+      upstream.write(d);
+      if (cut && sent[i]! >= cut.bytes) {
+        const { then } = cut;
+        cut = undefined;
+        client.pause();
+        void then().finally(reset);
+      }
+    });
+    upstream.on('data', (d: Buffer) => {
+      if (loseResponse && d.toString('latin1', 0, 12).startsWith('HTTP/1.1 2')) {
+        loseResponse = false;
+        reset();
+        return;
+      }
+      client.write(d);
+    });
+    client.on('error', reset);
+    upstream.on('error', reset);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => {
+      if (!client.destroyed && !client.isPaused()) reset();
+    });
   });
-  const start = async (prefix = 'q_'): Promise<{ fake: FakeQuestDb; store: QuestDbStore }> => {
-    fake = await startFakeQuestDb();
-    store = new QuestDbStore({ url: fake.url, tablePrefix: prefix });
-    return { fake, store };
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    sent,
+    cutAfter: (bytes, then) => {
+      cut = { bytes, then };
+    },
+    loseNextResponse: () => {
+      loseResponse = true;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => r());
+      }),
   };
+}
 
-  it('creates every table at open as a WAL table with DEDUP UPSERT KEYS over its natural key, and records the version', async () => {
-    const { fake, store } = await start();
+const trades = (n: number, from: number, first = 0): TradeTick[] => Array.from({ length: n }, (_, i) => trade(from + Math.floor(i / 4), 100 + (i % 97), String(first + i)));
+
+describe.skipIf(!server)('questdb store on a real server', () => {
+  const url = (): string => server?.url ?? '';
+  const exec = (): QuestDbExec => new QuestDbExec(url());
+
+  it('creates every table as a WAL table with DEDUP UPSERT KEYS over its natural key, and records the version once', async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await store.open();
+    const tables = new Map((await exec().exec(`SELECT table_name, walEnabled, dedup FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r]));
     for (const [table, keys] of Object.entries(DEDUP_KEYS)) {
-      const ddl = fake.sql.find((q) => q.startsWith(`CREATE TABLE IF NOT EXISTS q_${table} (`));
-      expect(ddl, table).toBeDefined();
-      expect(ddl).toMatch(/^CREATE TABLE IF NOT EXISTS \w+ \(ts TIMESTAMP, .*\) TIMESTAMP\(ts\) PARTITION BY (DAY|YEAR) WAL DEDUP UPSERT KEYS\(([\w, ]+)\)$/);
-      expect(/DEDUP UPSERT KEYS\(([\w, ]+)\)$/.exec(ddl!)?.[1]).toBe(keys.join(', '));
-      // every key column is declared, none as STRING (QuestDB refuses variable-size STRING keys)
-      for (const k of keys) expect(ddl).toMatch(new RegExp(`[(,] ?${k} (TIMESTAMP|SYMBOL|LONG|DOUBLE|VARCHAR)[,)]`));
+      expect(tables.get(p + table)?.slice(1), table).toEqual([true, true]);
+      const cols = (await exec().exec(`SELECT "column", type, upsertKey FROM table_columns('${p}${table}')`)).dataset;
+      expect(cols.filter((c) => c[2] === true).map((c) => cellStr(c[0])).sort(), table).toEqual([...keys].sort());
     }
-    expect(fake.sql.find((q) => q.includes('q_trades ('))).toContain('trade_id VARCHAR');
-    expect(fake.sql).toContain(`SELECT max(version) FROM q_schema_version`);
-    expect(fake.sql.filter((q) => /^INSERT INTO q_schema_version VALUES \(1, 'init', '\d{4}-\d\d-\d\dT[\d:.]+Z'\)$/.test(q))).toHaveLength(1);
-    // a second open of the same server finds the version and runs no DDL again
+    const tradeCols = Object.fromEntries((await exec().exec(`SELECT "column", type FROM table_columns('${p}trades')`)).dataset.map((r) => [cellStr(r[0]), cellStr(r[1])]));
+    expect(tradeCols).toEqual({ ts: 'TIMESTAMP', venue: 'SYMBOL', symbol: 'SYMBOL', side: 'SYMBOL', trade_no: 'LONG', trade_id: 'VARCHAR', price: 'DOUBLE', size: 'DOUBLE' });
     await store.close();
-    const n = fake.sql.length;
-    const again = new QuestDbStore({ url: fake.url, tablePrefix: 'q_' });
+    // a second open finds version 1 and migrates nothing again
+    const again = new QuestDbStore({ url: url(), tablePrefix: p });
     await again.open();
-    expect(fake.sql.slice(n).filter((q) => q.startsWith('CREATE TABLE IF NOT EXISTS q_trades'))).toEqual([]);
+    expect((await exec().exec(`SELECT version, name FROM ${p}schema_version`)).dataset).toEqual([[QUESTDB_LATEST_VERSION, 'init']]);
     await again.close();
-  });
+    await again.dropAll();
+  }, 120_000);
 
-  it('refuses a server whose schema is newer than this LIBRA', async () => {
-    const { fake, store } = await start();
-    fake.setVersion(QUESTDB_LATEST_VERSION + 6);
+  it('refuses a server whose schema is newer than this LIBRA, before creating anything', async () => {
+    const p = prefix();
+    await exec().exec(`CREATE TABLE ${p}schema_version (version INT, name VARCHAR, applied_at TIMESTAMP)`);
+    await exec().exec(`INSERT INTO ${p}schema_version VALUES (${QUESTDB_LATEST_VERSION + 6}, 'future', now())`);
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await expect(store.open()).rejects.toThrow(StoreVersionError);
     await expect(store.open()).rejects.toThrow(`has schema version ${QUESTDB_LATEST_VERSION + 6}, this LIBRA understands up to ${QUESTDB_LATEST_VERSION} — upgrade LIBRA`);
-    expect(fake.sql.some((q) => q.startsWith('CREATE TABLE IF NOT EXISTS q_trades'))).toBe(false);
-  });
+    expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name = '${p}trades'`)).dataset).toEqual([]);
+    await store.dropAll();
+  }, 120_000);
 
-  it('sends one ILP line per row, per kind, with the key columns the DEDUP keys name', async () => {
-    const { fake, store } = await start();
+  it('stores every row kind in its typed columns, and leaves no as-of scratch table behind', async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await store.open();
-    const r = await store.writeTrades('binance', 'btc/usdt', [trade(T0 + 1, 100.5, '42'), trade(T0 + 1, 100.5, '42'), { ...trade(T0 + 2, 101, 'ab-1'), side: 'SELL' }]);
-    expect(r).toEqual({ inserted: 2, ignored: 1, exact: false });
+    await store.writeTrades('binance', 'btc/usdt', [trade(T0 + 1, 100.5, '42'), { ...trade(T0 + 2, 101, 'ab-1'), side: 'SELL' }]);
     await store.writeBars('BINANCE', 'BTC/USDT', 60_000, [bar(T0, 100)]);
-    await store.writeQuotes('BINANCE', 'BTC/USDT', [{ instrumentId: ID, ts: T0 + 3, bid: 99, bidSize: 1, ask: 101, askSize: 2 }]);
-    await store.writeBook('BINANCE', 'BTC/USDT', [{ instrumentId: ID, ts: T0 + 4, action: 'SNAPSHOT', sequence: 7, bids: [{ price: 99, size: 1 }], asks: [] }]);
-    await store.writeSignals([{ ts: T0 + 5, venue: 'binance', symbol: 'btc/usdt', strategyId: 'ema', name: 'entry', value: 1 }]);
     await store.writeInstruments([makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.01', lotSize: '0.001' })]);
-    await store.saveBacktestRun({ id: 'r1', createdAt: T0, strategyId: 'ema', venue: 'binance', symbol: 'btc/usdt', from: T0, to: T0 + 1, params: {}, stats: {} });
-    const byTable = (t: string) => fake.rows.filter((x) => x.table === t);
-    expect(byTable('q_trades').map((x) => [x.symbols, x.fields.trade_no, x.fields.trade_id, x.timestampNs])).toEqual([
-      [{ venue: 'BINANCE', symbol: 'BTC/USDT', side: 'BUY' }, { type: 'int', value: 42n }, { type: 'string', value: '42' }, BigInt(T0 + 1) * 1_000_000n],
-      [{ venue: 'BINANCE', symbol: 'BTC/USDT', side: 'SELL' }, { type: 'int', value: -1n }, { type: 'string', value: 'ab-1' }, BigInt(T0 + 2) * 1_000_000n],
+    await store.waitApplied();
+    expect((await exec().exec(`SELECT ts, venue, symbol, side, trade_no, trade_id, price, size FROM ${p}trades ORDER BY ts`)).dataset).toEqual([
+      ['2024-01-01T00:00:00.001000Z', 'BINANCE', 'BTC/USDT', 'BUY', 42, '42', 100.5, 1],
+      ['2024-01-01T00:00:00.002000Z', 'BINANCE', 'BTC/USDT', 'SELL', -1, 'ab-1', 101, 1],
     ]);
-    const [b] = byTable('q_bars');
-    expect(b?.fields.timeframe_ms).toEqual({ type: 'int', value: 60_000n });
-    expect(b?.timestampNs).toBe(BigInt(T0 + 60_000) * 1_000_000n);
-    expect(Object.keys(byTable('q_quotes')[0]?.fields ?? {})).toEqual(['bid', 'bid_size', 'ask', 'ask_size']);
-    expect(byTable('q_book')[0]?.symbols.action).toBe('SNAPSHOT');
-    expect(byTable('q_book')[0]?.fields.sequence).toEqual({ type: 'int', value: 7n });
-    expect(byTable('q_signals')[0]?.symbols).toEqual({ strategy_id: 'ema', name: 'entry', venue: 'BINANCE', symbol: 'BTC/USDT' });
-    expect(byTable('q_instruments')[0]?.timestampNs).toBe(0n);
-    expect(byTable('q_backtest_runs')[0]?.fields.id).toEqual({ type: 'string', value: 'r1' });
-    // every ILP row carries its table's DEDUP key columns (ts is the designated timestamp)
-    for (const row of fake.rows) {
-      const keys = DEDUP_KEYS[row.table.slice(2) as keyof typeof DEDUP_KEYS];
-      for (const k of keys.filter((x) => x !== 'ts')) expect(k in row.symbols || k in row.fields, `${row.table}.${k}`).toBe(true);
+    expect((await exec().exec(`SELECT ts, open_time, timeframe_ms, close FROM ${p}bars`)).dataset).toEqual([['2024-01-01T00:01:00.000000Z', '2024-01-01T00:00:00.000000Z', 60_000, 100]]);
+    expect((await exec().exec(`SELECT ts FROM ${p}instruments`)).dataset).toEqual([['1970-01-01T00:00:00.000000Z']]);
+    const rows = await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 5, symbol: 'BTC/USDT' }] }));
+    expect(rows.map((r) => r.match?.tradeId)).toEqual(['ab-1']);
+    expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name LIKE '${p}asof_%'`)).dataset).toEqual([]);
+    await store.close();
+    await store.dropAll();
+  }, 120_000);
+
+  it('sorts out-of-order and late rows (older partitions) into time order, and a late replay replaces, never duplicates', async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p, pageRows: 500 });
+    await store.open();
+    // day 3 first, then day 1 (a late batch into an older partition), then day 2 shuffled
+    await store.writeTrades('BINANCE', 'BTC/USDT', trades(1000, T0 + 2 * DAY, 2000));
+    await store.writeTrades('BINANCE', 'BTC/USDT', trades(1000, T0, 0));
+    const day2 = trades(1000, T0 + DAY, 1000);
+    await store.writeTrades('BINANCE', 'BTC/USDT', [...day2].reverse());
+    // a late replay of part of day 1 with other prices: last write wins, still 3000 rows
+    await store.writeTrades('BINANCE', 'BTC/USDT', trades(100, T0, 0).map((t) => ({ ...t, price: 1 })));
+    await store.waitApplied();
+    const got = await collect(store.scanTrades({ symbol: 'BTC/USDT', chunkSize: 333 }));
+    expect(got.length).toBe(3000);
+    expect(got.map((t) => t.tradeId)).toEqual(Array.from({ length: 3000 }, (_, i) => String(i)));
+    expect(got.slice(0, 100).every((t) => t.price === 1)).toBe(true);
+    expect(got[100]?.price).toBe(100 + (100 % 97));
+    const [series] = await store.listSeries();
+    expect(series).toEqual({ venue: 'BINANCE', symbol: 'BTC/USDT', kind: 'trades', first: T0, last: T0 + 2 * DAY + 249, rows: 3000 });
+    await store.close();
+    await store.dropAll();
+  }, 120_000);
+
+  it('loses nothing and duplicates nothing when the server is killed in the middle of an ILP batch and restarted', async () => {
+    const srv = server!;
+    const proxy = await cuttingProxy(srv.httpPort);
+    const p = prefix();
+    const store = new QuestDbStore({ url: proxy.url, tablePrefix: p, ilpConfig: 'retry_timeout=120000;request_timeout=60000;' });
+    try {
+      await store.open();
+      await store.writeTrades('BINANCE', 'BTC/USDT', trades(50_000, T0, 0)); // committed before the crash
+      const pidBefore = srv.pid();
+      let cutAt = 0;
+      const before = proxy.sent.length;
+      proxy.cutAfter(1_000_000, async () => {
+        cutAt = 1_000_000;
+        await srv.restart(); // SIGKILL mid-request, then start again on the same root and ports
+      });
+      // the client retries the whole request once the server is back (DEDUP makes that safe)
+      const r = await store.writeTrades('BINANCE', 'BTC/USDT', trades(200_000, T0 + DAY, 50_000));
+      expect(r.inserted).toBe(200_000);
+      expect(srv.pid()).not.toBe(pidBefore);
+      // the cut happened inside the batch: the complete request was several times larger
+      const full = Math.max(...proxy.sent.slice(before));
+      expect(cutAt).toBeGreaterThan(0);
+      expect(full).toBeGreaterThan(4 * cutAt);
+      // the server committed a batch but its answer was lost: the client sends it again
+      proxy.loseNextResponse();
+      await store.writeTrades('BINANCE', 'BTC/USDT', trades(10_000, T0 + 2 * DAY, 250_000));
+      await store.waitApplied(60_000);
+      const [row] = (await exec().exec(`SELECT count(), count_distinct(trade_id), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset;
+      expect(row?.map(cellNum)).toEqual([260_000, 260_000, 0, 259_999]);
+    } finally {
+      await store.close();
+      await proxy.close();
+      await store.dropAll().catch(() => undefined);
     }
-  });
+  }, 240_000);
 
-  it('reads through /exec: ASOF JOIN keyed on (venue, symbol), SAMPLE BY for resampling, time-bounded scans', async () => {
-    const { fake, store } = await start();
+  it("turns QuestDB's error answer into a StoreQueryError carrying its message", async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await store.open();
-    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1')]);
-    await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 5, symbol: 'BTC/USDT' }] }));
-    const asof = fake.sql.find((q) => q.includes('ASOF JOIN'));
-    expect(asof).toMatch(/FROM q_asof_\w+ s ASOF JOIN \(SELECT ts, venue, symbol, price, size, trade_id FROM q_trades\) m ON \(venue, symbol\) ORDER BY s\.ts, s\.idx$/);
-    expect(fake.sql.some((q) => /^CREATE TABLE q_asof_\w+ \(ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL\) TIMESTAMP\(ts\) PARTITION BY NONE BYPASS WAL$/.test(q))).toBe(true);
-    expect(fake.sql.some((q) => /^INSERT INTO q_asof_\w+ VALUES \('2024-01-01T00:00:00\.005000Z', 0, 'BINANCE', 'BTC\/USDT'\)$/.test(q))).toBe(true);
-    expect(fake.sql.some((q) => /^DROP TABLE IF EXISTS q_asof_/.test(q))).toBe(true);
-    await collect(store.resampleTrades({ symbol: 'BTC/USDT', timeframeMs: 60_000, from: T0, to: T0 + 60_000 }));
-    expect(fake.sql.find((q) => q.includes('SAMPLE BY'))).toMatch(/ts >= '2024-01-01T00:00:00\.000000Z' AND ts < '2024-01-01T00:01:00\.000000Z'\s+SAMPLE BY 60000T ALIGN TO CALENDAR/);
-    await collect(store.scanTrades({ symbol: 'BTC/USDT', from: T0, to: T0 + 10 }));
-    expect(fake.sql).toContain(`SELECT count(), min(ts), max(ts) FROM q_trades WHERE venue = 'BINANCE' AND symbol = 'BTC/USDT' AND ts >= '2024-01-01T00:00:00.000000Z' AND ts < '2024-01-01T00:00:00.010000Z'`);
-  });
-
-  it("turns an /exec error body into a StoreQueryError carrying QuestDB's message", async () => {
-    const { fake, store } = await start();
-    await store.open();
-    fake.failOn(/FROM q_bars GROUP BY/, 'table does not exist [table=q_bars]', 37);
+    await exec().exec(`DROP TABLE ${p}bars`);
     const err = await store.listSeries().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreQueryError);
-    expect((err as Error).message).toMatch(/^QuestDB: table does not exist \[table=q_bars\] at position 37 — in: SELECT venue, symbol, timeframe_ms/);
-    // DDL errors at open surface the same way
-    const other = await startFakeQuestDb();
-    other.failOn(/^CREATE TABLE IF NOT EXISTS z_trades/, 'deduplicate key column can only be fixed size column [column=trade_id, type=STRING]');
-    const s2 = new QuestDbStore({ url: other.url, tablePrefix: 'z_' });
-    await expect(s2.open()).rejects.toThrow(/QuestDB: deduplicate key column can only be fixed size column/);
-    await other.close();
-  });
+    expect((err as Error).message).toMatch(new RegExp(`^QuestDB: table does not exist \\[table=${p}bars\\] at position \\d+ — in: SELECT venue, symbol, timeframe_ms`));
+    await store.close();
+    await store.dropAll();
+  }, 120_000);
 
+  it('pages /exec results by 0-based [lo, hi) ranges', async () => {
+    const e = exec();
+    const page = async (lo: number, hi: number): Promise<number[]> => (await e.exec('SELECT x FROM long_sequence(10)', [lo, hi])).dataset.map((r) => cellNum(r[0]));
+    expect(await page(0, 3)).toEqual([1, 2, 3]);
+    expect(await page(3, 6)).toEqual([4, 5, 6]);
+    expect(await page(9, 12)).toEqual([10]);
+    expect(await page(10, 20)).toEqual([]);
+  }, 120_000);
+});
+
+describe('questdb store without a server', () => {
   it('refuses to write before open and says where the server is', async () => {
-    const { store } = await start();
+    const store = new QuestDbStore({ url: 'http://127.0.0.1:9', tablePrefix: 'q_' });
     await expect(store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1')])).rejects.toThrow(/is not open/);
     expect(() => new QuestDbStore({ url: 'http://x', tablePrefix: 'bad-prefix;' })).toThrow(/tablePrefix/);
+    await expect(store.open()).rejects.toThrow(/QuestDB at http:\/\/127\.0\.0\.1:9 is unreachable/);
   });
 
   it('reads QuestDB timestamps as ISO text or µs numbers', () => {

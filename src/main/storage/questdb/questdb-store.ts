@@ -65,8 +65,6 @@ export interface QuestDbStoreOptions {
 
 /** Timestamps per `ts IN (…)` follow-up query: keeps the GET URL well under QuestDB's header buffer. */
 const IN_BATCH = 200;
-/** Signal rows per multi-row INSERT of an inline as-of join. */
-const INSERT_BATCH = 250;
 
 /** A TIMESTAMP cell (ISO string, or µs when cast to LONG) → epoch ms; null stays null. */
 export function tsCell(v: ExecValue | undefined): number | null {
@@ -94,6 +92,8 @@ export class QuestDbStore implements TimeSeriesStore {
   private readonly p: string;
   private readonly pageRows: number;
   private ilp: IlpWriter | undefined;
+  /** Something was sent since open: close() waits for QuestDB to apply it. */
+  private wrote = false;
   /** `VENUE\0SYMBOL` of every known series. */
   private readonly series = new Set<string>();
 
@@ -134,19 +134,23 @@ export class QuestDbStore implements TimeSeriesStore {
     this.ilp = await IlpWriter.connect(`${scheme}::addr=${u.hostname}:${port};${this.options.ilpConfig ?? ''}`, p);
   }
 
+  /** Closes the ILP sender; after writes, first waits until QuestDB has applied them, so the next reader (another process) sees them. */
   async close(): Promise<void> {
     const ilp = this.ilp;
     this.ilp = undefined;
-    if (ilp) await ilp.close();
+    if (!ilp) return;
+    await ilp.close();
+    if (this.wrote) await this.waitApplied();
+    this.wrote = false;
   }
 
   /**
    * Waits until QuestDB has applied every committed WAL transaction of this store's tables (what
    * a reader needs right after a write), or throws after `timeoutMs`.
    */
-  async waitApplied(timeoutMs = 30_000): Promise<void> {
+  async waitApplied(timeoutMs = 30_000, tables: readonly string[] = ALL_TABLES.map((t) => this.p + t)): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const names = new Set(ALL_TABLES.map((t) => this.p + t));
+    const names = new Set(tables);
     for (;;) {
       const { dataset } = await this.http.exec(`SELECT name, suspended, writerTxn, sequencerTxn FROM wal_tables()`);
       const mine = dataset.filter((r) => names.has(cellStr(r[0])));
@@ -165,6 +169,7 @@ export class QuestDbStore implements TimeSeriesStore {
 
   private writer(): IlpWriter {
     if (!this.ilp) throw new StoreQueryError(`store at ${this.where} is not open — call open() first`);
+    this.wrote = true;
     return this.ilp;
   }
 
@@ -305,6 +310,15 @@ export class QuestDbStore implements TimeSeriesStore {
   async listBacktestRuns(): Promise<BacktestRunRecord[]> {
     const { dataset } = await this.http.exec(`SELECT spec FROM ${this.p}backtest_runs ORDER BY created_at DESC, id`);
     return dataset.map((r) => JSON.parse(cellStr(r[0])) as BacktestRunRecord);
+  }
+
+  /**
+   * Runs one statement of QuestDB SQL (for `libra query --sql`) and returns the rows as objects
+   * keyed by column name; timestamps come as QuestDB's ISO text. Table names carry the prefix.
+   */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    const { columns, dataset } = await this.http.exec(sql);
+    return dataset.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null])));
   }
 
   // ---------------------------------------------------------------- reads
@@ -483,19 +497,29 @@ export class QuestDbStore implements TimeSeriesStore {
     let extra = '';
     let temp: string | undefined;
     if (!isSignalTable(q.signals)) {
-      // inline signals go to a throw-away non-WAL table (visible at once) with a designated ts
+      // inline signals go to a throw-away table with a designated ts, dropped after the join
       const sig = q.signals.map((r, i) => {
         if (!Number.isFinite(r.ts)) throw new StoreQueryError(`signals[${i}]: ts must be a number of ms, got ${r.ts}`);
         const res = this.resolve(r.venue, r.symbol);
         return { idx: i, ts: Math.trunc(r.ts), venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() };
       });
       if (sig.length === 0) return;
-      temp = `${p}asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY NONE BYPASS WAL`);
+      const name = `asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      temp = `${p}${name}`;
+      // a WAL table (ILP/HTTP refuses non-WAL tables) filled by one ILP request, then read once
+      // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
+      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
       const sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
-      for (let i = 0; i < sorted.length; i += INSERT_BATCH) {
-        const values = sorted.slice(i, i + INSERT_BATCH).map((r) => `(${qts(r.ts)}, ${r.idx}, ${qstr(r.venue)}, ${qstr(r.symbol)})`);
-        await this.http.exec(`INSERT INTO ${temp} VALUES ${values.join(', ')}`);
+      try {
+        await this.writer().writeRows(
+          name,
+          sorted.map((r) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: r.idx } }, tsMs: r.ts })),
+        );
+        await this.waitApplied(60_000, [temp]);
+      } catch (err) {
+        // the join never starts: drop the scratch table here (the finally below is not reached)
+        await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
+        throw err;
       }
       left = `${temp} s`;
       order = 's.ts, s.idx';
