@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const release = !process.argv.includes('--debug');
-const args = ['napi', 'build', '--cwd', 'native', '--platform', '--manifest-path', 'crates/node/Cargo.toml', '--output-dir', '.', '--package-json-path', 'package.json', '--no-js'];
+const args = ['napi', 'build', '--cwd', 'native', '--platform', '--manifest-path', 'crates/node/Cargo.toml', '--output-dir', '.', '--package-json-path', 'package.json', '--no-js', '--dts', 'addon.d.ts'];
 if (release) args.push('--release');
 const t0 = Date.now();
 const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
