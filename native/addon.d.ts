@@ -43,8 +43,8 @@ export declare class RiskGate {
   checkSubmitBatch(orders: Float64Array, now: number, out: Uint8Array): number
   /**
    * The same batch on the libuv thread pool (off the JS thread): the orders are copied
-   * before it returns, and it resolves to one wire code per order. The batch is atomic:
-   * a call made while it runs waits for it to finish.
+   * and queued before it returns, and it resolves to one wire code per order. Call order is
+   * kept: calls made after it see its effects (a sync call runs a still-queued batch first).
    */
   checkSubmitBatchAsync(orders: Float64Array, now: number): Promise<Uint8Array>
   lastMessage(): string

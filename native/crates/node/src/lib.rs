@@ -13,13 +13,14 @@
 //! gate is then poisoned (every later check denies) because its state may be half-updated.
 //!
 //! Async work (napi-rs `AsyncTask`, run on the libuv thread pool, off the JS thread):
-//! `RiskGate.checkSubmitBatchAsync` and `Ed25519Signer.signBatch`. The gate state is behind a
-//! mutex: an async batch holds it for the whole batch, so the batch is checked atomically and
-//! in order, and a call from the JS thread made meanwhile waits until the batch is done (a call
-//! made before the pool thread starts the batch goes first).
+//! `RiskGate.checkSubmitBatchAsync` and `Ed25519Signer.signBatch`. Every gate call keeps call
+//! order, as if all were synchronous: an async batch is queued (copied) when it is called; a
+//! pool thread runs every queued batch in order; and any later call on the JS thread first
+//! runs the batches still queued (then on the JS thread). The state is behind a mutex.
 
 mod error;
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use error::{guard, guard_task, invalid, AddonError, Result};
@@ -221,6 +222,22 @@ struct GateBox {
     poisoned: bool,
     /// Test hook: the next check panics (proves the panic → INTERNAL_ERROR path).
     inject_panic: bool,
+    /// Async batches not run yet, in call order: (ticket, packed orders, now).
+    queued: VecDeque<(u64, Vec<f64>, f64)>,
+    /// Codes of batches already run whose task has not collected them yet.
+    done: HashMap<u64, Vec<u8>>,
+    next_ticket: u64,
+}
+
+impl GateBox {
+    /// Runs every queued async batch, in call order.
+    fn run_queued(&mut self) {
+        while let Some((ticket, orders, now)) = self.queued.pop_front() {
+            let mut out = vec![0u8; orders.len() / BATCH_STRIDE];
+            run_batch(self, &orders, now, &mut out);
+            self.done.insert(ticket, out);
+        }
+    }
 }
 
 const INTERNAL_ERROR_MESSAGE: &str =
@@ -321,10 +338,11 @@ pub struct RiskGate {
 }
 
 impl RiskGate {
-    /// The gate state. A poisoned mutex cannot happen (panics are caught inside), and if it
-    /// did the `poisoned` flag, not the mutex, decides: the state is taken as it is.
+    /// The gate state, after running the async batches called before this call (call order).
     fn lock(&self) -> MutexGuard<'_, GateBox> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        let mut g = lock_gate(&self.inner);
+        g.run_queued();
+        g
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -345,6 +363,9 @@ impl RiskGate {
                     last_message: String::new(),
                     poisoned: false,
                     inject_panic: false,
+                    queued: VecDeque::new(),
+                    done: HashMap::new(),
+                    next_ticket: 0,
                 })),
             })
         })
@@ -473,8 +494,8 @@ impl RiskGate {
     }
 
     /// The same batch on the libuv thread pool (off the JS thread): the orders are copied
-    /// before it returns, and it resolves to one wire code per order. The batch is atomic:
-    /// a call made while it runs waits for it to finish.
+    /// and queued before it returns, and it resolves to one wire code per order. Call order is
+    /// kept: calls made after it see its effects (a sync call runs a still-queued batch first).
     #[napi(ts_return_type = "Promise<Uint8Array>")]
     pub fn check_submit_batch_async(
         &self,
@@ -485,10 +506,13 @@ impl RiskGate {
             if !orders.len().is_multiple_of(BATCH_STRIDE) {
                 return Err(invalid("orders.length must be a multiple of 8"));
             }
+            let mut g = lock_gate(&self.inner);
+            let ticket = g.next_ticket;
+            g.next_ticket += 1;
+            g.queued.push_back((ticket, orders.to_vec(), now));
             Ok(AsyncTask::new(CheckBatch {
                 gate: Arc::clone(&self.inner),
-                orders: orders.to_vec(),
-                now,
+                ticket,
             }))
         })
     }
@@ -595,8 +619,13 @@ impl RiskGate {
 
 pub struct CheckBatch {
     gate: Arc<Mutex<GateBox>>,
-    orders: Vec<f64>,
-    now: f64,
+    ticket: u64,
+}
+
+/// A poisoned mutex cannot happen (panics are caught inside), and if it did the `poisoned`
+/// flag, not the mutex, decides: the state is taken as it is.
+fn lock_gate(m: &Mutex<GateBox>) -> MutexGuard<'_, GateBox> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Task for CheckBatch {
@@ -604,11 +633,16 @@ impl Task for CheckBatch {
     type JsValue = Uint8Array;
 
     fn compute(&mut self) -> napi::Result<Vec<u8>> {
-        guard_task("RiskGate.checkSubmitBatchAsync", || {
-            let mut out = vec![0u8; self.orders.len() / BATCH_STRIDE];
-            let mut g = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-            run_batch(&mut g, &self.orders, self.now, &mut out);
-            out
+        let codes = guard_task("RiskGate.checkSubmitBatchAsync", || {
+            let mut g = lock_gate(&self.gate);
+            g.run_queued();
+            g.done.remove(&self.ticket)
+        })?;
+        codes.ok_or_else(|| {
+            napi::Error::new(
+                napi::Status::GenericFailure,
+                "RiskGate.checkSubmitBatchAsync: batch result missing",
+            )
         })
     }
 
