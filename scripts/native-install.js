@@ -5,7 +5,8 @@
  *  - LIBRA_SKIP_NATIVE_BUILD=1        → skipped;
  *  - no cargo on PATH                 → not built, TypeScript fallback;
  *  - LIBRA_RUST_OFFLINE=1             → not built (napi crates are not in Debian), fallback;
- *  - the .node is newer than every Rust source and manifest → up to date, not rebuilt;
+ *  - the .node is newer than every Rust source and manifest → up to date, not rebuilt
+ *    (LIBRA_NATIVE_FORCE_BUILD=1 rebuilds anyway);
  *  - otherwise `napi build --release` (crates.io); on failure → fallback, with the reason.
  * The cargo output goes to the terminal only when the build fails (it is captured otherwise).
  */
@@ -40,7 +41,7 @@ function main() {
   if (spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status !== 0) return say(`cargo not found, native addon not built; ${FALLBACK} (install Rust ≥ 1.88, then npm run native:build)`);
   if (process.env.LIBRA_RUST_OFFLINE === '1') return say(`offline (LIBRA_RUST_OFFLINE=1): napi crates are not packaged by Debian, native addon not built; ${FALLBACK}`);
   const bin = builtBinary();
-  if (bin && statSync(bin).mtimeMs > Math.max(newestSource(join(native, 'crates')), statSync(join(native, 'Cargo.toml')).mtimeMs)) return say(`native addon up to date (${bin.slice(root.length + 1)})`);
+  if (bin && process.env.LIBRA_NATIVE_FORCE_BUILD !== '1' && statSync(bin).mtimeMs > Math.max(newestSource(join(native, 'crates')), statSync(join(native, 'Cargo.toml')).mtimeMs)) return say(`native addon up to date (${bin.slice(root.length + 1)})`);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'native-build.js')], { cwd: root, encoding: 'utf8', env: process.env });
   if (r.status === 0) return say(`native addon built in ${((Date.now() - t0) / 1000).toFixed(0)} s (napi-rs, crates.io)`);
