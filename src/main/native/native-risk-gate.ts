@@ -179,7 +179,7 @@ export class NativeRiskGate implements RiskGate {
     return this.gate.checkSubmitBatchAsync(packed, now);
   }
 
-  /** Low-level batch on pre-packed input (8 numbers per order, see native/index.d.ts). */
+  /** Low-level batch on pre-packed input (8 numbers per order, see native/addon.d.ts). */
   checkSubmitPacked(packed: Float64Array, now: number, out: Uint8Array): number {
     return this.gate.checkSubmitBatch(packed, now, out);
   }
