@@ -1,6 +1,9 @@
 /**
  * Signing and Node-API overhead: native (Rust, via the addon) vs node:crypto vs CCXT's default
- * pure-JS path, on one Binance-style order request (~160 bytes). Prints ONE JSON object.
+ * pure-JS path, on one Binance-style order request (~160 bytes); and the async batch calls
+ * (napi-rs AsyncTask on the libuv pool: Ed25519 signMany, risk checkSubmitBatchAsync) against
+ * the synchronous ones — wall time, and how long the JS thread itself is busy. Prints ONE
+ * JSON object.
  * Run: npx tsx bench/native.bench.ts   (the addon must be built: node scripts/native-build.js)
  */
 import { createHmac, createPrivateKey, sign as cryptoSign } from 'node:crypto';
@@ -9,8 +12,11 @@ import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { installNativeSigning } from '../src/main/native/ccxt-signing';
+import { makeInstrument } from '../src/shared/domain/instrument';
+import type { RiskOrder } from '../src/main/engine/risk/risk-gate';
 import { loadNative } from '../src/main/native/index';
-import { NativeEd25519Signer, NativeHmacSigner } from '../src/main/native/signing';
+import { NativeRiskGate } from '../src/main/native/native-risk-gate';
+import { NativeEd25519Signer, NativeHmacSigner, TsEd25519Signer } from '../src/main/native/signing';
 
 const addon = loadNative();
 if (!addon) {
@@ -63,6 +69,53 @@ const jsNoop = (): void => {};
 const noopNative = time(2_000_000, () => addon.noop());
 const noopJs = time(2_000_000, jsNoop);
 
+// ---- async batches vs sync calls ----------------------------------------------------------
+/** Best of `runs`: wall ms of `f` and ms the JS thread spent inside the call before it returned. */
+async function timeAsync(runs: number, f: () => Promise<unknown>): Promise<{ wallMs: number; jsThreadMs: number }> {
+  await f();
+  let wall = Infinity;
+  let js = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    const p = f();
+    const t1 = process.hrtime.bigint();
+    await p;
+    const t2 = process.hrtime.bigint();
+    wall = Math.min(wall, Number(t2 - t0) / 1e6);
+    js = Math.min(js, Number(t1 - t0) / 1e6);
+  }
+  return { wallMs: wall, jsThreadMs: js };
+}
+function timeSync(runs: number, f: () => unknown): number {
+  f();
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return best;
+}
+const SIGN_N = 2_000;
+const payloads = Array.from({ length: SIGN_N }, (_, k) => `${QUERY}&n=${k}`);
+const tsEd = new TsEd25519Signer(SEED);
+const edSyncMs = timeSync(5, () => payloads.map((p) => edNative.sign(p)));
+const edAsync = await timeAsync(5, () => edNative.signMany(payloads));
+// Four batches at once: the libuv pool (4 threads by default) spreads them over the cores.
+const quarter = SIGN_N / 4;
+const edAsync4 = await timeAsync(5, () => Promise.all([0, 1, 2, 3].map((q) => edNative.signMany(payloads.slice(q * quarter, (q + 1) * quarter)))));
+const edNodeAsync = await timeAsync(5, () => tsEd.signMany(payloads));
+
+const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.01', lotSize: '0.00001', minNotional: 5 });
+const gate = new NativeRiskGate(addon, { defaults: { maxOrderQty: 100, maxOrderNotional: 10_000_000, maxLong: 1e9, maxShort: 1e9, collarBps: 500 }, orderRate: { capacity: 1e12, perSecond: 1e9 }, maxOpenOrders: 1_000_000 });
+gate.registerInstrument(inst);
+gate.onReferencePrice(inst.id, 'last', 64_000);
+const RISK_N = 10_000;
+const riskOrders: RiskOrder[] = Array.from({ length: RISK_N }, (_, k) => ({ clientOrderId: `o${k}`, strategyId: 's1', instrumentId: inst.id, side: k % 2 ? 'SELL' : 'BUY', type: 'LIMIT', quantityRaw: 1 + (k % 997) * 13, priceRaw: 6_400_000 + (k % 1000), reduceOnly: false }));
+const riskSyncMs = timeSync(10, () => gate.checkSubmitBatch(riskOrders, 4));
+const riskAsync = await timeAsync(10, () => gate.checkSubmitBatchAsync(riskOrders, 4));
+const ms = (x: number): number => Math.round(x * 1000) / 1000;
+
 console.log(
   JSON.stringify({
     bench: 'native',
@@ -72,5 +125,22 @@ console.log(
     ccxtBinanceSign: { default: round(ccxtDefault), nativeInstalled: round(ccxtNative), speedup: round(ccxtDefault / ccxtNative) },
     ed25519: { native: round(edNativeUs), nodeCrypto: round(edNodeUs), ccxtNobleJs: round(edNobleUs), nodeVsNative: round(edNodeUs / edNativeUs), nobleVsNative: round(edNobleUs / edNativeUs) },
     napiCall: { noopNative: round(noopNative), noopJs: round(noopJs), overheadNs: Math.round((noopNative - noopJs) * 1000) },
+    asyncBatch: {
+      unit: 'ms per batch (best of 5-10); jsThreadMs = time the JS thread spends in the call before it returns',
+      ed25519SignMany: {
+        payloads: SIGN_N,
+        syncLoop: ms(edSyncMs),
+        asyncOneBatch: { wall: ms(edAsync.wallMs), jsThread: ms(edAsync.jsThreadMs) },
+        asyncFourBatches: { wall: ms(edAsync4.wallMs), jsThread: ms(edAsync4.jsThreadMs) },
+        nodeCryptoCallbacks: { wall: ms(edNodeAsync.wallMs), jsThread: ms(edNodeAsync.jsThreadMs) },
+        jsThreadFreedShare: round(1 - edAsync.jsThreadMs / edSyncMs),
+      },
+      riskCheckBatch: {
+        orders: RISK_N,
+        sync: ms(riskSyncMs),
+        async: { wall: ms(riskAsync.wallMs), jsThread: ms(riskAsync.jsThreadMs) },
+        jsThreadFreedShare: round(1 - riskAsync.jsThreadMs / riskSyncMs),
+      },
+    },
   }),
 );

@@ -215,9 +215,61 @@ d('NativeRiskGate — parity with the TypeScript gate', () => {
     const orders = Array.from({ length: 10_000 }, (_, k) => randomOrder(r, k));
     expect([...nat.checkSubmitBatch(orders, 5)]).toEqual([...ts.checkSubmitBatch(orders, 5)]);
   });
+
+  it('async batch (libuv pool) returns the sync batch codes and leaves the same state', async () => {
+    for (const seed of [3, 41, 99]) {
+      const r = prng(seed);
+      const config = randomConfig(r);
+      const sync = nativeGate(config);
+      const async = nativeGate(config);
+      for (const g of [sync, async]) {
+        for (const i of INSTRUMENTS) {
+          g.registerInstrument(i);
+          g.onReferencePrice(i.id, config.referencePrice ?? 'last', 1000);
+        }
+      }
+      const orders = Array.from({ length: 5_000 }, (_, k) => randomOrder(r, k));
+      const [a, b] = [orders.slice(0, 2_500), orders.slice(2_500)];
+      // Two batches in flight at once run in call order (rate tokens carry over).
+      const pending = [async.checkSubmitBatchAsync(a, 5), async.checkSubmitBatchAsync(b, 5)];
+      const expected = [...sync.checkSubmitBatch(a, 5), ...sync.checkSubmitBatch(b, 5)];
+      const got = await Promise.all(pending);
+      expect([...(got[0] ?? []), ...(got[1] ?? [])]).toEqual(expected);
+      expect(new Set(expected).size).toBeGreaterThan(1);
+      // Same state afterwards: the next sync checks agree.
+      const after = Array.from({ length: 500 }, (_, k) => randomOrder(r, k));
+      expect([...async.checkSubmitBatch(after, 6)]).toEqual([...sync.checkSubmitBatch(after, 6)]);
+    }
+  });
 });
 
 d('NativeRiskGate — fuzzing and failure modes', () => {
+  it('a panic inside an async batch denies that order and every later one (INTERNAL_ERROR)', async () => {
+    const g = nativeGate({ defaults: {} });
+    g.registerInstrument(btc());
+    expect([...(await g.checkSubmitBatchAsync([order(), order()], 0))]).toEqual([0, 0]);
+    g.debugInjectPanic();
+    const codes = await g.checkSubmitBatchAsync([order(), order(), order()], 1);
+    expect([...codes].map((c) => g.reasonOf(c))).toEqual(['INTERNAL_ERROR', 'INTERNAL_ERROR', 'INTERNAL_ERROR']);
+    expect(g.checkSubmit(order(), 2)).toMatchObject({ allowed: false, reason: 'INTERNAL_ERROR' });
+  });
+
+  it('keeps call order between an async batch and the sync calls made after it', async () => {
+    const g = nativeGate({ defaults: {}, orderRate: { capacity: 2, perSecond: 0.001 } });
+    g.registerInstrument(btc());
+    const pending = g.checkSubmitBatchAsync([order(), order()], 0);
+    // Called after the batch, so it sees the two tokens the batch took, whether or not a pool
+    // thread has run the batch yet (then this call runs it first, on the JS thread).
+    expect(g.checkSubmit(order(), 0)).toMatchObject({ allowed: false, reason: 'ORDER_RATE_EXCEEDED' });
+    expect([...(await pending)]).toEqual([0, 0]);
+  });
+
+  it('rejects a malformed async batch synchronously with a stable code', () => {
+    if (!addon) return;
+    const gate = new addon.RiskGate('{"defaults":{}}');
+    expect(() => gate.checkSubmitBatchAsync(new Float64Array(7), 0)).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+  });
+
   it('always denies NaN, infinite, non-integer, zero and negative sizes and unknown instruments', () => {
     const g = nativeGate({ defaults: {} });
     g.registerInstrument(btc());

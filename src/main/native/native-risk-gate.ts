@@ -137,6 +137,23 @@ export class NativeRiskGate implements RiskGate {
    */
   checkSubmitBatch(orders: readonly RiskOrder[], now: number): Uint8Array {
     const n = orders.length;
+    this.gate.checkSubmitBatch(this.pack(orders), now, this.batchOut.subarray(0, n));
+    return this.batchOut.slice(0, n);
+  }
+
+  /**
+   * The same batch computed on the libuv thread pool, so the JS thread stays free while Rust
+   * checks (napi-rs AsyncTask). The orders are packed and copied when it is called; the batch
+   * is atomic (other calls on this gate wait until it is done). Resolves to one wire code per
+   * order, exactly as checkSubmitBatch would have returned at the moment the batch ran.
+   */
+  checkSubmitBatchAsync(orders: readonly RiskOrder[], now: number): Promise<Uint8Array> {
+    return this.gate.checkSubmitBatchAsync(this.pack(orders), now);
+  }
+
+  /** The orders as 8 numbers each, in a reused buffer (valid until the next pack). */
+  private pack(orders: readonly RiskOrder[]): Float64Array {
+    const n = orders.length;
     if (this.batchIn.length < n * 8) {
       this.batchIn = new Float64Array(n * 8);
       this.batchOut = new Uint8Array(n);
@@ -154,11 +171,15 @@ export class NativeRiskGate implements RiskGate {
       a[b + 6] = o.triggerPriceRaw ?? 0;
       a[b + 7] = (o.reduceOnly ? FLAG_REDUCE_ONLY : 0) | (o.priceRaw !== undefined ? FLAG_HAS_PRICE : 0) | (o.triggerPriceRaw !== undefined ? FLAG_HAS_TRIGGER : 0);
     }
-    this.gate.checkSubmitBatch(a.subarray(0, n * 8), now, this.batchOut.subarray(0, n));
-    return this.batchOut.slice(0, n);
+    return a.subarray(0, n * 8);
   }
 
-  /** Low-level batch on pre-packed input (8 numbers per order, see native/index.d.ts). */
+  /** Async low-level batch on pre-packed input (copied when called). */
+  checkSubmitPackedAsync(packed: Float64Array, now: number): Promise<Uint8Array> {
+    return this.gate.checkSubmitBatchAsync(packed, now);
+  }
+
+  /** Low-level batch on pre-packed input (8 numbers per order, see native/addon.d.ts). */
   checkSubmitPacked(packed: Float64Array, now: number, out: Uint8Array): number {
     return this.gate.checkSubmitBatch(packed, now, out);
   }

@@ -2,6 +2,7 @@
  * Signers, native and TypeScript, against RFC 4231 (HMAC-SHA256/512), RFC 8032 (Ed25519) and
  * the worked example of Binance's API docs; plus key hygiene and the loader's fallback.
  */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEd25519Signer, createHmacSigner, createRiskGate, createSigner, loadNative, resetNativeCache, tryLoadNative } from './index';
 import { NativeEd25519Signer, NativeHmacSigner, TsEd25519Signer, TsHmacSigner } from './signing';
@@ -69,6 +70,21 @@ for (const [name, hmac, ed] of impls) {
         expect(s.publicKey().toString('hex')).toBe(v.pub);
         expect(s.sign(hex(v.msg)).toString('hex')).toBe(v.sig);
       }
+    });
+
+    it('signMany signs every payload off the JS thread, each exactly as sign() does, in order', async () => {
+      const v = RFC8032[1]!;
+      const s = ed(hex(v.seed));
+      const payloads: Array<string | Uint8Array> = [hex(v.msg), ...Array.from({ length: 300 }, (_, k) => (k % 2 === 0 ? `order-${k}-é€` : Buffer.from(`buf-${k}`.repeat(k))))];
+      const sigs = await s.signMany(payloads);
+      expect(sigs).toHaveLength(payloads.length);
+      expect(sigs[0]!.toString('hex')).toBe(v.sig);
+      const pub = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), s.publicKey()]), format: 'der', type: 'spki' });
+      payloads.forEach((p, k) => {
+        expect(sigs[k]!.equals(s.sign(p))).toBe(true);
+        expect(cryptoVerify(null, typeof p === 'string' ? Buffer.from(p) : p, pub, sigs[k]!)).toBe(true);
+      });
+      expect(await s.signMany([])).toEqual([]);
     });
 
     it('refuses an empty HMAC secret and a seed that is not 32 bytes, without echoing them', () => {

@@ -26,6 +26,12 @@ export interface Ed25519RequestSigner {
   sign(payload: string | Uint8Array): Buffer;
   /** 32-byte public key. */
   publicKey(): Buffer;
+  /**
+   * Signs many payloads off the JS thread (native: one napi-rs AsyncTask on the libuv pool;
+   * TypeScript: node:crypto's callback form, also on the pool). Payloads are read when it is
+   * called; signature k belongs to payload k.
+   */
+  signMany(payloads: readonly (string | Uint8Array)[]): Promise<Buffer[]>;
 }
 
 export class SignerError extends Error {
@@ -84,6 +90,16 @@ export class TsEd25519Signer implements Ed25519RequestSigner {
   publicKey(): Buffer {
     return Buffer.from(this.pub);
   }
+  signMany(payloads: readonly (string | Uint8Array)[]): Promise<Buffer[]> {
+    return Promise.all(
+      payloads.map(
+        (p) =>
+          new Promise<Buffer>((resolve, reject) => {
+            cryptoSign(null, typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p), this.key, (err, sig) => (err ? reject(err) : resolve(sig)));
+          }),
+      ),
+    );
+  }
 }
 
 type AddonModule = typeof Addon;
@@ -115,5 +131,9 @@ export class NativeEd25519Signer implements Ed25519RequestSigner {
   }
   publicKey(): Buffer {
     return this.inner.publicKey();
+  }
+  async signMany(payloads: readonly (string | Uint8Array)[]): Promise<Buffer[]> {
+    const all = await this.inner.signBatch(payloads as Array<string | Uint8Array>);
+    return Array.from({ length: payloads.length }, (_, k) => all.subarray(k * 64, k * 64 + 64));
   }
 }

@@ -1,25 +1,28 @@
-//! The ONE place where Rust errors become JS exceptions: every error is an `Error` whose `code`
+//! The ONE place where Rust errors become JS exceptions. Every error is an `Error` whose `code`
 //! is stable (tests and the TS wrapper match on it) and whose message never contains key
-//! material (signing errors are data-less enums; payloads are never echoed).
+//! material (signing errors are data-less enums; payloads are never echoed). Every entry point
+//! runs inside [`guard`], so a panic never unwinds into V8: it becomes `ERR_LIBRA_PANIC`.
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use libra_risk::RiskError;
 use libra_sign::SignError;
 
-use crate::ffi::Env;
+/// What every `#[napi]` entry point returns: napi-rs throws the `Err` as a JS `Error` whose
+/// `code` property is the `&'static str` (napi-derive recognises the name `Result`).
+pub(crate) type Result<T> = napi::Result<T, &'static str>;
 
 #[derive(Debug)]
-pub enum AddonError {
+pub(crate) enum AddonError {
     /// Wrong argument type/shape from JS.
     InvalidArgument(String),
     Risk(RiskError),
     Sign(SignError),
     /// A panic caught at an entry point (the label names the entry point, not the payload).
     Panic(&'static str),
-    /// A Node-API call failed (status code from napi_status).
-    Napi(&'static str, i32),
 }
 
 impl AddonError {
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             AddonError::InvalidArgument(_) => "ERR_LIBRA_INVALID_ARGUMENT",
             AddonError::Risk(e) => e.code(),
@@ -27,19 +30,15 @@ impl AddonError {
             AddonError::Sign(SignError::BadSeedLength) => "ERR_SIGN_BAD_SEED",
             AddonError::Sign(SignError::BadKey) => "ERR_SIGN_BAD_KEY",
             AddonError::Panic(_) => "ERR_LIBRA_PANIC",
-            AddonError::Napi(_, _) => "ERR_LIBRA_NAPI",
         }
     }
 
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             AddonError::InvalidArgument(m) => m.clone(),
             AddonError::Risk(e) => e.message().to_string(),
             AddonError::Sign(e) => e.message().to_string(),
-            AddonError::Panic(label) => format!("internal error (panic) in native {}", label),
-            AddonError::Napi(call, status) => {
-                format!("{} failed with napi_status {}", call, status)
-            }
+            AddonError::Panic(label) => format!("internal error (panic) in native {label}"),
         }
     }
 }
@@ -56,6 +55,34 @@ impl From<SignError> for AddonError {
     }
 }
 
-pub fn throw(env: Env, e: &AddonError) {
-    env.throw_error(e.code(), &e.message());
+impl From<AddonError> for napi::Error<&'static str> {
+    fn from(e: AddonError) -> Self {
+        napi::Error::new(e.code(), e.message())
+    }
+}
+
+/// Runs one entry point: a panic becomes `ERR_LIBRA_PANIC`, an `AddonError` its JS error.
+pub(crate) fn guard<T>(
+    label: &'static str,
+    f: impl FnOnce() -> std::result::Result<T, AddonError>,
+) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(Into::into),
+        Err(_) => Err(AddonError::Panic(label).into()),
+    }
+}
+
+/// The same for async work (napi-rs `Task`s reject with a `napi::Error<Status>`; the code
+/// is then `GenericFailure` and the message names the entry point).
+pub(crate) fn guard_task<T>(label: &'static str, f: impl FnOnce() -> T) -> napi::Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        napi::Error::new(
+            napi::Status::GenericFailure,
+            AddonError::Panic(label).message(),
+        )
+    })
+}
+
+pub(crate) fn invalid(message: &str) -> AddonError {
+    AddonError::InvalidArgument(message.to_string())
 }

@@ -1,32 +1,36 @@
-//! `libra-native`: the thin Node-API shim over `libra-risk` and `libra-sign`.
+//! `libra-native`: the thin Node-API shim over `libra-risk` and `libra-sign`, on napi-rs.
 //!
-//! All `unsafe` lives in `ffi.rs`; errors become JS exceptions in `error.rs` only. This file
-//! declares the JS surface (mirrored by the committed `native/index.d.ts`, drift-checked by
-//! scripts/native-check.js):
-//!
-//! * `addonVersion(): string`, `noop(): void`, `denyReasons(): string[]`
-//! * `class HmacSigner(algorithm: 'sha256'|'sha512', secret: string|Buffer)` → `sign(payload, 'hex'|'base64')`
-//! * `class Ed25519Signer(seed32: Buffer)` → `sign(payload): Buffer`, `publicKey(): Buffer`
-//! * `class RiskGate(configJson)` with interned ids and a numeric check call (see below)
+//! napi-derive generates the Node-API glue and the type definitions (`native/addon.d.ts`,
+//! committed, drift-checked by scripts/native-check.js). This file only converts arguments,
+//! calls the pure crates, and routes every error through `error.rs` (the one place where Rust
+//! errors become JS exceptions, with stable `code`s). Every entry point runs in `guard`, so a
+//! panic becomes `ERR_LIBRA_PANIC` instead of unwinding into V8.
 //!
 //! The risk check is designed for a cheap crossing: ids are interned to small integers once,
 //! every order field is a separate number argument, the result is a small integer (0 = allow,
 //! else the 1-based index into `denyReasons()`), and the message is fetched only on deny
-//! (`lastMessage()`). A panic inside the gate is caught here and becomes DENY INTERNAL_ERROR;
-//! the gate is then poisoned (every later check denies) because its state may be half-updated.
-#![deny(unsafe_code)]
-
-#[allow(unsafe_code)]
-mod ffi;
+//! (`lastMessage()`). A panic inside the gate is caught and becomes DENY INTERNAL_ERROR; the
+//! gate is then poisoned (every later check denies) because its state may be half-updated.
+//!
+//! Async work (napi-rs `AsyncTask`, run on the libuv thread pool, off the JS thread):
+//! `RiskGate.checkSubmitBatchAsync` and `Ed25519Signer.signBatch`. Every gate call keeps call
+//! order, as if all were synchronous: an async batch is queued (copied) when it is called; a
+//! pool thread runs every queued batch in order; and any later call on the JS thread first
+//! runs the batches still queued (then on the JS thread). The state is behind a mutex.
 
 mod error;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use error::AddonError;
-use ffi::{napi_callback_info, napi_env, napi_value, CallCtx, Env};
+use error::{guard, guard_task, invalid, AddonError, Result};
 use libra_risk::{DenyReason, InstrumentSpec, OrderArgs, RiskEvent, TradingState};
-use libra_sign::{Ed25519Signer, HmacAlgorithm, HmacSigner};
+use libra_sign::HmacAlgorithm;
+use napi::bindgen_prelude::{
+    AsyncTask, Buffer, Either, Float64ArraySlice, Uint8Array, Uint8ArraySlice,
+};
+use napi::{Env, Task};
+use napi_derive::napi;
 
 /// Version the JS loader compares with its expectation (src/main/native/index.ts).
 pub const ADDON_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -37,147 +41,176 @@ const FLAG_HAS_PRICE: u32 = 2;
 const FLAG_HAS_TRIGGER: u32 = 4;
 /// Numbers per order in the batch Float64Array.
 const BATCH_STRIDE: usize = 8;
+/// Bytes per Ed25519 signature.
+const ED25519_SIG_LEN: usize = 64;
 
-macro_rules! callback {
-    ($name:ident, $label:literal, |$cx:ident| $body:expr) => {
-        extern "C" fn $name(env: napi_env, info: napi_callback_info) -> napi_value {
-            ffi::entry(env, info, $label, |$cx: &CallCtx| $body)
+/// Bytes of a `string | Uint8Array` argument (a string is taken as UTF-8).
+type Bytes<'a> = Either<String, Uint8ArraySlice<'a>>;
+
+fn with_bytes<R>(b: &Bytes<'_>, f: impl FnOnce(&[u8]) -> R) -> R {
+    match b {
+        Either::A(s) => f(s.as_bytes()),
+        Either::B(a) => f(a),
+    }
+}
+
+/// Wipes the Rust copy of a string argument (this path carries secrets; a Buffer belongs to
+/// the caller and is left alone).
+fn wipe(b: Bytes<'_>) {
+    if let Either::A(s) = b {
+        let mut v = s.into_bytes();
+        for x in v.iter_mut() {
+            // `black_box` below makes the zeroed bytes observable, so the stores are kept.
+            *x = 0;
         }
-    };
+        std::hint::black_box(&v);
+    }
 }
 
-pub(crate) fn register(env: Env, exports: napi_value) -> Result<(), AddonError> {
-    env.set_named(
-        exports,
-        "addonVersion",
-        env.function("addonVersion", addon_version)?,
-    )?;
-    env.set_named(exports, "noop", env.function("noop", noop)?)?;
-    env.set_named(
-        exports,
-        "denyReasons",
-        env.function("denyReasons", deny_reasons)?,
-    )?;
-    env.set_named(
-        exports,
-        "HmacSigner",
-        env.class("HmacSigner", hmac_new, &[("sign", hmac_sign)])?,
-    )?;
-    env.set_named(
-        exports,
-        "Ed25519Signer",
-        env.class(
-            "Ed25519Signer",
-            ed_new,
-            &[("sign", ed_sign), ("publicKey", ed_public_key)],
-        )?,
-    )?;
-    let gate_methods: &[(&'static str, ffi::Callback)] = &[
-        ("internInstrument", gate_intern_instrument),
-        ("internStrategy", gate_intern_strategy),
-        ("registerInstrument", gate_register_instrument),
-        ("checkSubmit", gate_check_submit),
-        ("checkModify", gate_check_modify),
-        ("checkSubmitBatch", gate_check_submit_batch),
-        ("lastMessage", gate_last_message),
-        ("orderOpened", gate_order_opened),
-        ("orderClosed", gate_order_closed),
-        ("fill", gate_fill),
-        ("referencePrice", gate_reference_price),
-        ("equity", gate_equity),
-        ("setTradingState", gate_set_trading_state),
-        ("tradingState", gate_trading_state),
-        ("position", gate_position),
-        ("openOrderCount", gate_open_order_count),
-        ("debugInjectPanic", gate_debug_inject_panic),
-    ];
-    env.set_named(
-        exports,
-        "RiskGate",
-        env.class("RiskGate", gate_new, gate_methods)?,
-    )?;
-    Ok(())
+/// Crate version of the addon; the JS side refuses a different one.
+#[napi]
+pub fn addon_version() -> String {
+    ADDON_VERSION.to_string()
 }
 
-callback!(addon_version, "addonVersion", |cx| cx
-    .env
-    .string(ADDON_VERSION));
-callback!(noop, "noop", |cx| cx.env.undefined());
-callback!(deny_reasons, "denyReasons", |cx| {
-    // A JSON string keeps ffi.rs small (no array API); the loader parses it once.
-    let names: Vec<&str> = DenyReason::ALL.iter().map(|r| r.as_str()).collect();
-    cx.env
-        .string(&serde_json::to_string(&names).unwrap_or_default())
-});
+/// Empty call, for measuring the Node-API crossing.
+#[napi]
+pub fn noop() {}
+
+/// JSON array of deny reason codes; wire code n (≥ 1) is element n − 1.
+#[napi]
+pub fn deny_reasons() -> Result<String> {
+    guard("denyReasons", || {
+        let names: Vec<&str> = DenyReason::ALL.iter().map(|r| r.as_str()).collect();
+        serde_json::to_string(&names).map_err(|_| invalid("cannot encode deny reasons"))
+    })
+}
 
 // ---------------------------------------------------------------------------------------------
 // Signing
 
-struct HmacBox(HmacSigner);
-struct EdBox(Ed25519Signer);
-
-callback!(hmac_new, "HmacSigner constructor", |cx| {
-    let alg = match cx.string(0, "algorithm")?.as_str() {
-        "sha256" => HmacAlgorithm::Sha256,
-        "sha512" => HmacAlgorithm::Sha512,
-        _ => {
-            return Err(AddonError::InvalidArgument(
-                "algorithm must be 'sha256' or 'sha512'".into(),
-            ))
-        }
-    };
-    let signer = cx.with_bytes(1, "secret", |secret| HmacSigner::new(alg, secret))??;
-    cx.wrap_this(HmacBox(signer))
-});
-
-#[derive(Clone, Copy)]
-enum Encoding {
-    Hex,
-    Base64,
+/// HMAC-SHA256/512 request signer; the secret is copied into the native key schedule and never
+/// returned.
+#[napi]
+pub struct HmacSigner {
+    inner: libra_sign::HmacSigner,
 }
 
-fn encoding_arg(cx: &CallCtx, i: usize) -> Result<Encoding, AddonError> {
-    match cx.with_bytes(i, "encoding", |b| match b {
-        b"hex" => Some(Encoding::Hex),
-        b"base64" => Some(Encoding::Base64),
-        _ => None,
-    }) {
-        Ok(Some(e)) => Ok(e),
-        _ => Err(AddonError::InvalidArgument(
-            "encoding must be 'hex' or 'base64'".into(),
-        )),
+#[napi]
+impl HmacSigner {
+    #[napi(
+        constructor,
+        ts_args_type = "algorithm: 'sha256' | 'sha512', secret: string | Uint8Array"
+    )]
+    pub fn new(algorithm: String, secret: Bytes<'_>) -> Result<Self> {
+        guard("HmacSigner constructor", || {
+            let alg = match algorithm.as_str() {
+                "sha256" => HmacAlgorithm::Sha256,
+                "sha512" => HmacAlgorithm::Sha512,
+                _ => return Err(invalid("algorithm must be 'sha256' or 'sha512'")),
+            };
+            let inner = with_bytes(&secret, |s| libra_sign::HmacSigner::new(alg, s));
+            wipe(secret);
+            Ok(HmacSigner { inner: inner? })
+        })
+    }
+
+    #[napi(ts_args_type = "payload: string | Uint8Array, encoding?: 'hex' | 'base64'")]
+    pub fn sign(&self, payload: Bytes<'_>, encoding: Option<String>) -> Result<String> {
+        guard("HmacSigner.sign", || {
+            let hex = match encoding.as_deref() {
+                None | Some("hex") => true,
+                Some("base64") => false,
+                Some(_) => return Err(invalid("encoding must be 'hex' or 'base64'")),
+            };
+            Ok(with_bytes(&payload, |p| {
+                if hex {
+                    self.inner.sign_hex(p)
+                } else {
+                    self.inner.sign_base64(p)
+                }
+            }))
+        })
     }
 }
 
-callback!(hmac_sign, "HmacSigner.sign", |cx| {
-    let signer = cx.this_mut::<HmacBox>()?;
-    let enc = if cx.argc() > 1 {
-        encoding_arg(cx, 1)?
-    } else {
-        Encoding::Hex
-    };
-    let out = cx.with_bytes(0, "payload", |p| match enc {
-        Encoding::Hex => signer.0.sign_hex(p),
-        Encoding::Base64 => signer.0.sign_base64(p),
-    })?;
-    cx.env.ascii_string(&out)
-});
+/// Ed25519 signer over an RFC 8032 32-byte private seed, held natively and never returned.
+#[napi]
+pub struct Ed25519Signer {
+    inner: Arc<libra_sign::Ed25519Signer>,
+}
 
-callback!(ed_new, "Ed25519Signer constructor", |cx| {
-    let signer = cx.with_bytes(0, "seed", Ed25519Signer::from_seed)??;
-    cx.wrap_this(EdBox(signer))
-});
+#[napi]
+impl Ed25519Signer {
+    #[napi(constructor, ts_args_type = "seed32: Uint8Array")]
+    pub fn new(seed: Uint8ArraySlice<'_>) -> Result<Self> {
+        guard("Ed25519Signer constructor", || {
+            let inner = libra_sign::Ed25519Signer::from_seed(&seed)?;
+            Ok(Ed25519Signer {
+                inner: Arc::new(inner),
+            })
+        })
+    }
 
-callback!(ed_sign, "Ed25519Signer.sign", |cx| {
-    let signer = cx.this_mut::<EdBox>()?;
-    let sig = cx.with_bytes(0, "payload", |p| signer.0.sign(p))?;
-    cx.env.buffer_copy(&sig)
-});
+    /// 64-byte signature.
+    #[napi(ts_args_type = "payload: string | Uint8Array")]
+    pub fn sign(&self, payload: Bytes<'_>) -> Result<Buffer> {
+        guard("Ed25519Signer.sign", || {
+            Ok(with_bytes(&payload, |p| self.inner.sign(p)).into())
+        })
+    }
 
-callback!(ed_public_key, "Ed25519Signer.publicKey", |cx| {
-    let signer = cx.this_mut::<EdBox>()?;
-    cx.env.buffer_copy(&signer.0.public_key())
-});
+    /// 32-byte public key.
+    #[napi]
+    pub fn public_key(&self) -> Result<Buffer> {
+        guard("Ed25519Signer.publicKey", || {
+            Ok(self.inner.public_key().into())
+        })
+    }
+
+    /// Signs every payload on the libuv thread pool (off the JS thread); resolves to one Buffer
+    /// of 64 × n bytes, signature k at offset 64·k. The payloads are copied before it returns.
+    #[napi(
+        ts_args_type = "payloads: Array<string | Uint8Array>",
+        ts_return_type = "Promise<Buffer>"
+    )]
+    pub fn sign_batch(&self, payloads: Vec<Bytes<'_>>) -> Result<AsyncTask<SignBatch>> {
+        guard("Ed25519Signer.signBatch", || {
+            let copied = payloads
+                .iter()
+                .map(|p| with_bytes(p, <[u8]>::to_vec))
+                .collect();
+            Ok(AsyncTask::new(SignBatch {
+                signer: Arc::clone(&self.inner),
+                payloads: copied,
+            }))
+        })
+    }
+}
+
+pub struct SignBatch {
+    signer: Arc<libra_sign::Ed25519Signer>,
+    payloads: Vec<Vec<u8>>,
+}
+
+impl Task for SignBatch {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> napi::Result<Vec<u8>> {
+        guard_task("Ed25519Signer.signBatch", || {
+            let mut out = Vec::with_capacity(self.payloads.len() * ED25519_SIG_LEN);
+            for p in &self.payloads {
+                out.extend_from_slice(&self.signer.sign(p));
+            }
+            out
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<u8>) -> napi::Result<Buffer> {
+        Ok(output.into())
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Risk gate
@@ -189,85 +222,50 @@ struct GateBox {
     poisoned: bool,
     /// Test hook: the next check panics (proves the panic → INTERNAL_ERROR path).
     inject_panic: bool,
+    /// Async batches not run yet, in call order: (ticket, packed orders, now).
+    queued: VecDeque<(u64, Vec<f64>, f64)>,
+    /// Codes of batches already run whose task has not collected them yet.
+    done: HashMap<u64, Vec<u8>>,
+    next_ticket: u64,
+}
+
+impl GateBox {
+    /// Runs every queued async batch, in call order.
+    fn run_queued(&mut self) {
+        while let Some((ticket, orders, now)) = self.queued.pop_front() {
+            let mut out = vec![0u8; orders.len() / BATCH_STRIDE];
+            run_batch(self, &orders, now, &mut out);
+            self.done.insert(ticket, out);
+        }
+    }
 }
 
 const INTERNAL_ERROR_MESSAGE: &str =
     "INTERNAL_ERROR: the native risk gate failed (panic); it now denies every order";
 
-callback!(gate_new, "RiskGate constructor", |cx| {
-    let json = cx.string(0, "configJson")?;
-    let gate = libra_risk::RiskGate::from_json(&json)?;
-    cx.wrap_this(GateBox {
-        gate,
-        last_message: String::new(),
-        poisoned: false,
-        inject_panic: false,
-    })
-});
-
-callback!(gate_intern_instrument, "RiskGate.internInstrument", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let id = cx.string(0, "instrumentId")?;
-    cx.env.u32(g.gate.intern_instrument(&id))
-});
-
-callback!(gate_intern_strategy, "RiskGate.internStrategy", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let id = cx.string(0, "strategyId")?;
-    cx.env.u32(g.gate.intern_strategy(&id))
-});
-
-// registerInstrument(id, pricePrecision, sizePrecision, tickRaw, lotRaw, minQtyRaw, minNotional, base, quote)
-callback!(
-    gate_register_instrument,
-    "RiskGate.registerInstrument",
-    |cx| {
-        let g = cx.this_mut::<GateBox>()?;
-        let id = cx.string(0, "instrumentId")?;
-        let spec = InstrumentSpec {
-            price_precision: cx.code(1),
-            size_precision: cx.code(2),
-            tick_raw: cx.f64(3),
-            lot_raw: cx.f64(4),
-            min_qty_raw: cx.f64(5),
-            min_notional: cx.f64(6),
-            base: cx.string(7, "base")?,
-            quote: cx.string(8, "quote")?,
-        };
-        cx.env.u32(g.gate.register_instrument(&id, spec)?)
-    }
-);
-
-/// Arguments 0..8 of a check: strategy, instrument, side, type, qty, price, trigger, flags
-/// (one parameter per JS argument, deliberately: that is the cheap calling convention).
+/// A handle or enum code: a non-negative integer below 2^32 − 1; anything else (NaN, negative,
+/// fractional, huge) is `u32::MAX`, which the gate treats as unknown (it fails closed).
 #[inline]
-#[allow(clippy::too_many_arguments)]
-fn order_args(
-    strategy: u32,
-    instrument: u32,
-    side: u32,
-    ty: u32,
-    qty: f64,
-    price: f64,
-    trigger: f64,
-    flags: u32,
-) -> OrderArgs {
+fn to_code(x: f64) -> u32 {
+    if (0.0..4_294_967_295.0).contains(&x) && x.trunc() == x {
+        x as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// One order from the 8 numbers strategy, instrument, side, type, qty, price, trigger, flags.
+#[inline]
+fn order_args(o: &[f64; BATCH_STRIDE]) -> OrderArgs {
+    let flags = to_code(o[7]);
     OrderArgs {
-        strategy,
-        instrument,
-        side,
-        order_type: ty,
-        quantity_raw: qty,
-        price_raw: if flags & FLAG_HAS_PRICE != 0 {
-            Some(price)
-        } else {
-            None
-        },
-        trigger_price_raw: if flags & FLAG_HAS_TRIGGER != 0 {
-            Some(trigger)
-        } else {
-            None
-        },
+        strategy: to_code(o[0]),
+        instrument: to_code(o[1]),
+        side: to_code(o[2]),
+        order_type: to_code(o[3]),
+        quantity_raw: o[4],
+        price_raw: (flags & FLAG_HAS_PRICE != 0).then_some(o[5]),
+        trigger_price_raw: (flags & FLAG_HAS_TRIGGER != 0).then_some(o[6]),
         reduce_only: flags & FLAG_REDUCE_ONLY != 0,
     }
 }
@@ -282,7 +280,7 @@ fn run_check(g: &mut GateBox, o: &OrderArgs, now: f64, submit: bool) -> u32 {
     }
     let inject = std::mem::take(&mut g.inject_panic);
     let gate = &mut g.gate;
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if inject {
             panic!("injected panic (debugInjectPanic)");
         }
@@ -307,101 +305,20 @@ fn run_check(g: &mut GateBox, o: &OrderArgs, now: f64, submit: bool) -> u32 {
     }
 }
 
-fn check_call(cx: &CallCtx, submit: bool) -> Result<napi_value, AddonError> {
-    let g = cx.this_mut::<GateBox>()?;
-    let o = order_args(
-        cx.code(0),
-        cx.code(1),
-        cx.code(2),
-        cx.code(3),
-        cx.f64(4),
-        cx.f64(5),
-        cx.f64(6),
-        cx.code(7),
-    );
-    let code = run_check(g, &o, cx.f64(8), submit);
-    cx.env.u32(code)
-}
-
-// checkSubmit(strategy, instrument, side, type, quantityRaw, priceRaw, triggerPriceRaw, flags, now) → code
-callback!(gate_check_submit, "RiskGate.checkSubmit", |cx| check_call(
-    cx, true
-));
-callback!(gate_check_modify, "RiskGate.checkModify", |cx| check_call(
-    cx, false
-));
-
-// checkSubmitBatch(orders: Float64Array (8 numbers per order), now, out: Uint8Array) → allowed count.
-// Sequential semantics: exactly as if checkSubmit were called for each order in turn.
-callback!(gate_check_submit_batch, "RiskGate.checkSubmitBatch", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let now = cx.f64(1);
-    let (orders, out) = cx.f64_in_u8_out(0, 2)?;
-    if orders.len() % BATCH_STRIDE != 0 || out.len() < orders.len() / BATCH_STRIDE {
-        return Err(AddonError::InvalidArgument(
-            "orders.length must be a multiple of 8 and out at least orders.length / 8".into(),
-        ));
-    }
-    let to_code = |x: f64| {
-        if (0.0..4_294_967_295.0).contains(&x) && x.trunc() == x {
-            x as u32
-        } else {
-            u32::MAX
-        }
-    };
+/// Sequential batch: exactly as if checkSubmit were called for each order in turn.
+fn run_batch(g: &mut GateBox, orders: &[f64], now: f64, out: &mut [u8]) -> u32 {
     let mut allowed = 0u32;
-    for (k, o) in orders.chunks_exact(BATCH_STRIDE).enumerate() {
-        let args = order_args(
-            to_code(o[0]),
-            to_code(o[1]),
-            to_code(o[2]),
-            to_code(o[3]),
-            o[4],
-            o[5],
-            o[6],
-            to_code(o[7]),
-        );
-        let code = run_check(g, &args, now, true);
-        out[k] = code as u8;
+    for (o, slot) in orders.chunks_exact(BATCH_STRIDE).zip(out.iter_mut()) {
+        let mut a = [0.0; BATCH_STRIDE];
+        a.copy_from_slice(o);
+        let code = run_check(g, &order_args(&a), now, true);
+        *slot = code as u8;
         if code == 0 {
             allowed += 1;
         }
     }
-    cx.env.u32(allowed)
-});
-
-callback!(gate_last_message, "RiskGate.lastMessage", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    cx.env.string(&g.last_message)
-});
-
-callback!(gate_order_opened, "RiskGate.orderOpened", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    g.gate.on_order_opened(&cx.string(0, "clientOrderId")?);
-    cx.env.undefined()
-});
-
-callback!(gate_order_closed, "RiskGate.orderClosed", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    g.gate.on_order_closed(&cx.string(0, "clientOrderId")?);
-    cx.env.undefined()
-});
-
-// fill(strategy, instrument, side, quantityRaw)
-callback!(gate_fill, "RiskGate.fill", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    g.gate
-        .on_fill(cx.code(0), cx.code(1), cx.code(2), cx.f64(3))?;
-    cx.env.undefined()
-});
-
-// referencePrice(instrument, kind, price)
-callback!(gate_reference_price, "RiskGate.referencePrice", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let kind = cx.string(1, "kind")?;
-    g.gate.on_reference_price(cx.code(0), &kind, cx.f64(2));
-    cx.env.undefined()
-});
+    allowed
+}
 
 fn events_json(events: &[RiskEvent]) -> String {
     let list: Vec<serde_json::Value> = events
@@ -411,45 +328,348 @@ fn events_json(events: &[RiskEvent]) -> String {
     serde_json::Value::Array(list).to_string()
 }
 
-// equity(equity, now) → JSON array of RiskEvent (rare call: JSON keeps the FFI surface small)
-callback!(gate_equity, "RiskGate.equity", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let events = g.gate.on_equity(cx.f64(0), cx.f64(1));
-    cx.env.string(&events_json(&events))
-});
+/// The Rust pre-trade gate, low-level: interned handles and numbers in, a wire code out
+/// (0 = allow, n = denyReasons[n − 1]); `lastMessage()` after a deny. Side codes: 0 BUY,
+/// 1 SELL. Type codes: 0 MARKET, 1 LIMIT, 2 STOP_MARKET, 3 STOP_LIMIT. Flags: 1 reduceOnly,
+/// 2 has priceRaw, 4 has triggerPriceRaw. A handle that is not a small integer means "unknown".
+#[napi]
+pub struct RiskGate {
+    inner: Arc<Mutex<GateBox>>,
+}
 
-// setTradingState(state, now, reason) → JSON array of RiskEvent
-callback!(gate_set_trading_state, "RiskGate.setTradingState", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    let name = cx.string(0, "state")?;
-    let state = TradingState::parse(&name).ok_or_else(|| {
-        AddonError::Risk(libra_risk::RiskError::InvalidArgument(format!(
-            "trading state must be ACTIVE, REDUCING or HALTED, got {}",
-            name
-        )))
-    })?;
-    let reason = cx.string(2, "reason")?;
-    let events = g.gate.set_trading_state(state, cx.f64(1), &reason);
-    cx.env.string(&events_json(&events))
-});
+impl RiskGate {
+    /// The gate state, after running the async batches called before this call (call order).
+    fn lock(&self) -> MutexGuard<'_, GateBox> {
+        let mut g = lock_gate(&self.inner);
+        g.run_queued();
+        g
+    }
 
-callback!(gate_trading_state, "RiskGate.tradingState", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    cx.env.string(g.gate.trading_state().as_str())
-});
+    #[allow(clippy::too_many_arguments)]
+    fn check(&self, submit: bool, o: [f64; BATCH_STRIDE], now: f64) -> u32 {
+        run_check(&mut self.lock(), &order_args(&o), now, submit)
+    }
+}
 
-callback!(gate_position, "RiskGate.position", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    cx.env.f64(g.gate.position(cx.code(0)))
-});
+#[napi]
+impl RiskGate {
+    #[napi(constructor)]
+    pub fn new(config_json: String) -> Result<Self> {
+        guard("RiskGate constructor", || {
+            let gate = libra_risk::RiskGate::from_json(&config_json)?;
+            Ok(RiskGate {
+                inner: Arc::new(Mutex::new(GateBox {
+                    gate,
+                    last_message: String::new(),
+                    poisoned: false,
+                    inject_panic: false,
+                    queued: VecDeque::new(),
+                    done: HashMap::new(),
+                    next_ticket: 0,
+                })),
+            })
+        })
+    }
 
-callback!(gate_open_order_count, "RiskGate.openOrderCount", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    cx.env.u32(g.gate.open_order_count() as u32)
-});
+    #[napi]
+    pub fn intern_instrument(&self, instrument_id: String) -> Result<u32> {
+        guard("RiskGate.internInstrument", || {
+            Ok(self.lock().gate.intern_instrument(&instrument_id))
+        })
+    }
 
-callback!(gate_debug_inject_panic, "RiskGate.debugInjectPanic", |cx| {
-    let g = cx.this_mut::<GateBox>()?;
-    g.inject_panic = true;
-    cx.env.undefined()
-});
+    #[napi]
+    pub fn intern_strategy(&self, strategy_id: String) -> Result<u32> {
+        guard("RiskGate.internStrategy", || {
+            Ok(self.lock().gate.intern_strategy(&strategy_id))
+        })
+    }
+
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn register_instrument(
+        &self,
+        instrument_id: String,
+        price_precision: f64,
+        size_precision: f64,
+        tick_raw: f64,
+        lot_raw: f64,
+        min_qty_raw: f64,
+        min_notional: f64,
+        base: String,
+        quote: String,
+    ) -> Result<u32> {
+        guard("RiskGate.registerInstrument", || {
+            let spec = InstrumentSpec {
+                price_precision: to_code(price_precision),
+                size_precision: to_code(size_precision),
+                tick_raw,
+                lot_raw,
+                min_qty_raw,
+                min_notional,
+                base,
+                quote,
+            };
+            Ok(self.lock().gate.register_instrument(&instrument_id, spec)?)
+        })
+    }
+
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_submit(
+        &self,
+        strategy: f64,
+        instrument: f64,
+        side: f64,
+        order_type: f64,
+        quantity_raw: f64,
+        price_raw: f64,
+        trigger_price_raw: f64,
+        flags: f64,
+        now: f64,
+    ) -> Result<u32> {
+        guard("RiskGate.checkSubmit", || {
+            let o = [
+                strategy,
+                instrument,
+                side,
+                order_type,
+                quantity_raw,
+                price_raw,
+                trigger_price_raw,
+                flags,
+            ];
+            Ok(self.check(true, o, now))
+        })
+    }
+
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_modify(
+        &self,
+        strategy: f64,
+        instrument: f64,
+        side: f64,
+        order_type: f64,
+        quantity_raw: f64,
+        price_raw: f64,
+        trigger_price_raw: f64,
+        flags: f64,
+        now: f64,
+    ) -> Result<u32> {
+        guard("RiskGate.checkModify", || {
+            let o = [
+                strategy,
+                instrument,
+                side,
+                order_type,
+                quantity_raw,
+                price_raw,
+                trigger_price_raw,
+                flags,
+            ];
+            Ok(self.check(false, o, now))
+        })
+    }
+
+    /// 8 numbers per order (strategy, instrument, side, type, qty, price, trigger, flags);
+    /// writes one code per order into `out`; returns the allowed count.
+    #[napi]
+    pub fn check_submit_batch(
+        &self,
+        orders: Float64ArraySlice<'_>,
+        now: f64,
+        out: Uint8ArraySlice<'_>,
+    ) -> Result<u32> {
+        guard("RiskGate.checkSubmitBatch", || {
+            let n = orders.len() / BATCH_STRIDE;
+            if !orders.len().is_multiple_of(BATCH_STRIDE) || out.len() < n {
+                return Err(invalid(
+                    "orders.length must be a multiple of 8 and out at least orders.length / 8",
+                ));
+            }
+            let out = out_bytes(&orders, out)?;
+            Ok(run_batch(&mut self.lock(), &orders, now, out))
+        })
+    }
+
+    /// The same batch on the libuv thread pool (off the JS thread): the orders are copied
+    /// and queued before it returns, and it resolves to one wire code per order. Call order is
+    /// kept: calls made after it see its effects (a sync call runs a still-queued batch first).
+    #[napi(ts_return_type = "Promise<Uint8Array>")]
+    pub fn check_submit_batch_async(
+        &self,
+        orders: Float64ArraySlice<'_>,
+        now: f64,
+    ) -> Result<AsyncTask<CheckBatch>> {
+        guard("RiskGate.checkSubmitBatchAsync", || {
+            if !orders.len().is_multiple_of(BATCH_STRIDE) {
+                return Err(invalid("orders.length must be a multiple of 8"));
+            }
+            let mut g = lock_gate(&self.inner);
+            let ticket = g.next_ticket;
+            g.next_ticket += 1;
+            g.queued.push_back((ticket, orders.to_vec(), now));
+            Ok(AsyncTask::new(CheckBatch {
+                gate: Arc::clone(&self.inner),
+                ticket,
+            }))
+        })
+    }
+
+    #[napi]
+    pub fn last_message(&self) -> Result<String> {
+        guard("RiskGate.lastMessage", || {
+            Ok(self.lock().last_message.clone())
+        })
+    }
+
+    #[napi]
+    pub fn order_opened(&self, client_order_id: String) -> Result<()> {
+        guard("RiskGate.orderOpened", || {
+            self.lock().gate.on_order_opened(&client_order_id);
+            Ok(())
+        })
+    }
+
+    #[napi]
+    pub fn order_closed(&self, client_order_id: String) -> Result<()> {
+        guard("RiskGate.orderClosed", || {
+            self.lock().gate.on_order_closed(&client_order_id);
+            Ok(())
+        })
+    }
+
+    #[napi]
+    pub fn fill(&self, strategy: f64, instrument: f64, side: f64, quantity_raw: f64) -> Result<()> {
+        guard("RiskGate.fill", || {
+            self.lock().gate.on_fill(
+                to_code(strategy),
+                to_code(instrument),
+                to_code(side),
+                quantity_raw,
+            )?;
+            Ok(())
+        })
+    }
+
+    #[napi]
+    pub fn reference_price(&self, instrument: f64, kind: String, price: f64) -> Result<()> {
+        guard("RiskGate.referencePrice", || {
+            self.lock()
+                .gate
+                .on_reference_price(to_code(instrument), &kind, price);
+            Ok(())
+        })
+    }
+
+    /// JSON array of RiskEvent (rare call: JSON keeps the surface small).
+    #[napi]
+    pub fn equity(&self, equity: f64, now: f64) -> Result<String> {
+        guard("RiskGate.equity", || {
+            Ok(events_json(&self.lock().gate.on_equity(equity, now)))
+        })
+    }
+
+    /// JSON array of RiskEvent.
+    #[napi]
+    pub fn set_trading_state(&self, state: String, now: f64, reason: String) -> Result<String> {
+        guard("RiskGate.setTradingState", || {
+            let s = TradingState::parse(&state).ok_or_else(|| {
+                AddonError::Risk(libra_risk::RiskError::InvalidArgument(format!(
+                    "trading state must be ACTIVE, REDUCING or HALTED, got {state}"
+                )))
+            })?;
+            Ok(events_json(
+                &self.lock().gate.set_trading_state(s, now, &reason),
+            ))
+        })
+    }
+
+    #[napi]
+    pub fn trading_state(&self) -> Result<String> {
+        guard("RiskGate.tradingState", || {
+            Ok(self.lock().gate.trading_state().as_str().to_string())
+        })
+    }
+
+    #[napi]
+    pub fn position(&self, instrument: f64) -> Result<f64> {
+        guard("RiskGate.position", || {
+            Ok(self.lock().gate.position(to_code(instrument)))
+        })
+    }
+
+    #[napi]
+    pub fn open_order_count(&self) -> Result<u32> {
+        guard("RiskGate.openOrderCount", || {
+            Ok(u32::try_from(self.lock().gate.open_order_count()).unwrap_or(u32::MAX))
+        })
+    }
+
+    /// Test hook: the next check panics inside the gate (→ INTERNAL_ERROR, gate poisoned).
+    #[napi]
+    pub fn debug_inject_panic(&self) -> Result<()> {
+        guard("RiskGate.debugInjectPanic", || {
+            self.lock().inject_panic = true;
+            Ok(())
+        })
+    }
+}
+
+pub struct CheckBatch {
+    gate: Arc<Mutex<GateBox>>,
+    ticket: u64,
+}
+
+/// A poisoned mutex cannot happen (panics are caught inside), and if it did the `poisoned`
+/// flag, not the mutex, decides: the state is taken as it is.
+fn lock_gate(m: &Mutex<GateBox>) -> MutexGuard<'_, GateBox> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Task for CheckBatch {
+    type Output = Vec<u8>;
+    type JsValue = Uint8Array;
+
+    fn compute(&mut self) -> napi::Result<Vec<u8>> {
+        let codes = guard_task("RiskGate.checkSubmitBatchAsync", || {
+            let mut g = lock_gate(&self.gate);
+            g.run_queued();
+            g.done.remove(&self.ticket)
+        })?;
+        codes.ok_or_else(|| {
+            napi::Error::new(
+                napi::Status::GenericFailure,
+                "RiskGate.checkSubmitBatchAsync: batch result missing",
+            )
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<u8>) -> napi::Result<Uint8Array> {
+        Ok(Uint8Array::new(output))
+    }
+}
+
+/// The writable view of `out`, after checking that it does not overlap `orders` (a `&[f64]`
+/// and a `&mut [u8]` over the same memory would be undefined behaviour).
+#[allow(unsafe_code)]
+fn out_bytes<'a>(
+    orders: &Float64ArraySlice<'_>,
+    mut out: Uint8ArraySlice<'a>,
+) -> std::result::Result<&'a mut [u8], AddonError> {
+    let (a0, a1) = (
+        orders.as_ptr() as usize,
+        orders.as_ptr() as usize + orders.len() * 8,
+    );
+    let (b0, b1) = (out.as_ptr() as usize, out.as_ptr() as usize + out.len());
+    if !orders.is_empty() && !out.is_empty() && a0 < b1 && b0 < a1 {
+        return Err(invalid("orders and out must not share memory"));
+    }
+    // SAFETY: the slice is valid for this synchronous call (V8 keeps the argument alive and
+    // nothing here calls back into JS, so it cannot be detached or resized); it does not
+    // overlap `orders` (checked above) and no other Rust reference to it exists.
+    let bytes = unsafe { out.as_mut() };
+    // The view outlives the local `out` handle: it points into JS memory, not into `out`.
+    Ok(unsafe { std::slice::from_raw_parts_mut(bytes.as_mut_ptr(), bytes.len()) })
+}
