@@ -48,7 +48,7 @@ import type {
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError } from '../store';
 import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
-import { appendStaging, stagingDdl, typedStagingDdl } from './staging';
+import { appendStaging, forEachChunk, stagingDdl, typedStagingDdl } from './staging';
 import type { StageColumn, StageType } from './staging';
 
 export interface DuckDbStoreOptions {
@@ -658,19 +658,19 @@ export class DuckDbStore implements TimeSeriesStore {
     const range = DuckDbStore.range('open_time', q.from, q.to);
     const where = `sid = ${s.sid} AND timeframe_ms = ${tf}${range}`;
     return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
-           WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
-        )
-      ).getColumns();
-      const [ot, o, h, l, cl, v] = cols as number[][];
       const rows: Bar[] = [];
-      const n = ot?.length ?? 0;
-      for (let i = 0; i < n; i++) {
-        const openTime = ot![i]!;
-        rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
-      }
+      await forEachChunk(
+        c,
+        `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
+         WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
+        6,
+        ([ot, o, h, l, cl, v], n) => {
+          for (let i = 0; i < n; i++) {
+            const openTime = ot![i]!;
+            rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
+          }
+        },
+      );
       return rows;
     });
   }
@@ -682,24 +682,22 @@ export class DuckDbStore implements TimeSeriesStore {
     const range = DuckDbStore.range('ts', q.from, q.to);
     const where = `sid = ${s.sid}${range}`;
     return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT ts::DOUBLE, trade_no::DOUBLE, trade_id, price, size, side::DOUBLE FROM trades
-           WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
-        )
-      ).getColumns();
-      const ts = cols[0] as number[];
-      const no = cols[1] as number[];
-      const tid = cols[2] as string[];
-      const px = cols[3] as number[];
-      const sz = cols[4] as number[];
-      const sd = cols[5] as (number | null)[];
       const rows: TradeTick[] = [];
-      for (let i = 0; i < ts.length; i++) {
-        const k = no[i]!;
-        const side = sd[i] === 1 ? 'BUY' : sd[i] === -1 ? 'SELL' : undefined;
-        rows.push({ instrumentId: id, ts: ts[i]!, price: px[i]!, size: sz[i]!, tradeId: k >= 0 ? String(k) : tid[i]!, ...(side ? { side } : {}) });
-      }
+      await forEachChunk(
+        c,
+        `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
+         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
+        5,
+        ([ts, no, px, sz, sd], n, chunk) => {
+          // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
+          const tid = chunk.getColumnVector(5);
+          for (let i = 0; i < n; i++) {
+            const k = no![i]!;
+            const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
+            rows.push({ instrumentId: id, ts: ts![i]!, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
+          }
+        },
+      );
       return rows;
     });
   }
@@ -712,16 +710,16 @@ export class DuckDbStore implements TimeSeriesStore {
     const where = `sid = ${s.sid}${range}`;
     // rowid orders same-ms quotes by arrival; stable because the store never deletes quotes
     return this.windowed<QuoteTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM quotes WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT ts::DOUBLE, bid, bid_size, ask, ask_size FROM quotes
-           WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, rowid`,
-        )
-      ).getColumns() as number[][];
-      const [ts, b, bs, a, as] = cols;
       const rows: QuoteTick[] = [];
-      const n = ts?.length ?? 0;
-      for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
+      await forEachChunk(
+        c,
+        `SELECT ts::DOUBLE, bid, bid_size, ask, ask_size FROM quotes
+         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, rowid`,
+        5,
+        ([ts, b, bs, a, as], n) => {
+          for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
+        },
+      );
       return rows;
     });
   }
