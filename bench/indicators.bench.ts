@@ -23,7 +23,8 @@
  *   { "bench": "indicators", "updates": N, "reps": 5, "unit": "ns/update", "baseline": 6.1,
  *     "results": [{ "name": "sma_20", "nsPerUpdate": 12.3, "netNs": 6.2, "minNs": 12.0 }, …],
  *     "over50ns": ["…"], "checksum": 1 }
- * Runtime ≈ 5–10 s.
+ * Runtime ≈ 5–10 s. `LIBRA_BENCH_ONLY=stochrsi,ichimoku` times only the indicators whose name starts
+ * with one of those prefixes (all are still warmed up, so the call site stays megamorphic).
  */
 import { createIndicator, KNOWN_INDICATORS } from '../src/main/engine/indicators/index';
 import type { IndicatorInput } from '../src/main/engine/indicators/index';
@@ -87,9 +88,11 @@ function run(ind: Runnable, count: number): number {
 const list: Runnable[] = [baseline, ...KNOWN_INDICATORS.map((spec) => createIndicator(spec).indicator)];
 for (let w = 0; w < WARMUP_PASSES; w++) for (const ind of list) run(ind, WARMUP_UPDATES);
 
-const samples = list.map((): number[] => []);
+const only = (process.env['LIBRA_BENCH_ONLY'] ?? '').split(',').filter((p) => p !== '');
+const timed = only.length === 0 ? list : list.filter((ind, i) => i === 0 || only.some((p) => ind.name.startsWith(p)));
+const samples = timed.map((): number[] => []);
 for (let r = 0; r < REPS; r++) {
-  for (let i = 0; i < list.length; i++) samples[i]!.push(run(list[i]!, UPDATES));
+  for (let i = 0; i < timed.length; i++) samples[i]!.push(run(timed[i]!, UPDATES));
 }
 
 let sink = 0;
@@ -101,7 +104,7 @@ const median = (v: readonly number[]): number => {
   return s[s.length >> 1]!;
 };
 const base = median(samples[0]!);
-const results = list.slice(1).map((ind, i) => {
+const results = timed.slice(1).map((ind, i) => {
   const s = samples[i + 1]!;
   const med = median(s);
   return { name: ind.name, nsPerUpdate: round(med), netNs: round(med - base), minNs: round(Math.min(...s)) };

@@ -233,14 +233,33 @@ export class Stoch implements Indicator<KdValue> {
   }
 }
 
+/**
+ * StochRSI fused into one update (RSI, rolling range, both SMAs inline) because it is the longest
+ * chain of the set: the composed version spent most of its time in seven serial divisions and a
+ * data-dependent gain/loss branch. Here the Wilder and SMA divisions are multiplications by
+ * precomputed reciprocals (a rounding difference of an ulp or so, far inside the TA-Lib parity
+ * tolerance), the gain/loss split is branchless and exact (`(d + |d|)·0.5`, `up − d`), and only
+ * the two ratios (RSI, stochastic) divide. Same first valid index and outputs as before.
+ */
 export class StochRsi implements SingleInputIndicator<KdValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['k', 'd'] as const;
-  private readonly rsi: Rsi;
   private readonly range: RollingRange;
-  private readonly kSma: Sma;
-  private readonly dSma: Sma;
+  /** Rings of the two SMAs: [0, kSmooth) fast %K values, [kSmooth, kSmooth + dPeriod) k values. */
+  private readonly ring: Float64Array;
+  private readonly invP: number;
+  private readonly keep: number;
+  private readonly invK: number;
+  private readonly invD: number;
+  private n = 0;
+  private prev = NaN;
+  private gain = 0;
+  private loss = 0;
+  private kPos = 0;
+  private dPos = 0;
+  private kSum = 0;
+  private dSum = 0;
   private k = NaN;
   private d = NaN;
 
@@ -256,10 +275,12 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     assertInt('stochrsi', 'd period', dPeriod);
     this.name = `stochrsi_${rsiPeriod}_${stochPeriod}_${kSmooth}_${dPeriod}`;
     this.warmup = rsiPeriod + stochPeriod + kSmooth + dPeriod - 3;
-    this.rsi = new Rsi(rsiPeriod);
     this.range = new RollingRange(stochPeriod);
-    this.kSma = new Sma(kSmooth);
-    this.dSma = new Sma(dPeriod);
+    this.ring = new Float64Array(kSmooth + dPeriod);
+    this.invP = 1 / rsiPeriod;
+    this.keep = rsiPeriod - 1;
+    this.invK = 1 / kSmooth;
+    this.invD = 1 / dPeriod;
   }
 
   update(bar: IndicatorInput): void {
@@ -267,29 +288,68 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
   }
 
   updateValue(x: number): void {
-    const rsi = this.rsi;
-    rsi.updateValue(x);
-    if (!rsi.ready) return;
-    const r = rsi.current;
+    const n = this.n++;
+    const d = x - this.prev;
+    this.prev = x;
+    const up = (d + Math.abs(d)) * 0.5;
+    const down = up - d;
+    const p = this.rsiPeriod;
+    if (n > p) {
+      this.gain = (this.gain * this.keep + up) * this.invP;
+      this.loss = (this.loss * this.keep + down) * this.invP;
+    } else {
+      this.warmRsi(n, up, down);
+      if (n < p) return;
+    }
+    const s = this.gain + this.loss;
+    const r = isZero(s) ? 0 : 100 * (this.gain / s);
     const range = this.range;
     range.push(r, r);
-    if (range.pushed < this.stochPeriod) return;
+    const m = n - p + 1; // RSI values so far
+    if (m < this.stochPeriod) return;
     const lowest = range.low;
     const diff = (range.high - lowest) / 100;
-    const kSma = this.kSma;
-    kSma.updateValue(diff !== 0 ? (r - lowest) / diff : 0);
-    if (!kSma.ready) return;
-    const k = kSma.current;
-    const dSma = this.dSma;
-    dSma.updateValue(k);
-    if (dSma.ready) {
-      this.k = k;
-      this.d = dSma.current;
+    this.pushFastK(diff !== 0 ? (r - lowest) / diff : 0, m - this.stochPeriod + 1);
+  }
+
+  /** Bars 0..period of the RSI: the first average is the plain mean of the first `period` changes. */
+  private warmRsi(n: number, up: number, down: number): void {
+    if (n === 0) return;
+    this.gain += up;
+    this.loss += down;
+    if (n === this.rsiPeriod) {
+      this.gain /= n;
+      this.loss /= n;
     }
   }
 
+  /** The two SMAs; `count` is the number of fast %K values including this one. */
+  private pushFastK(fastK: number, count: number): void {
+    const ring = this.ring;
+    const ks = this.kSmooth;
+    const kPos = this.kPos;
+    let kSum = this.kSum + fastK;
+    if (count > ks) kSum -= ring[kPos]!;
+    ring[kPos] = fastK;
+    this.kSum = kSum;
+    this.kPos = kPos + 1 === ks ? 0 : kPos + 1;
+    if (count < ks) return;
+    const k = kSum * this.invK;
+    const dp = this.dPeriod;
+    const dPos = this.dPos;
+    let dSum = this.dSum + k;
+    const kCount = count - ks + 1;
+    if (kCount > dp) dSum -= ring[ks + dPos]!;
+    ring[ks + dPos] = k;
+    this.dSum = dSum;
+    this.dPos = dPos + 1 === dp ? 0 : dPos + 1;
+    if (kCount < dp) return;
+    this.k = k;
+    this.d = dSum * this.invD;
+  }
+
   get ready(): boolean {
-    return this.dSma.ready;
+    return this.n > this.warmup;
   }
   value(): KdValue {
     return { k: this.k, d: this.d };
@@ -298,10 +358,13 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     return index === 0 ? this.k : this.d;
   }
   reset(): void {
-    this.rsi.reset();
     this.range.reset();
-    this.kSma.reset();
-    this.dSma.reset();
+    this.ring.fill(0);
+    this.n = 0;
+    this.prev = NaN;
+    this.gain = this.loss = 0;
+    this.kPos = this.dPos = 0;
+    this.kSum = this.dSum = 0;
     this.k = this.d = NaN;
   }
 }

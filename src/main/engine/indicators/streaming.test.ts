@@ -191,4 +191,26 @@ describe('streaming contract', () => {
     const b = batch('macd:12:26:9', bars);
     for (let c = 0; c < 3; c++) expect(Array.from(a[c]!)).toEqual(Array.from(b[c]!));
   });
+
+  it('gives Ichimoku senkou span B as the naive midpoint of the senkou window, delayed kijun bars, on the fast (52 = 2·26) and general paths', () => {
+    for (const spec of ['ichimoku:9:26:52', 'ichimoku:9:26:60', 'ichimoku:7:11:22']) {
+      const [, kijun, senkou] = spec.split(':').slice(1).map(Number) as [number, number, number];
+      const spanB = batch(spec, bars)[3]!;
+      for (let i = 0; i < bars.length; i++) {
+        const end = i - kijun; // the bar whose window the span shows now
+        let want = NaN;
+        if (end >= senkou - 1) {
+          let hi = -Infinity;
+          let lo = Infinity;
+          for (let k = end - senkou + 1; k <= end; k++) {
+            hi = Math.max(hi, bars[k]!.high);
+            lo = Math.min(lo, bars[k]!.low);
+          }
+          want = (hi + lo) / 2;
+        }
+        if (Number.isNaN(want)) expect(spanB[i], `${spec} #${i}`).toBeNaN();
+        else expect(spanB[i], `${spec} #${i}`).toBe(want);
+      }
+    }
+  });
 });

@@ -405,6 +405,13 @@ export class Ichimoku implements Indicator<IchimokuValue> {
   /** Delay lines of length `kijun` for the leading spans (NaN-filled until written). */
   private readonly delayA: Float64Array;
   private readonly delayB: Float64Array;
+  /**
+   * When senkou = 2·kijun (the default 9/26/52): the kijun window's extremes `kijun` bars ago,
+   * interleaved high/low, same ring position as the delay lines. The senkou window is then that
+   * older kijun window joined with the current one, so its extremes are two compares instead of a
+   * third rolling range (exact: a max/min of maxima/minima of two windows that tile it).
+   */
+  private readonly pastKijun: Float64Array | null;
   private pos = 0;
   private n = 0;
   private tenkanV = NaN;
@@ -428,6 +435,7 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     this.sRange = new RollingRange(senkou);
     this.delayA = new Float64Array(kijun).fill(NaN);
     this.delayB = new Float64Array(kijun).fill(NaN);
+    this.pastKijun = senkou === 2 * kijun ? new Float64Array(2 * kijun) : null;
   }
 
   update(bar: IndicatorInput): void {
@@ -439,14 +447,26 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     const sRange = this.sRange;
     tRange.push(h, l);
     kRange.push(h, l);
-    sRange.push(h, l);
     const n = ++this.n;
+    const pos = this.pos;
+    const kh = kRange.high;
+    const kl = kRange.low;
+    const past = this.pastKijun;
+    let spanB: number;
+    if (past) {
+      const ph = past[2 * pos]!;
+      const pl = past[2 * pos + 1]!;
+      past[2 * pos] = kh;
+      past[2 * pos + 1] = kl;
+      spanB = n >= this.senkou ? ((ph > kh ? ph : kh) + (pl < kl ? pl : kl)) / 2 : NaN;
+    } else {
+      sRange.push(h, l);
+      spanB = n >= this.senkou ? (sRange.high + sRange.low) / 2 : NaN;
+    }
     const tenkan = n >= this.tenkan ? (tRange.high + tRange.low) / 2 : NaN;
-    const kijun = n >= this.kijun ? (kRange.high + kRange.low) / 2 : NaN;
-    const spanB = n >= this.senkou ? (sRange.high + sRange.low) / 2 : NaN;
+    const kijun = n >= this.kijun ? (kh + kl) / 2 : NaN;
     const delayA = this.delayA;
     const delayB = this.delayB;
-    const pos = this.pos;
     this.spanA = delayA[pos]!;
     this.spanB = delayB[pos]!;
     delayA[pos] = (tenkan + kijun) / 2;
@@ -483,6 +503,7 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     this.sRange.reset();
     this.delayA.fill(NaN);
     this.delayB.fill(NaN);
+    this.pastKijun?.fill(0);
     this.pos = 0;
     this.n = 0;
     this.tenkanV = this.kijunV = this.spanA = this.spanB = this.chikouV = NaN;

@@ -48,7 +48,7 @@ import type {
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError } from '../store';
 import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
-import { appendStaging, stagingDdl, typedStagingDdl } from './staging';
+import { appendStaging, forEachChunk, readDoubles, stagingDdl, typedStagingDdl } from './staging';
 import type { StageColumn, StageType } from './staging';
 
 export interface DuckDbStoreOptions {
@@ -658,19 +658,19 @@ export class DuckDbStore implements TimeSeriesStore {
     const range = DuckDbStore.range('open_time', q.from, q.to);
     const where = `sid = ${s.sid} AND timeframe_ms = ${tf}${range}`;
     return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
-           WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
-        )
-      ).getColumns();
-      const [ot, o, h, l, cl, v] = cols as number[][];
       const rows: Bar[] = [];
-      const n = ot?.length ?? 0;
-      for (let i = 0; i < n; i++) {
-        const openTime = ot![i]!;
-        rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
-      }
+      await forEachChunk(
+        c,
+        `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
+         WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
+        6,
+        ([ot, o, h, l, cl, v], n) => {
+          for (let i = 0; i < n; i++) {
+            const openTime = ot![i]!;
+            rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
+          }
+        },
+      );
       return rows;
     });
   }
@@ -682,24 +682,22 @@ export class DuckDbStore implements TimeSeriesStore {
     const range = DuckDbStore.range('ts', q.from, q.to);
     const where = `sid = ${s.sid}${range}`;
     return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT ts::DOUBLE, trade_no::DOUBLE, trade_id, price, size, side::DOUBLE FROM trades
-           WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
-        )
-      ).getColumns();
-      const ts = cols[0] as number[];
-      const no = cols[1] as number[];
-      const tid = cols[2] as string[];
-      const px = cols[3] as number[];
-      const sz = cols[4] as number[];
-      const sd = cols[5] as (number | null)[];
       const rows: TradeTick[] = [];
-      for (let i = 0; i < ts.length; i++) {
-        const k = no[i]!;
-        const side = sd[i] === 1 ? 'BUY' : sd[i] === -1 ? 'SELL' : undefined;
-        rows.push({ instrumentId: id, ts: ts[i]!, price: px[i]!, size: sz[i]!, tradeId: k >= 0 ? String(k) : tid[i]!, ...(side ? { side } : {}) });
-      }
+      await forEachChunk(
+        c,
+        `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
+         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
+        5,
+        ([ts, no, px, sz, sd], n, chunk) => {
+          // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
+          const tid = chunk.getColumnVector(5);
+          for (let i = 0; i < n; i++) {
+            const k = no![i]!;
+            const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
+            rows.push({ instrumentId: id, ts: ts![i]!, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
+          }
+        },
+      );
       return rows;
     });
   }
@@ -712,16 +710,16 @@ export class DuckDbStore implements TimeSeriesStore {
     const where = `sid = ${s.sid}${range}`;
     // rowid orders same-ms quotes by arrival; stable because the store never deletes quotes
     return this.windowed<QuoteTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM quotes WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const cols = (
-        await c.runAndReadAll(
-          `SELECT ts::DOUBLE, bid, bid_size, ask, ask_size FROM quotes
-           WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, rowid`,
-        )
-      ).getColumns() as number[][];
-      const [ts, b, bs, a, as] = cols;
       const rows: QuoteTick[] = [];
-      const n = ts?.length ?? 0;
-      for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
+      await forEachChunk(
+        c,
+        `SELECT ts::DOUBLE, bid, bid_size, ask, ask_size FROM quotes
+         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, rowid`,
+        5,
+        ([ts, b, bs, a, as], n) => {
+          for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
+        },
+      );
       return rows;
     });
   }
@@ -842,7 +840,7 @@ export class DuckDbStore implements TimeSeriesStore {
       let sql: string;
       if (q.with === 'bars') {
         const tf = Math.trunc(q.timeframeMs);
-        sql = `SELECT s.idx, s.sid, s.ts::DOUBLE${extra}, b.open_time::DOUBLE, b.open, b.high, b.low, b.close, b.volume
+        sql = `SELECT s.idx::DOUBLE, s.sid::DOUBLE, s.ts::DOUBLE${extra}, b.open_time::DOUBLE, b.open, b.high, b.low, b.close, b.volume
           FROM sig s ASOF LEFT JOIN (SELECT sid, ts, open_time, open, high, low, close, volume FROM bars WHERE timeframe_ms = ${tf}) b
           ON s.sid = b.sid AND s.ts >= b.ts ORDER BY s.ts, s.idx`;
       } else if (q.with === 'trades') {
@@ -853,48 +851,60 @@ export class DuckDbStore implements TimeSeriesStore {
         sql = `WITH m AS (SELECT s.*, t.ts AS mts FROM sig s ASOF LEFT JOIN (SELECT sid, ts FROM trades) t ON s.sid = t.sid AND s.ts >= t.ts),
           x AS (SELECT x.sid, x.ts, arg_max(x.price, ${k}) AS price, arg_max(x.size, ${k}) AS size, arg_max(x.trade_no, ${k}) AS trade_no,
               arg_max(x.trade_id, ${k}) AS trade_id FROM trades x WHERE x.ts IN (SELECT mts FROM m) GROUP BY x.sid, x.ts)
-          SELECT s.idx, s.sid, s.ts::DOUBLE${extra}, x.ts::DOUBLE, x.price, x.size, x.trade_no::DOUBLE, x.trade_id
+          SELECT s.idx::DOUBLE, s.sid::DOUBLE, s.ts::DOUBLE${extra}, x.ts::DOUBLE, x.price, x.size, x.trade_no::DOUBLE, x.trade_id
           FROM m s LEFT JOIN x ON x.sid = s.sid AND x.ts = s.mts
           ORDER BY s.ts, s.idx`;
       } else {
         sql = `WITH m AS (SELECT s.*, t.ts AS mts FROM sig s ASOF LEFT JOIN (SELECT sid, ts FROM quotes) t ON s.sid = t.sid AND s.ts >= t.ts)
-          SELECT s.idx, s.sid, s.ts::DOUBLE${extra}, x.ts::DOUBLE, x.bid, x.bid_size, x.ask, x.ask_size
+          SELECT s.idx::DOUBLE, s.sid::DOUBLE, s.ts::DOUBLE${extra}, x.ts::DOUBLE, x.bid, x.bid_size, x.ask, x.ask_size
           FROM m s LEFT JOIN (SELECT x.*, x.rowid AS rid FROM quotes x SEMI JOIN m ON x.sid = m.sid AND x.ts = m.mts) x ON x.sid = s.sid AND x.ts = s.mts
           QUALIFY row_number() OVER (PARTITION BY s.idx ORDER BY x.rid DESC) = 1
           ORDER BY s.ts, s.idx`;
       }
       const result = await c.stream(sql);
       const base = extra ? 6 : 3;
+      // every column is DOUBLE (read from the vectors' typed views, NULL as NaN) except
+      // strategy_id/name and the trade id, read per item where needed
+      const text = new Set<number>(extra ? [3, 4] : []);
+      if (q.with === 'trades') text.add(base + 4);
+      const tf = q.with === 'bars' ? Math.trunc(q.timeframeMs) : 0;
       let pending: AsofRow<AsofTradeMatch | AsofQuoteMatch | AsofBarMatch>[] = [];
       for (;;) {
         const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const cols = chunk.getColumns();
-        for (let i = 0; i < chunk.rowCount; i++) {
-          const col = (k: number): DuckDBValue => cols[k]![i] ?? null;
-          const series = this.seriesBySid.get(num(col(1)));
-          const venue = series?.venue ?? inline[num(col(0))]?.venue?.toUpperCase() ?? '';
-          const symbol = series?.symbol ?? inline[num(col(0))]?.symbol.toUpperCase() ?? '';
-          const mt = col(base);
+        const n = chunk?.rowCount ?? 0;
+        if (!chunk || n === 0) break;
+        const cols: Float64Array[] = [];
+        const empty = new Float64Array(0);
+        for (let k = 0; k < chunk.columnCount; k++) cols.push(text.has(k) ? empty : readDoubles(chunk.getColumnVector(k), n));
+        const text$ = (k: number, i: number): string => str(chunk.getColumnVector(k).getItem(i));
+        const idxs = cols[0]!;
+        const mts = cols[base]!;
+        const v1 = cols[base + 1]!;
+        const v2 = cols[base + 2]!;
+        const v3 = cols[base + 3]!;
+        for (let i = 0; i < n; i++) {
+          const index = idxs[i]!;
+          const series = this.seriesBySid.get(cols[1]![i]!);
+          const venue = series?.venue ?? inline[index]?.venue?.toUpperCase() ?? '';
+          const symbol = series?.symbol ?? inline[index]?.symbol.toUpperCase() ?? '';
+          const t0 = mts[i]!;
           let match: AsofTradeMatch | AsofQuoteMatch | AsofBarMatch | null = null;
-          if (mt !== null) {
-            const t0 = num(mt);
+          if (t0 === t0) {
             if (q.with === 'bars') {
-              const tf = Math.trunc(q.timeframeMs);
-              match = { instrumentId: instrumentId(symbol, venue), timeframeMs: tf, openTime: t0, ts: t0 + tf, open: num(col(base + 1)), high: num(col(base + 2)), low: num(col(base + 3)), close: num(col(base + 4)), volume: num(col(base + 5)) };
+              match = { instrumentId: instrumentId(symbol, venue), timeframeMs: tf, openTime: t0, ts: t0 + tf, open: v1[i]!, high: v2[i]!, low: v3[i]!, close: cols[base + 4]![i]!, volume: cols[base + 5]![i]! };
             } else if (q.with === 'trades') {
-              const k = num(col(base + 3));
-              match = { ts: t0, price: num(col(base + 1)), size: num(col(base + 2)), tradeId: k >= 0 ? String(k) : str(col(base + 4)) };
+              const k = v3[i]!;
+              match = { ts: t0, price: v1[i]!, size: v2[i]!, tradeId: k >= 0 ? String(k) : text$(base + 4, i) };
             } else {
-              match = { ts: t0, bid: num(col(base + 1)), bidSize: num(col(base + 2)), ask: num(col(base + 3)), askSize: num(col(base + 4)) };
+              match = { ts: t0, bid: v1[i]!, bidSize: v2[i]!, ask: v3[i]!, askSize: cols[base + 4]![i]! };
             }
           }
           pending.push({
-            index: num(col(0)),
-            ts: num(col(2)),
+            index,
+            ts: cols[2]![i]!,
             venue,
             symbol,
-            ...(extra ? { strategyId: str(col(3)), name: str(col(4)), value: num(col(5)) } : {}),
+            ...(extra ? { strategyId: text$(3, i), name: text$(4, i), value: cols[5]![i]! } : {}),
             match,
           });
           if (pending.length >= chunkSize) {

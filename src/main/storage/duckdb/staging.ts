@@ -9,7 +9,7 @@
  * string, so hot paths leave VARCHAR out when they can). NULL-free numeric columns are copied
  * with one `TypedArray.set` per chunk.
  */
-import { BIGINT, DOUBLE, DuckDBDataChunk, TINYINT, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBDoubleVector, TINYINT, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 
 /** A staging column: DOUBLE (NaN = NULL), BIGINT (safe integers), TINYINT, or VARCHAR (null = NULL). */
@@ -87,5 +87,46 @@ export async function appendStaging(conn: DuckDBConnection, table: string, rows:
     appender.flushSync();
   } finally {
     appender.closeSync();
+  }
+}
+
+/**
+ * The values of a NOT NULL DOUBLE result column as a Float64Array: the vector's own typed view
+ * (valid while its chunk lives; copy out before the next fetch), instead of one boxed DuckDBValue
+ * per item as `getColumns()` builds. Any other vector kind (or a NULL in it, read as NaN) is
+ * converted item by item.
+ */
+export function readDoubles(vec: DuckDBVector, rows: number): Float64Array {
+  if (vec instanceof DuckDBDoubleVector) {
+    const v = vec as unknown as { readonly items: Float64Array; readonly validity: { readonly data: unknown } };
+    if (v.validity.data === null) return v.items;
+  }
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const x = vec.getItem(i);
+    out[i] = x === null ? NaN : Number(x);
+  }
+  return out;
+}
+
+/**
+ * Streams a query's result chunk by chunk, handing `fn` its first `doubles` columns as
+ * Float64Arrays (`readDoubles`: typed views, no boxed value per item) and the chunk itself for any
+ * other column. The views are only valid inside `fn`.
+ */
+export async function forEachChunk(
+  conn: DuckDBConnection,
+  sql: string,
+  doubles: number,
+  fn: (cols: readonly Float64Array[], rows: number, chunk: DuckDBDataChunk) => void,
+): Promise<void> {
+  const result = await conn.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    const n = chunk?.rowCount ?? 0;
+    if (!chunk || n === 0) return;
+    const cols: Float64Array[] = [];
+    for (let c = 0; c < doubles; c++) cols.push(readDoubles(chunk.getColumnVector(c), n));
+    fn(cols, n, chunk);
   }
 }
