@@ -59,6 +59,7 @@ export type { BacktestJob, JobOutput, JobProgress } from './backtest/worker/run-
 export type { LoadedStrategy } from './config/strategy-loader';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
+export type { SessionNode, SessionVenueState, TradingSession, VenueConnectionState } from './engine/session';
 export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
 
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
@@ -228,14 +229,17 @@ export class Kernel {
    * the simulated venue; live: the CCXT execution client), with every signed request of a live
    * venue going through the native signer (the secret moves into it and leaves the ccxt object).
    */
-  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; print: (line: string) => void }): Promise<RunSession> {
+  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; label?: string; print: (line: string) => void }): Promise<RunSession> {
     const { config } = options;
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
+    mkdirSync(dataDir, { recursive: true });
     const needsKeys = config.venues.some((v) => v.mode === 'live');
     const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
-    return startRunSession({
+    const session = await startRunSession({
       config,
       dataDir,
+      recording: config.record,
+      ...(options.label !== undefined ? { label: options.label } : {}),
       risk: createRiskGate(config.risk as RiskConfig, this.riskImplementation),
       ...(secrets ? { secrets } : {}),
       loadStrategy: (name, params) => loadStrategy(name, params),
@@ -249,6 +253,22 @@ export class Kernel {
       },
       print: options.print,
     });
+    if (!config.record) return session;
+    // The recorder runs in every paper and live session unless the config says `"record": false`.
+    const store = new DuckDbStore({ dataDir });
+    await store.open();
+    await store.writeInstruments(session.session.instruments);
+    const recorder = new Recorder(busMarketDataSource(session.core.bus), store, { onError: (e) => options.print(`RECORDER ${e instanceof Error ? e.message : String(e)}`) });
+    recorder.start();
+    options.print(`RECORDER on: trades, quotes, book levels and bars into ${join(dataDir, 'libra.duckdb')}`);
+    return {
+      ...session,
+      stop: async () => {
+        await session.stop();
+        await recorder.stop();
+        await store.close();
+      },
+    };
   }
 
   /**

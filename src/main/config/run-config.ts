@@ -93,6 +93,8 @@ export const runConfigSchema = z
     venues: z.array(venueSchema).min(1),
     strategies: z.array(strategySchema).default([]),
     risk: riskSchema.default({ defaults: {} }),
+    /** Record the session's market data (trades, quotes, top book levels, bars) into the store. */
+    record: z.boolean().default(true),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { RunningStrategyView, StrategyRunState } from '../../shared/ipc/views';
 import type { StrategyParams } from '../engine/strategy/strategy';
-import type { Kernel, PaperReplaySession } from '../kernel';
+import type { Kernel, TradingSession } from '../kernel';
 import { BacktestErrorCodes, checkStrategy } from './backtest-service';
 
 interface Entry {
@@ -30,7 +30,7 @@ export class StrategyService {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly session: PaperReplaySession,
+    private readonly session: TradingSession,
     private readonly cwd: string = process.cwd(),
   ) {}
 

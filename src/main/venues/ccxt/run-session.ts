@@ -24,6 +24,8 @@ import { CcxtDataClient } from './ccxt-data-client';
 import type { CcxtLike, CcxtMarketData } from './ccxt-types';
 import { RateLimiterRegistry } from './rate-limiter';
 import { streamReadyWaiter } from './venues';
+import { connectionStateOf, LiveSession } from './live-session';
+import type { Bar } from '../../../shared/messages/market-data';
 
 export interface RunSessionDeps {
   readonly config: RunConfig;
@@ -35,11 +37,19 @@ export interface RunSessionDeps {
   /** Routes signing through the native signer (kernel: installNativeSigning). */
   readonly installSigning?: (exchange: CcxtLike, venue: VenueConfig) => void;
   readonly print: (line: string) => void;
+  /** What windows call the session (default: "session"). */
+  readonly label?: string;
+  /** Whether the kernel records the session's market data (shown in the windows). */
+  readonly recording?: boolean;
+  /** Closed 1-minute bars fetched per instrument at start, so charts open with history (default 500; 0: none). */
+  readonly historyBars?: number;
 }
 
 export interface RunSession {
   readonly core: LiveCore;
   readonly venues: readonly AttachedVenue[];
+  /** The session as hosts project it (watchlist, charts, venue states). */
+  readonly session: LiveSession;
   stop(): Promise<void>;
 }
 
@@ -97,6 +107,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   const connected = new Map<string, () => void>();
   const ready: Promise<void>[] = [];
   const data: CcxtDataClient[] = [];
+  const session = new LiveSession(core, [], deps.label ?? 'session', deps.recording ?? false);
   core.execution.onOrderEvent((o: Order, f?: Fill) => {
     print(f ? `FILL ${o.clientOrderId} ${o.instrumentId} ${f.side} qty=${f.quantityRaw} px=${f.priceRaw} trade=${f.tradeId}` : `ORDER ${o.clientOrderId} ${o.instrumentId} ${o.side} ${o.type} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
   });
@@ -135,6 +146,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
       onStatus: (s) => {
         print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`);
+        session.setVenueState(name, v.mode, connectionStateOf(s.kind), s.reason ?? null, s.ts);
         if (s.kind === 'CONNECTED') connected.get(name)?.();
       },
       log: (l) => print(`LOG ${l}`),
@@ -142,6 +154,22 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     });
     venues.push(attached);
     await mdEx.loadMarkets();
+    for (const [i, instrument] of attached.instruments.entries()) {
+      session.addInstrument(instrument);
+      const wanted = deps.historyBars ?? 500;
+      if (wanted <= 0) continue;
+      try {
+        const rows = await mdEx.fetchOHLCV(v.symbols[i] ?? instrument.symbol, '1m', undefined, wanted);
+        const bars: Bar[] = [];
+        for (const [open, o, h, l, c, vol] of rows) {
+          if (open === undefined || o === undefined || h === undefined || l === undefined || c === undefined) continue;
+          bars.push({ instrumentId: instrument.id, timeframeMs: 60_000, openTime: open, ts: open + 60_000, open: o, high: h, low: l, close: c, volume: vol ?? 0 });
+        }
+        session.seedHistory(instrument.id, bars);
+      } catch (error) {
+        print(`VENUE ${name} no bar history for ${instrument.symbol}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     const dc = new CcxtDataClient({
       exchange: mdEx,
       bus: core.bus,
@@ -157,6 +185,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     });
     dc.start();
     data.push(dc);
+    if (v.mode === 'paper') session.setVenueState(name, 'paper', 'CONNECTED', null, time.now());
     print(`VENUE ${name} ready (${v.mode}${v.sandbox ? ', sandbox' : ''}): ${attached.instruments.map((x) => x.id).join(', ')}`);
   }
   if (ready.length > 0) {
@@ -183,7 +212,9 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   return {
     core,
     venues,
+    session,
     stop: async () => {
+      session.dispose();
       core.host.stopAll();
       await Promise.allSettled(data.map((d) => d.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
