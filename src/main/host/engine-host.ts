@@ -235,7 +235,14 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     if (this.session.marksFromTrades) {
       for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.trades(inst.id), (t) => this.onTrade(t)));
     }
-    this.disposers.push(this.session.onVenueState((v) => this.broadcast({ t: 'venue', venue: v })));
+    // A venue's state moves the trading state (held HALTED while it reconnects, ACTIVE once it
+    // has reconciled); the gate reports no event on the way back to ACTIVE, so send both.
+    this.disposers.push(
+      this.session.onVenueState((v) => {
+        this.broadcast({ t: 'venue', venue: v });
+        this.broadcast({ t: 'tradingState', tradingState: this.node.risk.tradingState() });
+      }),
+    );
     this.disposers.push(
       bus.subscribe(Topics.orderNew, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
       bus.subscribe(Topics.orderUpdated, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
