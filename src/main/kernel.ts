@@ -166,6 +166,41 @@ export class Kernel {
     this.risk = config.risk ?? DEFAULT_RISK;
   }
 
+  // ---- Use cases, grouped. Hosts call these; the flat methods below are the same calls (kept
+  // while the other hosts move over). ----
+
+  /** Sessions: the first-run paper replay, a session config (paper/live venues) and its file. */
+  readonly sessions = {
+    startReplay: (options: Parameters<Kernel['startPaperReplay']>[0]): Promise<PaperReplaySession> => this.startPaperReplay(options),
+    startRun: (options: Parameters<Kernel['startRun']>[0]): Promise<RunSession> => this.startRun(options),
+    loadConfig: (file: string): RunConfig => this.loadRunConfig(file),
+  } as const;
+
+  /** The store: import, list, SQL, point-in-time joins, feeds, the recorder. */
+  readonly store = {
+    importFile: (req: ImportFileRequest): Promise<ImportFileResult> => this.importFile(req),
+    listSeries: (dataDir?: string): Promise<SeriesInfo[]> => this.listSeries(dataDir),
+    sql: (text: string, dataDir?: string): Promise<Record<string, unknown>[]> => this.sql(text, dataDir),
+    asof: (query: AsofQuery, dataDir?: string): AsyncGenerator<readonly AsofRow<unknown>[]> => this.asof(query, dataDir),
+    openFeed: (req: StoreFeedRequest): Promise<BacktestFeed> => this.openStoreFeed(req),
+    startRecorder: (bus: MessageBus, options?: RecorderOptions): Promise<{ recorder: Recorder; store: DuckDbStore }> => this.startRecorder(bus, options),
+  } as const;
+
+  /** API keys in the encrypted key file. */
+  readonly keys = {
+    add: (material: ApiKeyMaterial, options: { passphrase: string; keysFile?: string }): { id: string; keys: number } => this.addApiKey(material, options),
+    list: (options: { passphrase: string; keysFile?: string }): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]> => this.listApiKeys(options),
+  } as const;
+
+  /** Backtests: of a file, of a stored series, of any feed, and the worker pool of the panels. */
+  readonly backtests = {
+    file: (req: Parameters<Kernel['backtestFile']>[0]): ReturnType<Kernel['backtestFile']> => this.backtestFile(req),
+    store: (req: Parameters<Kernel['backtestStore']>[0]): ReturnType<Kernel['backtestStore']> => this.backtestStore(req),
+    feed: (source: BacktestFeed, strategy: Pick<LoadedStrategy, 'hooks'>, settings?: BacktestSettings): Promise<BacktestOutcome> => this.runBacktestFeed(source, strategy, settings),
+    openFileFeed: (path: string, options?: FileInstrumentOptions): Promise<FileFeed> => this.openFileFeed(path, options),
+    createRuns: (options?: BacktestRunsOptions): BacktestRuns => this.createBacktestRuns(options),
+  } as const;
+
   ensureDataDir(): string {
     mkdirSync(this.dataDir, { recursive: true });
     return this.dataDir;

@@ -51,8 +51,11 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
       env: { ...process.env, LIBRA_KEY_PASSPHRASE: PASSPHRASE, LIBRA_API_KEY: DEFAULT_API_KEY, LIBRA_API_SECRET: DEFAULT_SECRET },
     });
     expect(added.stdout).toMatch(/stored key sim/);
+    // A config strategy that only watches: the strategies panel must list it and stop it.
+    writeFileSync(join(dir, 'idle.ts'), 'export default class Idle { onTrade() {} }\n');
     const u = sim.ccxtUrls;
     const config = {
+      strategies: [{ id: 'idle', strategy: join(dir, 'idle.ts'), instruments: ['BTC/USDT@BINANCE'], timeframe: '1m' }],
       accountCurrency: 'USDT',
       venues: [{ ccxtId: 'binance', name: 'BINANCE', mode: 'live', keyId: 'sim', allowUnknownWithdrawal: true, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] }],
       risk: { defaults: { maxOrderNotional: 50_000 }, drawdownHalt: 0.05 },
@@ -88,6 +91,13 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
     await expect.poll(() => row.getByTestId('last-price').textContent(), { timeout: 20_000 }).toMatch(/^60,000/);
     expect(await row.textContent()).toContain('BTC/USDT');
     expect(await main.getByTestId('ticket-symbol').textContent()).toBe('BTC/USDT');
+  });
+
+  it('lists the config\'s strategy as running in the strategies panel, and stops it from there', async () => {
+    const row = main.getByTestId('strategy-idle');
+    await expect.poll(() => row.getByTestId('st-state').textContent(), { timeout: 10_000 }).toBe('running');
+    await row.getByTestId('st-stop').click();
+    await expect.poll(() => row.getByTestId('st-state').textContent(), { timeout: 10_000 }).toBe('stopped');
   });
 
   it('sends a limit order from the ticket to the venue, and shows its fill, position and balance', async () => {

@@ -62,7 +62,7 @@ async function start(): Promise<void> {
         const file = r.filePaths[0];
         if (r.canceled || !file) return;
         try {
-          kernel.loadRunConfig(file); // refuse a bad config here, with its message, before relaunching
+          kernel.sessions.loadConfig(file); // refuse a bad config here, with its message, before relaunching
         } catch (error) {
           dialog.showErrorBox('Cannot open this session', error instanceof Error ? error.message : String(error));
           return;
@@ -96,14 +96,14 @@ async function start(): Promise<void> {
 async function openSession(kernel: Kernel, file: string | undefined): Promise<{ session: TradingSession; stop: () => Promise<void>; start: () => void; file: string | undefined }> {
   if (file !== undefined) {
     try {
-      const config = kernel.loadRunConfig(file);
-      const run = await kernel.startRun({ config, dataDir: config.dataDir ?? kernel.dataDir, label: basename(file), print: (line) => console.log(line) });
+      const config = kernel.sessions.loadConfig(file);
+      const run = await kernel.sessions.startRun({ config, dataDir: config.dataDir ?? kernel.dataDir, label: basename(file), print: (line) => console.log(line) });
       return { session: run.session, stop: () => run.stop(), start: () => undefined, file };
     } catch (error) {
       dialog.showErrorBox(`Cannot start ${basename(file)}`, `${error instanceof Error ? error.message : String(error)}\n\nThe first-run paper replay starts instead.`);
     }
   }
-  const replay = await kernel.startPaperReplay({
+  const replay = await kernel.sessions.startReplay({
     time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },
     ...(app.isPackaged ? { resourcesDir: join(process.resourcesPath, 'sample-data') } : {}),
   });

@@ -71,4 +71,16 @@ export interface TradingSession {
   readonly recording: boolean;
   /** Last price and mark from live trades (a replay marks from its bars instead). */
   readonly marksFromTrades: boolean;
+  /** Strategies the session itself started (its config's), for the strategies panel to show and stop. */
+  configuredStrategies?(): readonly ConfiguredStrategy[];
+}
+
+export interface ConfiguredStrategy {
+  readonly id: string;
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** The first instrument it trades (the panel shows one per strategy). */
+  readonly instrumentId: string;
+  readonly timeframe: string;
+  readonly startedAt: number;
 }

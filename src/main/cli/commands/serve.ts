@@ -58,9 +58,9 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   let startSession = (): void => undefined;
   let banner: string;
   if (configFile) {
-    const config = k.loadRunConfig(configFile);
+    const config = k.sessions.loadConfig(configFile);
     const dataDir = dataDirFlag ?? config.dataDir ?? k.dataDir;
-    const run = await k.startRun({
+    const run = await k.sessions.startRun({
       config,
       dataDir,
       label: basename(configFile),
@@ -71,7 +71,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     stopSession = () => run.stop();
     banner = `libra serve: session ${basename(configFile)} (${config.venues.map((v) => `${v.name ?? v.ccxtId.toUpperCase()} ${v.mode}`).join(', ')})${config.record ? ', recording' : ''}, data in ${dataDir}`;
   } else {
-    const replay = await k.startPaperReplay({
+    const replay = await k.sessions.startReplay({
       time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },
       speed,
       capital: num(flags, 'capital') ?? 10_000,

@@ -15,7 +15,7 @@ import type { Instrument } from '../../../shared/domain/instrument';
 import type { Bar, TradeTick } from '../../../shared/messages/market-data';
 import { formatTimeframe } from '../../../shared/messages/market-data';
 import { Topics } from '../../engine/bus/topics';
-import type { SessionNode, SessionVenueState, TradingSession, VenueConnectionState } from '../../engine/session';
+import type { ConfiguredStrategy, SessionNode, SessionVenueState, TradingSession, VenueConnectionState } from '../../engine/session';
 import type { LiveCore } from './build';
 import type { VenueStatusKind } from './ccxt-execution-client';
 
@@ -37,6 +37,7 @@ export class LiveSession implements TradingSession {
   private readonly states = new Map<string, SessionVenueState>();
   private readonly listeners = new Set<(s: SessionVenueState) => void>();
   private readonly disposers: (() => void)[] = [];
+  private readonly started: ConfiguredStrategy[] = [];
 
   constructor(
     private readonly core: LiveCore,
@@ -84,6 +85,15 @@ export class LiveSession implements TradingSession {
     const s: SessionVenueState = { venue, mode, state, reason, ts };
     this.states.set(venue, s);
     for (const l of this.listeners) l(s);
+  }
+
+  /** Records a strategy the session started from its config. */
+  addConfiguredStrategy(s: ConfiguredStrategy): void {
+    this.started.push(s);
+  }
+
+  configuredStrategies(): readonly ConfiguredStrategy[] {
+    return [...this.started];
   }
 
   venueStates(): readonly SessionVenueState[] {

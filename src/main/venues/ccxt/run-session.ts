@@ -111,6 +111,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     const loaded = await deps.loadStrategy(s.strategy, params);
     const id = s.id ?? `${s.strategy}#${i + 1}`;
     print(`STRATEGY ${id} started on ${s.instruments.join(', ')} (${s.timeframe} bars)`);
+    session.addConfiguredStrategy({ id, strategy: s.strategy.split(/[\\/]/).at(-1) ?? s.strategy, params: s.params, instrumentId: s.instruments[0] ?? '', timeframe: s.timeframe, startedAt: time.now() });
     core.host.start(id, loaded.hooks, {
       bars: s.instruments.map((instrumentId) => ({ instrumentId, timeframe: s.timeframe })),
       trades: s.instruments,
