@@ -51,6 +51,8 @@ import { balanceView, fillView, instrumentView, orderView, positionView } from '
 const DAY_MS = 86_400_000;
 /** Coarser chart timeframes offered when the replay's timeframe divides them (see canResample). */
 export const DEFAULT_CHART_TIMEFRAMES: readonly string[] = ['12h', '1d'];
+/** Coarser chart timeframes of a live session (its own bars are 1-minute bars). */
+export const LIVE_CHART_TIMEFRAMES: readonly string[] = ['5m', '15m', '1h', '4h'];
 
 /** The gate's messages may start with their own code; the code travels separately. */
 export function stripCode(code: string, message: string): string {
@@ -130,7 +132,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     this.instruments = session.instruments;
     this.timeframe = session.timeframe;
     const baseMs = parseTimeframe(session.timeframe);
-    this.timeframes = offeredTimeframes(baseMs, (options.chartTimeframes ?? DEFAULT_CHART_TIMEFRAMES).map(parseTimeframe));
+    this.timeframes = offeredTimeframes(baseMs, (options.chartTimeframes ?? (session.kind === 'replay' ? DEFAULT_CHART_TIMEFRAMES : LIVE_CHART_TIMEFRAMES)).map(parseTimeframe));
     this.alertBook = new AlertBook(options.alerts ?? []);
     const cwd = options.cwd ?? process.cwd();
     this.kernel = options.kernel ?? new Kernel();
