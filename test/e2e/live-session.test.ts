@@ -93,6 +93,15 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
     expect(await main.getByTestId('ticket-symbol').textContent()).toBe('BTC/USDT');
   });
 
+  it('opens a chart of BTC/USDT with the venue\'s 1-minute bars', async () => {
+    const [chart] = await Promise.all([main.context().waitForEvent('page'), main.getByTestId('open-chart').click()]);
+    await chart.waitForLoadState();
+    await expect.poll(async () => Number(await chart.getByTestId('chart').getAttribute('data-bars')), { timeout: 15_000 }).toBeGreaterThan(100);
+    expect(await chart.getByTestId('chart-symbol').textContent()).toBe('BTC/USDT');
+    expect(await chart.getByTestId('chart-timeframe').textContent()).toBe('1m');
+    await chart.close();
+  });
+
   it('lists the config\'s strategy as running in the strategies panel, and stops it from there', async () => {
     const row = main.getByTestId('strategy-idle');
     await expect.poll(() => row.getByTestId('st-state').textContent(), { timeout: 10_000 }).toBe('running');
