@@ -93,6 +93,10 @@ async function main(): Promise<unknown> {
       await until(async () => ((await page.evaluate('window.__qty.length')) as number) >= k, 10_000, `fill ${k} in the window`);
     }
     const elapsed = (wallNow() - started) / 1000;
+    // The server prints `<ISO time> FILL …` when the engine applies a fill (ms resolution, same clock).
+    const fillLines = [...served.output().matchAll(/^(\S+) FILL /gm)].map((m) => Date.parse(m[1] ?? ''));
+    const toEngine: number[] = [];
+    const engineToDom: number[] = [];
     const seen = (await page.evaluate('window.__qty')) as { text: string; t: number }[];
     const latencies: number[] = [];
     let consistent = 0;
@@ -101,12 +105,22 @@ async function main(): Promise<unknown> {
       if (!hit) continue;
       consistent++;
       latencies.push(hit.t - s.t0);
+      const applied = fillLines[sent.indexOf(s)];
+      if (applied !== undefined && Number.isFinite(applied)) {
+        toEngine.push(applied - s.t0);
+        engineToDom.push(hit.t - applied);
+      }
     }
     return {
       fills: FILLS,
       shown: consistent,
       seconds: round1(elapsed),
       fillToDomMs: stats(latencies),
+      byStage: {
+        venueToEngineMs: stats(toEngine),
+        engineToDomMs: stats(engineToDom),
+        note: 'split at the server\'s FILL log line (its ISO time has 1 ms resolution)',
+      },
       path: 'simulator executionReport (user-data WS) → ccxt.pro watchOrders/watchMyTrades → CcxtExecutionClient → ExecutionEngine/Portfolio → EngineHost projection → ClientStream (≤ 1 batch / 16 ms) → WebSocket → renderer store → React commit (position quantity cell)',
       note: '`libra serve --config` as its own process, simulator in the bench process, same machine clock for Node and page (not corrected)',
     };
