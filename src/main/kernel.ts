@@ -70,6 +70,7 @@ export type { CostSettings, GridAxis, LookaheadReport, Objective, OptimizeOutcom
 export type { LoadedStrategy } from './config/strategy-loader';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
+export type { SessionNode, SessionVenueState, TradingSession, VenueConnectionState } from './engine/session';
 export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
 export type { Proposal } from './agents';
 export type { AuditEntry } from './agents/audit';
@@ -202,6 +203,41 @@ export class Kernel {
     this.risk = config.risk ?? DEFAULT_RISK;
   }
 
+  // ---- Use cases, grouped. Hosts call these; the flat methods below are the same calls (kept
+  // while the other hosts move over). ----
+
+  /** Sessions: the first-run paper replay, a session config (paper/live venues) and its file. */
+  readonly sessions = {
+    startReplay: (options: Parameters<Kernel['startPaperReplay']>[0]): Promise<PaperReplaySession> => this.startPaperReplay(options),
+    startRun: (options: Parameters<Kernel['startRun']>[0]): Promise<RunSession> => this.startRun(options),
+    loadConfig: (file: string): RunConfig => this.loadRunConfig(file),
+  } as const;
+
+  /** The store: import, list, SQL, point-in-time joins, feeds, the recorder. */
+  readonly store = {
+    importFile: (req: ImportFileRequest): Promise<ImportFileResult> => this.importFile(req),
+    listSeries: (dataDir?: string): Promise<SeriesInfo[]> => this.listSeries(dataDir),
+    sql: (text: string, dataDir?: string): Promise<Record<string, unknown>[]> => this.sql(text, dataDir),
+    asof: (query: AsofQuery, dataDir?: string): AsyncGenerator<readonly AsofRow<unknown>[]> => this.asof(query, dataDir),
+    openFeed: (req: StoreFeedRequest): Promise<BacktestFeed> => this.openStoreFeed(req),
+    startRecorder: (bus: MessageBus, options?: RecorderOptions & { readonly store?: StoreConfig }): Promise<{ recorder: Recorder; store: SqlStore }> => this.startRecorder(bus, options),
+  } as const;
+
+  /** API keys in the encrypted key file. */
+  readonly keys = {
+    add: (material: ApiKeyMaterial, options: { passphrase: string; keysFile?: string }): { id: string; keys: number } => this.addApiKey(material, options),
+    list: (options: { passphrase: string; keysFile?: string }): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]> => this.listApiKeys(options),
+  } as const;
+
+  /** Backtests: of a file, of a stored series, of any feed, and the worker pool of the panels. */
+  readonly backtests = {
+    file: (req: Parameters<Kernel['backtestFile']>[0]): ReturnType<Kernel['backtestFile']> => this.backtestFile(req),
+    store: (req: Parameters<Kernel['backtestStore']>[0]): ReturnType<Kernel['backtestStore']> => this.backtestStore(req),
+    feed: (source: BacktestFeed, strategy: Pick<LoadedStrategy, 'hooks'>, settings?: BacktestSettings): Promise<BacktestOutcome> => this.runBacktestFeed(source, strategy, settings),
+    openFileFeed: (path: string, options?: FileInstrumentOptions): Promise<FileFeed> => this.openFileFeed(path, options),
+    createRuns: (options?: BacktestRunsOptions): BacktestRuns => this.createBacktestRuns(options),
+  } as const;
+
   ensureDataDir(): string {
     mkdirSync(this.dataDir, { recursive: true });
     return this.dataDir;
@@ -265,15 +301,18 @@ export class Kernel {
    * the simulated venue; live: the CCXT execution client), with every signed request of a live
    * venue going through the native signer (the secret moves into it and leaves the ccxt object).
    */
-  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; print: (line: string) => void }): Promise<RunSession> {
+  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; label?: string; print: (line: string) => void }): Promise<RunSession> {
     const { config } = options;
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
+    mkdirSync(dataDir, { recursive: true });
     const needsKeys = config.venues.some((v) => v.mode === 'live');
     const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
     const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
-    return startRunSession({
+    const session = await startRunSession({
       config,
       dataDir,
+      recording: config.record,
+      ...(options.label !== undefined ? { label: options.label } : {}),
       risk: createRiskGate(config.risk as RiskConfig, this.riskImplementation),
       ...(secrets ? { secrets } : {}),
       loadStrategy: (name, params) => loadStrategy(name, params),
@@ -299,6 +338,22 @@ export class Kernel {
           }
         : {}),
     });
+    if (!config.record) return session;
+    // The recorder runs in every paper and live session unless the config says `"record": false`.
+    const store = await createStore(config.store, () => dataDir);
+    await store.open();
+    await store.writeInstruments(session.session.instruments);
+    const recorder = new Recorder(busMarketDataSource(session.core.bus), store, { onError: (e) => options.print(`RECORDER ${e instanceof Error ? e.message : String(e)}`) });
+    recorder.start();
+    options.print(`RECORDER on: trades, quotes, book levels and bars into ${config.store?.kind === 'questdb' ? `QuestDB at ${config.store.url}` : join(config.store?.dataDir ?? dataDir, 'libra.duckdb')}`);
+    return {
+      ...session,
+      stop: async () => {
+        await session.stop();
+        await recorder.stop();
+        await store.close();
+      },
+    };
   }
 
   /** The agents' `run_backtest` tool: a built-in strategy over the agent's recent bars, default costs. */

@@ -78,21 +78,26 @@ export interface Served {
   readonly dataDir: string;
   readonly startedAt: number;
   readonly urlAt: number;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Stops the server (SIGTERM) and waits for it to exit, keeping its data folder. */
+  halt(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServe(extra: string[] = []): Promise<Served> {
+export async function startServe(extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'libra-e2e-'));
   const startedAt = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin/libra.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let errText = '';
   child.stderr.on('data', (d: Buffer) => (errText += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`libra serve printed no URL in 30 s\n${out}\n${errText}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`libra serve printed no URL in 60 s\n${out}\n${errText}`)), 60_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(out);
@@ -107,6 +112,14 @@ export async function startServe(extra: string[] = []): Promise<Served> {
     });
   });
   const urlAt = performance.now();
+  const halt = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
   const parsed = new URL(url);
   return {
     url,
@@ -116,14 +129,10 @@ export async function startServe(extra: string[] = []): Promise<Served> {
     dataDir,
     startedAt,
     urlAt,
+    output: () => `${out}\n${errText}`,
+    halt,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((done) => child.once('exit', () => done()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -8,10 +8,34 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { EngineHost, HostNotification } from '../host/engine-host';
 import type { WindowManager } from './window-manager';
 
+/** The session menu's actions (main.ts: a file dialog, then a relaunch into the chosen session). */
+export interface SessionMenu {
+  /** Newest first. */
+  readonly recent: readonly string[];
+  /** The session shown now (undefined: the first-run replay). */
+  readonly current: string | undefined;
+  openDialog(): void;
+  open(file: string | undefined): void;
+}
+
 export interface ShellDeps {
   readonly host: EngineHost;
   readonly windows: WindowManager;
+  readonly sessions?: SessionMenu;
   readonly trayIcon?: string;
+}
+
+function sessionItems(m: SessionMenu | undefined): MenuItemConstructorOptions[] {
+  if (!m) return [];
+  const recent: MenuItemConstructorOptions[] = m.recent.map((file) => ({ label: file, type: 'checkbox', checked: file === m.current, click: () => m.open(file) }));
+  return [
+    { label: 'Open Session…', accelerator: 'CmdOrCtrl+O', click: () => m.openDialog() },
+    {
+      label: 'Recent Sessions',
+      submenu: [...(recent.length > 0 ? recent : [{ label: 'none yet', enabled: false }]), { type: 'separator' }, { label: 'First-run Paper Replay', type: 'checkbox', checked: m.current === undefined, click: () => m.open(undefined) }],
+    },
+    { type: 'separator' },
+  ];
 }
 
 async function panic(host: EngineHost): Promise<void> {
@@ -35,6 +59,7 @@ export function buildMenu(deps: ShellDeps): Menu {
     {
       label: 'File',
       submenu: [
+        ...sessionItems(deps.sessions),
         { label: 'New Chart Window', accelerator: 'CmdOrCtrl+N', click: () => openChart(deps) },
         { label: 'Show Main Window', accelerator: 'CmdOrCtrl+1', click: () => deps.windows.showMain() },
         { type: 'separator' },

@@ -14,6 +14,7 @@ import { Topics } from '../engine/bus/topics';
 import { SimulatedClock } from '../engine/clock/clock';
 import type { TimeSource } from '../engine/clock/clock';
 import type { RiskGate } from '../engine/risk/risk-gate';
+import type { SessionVenueState, TradingSession } from '../engine/session';
 import { TradingNode } from '../engine/trading-node';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue';
 
@@ -55,7 +56,12 @@ interface Track {
   next: number;
 }
 
-export class PaperReplaySession {
+export class PaperReplaySession implements TradingSession {
+  readonly kind = 'replay' as const;
+  readonly label = 'paper replay';
+  /** The replay records nothing: its bars are already on disk. */
+  readonly recording = false;
+  readonly marksFromTrades = false;
   readonly node: TradingNode;
   /** The first instrument (the default of `history()` and friends). */
   readonly instrument: Instrument;
@@ -162,6 +168,15 @@ export class PaperReplaySession {
   lastBar(instrumentId: string = this.instrument.id): Bar | undefined {
     const t = this.track(instrumentId);
     return t.next > 0 ? t.bars[t.next - 1] : undefined;
+  }
+
+  /** One simulated venue, always connected. */
+  venueStates(): readonly SessionVenueState[] {
+    return [{ venue: this.instrument.venue, mode: 'replay', state: 'CONNECTED', reason: null, ts: this.node.clock.now() }];
+  }
+
+  onVenueState(_listener: (state: SessionVenueState) => void): () => void {
+    return () => undefined;
   }
 
   get currentSpeed(): number {

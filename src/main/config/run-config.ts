@@ -99,6 +99,8 @@ export const runConfigSchema = z
     risk: riskSchema.default({ defaults: {} }),
     /** LLM agents (src/main/agents): strategies whose decisions come from a model. */
     agents: agentsSchema,
+    /** Record the session's market data (trades, quotes, top book levels, bars) into the store. */
+    record: z.boolean().default(true),
   })
   .strict();
 

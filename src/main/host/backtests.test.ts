@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestRunView, RunningStrategyView, BacktestChartView } from '../../shared/ipc/views';
 import type { Result } from '../../shared/ipc/result';
 import { Kernel } from '../kernel';
+import type { PaperReplaySession } from '../kernel';
 import { DEFAULT_SAMPLE_DIR } from './backtest-service';
 import { EngineHost } from './engine-host';
 import { paperSession } from './test-support';
@@ -31,7 +32,7 @@ async function waitDone(host: EngineHost, id: string, timeoutMs = 60_000): Promi
 }
 
 describe('backtests through the host', () => {
-  let host: EngineHost;
+  let host: EngineHost<PaperReplaySession>;
 
   beforeAll(async () => {
     host = new EngineHost(await paperSession());

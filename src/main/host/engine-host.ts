@@ -1,6 +1,7 @@
 /**
- * EngineHost: serves the IPC contract from a paper-replay session (its TradingNode, one or
- * several instruments: one watchlist row and chart series per instrument), for any
+ * EngineHost: serves the IPC contract from a TradingSession — the first-run paper replay or a
+ * configured paper/live session (`libra serve --config`, the app's Open session…): its engine,
+ * one watchlist row and chart series per instrument, one badge per venue — for any
  * transport — Electron ipcMain (host/ipc) and the `libra serve` WebSocket (host/ws) both only
  * move bytes and call `call(channel, payload)` / `connect(send)`.
  *
@@ -13,7 +14,7 @@
 import type { Instrument } from '../../shared/domain/instrument';
 import { priceRaw, priceToNumber, qtyRaw, qtyToNumber } from '../../shared/domain/instrument';
 import type { OrderIntent } from '../../shared/domain/order';
-import type { Bar } from '../../shared/messages/market-data';
+import type { Bar, TradeTick } from '../../shared/messages/market-data';
 import { parseTimeframe } from '../../shared/messages/market-data';
 import type { ServiceHandlers } from '../../shared/ipc/contract';
 import { channelEntry } from '../../shared/ipc/contract';
@@ -36,7 +37,7 @@ import type {
 } from '../../shared/ipc/views';
 import { Topics } from '../engine/bus/topics';
 import { Kernel } from '../kernel';
-import type { PaperReplaySession } from '../kernel';
+import type { TradingSession } from '../kernel';
 import { AlertBook } from './alerts';
 import { BacktestService, describeStrategy } from './backtest-service';
 import type { BacktestServiceOptions } from './backtest-service';
@@ -51,6 +52,8 @@ import { balanceView, fillView, instrumentView, orderView, positionView } from '
 const DAY_MS = 86_400_000;
 /** Coarser chart timeframes offered when the replay's timeframe divides them (see canResample). */
 export const DEFAULT_CHART_TIMEFRAMES: readonly string[] = ['12h', '1d'];
+/** Coarser chart timeframes of a live session (its own bars are 1-minute bars). */
+export const LIVE_CHART_TIMEFRAMES: readonly string[] = ['5m', '15m', '1h', '4h'];
 
 /** The gate's messages may start with their own code; the code travels separately. */
 export function stripCode(code: string, message: string): string {
@@ -99,9 +102,9 @@ export interface ConnectedClient {
   readonly stream: ClientStream;
 }
 
-export class EngineHost {
+export class EngineHost<S extends TradingSession = TradingSession> {
   readonly handlers: ServiceHandlers;
-  private readonly node: PaperReplaySession['node'];
+  private readonly node: TradingSession['node'];
   private readonly instruments: readonly Instrument[];
   private readonly timeframe: string;
   /** Chart timeframes served: the replay's own first. */
@@ -124,14 +127,14 @@ export class EngineHost {
   private readonly kernel: Kernel;
 
   constructor(
-    readonly session: PaperReplaySession,
+    readonly session: S,
     private readonly options: EngineHostOptions = {},
   ) {
     this.node = session.node;
     this.instruments = session.instruments;
     this.timeframe = session.timeframe;
     const baseMs = parseTimeframe(session.timeframe);
-    this.timeframes = offeredTimeframes(baseMs, (options.chartTimeframes ?? DEFAULT_CHART_TIMEFRAMES).map(parseTimeframe));
+    this.timeframes = offeredTimeframes(baseMs, (options.chartTimeframes ?? (session.kind === 'replay' ? DEFAULT_CHART_TIMEFRAMES : LIVE_CHART_TIMEFRAMES)).map(parseTimeframe));
     this.alertBook = new AlertBook(options.alerts ?? []);
     const cwd = options.cwd ?? process.cwd();
     this.kernel = options.kernel ?? new Kernel();
@@ -199,6 +202,8 @@ export class EngineHost {
 
   snapshot(): Snapshot {
     return {
+      session: { kind: this.session.kind, label: this.session.label, recording: this.session.recording },
+      venues: [...this.session.venueStates()],
       instruments: this.instruments.map(instrumentView),
       quotes: this.instruments.flatMap((i) => this.quotes.get(i.id) ?? []),
       orders: this.node.cache.allOrders().map((o) => orderView(o, this.node.cache.instrument(o.instrumentId))),
@@ -233,6 +238,17 @@ export class EngineHost {
     const { bus, cache } = this.node;
     const instOf = (id: string) => cache.instrument(id);
     for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.bars(inst.id, this.timeframe), (bar) => this.onBar(bar)));
+    if (this.session.marksFromTrades) {
+      for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.trades(inst.id), (t) => this.onTrade(t)));
+    }
+    // A venue's state moves the trading state (held HALTED while it reconnects, ACTIVE once it
+    // has reconciled); the gate reports no event on the way back to ACTIVE, so send both.
+    this.disposers.push(
+      this.session.onVenueState((v) => {
+        this.broadcast({ t: 'venue', venue: v });
+        this.broadcast({ t: 'tradingState', tradingState: this.node.risk.tradingState() });
+      }),
+    );
     this.disposers.push(
       bus.subscribe(Topics.orderNew, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
       bus.subscribe(Topics.orderUpdated, (o) => this.broadcast({ t: 'order', order: orderView(o, instOf(o.instrumentId)) })),
@@ -305,6 +321,26 @@ export class EngineHost {
         this.notify({ kind: 'alert', title: `Price alert: ${a.symbol} ${a.direction === 'above' ? '≥' : '≤'} ${a.price}`, body: `last ${bar.close}` });
       }
     }
+  }
+
+  /** A live session's trade: the watchlist's last price, marks and equity move with every print. */
+  private onTrade(t: TradeTick): void {
+    const prev = this.quotes.get(t.instrumentId);
+    const reference = prev?.reference ?? this.session.historyBefore(t.ts - DAY_MS + 1, 1, t.instrumentId)[0]?.close ?? this.session.history(t.instrumentId)[0]?.open ?? t.price;
+    const change = t.price - reference;
+    const quote: QuoteView = {
+      instrumentId: t.instrumentId,
+      symbol: this.node.cache.instrument(t.instrumentId)?.symbol ?? t.instrumentId,
+      last: t.price,
+      reference,
+      change,
+      changePct: reference === 0 ? 0 : (change / reference) * 100,
+      ts: t.ts,
+    };
+    this.quotes.set(t.instrumentId, quote);
+    this.broadcast({ t: 'quote', quote });
+    this.broadcastPositions(true);
+    this.broadcast({ t: 'account', account: this.account() });
   }
 
   /** Last price and the change over 24 h (against the close of the bar that opened a day earlier, or the first bar). */
@@ -462,6 +498,7 @@ export class EngineHost {
       },
       replay: {
         setSpeed: ({ speed }) => {
+          if (this.session.kind !== 'replay') return err(HostErrorCodes.notSupported, 'a live session has no replay speed');
           this.session.setSpeed(speed);
           const replay = this.replay();
           this.broadcast({ t: 'replay', replay });

@@ -8,7 +8,7 @@ import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { RunningStrategyView, StrategyRunState } from '../../shared/ipc/views';
 import type { StrategyParams } from '../engine/strategy/strategy';
-import type { Kernel, PaperReplaySession } from '../kernel';
+import type { Kernel, TradingSession } from '../kernel';
 import { BacktestErrorCodes, checkStrategy } from './backtest-service';
 
 interface Entry {
@@ -16,6 +16,8 @@ interface Entry {
   readonly strategy: string;
   readonly params: StrategyParams;
   readonly instrumentId: string;
+  /** The bar timeframe it runs on. */
+  readonly timeframe: string;
   state: StrategyRunState;
   readonly startedAt: number;
   stoppedAt: number | null;
@@ -30,9 +32,14 @@ export class StrategyService {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly session: PaperReplaySession,
+    private readonly session: TradingSession,
     private readonly cwd: string = process.cwd(),
-  ) {}
+  ) {
+    // The session's own strategies (its config's) are listed, with their PnL, and can be stopped here.
+    for (const s of session.configuredStrategies?.() ?? []) {
+      this.entries.set(s.id, { id: s.id, strategy: s.strategy, params: s.params, instrumentId: s.instrumentId, timeframe: s.timeframe, state: 'running', startedAt: s.startedAt, stoppedAt: null, error: null });
+    }
+  }
 
   async start(ref: string, params: Readonly<Record<string, string>>, instrumentId: string = this.session.instrument.id): Promise<Result<RunningStrategyView>> {
     if (!this.session.has(instrumentId)) return err(HostErrorCodes.notFound, `unknown instrument ${instrumentId}: this session replays ${this.session.instruments.map((i) => i.symbol).join(', ')}`);
@@ -47,7 +54,7 @@ export class StrategyService {
     const short = (ref.split(/[\\/]/).at(-1) ?? ref).replace(/\.(m?[jt]s)$/, '').replace(/[^A-Za-z0-9_-]/g, '');
     const id = `${short || 'strategy'}-${++this.seq}`;
     const { node } = this.session;
-    const entry: Entry = { id, strategy: short || ref, params: loaded.params, instrumentId, state: 'running', startedAt: node.clock.now(), stoppedAt: null, error: null };
+    const entry: Entry = { id, strategy: short || ref, params: loaded.params, instrumentId, timeframe: this.session.timeframe, state: 'running', startedAt: node.clock.now(), stoppedAt: null, error: null };
     try {
       node.strategies.start(id, loaded.hooks, { bars: [{ instrumentId, timeframe: this.session.timeframe }] });
     } catch (error) {
@@ -93,7 +100,7 @@ export class StrategyService {
       params: e.params,
       state: e.state,
       instrumentId: instrument.id,
-      timeframe: this.session.timeframe,
+      timeframe: e.timeframe,
       startedAt: e.startedAt,
       stoppedAt: e.stoppedAt,
       position: qtyToNumber(instrument, position?.netRaw ?? 0),

@@ -12,7 +12,7 @@ import { fillReceived, orderUpdated } from '../features/orders/orders-slice';
 import { positionUpdated } from '../features/positions/positions-slice';
 import { replayUpdated } from '../features/replay/replay-slice';
 import { orderDenied, riskEventReceived, tradingStateChanged } from '../features/risk/risk-slice';
-import { connectionChanged, gapDetected, snapshotReceived } from '../features/session/session-slice';
+import { connectionChanged, gapDetected, snapshotReceived, venueUpdated } from '../features/session/session-slice';
 import type { AppDispatch } from './store';
 
 export function deltaToAction(d: Delta): UnknownAction {
@@ -41,6 +41,8 @@ export function deltaToAction(d: Delta): UnknownAction {
       return alertRemoved(d.id);
     case 'replay':
       return replayUpdated(d.replay);
+    case 'venue':
+      return venueUpdated(d.venue);
   }
 }
 

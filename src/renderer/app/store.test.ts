@@ -5,7 +5,7 @@ import { selectQuotes, selectRecentBars } from '../features/market/market-slice'
 import { selectDoneOrders, selectWorkingOrders } from '../features/orders/orders-slice';
 import { selectTotalUnrealized } from '../features/positions/positions-slice';
 import { selectDenials } from '../features/risk/risk-slice';
-import { selectTimeframes, snapshotReceived } from '../features/session/session-slice';
+import { selectSession, selectTimeframes, selectVenues, snapshotReceived } from '../features/session/session-slice';
 import { buildTicket } from '../features/orders/order-ticket';
 import { pickTimeframe, readChartParams, withChartParams } from '../windows/chart/chart-window';
 import { deltaToAction } from './listeners';
@@ -17,6 +17,8 @@ const order = (id: string, status: OrderView['status'], working: boolean): Order
 });
 
 const snapshot: Snapshot = {
+  session: { kind: 'run', label: 'live.json', recording: true },
+  venues: [{ venue: 'BINANCE', mode: 'live', state: 'CONNECTED', reason: null, ts: 0 }],
   instruments: [], quotes: [], orders: [order('P-1', 'ACCEPTED', true)], fills: [],
   positions: [{ key: 'manual|BTC/USD@X', instrumentId: 'BTC/USD@X', symbol: 'BTC/USD', strategyId: 'manual', quantity: 1, avgEntry: 100, mark: 110, unrealized: 10, realized: 0 }],
   account: { balances: [], equity: 0, currency: 'USD' }, risk: { tradingState: 'ACTIVE', denials: [], events: [] }, alerts: [],
@@ -42,6 +44,17 @@ describe('store projection', () => {
     expect(selectDenials(s)[0]?.reason).toBe('MAX_NOTIONAL_EXCEEDED');
     store.dispatch(snapshotReceived(snapshot));
     expect(selectWorkingOrders(store.getState()).map((o) => o.clientOrderId)).toEqual(['P-1']);
+  });
+
+  it('shows each venue\'s connection state from the snapshot, then from its own deltas', () => {
+    const store = makeStore();
+    store.dispatch(snapshotReceived(snapshot));
+    expect(selectSession(store.getState())).toEqual({ kind: 'run', label: 'live.json', recording: true });
+    store.dispatch(deltaToAction({ t: 'venue', venue: { venue: 'BINANCE', mode: 'live', state: 'RECONNECTING', reason: 'socket closed', ts: 1 } }));
+    store.dispatch(deltaToAction({ t: 'venue', venue: { venue: 'KRAKEN', mode: 'paper', state: 'CONNECTED', reason: null, ts: 2 } }));
+    expect(selectVenues(store.getState()).map((v) => [v.venue, v.state, v.reason])).toEqual([['BINANCE', 'RECONNECTING', 'socket closed'], ['KRAKEN', 'CONNECTED', null]]);
+    store.dispatch(snapshotReceived(snapshot));
+    expect(selectVenues(store.getState()).map((v) => v.state)).toEqual(['CONNECTED']);
   });
 
   it('keeps recent bars in time order: same time replaces, older is dropped', () => {

@@ -23,6 +23,7 @@ import type {
   RiskEventView,
   Snapshot,
   TradingStateView,
+  VenueView,
 } from './views';
 
 export type Delta =
@@ -37,7 +38,8 @@ export type Delta =
   | { readonly t: 'denial'; readonly denial: DenialView }
   | { readonly t: 'alert'; readonly alert: AlertView }
   | { readonly t: 'alertRemoved'; readonly id: string }
-  | { readonly t: 'replay'; readonly replay: ReplayView };
+  | { readonly t: 'replay'; readonly replay: ReplayView }
+  | { readonly t: 'venue'; readonly venue: VenueView };
 
 export type StateMessage =
   | { readonly kind: 'snapshot'; readonly seq: number; readonly snapshot: Snapshot }
@@ -65,6 +67,8 @@ export function coalesceKey(d: Delta): string {
       return `al|${d.t === 'alert' ? d.alert.id : d.id}`;
     case 'replay':
       return 'r';
+    case 'venue':
+      return `v|${d.venue.venue}`;
     case 'fill':
       return `f|${d.fill.tradeId}`;
     case 'riskEvent':

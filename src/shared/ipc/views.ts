@@ -157,7 +157,27 @@ export interface ReplayView {
   readonly simTime: number;
 }
 
+/** A venue's connection as the windows show it (CONNECTED / RECONNECTING / RECONCILING / HALTED, with the reason). */
+export interface VenueView {
+  readonly venue: string;
+  readonly mode: 'replay' | 'paper' | 'live';
+  readonly state: 'CONNECTING' | 'RECONCILING' | 'CONNECTED' | 'RECONNECTING' | 'HALTED';
+  readonly reason: string | null;
+  readonly ts: number;
+}
+
+/** Which session the windows show: the first-run replay, or a session config (paper/live venues). */
+export interface SessionView {
+  readonly kind: 'replay' | 'run';
+  /** The config file's name, or "paper replay". */
+  readonly label: string;
+  /** Market data of the session is being recorded into the store. */
+  readonly recording: boolean;
+}
+
 export interface Snapshot {
+  readonly session: SessionView;
+  readonly venues: readonly VenueView[];
   readonly instruments: readonly InstrumentView[];
   readonly quotes: readonly QuoteView[];
   readonly orders: readonly OrderView[];

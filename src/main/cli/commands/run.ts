@@ -22,10 +22,10 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   }
   const file = str(flags, 'config');
   if (!file) throw new UsageError('libra run: --config FILE is required');
-  const config = kernel.loadRunConfig(file);
+  const config = kernel.sessions.loadConfig(file);
   const dataDir = str(flags, 'data-dir');
   const keysFile = str(flags, 'keys');
-  const session = await kernel.startRun({
+  const session = await kernel.sessions.startRun({
     config,
     ...(dataDir ? { dataDir } : {}),
     ...(keysFile ? { keysFile } : {}),

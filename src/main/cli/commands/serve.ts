@@ -1,13 +1,16 @@
 /**
- * `libra serve`: the engine headless, its UI over WebSocket for a browser. Starts the first-run
- * paper replay through the kernel, serves the built renderer and the IPC contract on loopback,
- * and prints the URL with its token on a line of its own. Runs until SIGINT/SIGTERM.
+ * `libra serve`: the engine headless, its UI over WebSocket for a browser. With `--config FILE`
+ * it runs that session (the JSON `libra run` reads: paper/live venues, strategies, risk, record)
+ * through the kernel; without, the first-run paper replay. It serves the built renderer and the
+ * IPC contract on loopback, and prints the URL with its token on a line of its own. Runs until
+ * SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstRunRisk, Kernel } from '../../kernel';
+import type { TradingSession } from '../../kernel';
 import type { RiskConfig } from '../../engine/risk/risk-gate';
 import { EngineHost } from '../../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../../host/alerts-store';
@@ -16,6 +19,8 @@ import { bool, num, parseFlags, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
 
 export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  config: { type: 'string', description: 'session config JSON (as `libra run --config`); default: the first-run paper replay' },
+  keys: { type: 'string', description: 'encrypted key file for live venues (default <data-dir>/keys.json; passphrase from LIBRA_KEY_PASSPHRASE)' },
   port: { type: 'number', description: 'TCP port (default 7420; 0 = a free port)' },
   host: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else exposes your account to the network)' },
   'data-dir': { type: 'string', description: 'data folder (alerts, settings)' },
@@ -42,13 +47,40 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const speed = num(flags, 'speed') ?? 2;
   const maxNotional = num(flags, 'max-notional') ?? 50_000;
   const risk: RiskConfig = firstRunRisk(maxNotional);
-  const k = new Kernel({ dataDir: str(flags, 'data-dir') ?? kernel.dataDir, risk });
+  const configFile = str(flags, 'config');
+  const keysFile = str(flags, 'keys');
+  if (keysFile && !configFile) throw new UsageError('--keys needs --config (the first-run replay uses no keys)');
+  const dataDirFlag = str(flags, 'data-dir');
+  const k = new Kernel({ dataDir: dataDirFlag ?? kernel.dataDir, risk });
   k.ensureDataDir();
-  const session = await k.startPaperReplay({
-    time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },
-    speed,
-    capital: num(flags, 'capital') ?? 10_000,
-  });
+  let session: TradingSession;
+  let stopSession: () => Promise<void>;
+  let startSession = (): void => undefined;
+  let banner: string;
+  if (configFile) {
+    const config = k.sessions.loadConfig(configFile);
+    const dataDir = dataDirFlag ?? config.dataDir ?? k.dataDir;
+    const run = await k.sessions.startRun({
+      config,
+      dataDir,
+      label: basename(configFile),
+      ...(keysFile ? { keysFile } : {}),
+      print: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    });
+    session = run.session;
+    stopSession = () => run.stop();
+    banner = `libra serve: session ${basename(configFile)} (${config.venues.map((v) => `${v.name ?? v.ccxtId.toUpperCase()} ${v.mode}`).join(', ')})${config.record ? ', recording' : ''}, data in ${dataDir}`;
+  } else {
+    const replay = await k.sessions.startReplay({
+      time: { now: () => Date.now(), schedule: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } },
+      speed,
+      capital: num(flags, 'capital') ?? 10_000,
+    });
+    session = replay;
+    stopSession = async () => replay.stop();
+    if (!bool(flags, 'no-start')) startSession = () => replay.start();
+    banner = `libra serve: paper replay of ${replay.instrument.symbol} ${replay.timeframe} at ${speed} bars/s, data in ${k.dataDir}`;
+  }
   const file = alertsFile(k.dataDir);
   const host = new EngineHost(session, { kernel: k, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
@@ -61,9 +93,9 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npm run build:renderer\` (API only until then)\n`);
   const token = str(flags, 'token');
   const server = await startWsServer({ host, port, hostname: str(flags, 'host') ?? '127.0.0.1', staticDir, ...(token ? { token } : {}) });
-  process.stdout.write(`libra serve: paper replay of ${session.instrument.symbol} ${session.timeframe} at ${speed} bars/s, data in ${k.dataDir}\n`);
+  process.stdout.write(`${banner}\n`);
   process.stdout.write(`open this URL (it carries the access token):\n${server.url}\n`);
-  if (!bool(flags, 'no-start')) session.start();
+  startSession();
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -73,7 +105,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  session.stop();
   host.dispose();
   await server.close();
+  await stopSession();
 }

@@ -1,29 +1,28 @@
 /**
- * A headless run session (`libra run`): the engine, one CCXT data client per venue (live market
- * data), and per venue either the CCXT execution client (live) or the SimulatedVenue (paper),
- * plus the configured strategies. The kernel should expose this as `Kernel.startRun(config)`;
- * until it does, `libra run` calls it directly (see the report to the lead).
+ * A run session (`libra run`, `libra serve --config`, the app's Open Session…): the engine, and
+ * per configured venue what the venue registry's factory builds (venue.ts; today the CCXT
+ * factory: a data client for live market data and either the CCXT execution client (live) or
+ * the SimulatedVenue (paper)), plus the configured strategies. The kernel starts it
+ * (`Kernel.startRun`); hosts project its `session` (LiveSession).
  *
  * Signing: `installSigning(exchange)` is THE single call site where the kernel routes ccxt's
  * signing through the native signer (`installNativeSigning` in src/main/native/ccxt-signing.ts).
  */
 import { join } from 'node:path';
 import { OrderJournal } from './journal';
-import { pro } from 'ccxt';
-import { Agent } from 'node:http';
 import type { RunConfig, VenueConfig } from '../../config/run-config';
 import type { SecretStore } from '../../config/secrets';
-import { assertEndpointMatches, assertNoWithdrawal, binanceWithdrawalCheck } from '../../config/secrets';
-import type { ApiKey, WithdrawalCheck } from '../../config/secrets';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { StrategyHooks } from '../../engine/strategy/strategy';
 import type { Fill, Order } from '../../../shared/domain/order';
-import { attachCcxtVenue, buildLiveCore, systemTimeSource } from './build';
-import type { AttachedVenue, LiveCore } from './build';
-import { CcxtDataClient } from './ccxt-data-client';
-import type { CcxtLike, CcxtMarketData } from './ccxt-types';
+import { buildLiveCore, systemTimeSource } from './build';
+import type { LiveCore } from './build';
+import type { CcxtLike } from './ccxt-types';
 import { RateLimiterRegistry } from './rate-limiter';
-import { streamReadyWaiter } from './venues';
+import { LiveSession } from './live-session';
+import type { VenueParts, VenueRegistry } from '../venue';
+import { defaultVenueRegistry } from './factory';
+import type { VenueContext } from './factory';
 
 export interface RunSessionDeps {
   readonly config: RunConfig;
@@ -37,54 +36,26 @@ export interface RunSessionDeps {
   readonly print: (line: string) => void;
   /** Starts what runs beside the strategies once venues are ready (the kernel: agents); stopped first. */
   readonly afterStart?: (core: LiveCore) => Promise<{ stop(): Promise<void> }>;
+  /** What windows call the session (default: "session"). */
+  readonly label?: string;
+  /** Whether the kernel records the session's market data (shown in the windows). */
+  readonly recording?: boolean;
+  /** Closed 1-minute bars fetched per instrument at start, so charts open with history (default 500; 0: none). */
+  readonly historyBars?: number;
+  /** Venue kinds → factories (default: defaultVenueRegistry, CCXT paper/live). */
+  readonly venueRegistry?: VenueRegistry<VenueConfig, VenueContext>;
 }
 
 export interface RunSession {
   readonly core: LiveCore;
-  readonly venues: readonly AttachedVenue[];
+  readonly venues: readonly VenueParts[];
+  /** The session as hosts project it (watchlist, charts, venue states). */
+  readonly session: LiveSession;
   stop(): Promise<void>;
 }
 
 /** How long `libra run` waits for live venues to connect and reconcile before giving up. */
 const READY_TIMEOUT_MS = 60_000;
-
-type ProCtor = new (config: Record<string, unknown>) => CcxtLike & CcxtMarketData;
-
-function makeExchange(v: VenueConfig, credentials: { apiKey: string; secret: string; password?: string } | undefined): CcxtLike & CcxtMarketData {
-  const Ctor = (pro as unknown as Record<string, ProCtor | undefined>)[v.ccxtId];
-  if (!Ctor) throw new Error(`ccxt has no ccxt.pro exchange "${v.ccxtId}"`);
-  const options: Record<string, unknown> = { maxRetriesOnFailure: 0 };
-  if (v.ccxtId.startsWith('binance')) {
-    // Load only the market types the configured symbols need (spot: no settle suffix), so a
-    // spot-only venue — or a simulator/testnet serving spot only — is not asked for futures.
-    const types = new Set(v.symbols.map((sym) => (sym.includes(':') ? 'linear' : 'spot')));
-    options['fetchMarkets'] = { types: [...types] };
-  }
-  if (v.restUrls) {
-    // Behind an overridden URL (testnet proxy, simulator) only the spot API may exist: do not
-    // ask for currencies or margin markets (Binance's sapi), which would fail market loading.
-    options['fetchCurrencies'] = false;
-    options['fetchMargins'] = false;
-  }
-  const ex = new Ctor({ enableRateLimit: true, ...(credentials ?? {}), options });
-  const anyEx = ex as unknown as { setSandboxMode(b: boolean): void; urls: Record<string, unknown>; httpAgent?: unknown; exceptions?: Record<string, unknown> };
-  if (v.sandbox) anyEx.setSandboxMode(true);
-  if (v.restUrls) {
-    anyEx.urls['api'] = { ...v.restUrls, ...(v.wsUrls ? { ws: v.wsUrls } : {}) };
-    // Keep connections alive as ccxt does for its https endpoints: a new TCP connection per
-    // order would add a handshake to every order's latency.
-    anyEx.httpAgent = new Agent({ keepAlive: true });
-    // ccxt picks Binance's spot error table by the production base URL; behind an overridden
-    // URL (testnet proxy, simulator) merge it in so -2010/-2013/… still map to the right errors.
-    const ex2 = anyEx.exceptions as Record<string, Record<string, unknown>> | undefined;
-    const spot = ex2?.['spot'] as Record<string, Record<string, unknown>> | undefined;
-    if (ex2 && spot) {
-      ex2['exact'] = { ...ex2['exact'], ...(spot['exact'] ?? {}) };
-      ex2['broad'] = { ...ex2['broad'], ...(spot['broad'] ?? {}) };
-    }
-  }
-  return ex;
-}
 
 export async function startRunSession(deps: RunSessionDeps): Promise<RunSession> {
   const { config, print } = deps;
@@ -95,71 +66,36 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
   const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run });
   const limiters = new RateLimiterRegistry(time);
-  const venues: AttachedVenue[] = [];
-  const connected = new Map<string, () => void>();
+  const venues: VenueParts[] = [];
   const ready: Promise<void>[] = [];
-  const data: CcxtDataClient[] = [];
+  const session = new LiveSession(core, [], deps.label ?? 'session', deps.recording ?? false);
   core.execution.onOrderEvent((o: Order, f?: Fill) => {
     print(f ? `FILL ${o.clientOrderId} ${o.instrumentId} ${f.side} qty=${f.quantityRaw} px=${f.priceRaw} trade=${f.tradeId}` : `ORDER ${o.clientOrderId} ${o.instrumentId} ${o.side} ${o.type} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
   });
+  // Marks follow every trade of every venue (one subscription for the session).
+  core.bus.subscribe('data.trades.**', (t: { instrumentId: string; price: number }) => {
+    core.cache.setLastPrice(t.instrumentId, t.price);
+    core.portfolio.mark(t.instrumentId, t.price);
+  });
+  const registry = deps.venueRegistry ?? defaultVenueRegistry();
   for (const v of config.venues) {
-    const name = v.name ?? v.ccxtId.toUpperCase();
-    let creds: { apiKey: string; secret: string; password?: string } | undefined;
-    let liveKey: ApiKey | undefined;
-    if (v.mode === 'live') {
-      const key = v.keyId ? await deps.secrets?.get(v.keyId) : undefined;
-      if (!key) throw new Error(`venue ${name}: key "${String(v.keyId)}" not found in the key file`);
-      assertEndpointMatches(key, v.sandbox);
-      liveKey = key;
-      const m = key.material;
-      creds = { apiKey: m.apiKey, secret: m.secret, ...(m.password ? { password: m.password } : {}) };
-    }
     // Strategies start once every live venue has reconciled (trading is HALTED until then).
-    if (v.mode === 'live') ready.push(new Promise<void>((resolve) => connected.set(name, resolve)));
-    const exec = makeExchange(v, creds);
-    if (creds) deps.installSigning?.(exec, v); // the single signing call site
-    if (liveKey) {
-      // A live key must not be able to withdraw; where the venue cannot say, refuse unless allowed.
-      const check: WithdrawalCheck = v.ccxtId.startsWith('binance') ? binanceWithdrawalCheck(exec as Parameters<typeof binanceWithdrawalCheck>[0]) : { check: async () => 'UNKNOWN' };
-      const answer = await assertNoWithdrawal(liveKey, check, v.allowUnknownWithdrawal);
-      print(`VENUE ${name} key ${liveKey.id}: withdrawal permission ${answer}`);
-    }
-    const mdEx = makeExchange(v, undefined);
-    const attached = await attachCcxtVenue(core, {
-      venue: name,
-      exchange: exec as CcxtLike & { markets?: Record<string, never> },
-      symbols: v.symbols,
-      mode: v.mode,
-      limiter: limiters.bucket(name, v.keyId ?? 'public', v.rateLimit),
-      random: Math.random,
-      notFoundGraceMs: v.notFoundGraceMs,
-      journalPath: journalOf(v),
-      waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
-      onStatus: (s) => {
-        print(`VENUE ${s.venue} ${s.kind}${s.reason ? ` ${s.reason}` : ''}`);
-        if (s.kind === 'CONNECTED') connected.get(name)?.();
-      },
-      log: (l) => print(`LOG ${l}`),
-      ...(v.paperBalances ? { paper: { makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, balances: v.paperBalances } } : {}),
-    });
-    venues.push(attached);
-    await mdEx.loadMarkets();
-    const dc = new CcxtDataClient({
-      exchange: mdEx,
-      bus: core.bus,
-      time,
-      random: Math.random,
-      subscriptions: attached.instruments.map((instrument, i) => ({ instrument, symbol: v.symbols[i] ?? instrument.symbol, trades: true, book: true, timeframes: ['1m'] })),
-    });
-    const cap = dc.capabilities();
-    if (cap.lacks.length > 0) print(`VENUE ${name} lacks: ${cap.lacks.join('; ')}`);
-    core.bus.subscribe('data.trades.**', (t: { instrumentId: string; price: number }) => {
-      core.cache.setLastPrice(t.instrumentId, t.price);
-      core.portfolio.mark(t.instrumentId, t.price);
-    });
-    dc.start();
-    data.push(dc);
-    print(`VENUE ${name} ready (${v.mode}${v.sandbox ? ', sandbox' : ''}): ${attached.instruments.map((x) => x.id).join(', ')}`);
+    let onConnected = (): void => undefined;
+    if (v.mode === 'live') ready.push(new Promise<void>((resolve) => (onConnected = resolve)));
+    venues.push(
+      await registry.create(v, {
+        core,
+        session,
+        time,
+        limiters,
+        secrets: deps.secrets,
+        journalPath: journalOf(v),
+        historyBars: deps.historyBars ?? 500,
+        installSigning: deps.installSigning,
+        onConnected: () => onConnected(),
+        print,
+      }),
+    );
   }
   if (ready.length > 0) {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -177,6 +113,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     const loaded = await deps.loadStrategy(s.strategy, params);
     const id = s.id ?? `${s.strategy}#${i + 1}`;
     print(`STRATEGY ${id} started on ${s.instruments.join(', ')} (${s.timeframe} bars)`);
+    session.addConfiguredStrategy({ id, strategy: s.strategy.split(/[\\/]/).at(-1) ?? s.strategy, params: s.params, instrumentId: s.instruments[0] ?? '', timeframe: s.timeframe, startedAt: time.now() });
     core.host.start(id, loaded.hooks, {
       bars: s.instruments.map((instrumentId) => ({ instrumentId, timeframe: s.timeframe })),
       trades: s.instruments,
@@ -186,10 +123,12 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   return {
     core,
     venues,
+    session,
     stop: async () => {
       await extras?.stop();
+      session.dispose();
       core.host.stopAll();
-      await Promise.allSettled(data.map((d) => d.stop()));
+      await Promise.allSettled(venues.map((v) => v.data.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
     },
   };

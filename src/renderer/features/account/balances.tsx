@@ -11,7 +11,7 @@ export function Balances() {
         <thead><tr><th>Currency</th><th className="num">Total</th><th className="num">Locked</th></tr></thead>
         <tbody>
           {account.balances.map((b) => (
-            <tr key={b.currency}><td>{b.currency}</td><td className="num">{fmtQty(b.total)}</td><td className="num">{fmtQty(b.locked)}</td></tr>
+            <tr key={b.currency} data-testid="balance-row" data-currency={b.currency}><td>{b.currency}</td><td className="num" data-testid="balance-total">{fmtQty(b.total)}</td><td className="num">{fmtQty(b.locked)}</td></tr>
           ))}
         </tbody>
       </table>

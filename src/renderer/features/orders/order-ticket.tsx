@@ -2,7 +2,7 @@
  * Order ticket for the selected symbol (the watchlist picks it): market / limit / stop /
  * stop-limit, TIF, post-only, reduce-only; shows the risk gate's denial inline.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
 import type { InstrumentView } from '../../../shared/ipc/views';
@@ -77,6 +77,7 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   // A quote amount converts at the price the order would pay: limit, else trigger, else last.
   const refPrice = needsPrice ? Number(price) || undefined : needsTrigger ? Number(trigger) || undefined : last;
   const baseQty = inQuote && instrument ? quoteToBase(quantity, refPrice, instrument.lotSize) : quantity;
+  const quantityId = useId();
   return (
     <section className="panel" data-testid="order-ticket">
       <h2>Order ticket {instrument ? <span className="ticket-symbol" data-testid="ticket-symbol">{instrument.symbol}</span> : null}</h2>
@@ -90,22 +91,25 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
             <option value="MARKET">Market</option>
             <option value="LIMIT">Limit</option>
             <option value="STOP_MARKET">Stop</option>
-            <option value="STOP_LIMIT">Stop-limit</option>
+            <option value="STOP_LIMIT">Stop limit</option>
           </select>
         </label>
-        <label>Quantity {instrument ? (
-            <span className="seg units">
+        {/* The label names the amount input alone: the unit switch is a group with its own name. */}
+        <div className="ticket-field">
+          <label htmlFor={quantityId}>Quantity</label>
+          {instrument ? (
+            <span className="seg units" role="group" aria-label="Quantity unit">
               <button type="button" className={inQuote ? '' : 'active'} onClick={() => setInQuote(false)} data-testid="units-base">{instrument.base}</button>
               <button type="button" className={inQuote ? 'active' : ''} onClick={() => setInQuote(true)} data-testid="units-quote">{instrument.quote}</button>
             </span>
           ) : null}
-          <input value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" data-testid="quantity" />
+          <input id={quantityId} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" data-testid="quantity" />
           {inQuote && instrument ? (
             <span className="muted" data-testid="quote-conversion">
               {baseQty === null ? `less than one lot (${instrument.lotSize} ${instrument.base})` : `≈ ${baseQty} ${instrument.base} at ${refPrice ?? '—'}`}
             </span>
           ) : null}
-        </label>
+        </div>
         {needsTrigger ? (
           <label>Trigger price<input value={trigger} onChange={(e) => setTrigger(e.target.value)} inputMode="decimal" data-testid="trigger-price" /></label>
         ) : null}

@@ -1,8 +1,8 @@
-/** Connection, stream sequence and session-wide facts (instruments, indicator overlays, chart timeframes). */
+/** Connection, stream sequence and session-wide facts (which session, venue states, instruments, indicator overlays, chart timeframes). */
 import { createAction, createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import type { ConnectionStatus } from '../../../shared/ipc/state-stream';
-import type { InstrumentView, Snapshot } from '../../../shared/ipc/views';
+import type { InstrumentView, SessionView, Snapshot, VenueView } from '../../../shared/ipc/views';
 
 /** Every slice resets itself from a snapshot (first connect, reload, resync). */
 export const snapshotReceived = createAction<Snapshot>('session/snapshotReceived');
@@ -15,9 +15,21 @@ export interface SessionState {
   readonly indicators: readonly string[];
   /** Chart timeframes the host serves (the replay's own first). */
   readonly timeframes: readonly string[];
+  readonly session: SessionView;
+  /** Per venue connection state, in the session's order. */
+  readonly venues: readonly VenueView[];
 }
 
-const initialState: SessionState = { status: 'connecting', snapshots: 0, resyncs: 0, instruments: [], indicators: [], timeframes: [] };
+const initialState: SessionState = {
+  status: 'connecting',
+  snapshots: 0,
+  resyncs: 0,
+  instruments: [],
+  indicators: [],
+  timeframes: [],
+  session: { kind: 'replay', label: '', recording: false },
+  venues: [],
+};
 
 export const sessionSlice = createSlice({
   name: 'session',
@@ -29,6 +41,11 @@ export const sessionSlice = createSlice({
     gapDetected(state) {
       state.resyncs++;
     },
+    venueUpdated(state, action: PayloadAction<VenueView>) {
+      const i = state.venues.findIndex((v) => v.venue === action.payload.venue);
+      if (i >= 0) state.venues[i] = action.payload;
+      else state.venues.push(action.payload);
+    },
   },
   extraReducers: (b) =>
     b.addCase(snapshotReceived, (state, { payload }) => {
@@ -36,6 +53,8 @@ export const sessionSlice = createSlice({
       state.instruments = [...payload.instruments];
       state.indicators = [...payload.indicators];
       state.timeframes = [...payload.timeframes];
+      state.session = payload.session;
+      state.venues = [...payload.venues];
       state.status = 'open';
     }),
   selectors: {
@@ -44,8 +63,10 @@ export const sessionSlice = createSlice({
     selectIndicators: (s) => s.indicators,
     selectTimeframes: (s) => s.timeframes,
     selectSnapshots: (s) => s.snapshots,
+    selectSession: (s) => s.session,
+    selectVenues: (s) => s.venues,
   },
 });
 
-export const { connectionChanged, gapDetected } = sessionSlice.actions;
-export const { selectStatus, selectInstruments, selectIndicators, selectTimeframes, selectSnapshots } = sessionSlice.selectors;
+export const { connectionChanged, gapDetected, venueUpdated } = sessionSlice.actions;
+export const { selectStatus, selectInstruments, selectIndicators, selectTimeframes, selectSnapshots, selectSession, selectVenues } = sessionSlice.selectors;

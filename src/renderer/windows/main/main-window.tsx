@@ -21,6 +21,8 @@ import { RiskPanel } from '../../features/risk/risk-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
+import { VenueBadges } from '../../features/session/venue-badges';
+import { selectSession } from '../../features/session/session-slice';
 
 export function MainWindow() {
   const bridge = useBridge();
@@ -31,6 +33,7 @@ export function MainWindow() {
   const equity = useAppSelector(selectEquity);
   const upnl = useAppSelector(selectTotalUnrealized);
   const tradingState = useAppSelector(selectTradingState);
+  const session = useAppSelector(selectSession);
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
@@ -53,7 +56,8 @@ export function MainWindow() {
       <header className="topbar">
         <strong className="logo">LIBRA</strong>
         <span className={`conn conn-${status}`} data-testid="connection">{status}</span>
-        <ReplayControls />
+        {session.kind === 'replay' ? <ReplayControls /> : null}
+        <VenueBadges />
         <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
         <span className="spacer" />
         <button onClick={openChart} disabled={!instrument} data-testid="open-chart" title="Open a chart window for the selected symbol">Open chart{instrument ? ` ${instrument.symbol}` : ''}</button>
