@@ -44,6 +44,8 @@ import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
 import { StoreInputError } from './storage/store';
+import { HaltLatchFile, haltLatchPath } from './config/halt-latch-file';
+import type { LatchedHalt } from './engine/risk/halt-latch';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 
 // Types the hosts (app, host, cli) need to talk to the kernel's use cases. Type-only: the values
@@ -249,6 +251,16 @@ export class Kernel {
       },
       print: options.print,
     });
+  }
+
+  /**
+   * The halt latched in a data folder by a kill switch, an operator HALT or a tripped drawdown /
+   * daily-loss limit of `libra run` (default: this kernel's data folder). `lift` is a person's
+   * decision to trade again; a running `libra run` on that folder resumes within a second.
+   */
+  haltLatch(dataDir: string = this.dataDir): { readonly path: string; load(): LatchedHalt | undefined; lift(): void } {
+    const file = new HaltLatchFile(haltLatchPath(dataDir));
+    return { path: file.path, load: () => file.load(), lift: () => file.save(undefined) };
   }
 
   /**

@@ -21,6 +21,7 @@ commands:
   serve        run the engine headless and serve the UI over WebSocket
   run          run configured strategies headless against configured venues
   keys         add or list API keys in the encrypted key file (for run)
+  risk         show or lift the latched trading halt (kill switch, tripped limits) of a data folder
 
 libra <command> --help shows the flags of a command.`;
 

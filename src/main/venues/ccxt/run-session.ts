@@ -18,7 +18,9 @@ import type { ApiKey, WithdrawalCheck } from '../../config/secrets';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { StrategyHooks } from '../../engine/strategy/strategy';
 import type { Fill, Order } from '../../../shared/domain/order';
-import { attachCcxtVenue, buildLiveCore, systemTimeSource } from './build';
+import { attachCcxtVenue, buildLiveCore, startEquityFeed, systemTimeSource } from './build';
+import { HaltLatchFile, haltLatchPath } from '../../config/halt-latch-file';
+import { Topics } from '../../engine/bus/topics';
 import type { AttachedVenue, LiveCore } from './build';
 import { CcxtDataClient } from './ccxt-data-client';
 import type { CcxtLike, CcxtMarketData } from './ccxt-types';
@@ -91,7 +93,8 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   // `L<run>-<n>` and are never reused across restarts.
   const journalOf = (v: VenueConfig): string => join(deps.dataDir, 'journal', `${v.name ?? v.ccxtId.toUpperCase()}.jsonl`);
   const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
-  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run });
+  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run, haltLatch: new HaltLatchFile(haltLatchPath(deps.dataDir)) });
+  const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: AttachedVenue[] = [];
   const connected = new Map<string, () => void>();
@@ -170,6 +173,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       clearTimeout(timer);
     }
   }
+  stopSafety.equity.enable();
   for (const [i, s] of config.strategies.entries()) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));
     const loaded = await deps.loadStrategy(s.strategy, params);
@@ -184,9 +188,34 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     core,
     venues,
     stop: async () => {
+      stopSafety.stop();
       core.host.stopAll();
       await Promise.allSettled(data.map((d) => d.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
+    },
+  };
+}
+
+/**
+ * The run's safety wiring: risk events (halts with their reason) are printed, a latched halt
+ * restored from the data folder is announced, a latch lifted by `libra risk resume` while the run
+ * is going resumes trading within a second, and the equity feed drives the live halts.
+ */
+function watchSafety(core: LiveCore, print: (line: string) => void): { equity: { enable(): void }; stop(): void } {
+  const latched = core.execution.latchedHalt();
+  if (latched) print(`RISK ${latched.state} restored from the data folder: ${latched.reason} (lift with: libra risk resume)`);
+  const off = core.bus.subscribe(Topics.allRiskEvents, (e) => print(`RISK ${e.state} ${e.message}`));
+  const equity = startEquityFeed(core);
+  const poll = setInterval(() => {
+    if (core.execution.refreshLatch()) print('RISK ACTIVE halt lifted by an operator (libra risk resume)');
+  }, 1000);
+  poll.unref();
+  return {
+    equity,
+    stop: () => {
+      clearInterval(poll);
+      equity.stop();
+      off();
     },
   };
 }
