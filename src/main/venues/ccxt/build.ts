@@ -107,6 +107,8 @@ export interface CcxtVenueSpec {
   readonly resolveDelayMs?: number;
   readonly backoff?: BackoffOptions;
   readonly waitStreamReady?: () => Promise<void>;
+  /** A private stream silent (no events, no pongs) this long is a disconnect (see CcxtExecutionOptions). */
+  readonly staleStreamMs?: number;
   /** Use the private WebSocket stream (default true); false = REST polling reconciliation. */
   readonly privateStreams?: boolean;
   readonly pollIntervalMs?: number;
@@ -193,6 +195,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.resolveDelayMs !== undefined ? { resolveDelayMs: spec.resolveDelayMs } : {}),
     ...(spec.backoff ? { backoff: spec.backoff } : {}),
     ...(spec.waitStreamReady ? { waitStreamReady: spec.waitStreamReady } : {}),
+    ...(spec.staleStreamMs !== undefined ? { staleStreamMs: spec.staleStreamMs } : {}),
     ...(spec.privateStreams !== undefined ? { privateStreams: spec.privateStreams } : {}),
     ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
     ...(spec.log ? { log: spec.log } : {}),

@@ -45,6 +45,9 @@ export interface RunSession {
   stop(): Promise<void>;
 }
 
+/** A private stream silent this long (no events, no pongs) is a disconnect: reconnect, reconcile. */
+export const STALE_STREAM_MS = 10_000;
+
 /** How long `libra run` waits for live venues to connect and reconcile before giving up. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -134,6 +137,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       limiter: limiters.bucket(name, v.keyId ?? 'public', v.rateLimit),
       random: Math.random,
       notFoundGraceMs: v.notFoundGraceMs,
+      staleStreamMs: STALE_STREAM_MS,
       journalPath: journalOf(v),
       waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
       onStatus: (s) => {
