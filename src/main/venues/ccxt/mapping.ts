@@ -98,7 +98,7 @@ export function tradeToFill(
   const price = num(t.price);
   if (amount === undefined || !(amount > 0)) throw new MappingError(`trade ${t.id}: amount missing or not positive`);
   if (price === undefined || !(price > 0)) throw new MappingError(`trade ${t.id}: price missing or not positive`);
-  const side: OrderSide | undefined = t.side === 'sell' ? 'SELL' : t.side === 'buy' ? 'BUY' : t.side == null ? owner.side : undefined;
+  const side: OrderSide | undefined = t.side === 'sell' ? 'SELL' : t.side === 'buy' ? 'BUY' : t.side === undefined || t.side === null ? owner.side : undefined;
   if (side === undefined) throw new MappingError(`trade ${t.id}: side ${String(t.side)}`);
   const feeCost = num(t.fee?.cost) ?? 0;
   const feeCurrency = t.fee?.currency ?? inst.quote;
