@@ -107,6 +107,12 @@ export class Portfolio {
     return this.marks.get(instrumentId);
   }
 
+  /** True once every registered instrument has a mark (equity is then complete). */
+  allMarked(): boolean {
+    for (const id of this.instruments.keys()) if (!this.marks.has(id)) return false;
+    return true;
+  }
+
   position(strategyId: string, instrumentId: InstrumentId): Position | undefined {
     const p = this.positions.get(key(strategyId, instrumentId));
     if (!p) return undefined;

@@ -245,14 +245,16 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
 /**
  * Feeds the risk gate the account's equity (venue balances and marks) on every fill and at most
  * every `minIntervalMs` on marks, once `enable()` is called (live: after the venues reconciled,
- * so the day's start equity is the venue's, not an empty account). Returns a stop function.
+ * so the day's start equity is the venue's, not an empty account) and every instrument has a mark.
  */
 export function startEquityFeed(core: LiveCore, options: { readonly minIntervalMs?: number } = {}): { enable(): void; stop(): void } {
   const min = options.minIntervalMs ?? 250;
   let enabled = false;
   let last = Number.NEGATIVE_INFINITY;
   const feed = (force: boolean): void => {
-    if (!enabled) return;
+    // Not before every instrument has a mark: the day's start equity and the peak must value
+    // all holdings, or a later mark would look like a gain and hide the day's loss.
+    if (!enabled || !core.portfolio.allMarked()) return;
     const now = core.clock.now();
     if (!force && now - last < min) return;
     last = now;
