@@ -150,4 +150,22 @@ describe('CCXT venue safety against the Binance simulator', { timeout: 30_000 },
     expect(h.sim.balances()['USDT']).toEqual({ free: 400, locked: 600 });
     expect(h.core.portfolio.freeValue('USDT')).toBeCloseTo(400, 8);
   });
+
+  it('amends by cancel-replace: one cancel, then one new order for the rest at the new price, resolved like any new order', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.02, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    h.sim.faults.dropNextOrderReply(); // the replacement's answer is lost: UNKNOWN, resolved by client id
+    expect(h.core.execution.modify(cid, { priceRaw: 5_100_000 }).ok).toBe(true);
+    await until(() => h.core.cache.order(cid)?.status === 'CANCELED', 6000, 'the cancel');
+    await until(() => h.core.cache.openOrders().some((o) => o.clientOrderId !== cid && o.status === 'ACCEPTED'), 8000, 'the replacement');
+    const replacement = h.core.cache.openOrders().find((o) => o.clientOrderId !== cid);
+    expect(replacement).toMatchObject({ priceRaw: 5_100_000, quantityRaw: 2000, tags: [`replaces:${cid}`] });
+    expect(h.sim.requestsTo('POST', '/api/v3/order')).toHaveLength(2);
+    expect(h.sim.requestsTo('DELETE', '/api/v3/order')).toHaveLength(1);
+    expect(h.sim.orders().map((o) => [o.clientOrderId, o.status])).toEqual([
+      [cid, 'CANCELED'],
+      [replacement?.clientOrderId, 'NEW'],
+    ]);
+  });
 });

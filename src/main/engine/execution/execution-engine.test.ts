@@ -21,6 +21,7 @@ const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'X', tickSize: '0.01', 
 
 class ScriptedVenue implements ExecutionClient {
   readonly venue = 'X';
+  constructor(readonly amendsInPlace = true) {}
   sink: ExecutionReportSink = () => undefined;
   readonly submitted: Order[] = [];
   readonly cancelled: Order[] = [];
@@ -59,7 +60,7 @@ class MemoryLatch implements HaltLatchStore {
   }
 }
 
-function engine(options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; checkBalances?: boolean } = {}) {
+function engine(options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; checkBalances?: boolean; amendsInPlace?: boolean } = {}) {
   const clock = new SimulatedClock(1_000);
   const bus = new MessageBus();
   const cache = new Cache();
@@ -67,7 +68,7 @@ function engine(options: { risk?: RiskConfig; balances?: Record<string, number>;
   for (const [c, v] of Object.entries(options.balances ?? { USDT: 10_000 })) portfolio.setBalance(c, v);
   const risk = createTsRiskGate(options.risk ?? { defaults: {} });
   const execution = new ExecutionEngine({ bus, clock, cache, portfolio, risk, checkBalances: options.checkBalances ?? true, ...(options.latch ? { haltLatch: options.latch } : {}) });
-  const venue = new ScriptedVenue();
+  const venue = new ScriptedVenue(options.amendsInPlace ?? true);
   execution.registerInstrument(inst);
   execution.registerClient(venue);
   cache.setLastPrice(inst.id, 50_000);
@@ -237,5 +238,38 @@ describe('venue reports that race our requests', () => {
     venue.sink({ kind: 'REJECTED', clientOrderId: r.order.clientOrderId, reason: 'NOT_PLACED', ts: 7 });
     expect(cache.order(r.order.clientOrderId)?.status).toBe('REJECTED');
     expect(portfolio.balance('USDT')?.lockedRaw).toBe(0);
+  });
+});
+
+describe('amend by cancel-replace (venues that cannot amend in place)', () => {
+  it('cancels first, and only once the venue confirmed the cancel submits the rest with the new terms through the gate', () => {
+    const { execution, venue, cache } = engine({ amendsInPlace: false });
+    const r = execution.submit('S', limitBuy(100, 4_000_000));
+    venue.accept(r.order);
+    const m = execution.modify(r.order.clientOrderId, { priceRaw: 4_100_000 });
+    expect(m.ok).toBe(true);
+    expect(venue.modified).toHaveLength(0);
+    expect(venue.cancelled.map((o) => o.clientOrderId)).toEqual([r.order.clientOrderId]);
+    venue.fill(r.order, 30, 4_000_000, 't1'); // fills race the cancel
+    expect(venue.submitted).toHaveLength(1); // nothing new while the old order may still work
+    venue.sink({ kind: 'CANCELED', clientOrderId: r.order.clientOrderId, ts: 5 });
+    expect(venue.submitted).toHaveLength(2);
+    const replacement = venue.submitted[1];
+    expect(replacement).toMatchObject({ quantityRaw: 70, priceRaw: 4_100_000, side: 'BUY', status: 'SUBMITTED', tags: [`replaces:${r.order.clientOrderId}`] });
+    expect(cache.order(r.order.clientOrderId)).toMatchObject({ status: 'CANCELED', filledRaw: 30 });
+  });
+
+  it('submits no replacement when the order filled before the cancel, or the cancel was refused', () => {
+    const { execution, venue } = engine({ amendsInPlace: false });
+    const a = execution.submit('S', limitBuy(10, 4_000_000));
+    venue.accept(a.order);
+    execution.modify(a.order.clientOrderId, { priceRaw: 4_100_000 });
+    venue.fill(a.order, 10, 4_000_000, 't1');
+    const b = execution.submit('S', limitBuy(10, 4_000_000));
+    venue.accept(b.order);
+    execution.modify(b.order.clientOrderId, { priceRaw: 4_100_000 });
+    venue.sink({ kind: 'CANCEL_REJECTED', clientOrderId: b.order.clientOrderId, reason: 'unknown order', ts: 5 });
+    venue.sink({ kind: 'CANCELED', clientOrderId: b.order.clientOrderId, ts: 6 });
+    expect(venue.submitted.map((o) => o.clientOrderId)).toEqual([a.order.clientOrderId, b.order.clientOrderId]);
   });
 });

@@ -55,6 +55,8 @@ export class ExecutionEngine {
   private readonly prefix: string;
   private readonly listeners: ((order: Order, fill?: Fill) => void)[] = [];
   private readonly locks: BalanceLocks | undefined;
+  /** Cancel-replace amends waiting for the venue to confirm the cancel: old client id → new terms. */
+  private readonly replacements = new Map<string, { quantityRaw: number; priceRaw: number | undefined; triggerPriceRaw: number | undefined }>();
   private latched: LatchedHalt | undefined;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
@@ -173,6 +175,14 @@ export class ExecutionEngine {
     if (short !== undefined) return { ok: false, order, reason: INSUFFICIENT_BALANCE, message: short };
     const client = this.clients.get(this.deps.cache.instrument(order.instrumentId)?.venue ?? '');
     if (!client) return { ok: false, message: `no venue client for ${order.instrumentId}` };
+    if (client.amendsInPlace === false) {
+      // Cancel-replace: the replacement is submitted only once the venue confirmed the cancel,
+      // so the two orders are never working at once (and it is dropped if the order filled).
+      const next = this.apply(order, { type: 'REQUEST_CANCEL', ts: this.deps.clock.now() });
+      this.replacements.set(order.clientOrderId, { quantityRaw: proposed.quantityRaw, priceRaw: proposed.priceRaw, triggerPriceRaw: proposed.triggerPriceRaw });
+      client.cancel(next);
+      return { ok: true, order: next };
+    }
     const next = this.apply(order, { type: 'REQUEST_UPDATE', ts: this.deps.clock.now() });
     client.modify(next, change);
     return { ok: true, order: next };
@@ -338,7 +348,10 @@ export class ExecutionEngine {
     this.locks?.update(next, this.deps.cache.instrument(next.instrumentId));
     const change = portfolio.applyFill(fill);
     risk.onFill(fill.strategyId, fill.instrumentId, fill.side, fill.quantityRaw);
-    if (isTerminal(next.status)) risk.onOrderClosed(next.clientOrderId);
+    if (isTerminal(next.status)) {
+      risk.onOrderClosed(next.clientOrderId);
+      this.replacements.delete(next.clientOrderId); // filled before the cancel: nothing to replace
+    }
     bus.publish(Topics.orderFilled, { order: next, fill });
     bus.publish(change.kind === 'opened' ? Topics.positionOpened : change.kind === 'closed' ? Topics.positionClosed : Topics.positionUpdated, change.position);
     this.deps.onFillApplied?.(fill, next);
@@ -346,7 +359,32 @@ export class ExecutionEngine {
   }
 
   private applyIfValid(order: Order, event: OrderEvent): void {
-    if (canTransition(order.status, event.type)) this.apply(order, event);
+    if (!canTransition(order.status, event.type)) return;
+    const next = this.apply(order, event);
+    if (isTerminal(next.status)) this.replaceIfAsked(next);
+    // The cancel was refused: the order works on with its old terms, the amend did not happen.
+    else if (order.status === 'PENDING_CANCEL' && next.status !== 'PENDING_CANCEL' && next.status !== 'UNKNOWN') this.replacements.delete(next.clientOrderId);
+  }
+
+  /** Submits the replacement of a cancel-replace amend once the old order is cancelled. */
+  private replaceIfAsked(old: Order): void {
+    const terms = this.replacements.get(old.clientOrderId);
+    if (!terms) return;
+    this.replacements.delete(old.clientOrderId);
+    const rest = terms.quantityRaw - old.filledRaw;
+    if (old.status !== 'CANCELED' || rest <= 0) return;
+    this.submit(old.strategyId, {
+      instrumentId: old.instrumentId,
+      side: old.side,
+      type: old.type,
+      quantityRaw: rest,
+      ...(terms.priceRaw !== undefined ? { priceRaw: terms.priceRaw } : {}),
+      ...(terms.triggerPriceRaw !== undefined ? { triggerPriceRaw: terms.triggerPriceRaw } : {}),
+      timeInForce: old.timeInForce,
+      postOnly: old.postOnly,
+      reduceOnly: old.reduceOnly,
+      tags: [...(old.tags ?? []), `replaces:${old.clientOrderId}`],
+    });
   }
 
   private apply(order: Order, event: OrderEvent): Order {

@@ -120,6 +120,8 @@ const EXTERNAL_STRATEGY = 'EXTERNAL';
 
 export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
+  /** Amends are cancel-replace, run by the engine (see ExecutionClient.amendsInPlace). */
+  readonly amendsInPlace = false;
   private sink: ExecutionReportSink = () => undefined;
   private readonly ex: CcxtLike;
   private readonly bySymbol = new Map<string, CcxtInstrumentBinding>();
@@ -238,8 +240,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   modify(order: Order): void {
-    // Binance spot has no in-place amend (cancelReplace issues a NEW order id); a partial
-    // implementation would risk a duplicate order, so modification is refused explicitly.
+    // Not called (amendsInPlace = false: the engine amends by cancel-replace). ccxt's editOrder
+    // on Binance spot is cancelReplace, which issues a NEW order id this client does not track.
     this.report({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'MODIFY_NOT_SUPPORTED: cancel and submit a new order', ts: this.now() });
   }
 
