@@ -118,6 +118,8 @@ describe('libra run (live, against the Binance simulator)', () => {
 
   it('halts on the drawdown limit from the venue\'s balances and marks, prints why, and stays halted across a restart until `libra risk resume`', async () => {
     const { sim, dir, child, output, exited } = await setup(true, { drawdownHalt: 0.2 });
+    // Every price the run can see (book, trades, fill) is 30 000 until the test drops it.
+    sim.setPrice('BTCUSDT', 30_000);
     await until(() => /STRATEGY .* started/.test(output()), 40_000, 'the strategy to start');
     // Equity = 100 000 USDT + 2 BTC at the mark (the simulator's account): 160 000 at 30 000.
     const high = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
