@@ -72,19 +72,19 @@ const BTC = 'BTC/USDT@BINANCE';
 // BTC/USDT on the simulator: tick 0.01 (2 dp), lot 0.00001 (5 dp).
 const limit = (side: 'BUY' | 'SELL', qty: number, price: number): OrderIntent => ({ instrumentId: BTC, side, type: 'LIMIT', quantityRaw: Math.round(qty * 1e5), priceRaw: Math.round(price * 100) });
 
-describe('CCXT venue safety against the Binance simulator', { timeout: 30_000 }, () => {
+describe('CCXT venue safety against the Binance simulator', { timeout: 60_000 }, () => {
   it('applies the fills of a FULL REST answer (no side, no time) while the private stream is stalled', async () => {
     const h = await setup();
     h.core.cache.setLastPrice(BTC, 60_000);
     const tradeQueries = h.sim.requestsTo('GET', '/api/v3/myTrades').length; // the first reconciliation's
-    h.sim.faults.stallWebSockets(8000);
+    h.sim.faults.stallWebSockets(20_000);
     const fills: Fill[] = [];
     h.core.execution.onOrderEvent((_o, f) => {
       if (f) fills.push(f);
     });
     const r = h.core.execution.submit('s1', { instrumentId: BTC, side: 'BUY', type: 'MARKET', quantityRaw: 1000 });
     expect(r.ok).toBe(true);
-    await until(() => h.core.cache.order(r.order.clientOrderId)?.status === 'FILLED', 4000, 'the fill from the REST answer');
+    await until(() => h.core.cache.order(r.order.clientOrderId)?.status === 'FILLED', 15_000, 'the fill from the REST answer');
     expect(h.sim.faults.stalled).toBe(true); // the stream could not have brought it
     expect(h.sim.requestsTo('GET', '/api/v3/myTrades')).toHaveLength(tradeQueries); // nor a trade query: the answer did
     expect(h.core.portfolio.netPosition(BTC)).toBe(1000);
@@ -100,13 +100,14 @@ describe('CCXT venue safety against the Binance simulator', { timeout: 30_000 },
     const cid = h.core.execution.submit('s1', limit('SELL', 0.05, 61_000)).order.clientOrderId;
     await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
     const stalledAt = Date.now();
-    h.sim.faults.stallWebSockets(4000);
+    h.sim.faults.stallWebSockets(8000);
     h.sim.setPrice('BTCUSDT', 62_000); // fills while the stream is silent
-    await until(() => h.statuses.some((s) => s.kind === 'DISCONNECTED'), 6000, 'the stall to be detected');
-    expect(Date.now() - stalledAt).toBeLessThan(6000);
+    // ccxt alone (a ping every 180 s) would not notice for minutes; the bound is loose for a loaded machine.
+    await until(() => h.statuses.some((s) => s.kind === 'DISCONNECTED'), 20_000, 'the stall to be detected');
+    expect(Date.now() - stalledAt).toBeLessThan(20_000);
     expect(h.core.risk.tradingState()).toBe('HALTED');
-    await until(() => h.core.cache.order(cid)?.status === 'FILLED', 12_000, 'the fill after reconnecting');
-    await until(() => h.client.currentStatus === 'CONNECTED', 12_000, 'reconnected');
+    await until(() => h.core.cache.order(cid)?.status === 'FILLED', 20_000, 'the fill after reconnecting');
+    await until(() => h.client.currentStatus === 'CONNECTED', 20_000, 'reconnected');
     expect(h.core.portfolio.netPosition(BTC)).toBe(-5000);
     expect(h.sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
   });
