@@ -45,6 +45,8 @@ import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
 import { StoreInputError } from './storage/store';
+import { HaltLatchFile, haltLatchPath } from './config/halt-latch-file';
+import type { LatchedHalt } from './engine/risk/halt-latch';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
 import type { BacktestTool } from './agents/tools';
@@ -436,6 +438,16 @@ export class Kernel {
       kill: (name, by, reason) => control.kill(name, by, Date.now(), reason),
       resume: (name) => control.resume(name),
     };
+  }
+
+  /**
+   * The halt latched in a data folder by a kill switch, an operator HALT or a tripped drawdown /
+   * daily-loss limit of `libra run` (default: this kernel's data folder). `lift` is a person's
+   * decision to trade again; a running `libra run` on that folder resumes within a second.
+   */
+  haltLatch(dataDir: string = this.dataDir): { readonly path: string; load(): LatchedHalt | undefined; lift(): void } {
+    const file = new HaltLatchFile(haltLatchPath(dataDir));
+    return { path: file.path, load: () => file.load(), lift: () => file.save(undefined) };
   }
 
   /**

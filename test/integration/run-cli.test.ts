@@ -37,7 +37,7 @@ export default class BuyOnce {
 }
 `;
 
-async function setup(allowUnknownWithdrawal: boolean) {
+async function setup(allowUnknownWithdrawal: boolean, risk: Record<string, unknown> = {}) {
   const sim = await startBinanceSim({});
   sims.push(sim);
   const dir = mkdtempSync(join(tmpdir(), 'libra-run-'));
@@ -55,9 +55,13 @@ async function setup(allowUnknownWithdrawal: boolean) {
     accountCurrency: 'USDT',
     venues: [{ ccxtId: 'binance', name: 'BINANCE', mode: 'live', keyId: 'sim', allowUnknownWithdrawal, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] }],
     strategies: [{ strategy: join(dir, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'], timeframe: '1m' }],
-    risk: { defaults: { maxOrderNotional: 1000 } },
+    risk: { defaults: { maxOrderNotional: 1000 }, ...risk },
   };
   writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+  return { sim, dir, ...startRun(dir) };
+}
+
+function startRun(dir: string) {
   const child = spawn(process.execPath, [join(ROOT, 'bin/libra.js'), 'run', '--config', join(dir, 'run.json'), '--data-dir', dir], {
     cwd: ROOT,
     env: { ...process.env, LIBRA_KEY_PASSPHRASE: 'correct horse' },
@@ -67,7 +71,12 @@ async function setup(allowUnknownWithdrawal: boolean) {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { sim, child, output: () => out, exited };
+  return { child, output: () => out, exited };
+}
+
+function libra(...args: string[]): { stdout: string; status: number | null } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { stdout: r.stdout, status: r.status };
 }
 
 async function until(what: () => boolean, ms: number, label: string): Promise<void> {
@@ -106,4 +115,39 @@ describe('libra run (live, against the Binance simulator)', () => {
     expect(output()).toMatch(/cannot tell whether this key may withdraw/);
     expect(output()).not.toContain(DEFAULT_SECRET);
   }, 60_000);
+
+  it('halts on the drawdown limit from the venue\'s balances and marks, prints why, and stays halted across a restart until `libra risk resume`', async () => {
+    const { sim, dir, child, output, exited } = await setup(true, { drawdownHalt: 0.2 });
+    // Every price the run can see (book, trades, fill) is 30 000 until the test drops it.
+    sim.setPrice('BTCUSDT', 30_000);
+    await until(() => /STRATEGY .* started/.test(output()), 40_000, 'the strategy to start');
+    // Equity = 100 000 USDT + 2 BTC at the mark (the simulator's account): 160 000 at 30 000.
+    const high = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => /FILL /.test(output()), 20_000, `a fill; output:\n${output()}`);
+    } finally {
+      clearInterval(high);
+    }
+    // 2.001 BTC at 10 000: equity ≈ 120 000, a 25% drawdown from the 160 000 peak.
+    const low = setInterval(() => sim.trade('BTCUSDT', 10_000, 0.5), 200);
+    try {
+      await until(() => /RISK HALTED CIRCUIT_BREAKER: drawdown/.test(output()), 20_000, `the halt; output:\n${output()}`);
+    } finally {
+      clearInterval(low);
+    }
+    expect(output()).toMatch(/RISK HALTED CIRCUIT_BREAKER: drawdown 2\d(\.\d+)?% >= 20% \(peak \d+(\.\d+)?, equity \d+(\.\d+)?\); trading HALTED/);
+    expect(libra('risk', 'status', '--data-dir', dir).stdout).toMatch(/^HALTED since .*: CIRCUIT_BREAKER: drawdown/);
+    child.kill('SIGKILL');
+    await exited;
+
+    // Restarted, the halt is still there: the venue reconnecting does not lift it.
+    const again = startRun(dir);
+    await until(() => /STRATEGY .* started/.test(again.output()), 40_000, 'the restarted strategy');
+    expect(again.output()).toMatch(/RISK HALTED restored from the data folder: CIRCUIT_BREAKER: drawdown/);
+    const lifted = libra('risk', 'resume', '--data-dir', dir);
+    expect(lifted.stdout).toMatch(/^lifted HALTED/);
+    await until(() => /RISK ACTIVE halt lifted by an operator/.test(again.output()), 10_000, `the resume; output:\n${again.output()}`);
+    expect(libra('risk', 'status', '--data-dir', dir).stdout).toMatch(/^ACTIVE/);
+    again.child.kill('SIGINT');
+  }, 150_000);
 });

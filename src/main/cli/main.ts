@@ -25,6 +25,7 @@ commands:
   keys         add or list API keys in the encrypted key file (for run)
   agents       LLM agents: approve or reject proposals, read the audit log, kill switch
   mcp          serve LIBRA's tools over the Model Context Protocol (stdio or HTTP)
+  risk         show or lift the latched trading halt (kill switch, tripped limits) of a data folder
 
 libra <command> --help shows the flags of a command.`;
 

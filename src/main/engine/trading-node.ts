@@ -12,6 +12,7 @@ import type { ExecutionClient } from './execution/execution-client';
 import { ExecutionEngine } from './execution/execution-engine';
 import { Portfolio } from './portfolio/portfolio';
 import type { RiskGate } from './risk/risk-gate';
+import type { HaltLatchStore } from './risk/halt-latch';
 import { StrategyHost } from './strategy/strategy-host';
 import type { LogLevel } from './strategy/strategy';
 
@@ -26,6 +27,10 @@ export interface TradingNodeConfig {
   readonly onFillApplied?: (fill: Fill, order: Order) => void;
   readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
   readonly onBusError?: (error: unknown, topic: string) => void;
+  /** Keeps a kill switch / operator halt latched across restarts (see engine/risk/halt-latch.ts). */
+  readonly haltLatch?: HaltLatchStore;
+  /** Deny orders the account cannot pay for and lock working orders' funds (paper, live). */
+  readonly checkBalances?: boolean;
 }
 
 export class TradingNode {
@@ -51,6 +56,8 @@ export class TradingNode {
       risk: config.risk,
       ...(config.idPrefix !== undefined ? { idPrefix: config.idPrefix } : {}),
       ...(config.onFillApplied ? { onFillApplied: config.onFillApplied } : {}),
+      ...(config.haltLatch ? { haltLatch: config.haltLatch } : {}),
+      ...(config.checkBalances !== undefined ? { checkBalances: config.checkBalances } : {}),
     });
     this.strategies = new StrategyHost({
       bus: this.bus,

@@ -472,7 +472,10 @@ export class EngineHost<S extends TradingSession = TradingSession> {
           return ok({ cancelled: r.cancelled, flattening: r.flattening.filter((f) => f.ok).length });
         },
         pause: ({ paused }) => {
-          execution.setTradingState(paused ? 'HALTED' : 'ACTIVE', paused ? 'trading paused from the UI' : 'trading resumed from the UI');
+          // A pause is an operator halt (latched across restarts where the engine keeps a latch);
+          // resuming is a person lifting it.
+          if (paused) execution.haltTrading('trading paused from the UI');
+          else execution.resumeTrading('trading resumed from the UI');
           const tradingState = this.node.risk.tradingState();
           this.broadcast({ t: 'tradingState', tradingState });
           return ok({ tradingState });

@@ -24,6 +24,12 @@ export type ExecutionReportSink = (report: ExecutionReport) => void;
 
 export interface ExecutionClient {
   readonly venue: string;
+  /**
+   * False when the venue cannot amend a working order in place: the engine then modifies by
+   * cancel-replace (cancel, and once the venue confirms the cancel, a new order for the rest
+   * through the gate — the same path, and UNKNOWN-safety, as any new order). Default true.
+   */
+  readonly amendsInPlace?: boolean;
   connect(sink: ExecutionReportSink): void;
   submit(order: Order): void;
   cancel(order: Order): void;

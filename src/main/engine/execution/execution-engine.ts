@@ -18,13 +18,16 @@ import type { Cache } from '../cache/cache';
 import type { Clock } from '../clock/clock';
 import type { Portfolio } from '../portfolio/portfolio';
 import type { DenyReason, RiskEvent, RiskGate, TradingState } from '../risk/risk-gate';
+import type { HaltLatchStore, LatchedHalt } from '../risk/halt-latch';
+import { stricter } from '../risk/halt-latch';
+import { BalanceLocks, INSUFFICIENT_BALANCE } from './balance-locks';
 import type { ExecutionClient, ExecutionReport } from './execution-client';
-import { transition } from './order-state';
+import { canTransition, transition } from './order-state';
 import type { OrderEvent } from './order-state';
 
 export type SubmitResult =
   | { readonly ok: true; readonly order: Order }
-  | { readonly ok: false; readonly order: Order; readonly reason: DenyReason | 'NO_VENUE'; readonly message: string };
+  | { readonly ok: false; readonly order: Order; readonly reason: DenyReason | typeof INSUFFICIENT_BALANCE | 'NO_VENUE'; readonly message: string };
 
 export interface ExecutionEngineDeps {
   readonly bus: MessageBus;
@@ -36,6 +39,13 @@ export interface ExecutionEngineDeps {
   readonly idPrefix?: string;
   /** Called for every fill after it is applied (backtest trade log, recorder…). */
   readonly onFillApplied?: (fill: Fill, order: Order) => void;
+  /**
+   * Check the account can pay for each order after the gate allows it, and lock working orders'
+   * funds (paper and live; backtests leave it to the simulated venue). See balance-locks.ts.
+   */
+  readonly checkBalances?: boolean;
+  /** Where a latched halt is kept across restarts; it is restored when the engine is built. */
+  readonly haltLatch?: HaltLatchStore;
 }
 
 export class ExecutionEngine {
@@ -44,9 +54,16 @@ export class ExecutionEngine {
   private seq = 0;
   private readonly prefix: string;
   private readonly listeners: ((order: Order, fill?: Fill) => void)[] = [];
+  private readonly locks: BalanceLocks | undefined;
+  /** Cancel-replace amends waiting for the venue to confirm the cancel: old client id → new terms. */
+  private readonly replacements = new Map<string, { quantityRaw: number; priceRaw: number | undefined; triggerPriceRaw: number | undefined }>();
+  private latched: LatchedHalt | undefined;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
     this.prefix = deps.idPrefix ?? 'L-';
+    this.locks = deps.checkBalances === true ? new BalanceLocks(deps.portfolio) : undefined;
+    this.latched = deps.haltLatch?.load();
+    if (this.latched) deps.risk.setTradingState(this.latched.state, deps.clock.now(), `restored after restart: ${this.latched.reason}`);
     deps.bus.register(Endpoints.executionExecute, (req: { strategyId: string; intent: OrderIntent }) => this.submit(req.strategyId, req.intent));
   }
 
@@ -108,7 +125,16 @@ export class ExecutionEngine {
       this.emit(order);
       return { ok: false, order, reason: verdict.reason, message: verdict.message };
     }
-    const client = this.clients.get(cache.instrument(order.instrumentId)?.venue ?? '');
+    const inst = cache.instrument(order.instrumentId);
+    const short = this.locks && inst ? this.locks.check(order, inst, last) : undefined;
+    if (short !== undefined) {
+      order = transition(order, { type: 'DENY', ts: now, reason: short });
+      cache.putOrder(order);
+      bus.publish(Topics.orderDenied, { clientOrderId, strategyId, intent, reason: INSUFFICIENT_BALANCE, message: short, ts: now });
+      this.emit(order);
+      return { ok: false, order, reason: INSUFFICIENT_BALANCE, message: short };
+    }
+    const client = this.clients.get(inst?.venue ?? '');
     if (!client) {
       order = transition(order, { type: 'DENY', ts: now, reason: `no venue client for ${order.instrumentId}` });
       cache.putOrder(order);
@@ -118,6 +144,7 @@ export class ExecutionEngine {
     order = transition(order, { type: 'SUBMIT', ts: now });
     cache.putOrder(order);
     risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+    if (inst) this.locks?.lock(order, inst, last);
     bus.publish(Topics.orderNew, order);
     this.emit(order);
     client.submit(order);
@@ -143,8 +170,19 @@ export class ExecutionEngine {
     const proposed: Order = { ...order, ...change };
     const verdict = this.deps.risk.checkModify(proposed, this.deps.clock.now());
     if (!verdict.allowed) return { ok: false, order, reason: verdict.reason, message: verdict.message };
+    const inst = this.deps.cache.instrument(order.instrumentId);
+    const short = this.locks && inst ? this.locks.check(proposed, inst, this.deps.cache.lastPrice(order.instrumentId)) : undefined;
+    if (short !== undefined) return { ok: false, order, reason: INSUFFICIENT_BALANCE, message: short };
     const client = this.clients.get(this.deps.cache.instrument(order.instrumentId)?.venue ?? '');
     if (!client) return { ok: false, message: `no venue client for ${order.instrumentId}` };
+    if (client.amendsInPlace === false) {
+      // Cancel-replace: the replacement is submitted only once the venue confirmed the cancel,
+      // so the two orders are never working at once (and it is dropped if the order filled).
+      const next = this.apply(order, { type: 'REQUEST_CANCEL', ts: this.deps.clock.now() });
+      this.replacements.set(order.clientOrderId, { quantityRaw: proposed.quantityRaw, priceRaw: proposed.priceRaw, triggerPriceRaw: proposed.triggerPriceRaw });
+      client.cancel(next);
+      return { ok: true, order: next };
+    }
     const next = this.apply(order, { type: 'REQUEST_UPDATE', ts: this.deps.clock.now() });
     client.modify(next, change);
     return { ok: true, order: next };
@@ -166,6 +204,7 @@ export class ExecutionEngine {
    */
   killSwitch(options: { flatten: boolean; reason: string }): { cancelled: number; flattening: SubmitResult[] } {
     const now = this.deps.clock.now();
+    this.latch('HALTED', options.reason);
     this.publishRisk(this.deps.risk.setTradingState('HALTED', now, options.reason));
     const cancelled = this.cancelAll();
     const flattening: SubmitResult[] = [];
@@ -181,8 +220,72 @@ export class ExecutionEngine {
     return { cancelled, flattening };
   }
 
+  /**
+   * Moves the trading state for a reason that passes by itself (a venue reconnecting, …): never
+   * below a latched halt — only `resumeTrading` lifts that.
+   */
   setTradingState(state: TradingState, reason: string): void {
-    this.publishRisk(this.deps.risk.setTradingState(state, this.deps.clock.now(), reason));
+    const target = this.latched ? stricter(state, this.latched.state) : state;
+    const why = target === state ? reason : `${reason} (kept ${target}: ${this.latched?.reason ?? ''})`;
+    this.publishRisk(this.deps.risk.setTradingState(target, this.deps.clock.now(), why));
+  }
+
+  /** Operator halt (HALTED, cancels only): latched until a person resumes, across restarts. */
+  haltTrading(reason: string): void {
+    this.latch('HALTED', reason);
+    this.publishRisk(this.deps.risk.setTradingState('HALTED', this.deps.clock.now(), reason));
+  }
+
+  /** A person lifts a latched halt (or any halt): trading ACTIVE again. */
+  resumeTrading(reason: string): void {
+    if (this.latched) {
+      this.latched = undefined;
+      this.deps.haltLatch?.save(undefined);
+    }
+    this.publishRisk(this.deps.risk.setTradingState('ACTIVE', this.deps.clock.now(), reason));
+  }
+
+  /** The halt that holds until a person lifts it, if any. */
+  latchedHalt(): LatchedHalt | undefined {
+    return this.latched;
+  }
+
+  /**
+   * Re-reads the latch store: a latch lifted outside this process (`libra risk resume`) resumes
+   * trading here. Returns true when it did.
+   */
+  refreshLatch(): boolean {
+    if (!this.latched || !this.deps.haltLatch || this.deps.haltLatch.load() !== undefined) return false;
+    this.latched = undefined;
+    this.publishRisk(this.deps.risk.setTradingState('ACTIVE', this.deps.clock.now(), 'halt lifted by an operator'));
+    return true;
+  }
+
+  /**
+   * Values the account (venue balances and marks, through the portfolio) and lets the gate see
+   * it: a daily-loss or drawdown limit moves trading to REDUCING / HALTED, published on the risk
+   * topics and latched. Paper and live sessions call this on every mark and fill.
+   */
+  updateEquity(): number {
+    const equity = this.deps.portfolio.balanceEquity();
+    const events = this.deps.risk.onEquity(equity, this.deps.clock.now());
+    for (const e of events) if (e.state === 'REDUCING' || e.state === 'HALTED') this.latch(e.state, e.message);
+    this.publishRisk(events);
+    return equity;
+  }
+
+  /** Locks the funds of an order that is open at the venue but was not submitted by this run (journal restore). */
+  lockRestored(order: Order): void {
+    const inst = this.deps.cache.instrument(order.instrumentId);
+    if (inst) this.locks?.lock(order, inst, this.deps.cache.lastPrice(order.instrumentId));
+  }
+
+  private latch(state: Exclude<TradingState, 'ACTIVE'>, reason: string): void {
+    if (!this.deps.haltLatch) return;
+    const next = this.latched?.state === 'HALTED' ? 'HALTED' : state;
+    if (this.latched?.state === next) return;
+    this.latched = { state: next, reason, ts: this.deps.clock.now() };
+    this.deps.haltLatch.save(this.latched);
   }
 
   publishRisk(events: readonly RiskEvent[]): void {
@@ -198,35 +301,35 @@ export class ExecutionEngine {
       // report is dropped here rather than inventing state.
       return;
     }
+    // A venue's reports cross our requests: a report that no longer fits (a late CANCEL_REJECTED,
+    // an UPDATED for a filled order) is dropped — the state machine took the report that did.
     switch (report.kind) {
       case 'ACCEPTED':
-        if (order.status === 'SUBMITTED' || order.status === 'UNKNOWN') this.apply(order, { type: 'ACCEPT', ts: report.ts, venueOrderId: report.venueOrderId });
+        this.applyIfValid(order, { type: 'ACCEPT', ts: report.ts, venueOrderId: report.venueOrderId });
         return;
       case 'REJECTED':
-        this.apply(order, { type: 'REJECT', ts: report.ts, reason: report.reason });
+        this.applyIfValid(order, { type: 'REJECT', ts: report.ts, reason: report.reason });
         return;
       case 'TRIGGERED':
-        this.apply(order, { type: 'TRIGGER', ts: report.ts });
+        this.applyIfValid(order, { type: 'TRIGGER', ts: report.ts });
         return;
       case 'CANCELED':
-        if (!isTerminal(order.status)) this.apply(order, { type: 'CANCEL', ts: report.ts, reason: report.reason });
+        this.applyIfValid(order, { type: 'CANCEL', ts: report.ts, reason: report.reason });
         return;
       case 'CANCEL_REJECTED':
-        if (order.status === 'PENDING_CANCEL') this.apply(order, { type: 'CANCEL_REJECTED', ts: report.ts, reason: report.reason });
+        this.applyIfValid(order, { type: 'CANCEL_REJECTED', ts: report.ts, reason: report.reason });
         return;
       case 'UPDATED':
-        this.apply(order, { type: 'UPDATED', ts: report.ts, quantityRaw: report.quantityRaw, priceRaw: report.priceRaw, triggerPriceRaw: report.triggerPriceRaw });
+        this.applyIfValid(order, { type: 'UPDATED', ts: report.ts, quantityRaw: report.quantityRaw, priceRaw: report.priceRaw, triggerPriceRaw: report.triggerPriceRaw });
         return;
       case 'UPDATE_REJECTED':
-        if (order.status === 'PENDING_UPDATE') this.apply(order, { type: 'UPDATE_REJECTED', ts: report.ts, reason: report.reason });
+        this.applyIfValid(order, { type: 'UPDATE_REJECTED', ts: report.ts, reason: report.reason });
         return;
       case 'EXPIRED':
-        if (!isTerminal(order.status)) this.apply(order, { type: 'EXPIRE', ts: report.ts });
+        this.applyIfValid(order, { type: 'EXPIRE', ts: report.ts });
         return;
       case 'REPLY_LOST':
-        if (order.status === 'SUBMITTED' || order.status === 'PENDING_CANCEL' || order.status === 'PENDING_UPDATE') {
-          this.apply(order, { type: 'REPLY_LOST', ts: report.ts, reason: report.reason });
-        }
+        this.applyIfValid(order, { type: 'REPLY_LOST', ts: report.ts, reason: report.reason });
         return;
       case 'FILLED':
         this.applyFill(order, report.fill);
@@ -242,18 +345,52 @@ export class ExecutionEngine {
     const px = fill.priceRaw / 10 ** (this.deps.cache.instrument(order.instrumentId)?.pricePrecision ?? 0);
     const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId });
     this.deps.cache.putOrder(next);
+    this.locks?.update(next, this.deps.cache.instrument(next.instrumentId));
     const change = portfolio.applyFill(fill);
     risk.onFill(fill.strategyId, fill.instrumentId, fill.side, fill.quantityRaw);
-    if (isTerminal(next.status)) risk.onOrderClosed(next.clientOrderId);
+    if (isTerminal(next.status)) {
+      risk.onOrderClosed(next.clientOrderId);
+      this.replacements.delete(next.clientOrderId); // filled before the cancel: nothing to replace
+    }
     bus.publish(Topics.orderFilled, { order: next, fill });
     bus.publish(change.kind === 'opened' ? Topics.positionOpened : change.kind === 'closed' ? Topics.positionClosed : Topics.positionUpdated, change.position);
     this.deps.onFillApplied?.(fill, next);
     this.emit(next, fill);
   }
 
+  private applyIfValid(order: Order, event: OrderEvent): void {
+    if (!canTransition(order.status, event.type)) return;
+    const next = this.apply(order, event);
+    if (isTerminal(next.status)) this.replaceIfAsked(next);
+    // The cancel was refused: the order works on with its old terms, the amend did not happen.
+    else if (order.status === 'PENDING_CANCEL' && next.status !== 'PENDING_CANCEL' && next.status !== 'UNKNOWN') this.replacements.delete(next.clientOrderId);
+  }
+
+  /** Submits the replacement of a cancel-replace amend once the old order is cancelled. */
+  private replaceIfAsked(old: Order): void {
+    const terms = this.replacements.get(old.clientOrderId);
+    if (!terms) return;
+    this.replacements.delete(old.clientOrderId);
+    const rest = terms.quantityRaw - old.filledRaw;
+    if (old.status !== 'CANCELED' || rest <= 0) return;
+    this.submit(old.strategyId, {
+      instrumentId: old.instrumentId,
+      side: old.side,
+      type: old.type,
+      quantityRaw: rest,
+      ...(terms.priceRaw !== undefined ? { priceRaw: terms.priceRaw } : {}),
+      ...(terms.triggerPriceRaw !== undefined ? { triggerPriceRaw: terms.triggerPriceRaw } : {}),
+      timeInForce: old.timeInForce,
+      postOnly: old.postOnly,
+      reduceOnly: old.reduceOnly,
+      tags: [...(old.tags ?? []), `replaces:${old.clientOrderId}`],
+    });
+  }
+
   private apply(order: Order, event: OrderEvent): Order {
     const next = transition(order, event);
     this.deps.cache.putOrder(next);
+    this.locks?.update(next, this.deps.cache.instrument(next.instrumentId));
     if (isTerminal(next.status) && !isTerminal(order.status)) this.deps.risk.onOrderClosed(next.clientOrderId);
     const topic =
       next.status === 'CANCELED' ? Topics.orderCancelled : next.status === 'REJECTED' ? Topics.orderRejected : Topics.orderUpdated;

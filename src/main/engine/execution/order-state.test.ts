@@ -40,7 +40,7 @@ const events: Record<OrderEventType, OrderEvent> = {
 };
 
 // The expected table, written independently of the implementation: status → events allowed.
-const W = ['REQUEST_CANCEL', 'CANCEL', 'FILL', 'EXPIRE', 'REQUEST_UPDATE'];
+const W = ['REQUEST_CANCEL', 'CANCEL', 'FILL', 'EXPIRE', 'REQUEST_UPDATE', 'UPDATED'];
 const allowed: Record<OrderStatus, readonly OrderEventType[]> = {
   INITIALIZED: ['DENY', 'SUBMIT'],
   DENIED: [],
@@ -49,12 +49,12 @@ const allowed: Record<OrderStatus, readonly OrderEventType[]> = {
   REJECTED: [],
   TRIGGERED: W as OrderEventType[],
   PENDING_UPDATE: ['UPDATED', 'UPDATE_REJECTED', 'TRIGGER', 'REQUEST_CANCEL', 'CANCEL', 'FILL', 'EXPIRE', 'REPLY_LOST'],
-  PENDING_CANCEL: ['CANCEL', 'CANCEL_REJECTED', 'FILL', 'EXPIRE', 'REPLY_LOST'],
+  PENDING_CANCEL: ['ACCEPT', 'REJECT', 'TRIGGER', 'UPDATED', 'CANCEL', 'CANCEL_REJECTED', 'FILL', 'EXPIRE', 'REPLY_LOST'],
   PARTIALLY_FILLED: W as OrderEventType[],
   FILLED: [],
   CANCELED: [],
   EXPIRED: [],
-  UNKNOWN: ['ACCEPT', 'REJECT', 'TRIGGER', 'REQUEST_CANCEL', 'CANCEL', 'FILL', 'EXPIRE'],
+  UNKNOWN: ['ACCEPT', 'REJECT', 'TRIGGER', 'REQUEST_CANCEL', 'CANCEL', 'FILL', 'EXPIRE', 'UPDATED'],
 };
 
 describe('order state machine', () => {
@@ -103,5 +103,48 @@ describe('order state machine', () => {
     const o = Object.freeze(order('ACCEPTED'));
     transition(o, events.FILL);
     expect(o.status).toBe('ACCEPTED');
+  });
+
+  describe('races between our requests and the venue', () => {
+    it('keeps an amend pending through a partial fill, then applies the venue UPDATED', () => {
+      let o = transition(order('ACCEPTED'), { type: 'REQUEST_UPDATE', ts: 2 });
+      o = transition(o, { type: 'FILL', ts: 3, quantityRaw: 40, price: 50 });
+      expect(o.status).toBe('PENDING_UPDATE');
+      o = transition(o, { type: 'UPDATED', ts: 4, quantityRaw: 80, priceRaw: 5100 });
+      expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', quantityRaw: 80, filledRaw: 40, priceRaw: 5100 });
+    });
+
+    it('finishes an order whose amended quantity is at or below what already filled', () => {
+      let o = transition(order('ACCEPTED'), { type: 'REQUEST_UPDATE', ts: 2 });
+      o = transition(o, { type: 'FILL', ts: 3, quantityRaw: 60, price: 50 });
+      o = transition(o, { type: 'UPDATED', ts: 4, quantityRaw: 50 });
+      expect(o).toMatchObject({ status: 'FILLED', quantityRaw: 60, filledRaw: 60 });
+    });
+
+    it('accepts an UPDATED that arrives after the fill already returned the order to working', () => {
+      const o = transition(order('PARTIALLY_FILLED', 40), { type: 'UPDATED', ts: 4, priceRaw: 5200 });
+      expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', priceRaw: 5200 });
+    });
+
+    it('keeps a cancel pending through a partial fill and an amend that overtook it', () => {
+      let o = transition(order('ACCEPTED'), { type: 'REQUEST_CANCEL', ts: 2 });
+      o = transition(o, { type: 'FILL', ts: 3, quantityRaw: 10, price: 50 });
+      expect(o.status).toBe('PENDING_CANCEL');
+      o = transition(o, { type: 'UPDATED', ts: 4, priceRaw: 5100 });
+      expect(o.status).toBe('PENDING_CANCEL');
+      expect(transition(o, { type: 'CANCEL', ts: 5 }).status).toBe('CANCELED');
+    });
+
+    it('lets the placement answer a cancel of an unconfirmed order: accepted stays pending, rejected ends it', () => {
+      const pending = transition(order('SUBMITTED'), { type: 'REQUEST_CANCEL', ts: 2 });
+      const accepted = transition(pending, { type: 'ACCEPT', ts: 3, venueOrderId: 'V7' });
+      expect(accepted).toMatchObject({ status: 'PENDING_CANCEL', venueOrderId: 'V7' });
+      expect(transition(pending, { type: 'REJECT', ts: 3, reason: 'NOT_PLACED' }).status).toBe('REJECTED');
+    });
+
+    it('completes an order filled in full while a cancel is pending', () => {
+      const pending = transition(order('ACCEPTED'), { type: 'REQUEST_CANCEL', ts: 2 });
+      expect(transition(pending, { type: 'FILL', ts: 3, quantityRaw: 100, price: 50 }).status).toBe('FILLED');
+    });
   });
 });

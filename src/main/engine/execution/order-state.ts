@@ -9,6 +9,15 @@
  *   working ─REQUEST_CANCEL→ PENDING_CANCEL ─CANCEL→ CANCELED | ─CANCEL_REJECTED→ working
  *   working ─REQUEST_UPDATE→ PENDING_UPDATE ─UPDATED / UPDATE_REJECTED→ working
  *   working ─FILL→ PARTIALLY_FILLED | FILLED;  working ─EXPIRE→ EXPIRED
+ *
+ * Races with the venue: a venue's reports cross our requests, so every report the venue can send
+ * while a request is outstanding is accepted in the order it arrives. A partial fill, an
+ * acceptance or a trigger during PENDING_CANCEL / PENDING_UPDATE keeps the pending status (the
+ * request is still outstanding); UPDATED is accepted in every working state, in UNKNOWN, and
+ * while a cancel is pending (the amend reached the venue first); an UPDATED quantity at or below
+ * what has filled means the venue finished the order (FILLED at the filled quantity). A cancel of
+ * an order whose placement is unconfirmed (PENDING_CANCEL from SUBMITTED) may still be answered by
+ * the placement: ACCEPT keeps PENDING_CANCEL, REJECT ends it.
  */
 import type { Order, OrderStatus } from '../../../shared/domain/order';
 
@@ -36,14 +45,14 @@ const WORKING: readonly OrderStatus[] = ['ACCEPTED', 'TRIGGERED', 'PARTIALLY_FIL
 export const VALID_FROM: Readonly<Record<OrderEventType, ReadonlySet<OrderStatus>>> = {
   DENY: new Set(['INITIALIZED']),
   SUBMIT: new Set(['INITIALIZED']),
-  ACCEPT: new Set(['SUBMITTED', 'UNKNOWN']),
-  REJECT: new Set(['SUBMITTED', 'UNKNOWN']),
-  TRIGGER: new Set(['ACCEPTED', 'PENDING_UPDATE', 'UNKNOWN']),
+  ACCEPT: new Set(['SUBMITTED', 'UNKNOWN', 'PENDING_CANCEL']),
+  REJECT: new Set(['SUBMITTED', 'UNKNOWN', 'PENDING_CANCEL']),
+  TRIGGER: new Set(['ACCEPTED', 'PENDING_UPDATE', 'PENDING_CANCEL', 'UNKNOWN']),
   REQUEST_CANCEL: new Set([...WORKING, 'SUBMITTED', 'PENDING_UPDATE', 'UNKNOWN']),
   CANCEL: new Set([...WORKING, 'SUBMITTED', 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
   CANCEL_REJECTED: new Set(['PENDING_CANCEL']),
   REQUEST_UPDATE: new Set(WORKING),
-  UPDATED: new Set(['PENDING_UPDATE']),
+  UPDATED: new Set([...WORKING, 'PENDING_UPDATE', 'PENDING_CANCEL', 'UNKNOWN']),
   UPDATE_REJECTED: new Set(['PENDING_UPDATE']),
   FILL: new Set([...WORKING, 'SUBMITTED', 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
   EXPIRE: new Set([...WORKING, 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']),
@@ -70,6 +79,13 @@ function workingStatus(order: Order, triggered: boolean): OrderStatus {
   return triggered ? 'TRIGGERED' : 'ACCEPTED';
 }
 
+const PENDING: ReadonlySet<OrderStatus> = new Set(['PENDING_CANCEL', 'PENDING_UPDATE']);
+
+/** A report that does not answer the outstanding request keeps the order pending unless it ends it. */
+function keepPending(order: Order, next: OrderStatus): OrderStatus {
+  return PENDING.has(order.status) && next !== 'FILLED' ? order.status : next;
+}
+
 export function transition(order: Order, event: OrderEvent): Order {
   if (!canTransition(order.status, event.type)) throw new InvalidTransitionError(order, event.type);
   const base = { ...order, updatedAt: event.ts };
@@ -79,11 +95,11 @@ export function transition(order: Order, event: OrderEvent): Order {
     case 'SUBMIT':
       return { ...base, status: 'SUBMITTED' };
     case 'ACCEPT':
-      return { ...base, status: order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'ACCEPTED', venueOrderId: event.venueOrderId ?? order.venueOrderId };
+      return { ...base, status: keepPending(order, order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'ACCEPTED'), venueOrderId: event.venueOrderId ?? order.venueOrderId };
     case 'REJECT':
       return { ...base, status: 'REJECTED', reason: event.reason };
     case 'TRIGGER':
-      return { ...base, status: order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'TRIGGERED', triggered: true };
+      return { ...base, status: keepPending(order, order.filledRaw > 0 ? 'PARTIALLY_FILLED' : 'TRIGGERED'), triggered: true };
     case 'REQUEST_CANCEL':
       return { ...base, status: 'PENDING_CANCEL' };
     case 'CANCEL':
@@ -94,8 +110,8 @@ export function transition(order: Order, event: OrderEvent): Order {
     case 'REQUEST_UPDATE':
       return { ...base, status: 'PENDING_UPDATE' };
     case 'UPDATED': {
-      const quantityRaw = event.quantityRaw ?? order.quantityRaw;
-      if (quantityRaw < order.filledRaw) throw new InvalidTransitionError(order, 'UPDATED');
+      // The venue never leaves an order below its filled quantity: at or under it, the order is done.
+      const quantityRaw = Math.max(event.quantityRaw ?? order.quantityRaw, order.filledRaw);
       const updated: Order = {
         ...base,
         quantityRaw,
@@ -103,7 +119,9 @@ export function transition(order: Order, event: OrderEvent): Order {
         triggerPriceRaw: event.triggerPriceRaw ?? order.triggerPriceRaw,
         status: 'ACCEPTED',
       };
-      if (quantityRaw === order.filledRaw) return { ...updated, status: 'FILLED' };
+      if (quantityRaw === order.filledRaw && order.filledRaw > 0) return { ...updated, status: 'FILLED' };
+      // An amend that overtook our cancel leaves the cancel outstanding.
+      if (order.status === 'PENDING_CANCEL') return { ...updated, status: 'PENDING_CANCEL' };
       return { ...updated, status: workingStatus(order, order.triggered === true) };
     }
     case 'FILL': {
@@ -120,7 +138,7 @@ export function transition(order: Order, event: OrderEvent): Order {
         filledRaw,
         avgPx,
         venueOrderId: event.venueOrderId ?? order.venueOrderId,
-        status: filledRaw === order.quantityRaw ? 'FILLED' : 'PARTIALLY_FILLED',
+        status: filledRaw === order.quantityRaw ? 'FILLED' : keepPending(order, 'PARTIALLY_FILLED'),
       };
     }
     case 'EXPIRE':

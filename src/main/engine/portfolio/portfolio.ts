@@ -6,6 +6,10 @@
  * Accounting: spot instruments move cash (quote −cost −fee, base +qty on a buy); perpetuals and
  * futures move only realized PnL and fees into the quote balance (margin accounting).
  * Realized PnL is gross; fees are tracked separately, so net = realized − fees.
+ *
+ * Locked funds: working orders lock what they may spend (`setLocked`, kept by BalanceLocks in the
+ * execution engine). Locks are kept apart from totals, so replacing a total with the venue's
+ * (reconciliation) keeps the locks of the orders still working; free = total − locked.
  */
 import { mulRaw, pow10, rescale } from '../../../shared/domain/fixed';
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
@@ -52,6 +56,8 @@ export class Portfolio {
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly marks = new Map<InstrumentId, number>();
   private feesByCurrency = new Map<string, number>();
+  /** Locked amount per currency, raw at the balance's precision. */
+  private readonly locks = new Map<string, number>();
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
 
@@ -65,9 +71,22 @@ export class Portfolio {
     this.balances.set(currency, { currency, totalRaw, lockedRaw: 0, precision });
   }
 
+  /** Sets the amount (decimal) locked in `currency` by working orders; rounded up to the balance's precision. */
+  setLocked(currency: string, amount: number): void {
+    const raw = amount > 0 ? Math.ceil(amount * pow10(this.precisionOf(currency)) - 1e-9) : 0;
+    if (raw > 0) this.locks.set(currency, raw);
+    else this.locks.delete(currency);
+  }
+
+  /** Decimal total minus what working orders lock (may be negative if the venue's total shrank). */
+  freeValue(currency: string): number {
+    const p = this.precisionOf(currency);
+    return ((this.balances.get(currency)?.totalRaw ?? 0) - (this.locks.get(currency) ?? 0)) / pow10(p);
+  }
+
   balance(currency: string): Balance | undefined {
     const b = this.balances.get(currency);
-    return b ? { ...b } : undefined;
+    return b ? { ...b, lockedRaw: this.locks.get(currency) ?? 0 } : undefined;
   }
 
   balanceValue(currency: string): number {
@@ -76,7 +95,7 @@ export class Portfolio {
   }
 
   allBalances(): Balance[] {
-    return [...this.balances.values()].map((b) => ({ ...b }));
+    return [...this.balances.values()].map((b) => ({ ...b, lockedRaw: this.locks.get(b.currency) ?? 0 }));
   }
 
   /** Mark price used for unrealized PnL and equity. */
@@ -86,6 +105,12 @@ export class Portfolio {
 
   markPrice(instrumentId: InstrumentId): number | undefined {
     return this.marks.get(instrumentId);
+  }
+
+  /** True once every registered instrument has a mark (equity is then complete). */
+  allMarked(): boolean {
+    for (const id of this.instruments.keys()) if (!this.marks.has(id)) return false;
+    return true;
   }
 
   position(strategyId: string, instrumentId: InstrumentId): Position | undefined {
@@ -218,6 +243,33 @@ export class Portfolio {
       const mark = this.marks.get(p.instrumentId) ?? p.avgEntryPx;
       const qty = p.netRaw / pow10(inst.sizePrecision);
       eq += inst.kind === 'spot' ? qty * mark : (mark - p.avgEntryPx) * qty;
+    }
+    return eq;
+  }
+
+  /**
+   * Equity from balances, as a venue account sees it (paper and live): the account currency's
+   * total, plus every other currency's total at the mark of a spot instrument trading it against
+   * the account currency, plus derivatives' unrealized PnL. Holdings that were on the account
+   * before any fill count too (unlike `equity`, which values the strategies' positions).
+   * A currency without such an instrument or mark is not counted.
+   */
+  balanceEquity(): number {
+    let eq = this.balanceValue(this.accountCurrency);
+    const valued = new Set<string>([this.accountCurrency]);
+    for (const inst of this.instruments.values()) {
+      if (inst.quote !== this.accountCurrency) continue;
+      const mark = this.marks.get(inst.id);
+      if (inst.kind === 'spot') {
+        if (valued.has(inst.base) || mark === undefined) continue;
+        valued.add(inst.base);
+        eq += this.balanceValue(inst.base) * mark;
+      } else {
+        for (const p of this.byInstrument.get(inst.id) ?? []) {
+          if (p.netRaw === 0) continue;
+          eq += ((mark ?? p.avgEntryPx) - p.avgEntryPx) * (p.netRaw / pow10(inst.sizePrecision));
+        }
+      }
     }
     return eq;
   }

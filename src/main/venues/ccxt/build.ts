@@ -23,6 +23,7 @@ import type { TimeSource } from '../../engine/clock/clock';
 import { ExecutionEngine } from '../../engine/execution/execution-engine';
 import { Portfolio } from '../../engine/portfolio/portfolio';
 import type { RiskGate } from '../../engine/risk/risk-gate';
+import type { HaltLatchStore } from '../../engine/risk/halt-latch';
 import { StrategyHost } from '../../engine/strategy/strategy-host';
 import type { LogLevel } from '../../engine/strategy/strategy';
 import { SimulatedVenue } from '../simulated/simulated-venue';
@@ -48,6 +49,8 @@ export interface LiveCoreDeps {
   readonly run?: number;
   readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
   readonly takerFeeRate?: number;
+  /** Where a kill switch / tripped limit is latched across restarts (run session: the data folder). */
+  readonly haltLatch?: HaltLatchStore;
 }
 
 export interface LiveCore {
@@ -73,6 +76,9 @@ export function buildLiveCore(deps: LiveCoreDeps): LiveCore {
     portfolio,
     risk: deps.risk,
     idPrefix: `${deps.idPrefix ?? 'L'}${deps.run ?? deps.time.now().toString(36)}-`,
+    // Paper and live: the account must be able to pay for an order, and working orders lock funds.
+    checkBalances: true,
+    ...(deps.haltLatch ? { haltLatch: deps.haltLatch } : {}),
   });
   const host = new StrategyHost({
     bus,
@@ -101,6 +107,8 @@ export interface CcxtVenueSpec {
   readonly resolveDelayMs?: number;
   readonly backoff?: BackoffOptions;
   readonly waitStreamReady?: () => Promise<void>;
+  /** A private stream silent (no events, no pongs) this long is a disconnect (see CcxtExecutionOptions). */
+  readonly staleStreamMs?: number;
   /** Use the private WebSocket stream (default true); false = REST polling reconciliation. */
   readonly privateStreams?: boolean;
   readonly pollIntervalMs?: number;
@@ -161,7 +169,10 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
       const filled = filledBy.get(o.clientOrderId) ?? 0;
       const order: Order = filled > o.filledRaw ? { ...o, filledRaw: filled, status: filled >= o.quantityRaw ? 'FILLED' : o.status === 'SUBMITTED' || o.status === 'UNKNOWN' ? o.status : 'PARTIALLY_FILLED' } : o;
       cache.putOrder(order);
-      if (isOpen(order.status)) risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+      if (isOpen(order.status)) {
+        risk.onOrderOpened(order.clientOrderId, order.instrumentId);
+        execution.lockRestored(order);
+      }
       restoredOrders.push(order);
     }
   }
@@ -184,6 +195,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.resolveDelayMs !== undefined ? { resolveDelayMs: spec.resolveDelayMs } : {}),
     ...(spec.backoff ? { backoff: spec.backoff } : {}),
     ...(spec.waitStreamReady ? { waitStreamReady: spec.waitStreamReady } : {}),
+    ...(spec.staleStreamMs !== undefined ? { staleStreamMs: spec.staleStreamMs } : {}),
     ...(spec.privateStreams !== undefined ? { privateStreams: spec.privateStreams } : {}),
     ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
     ...(spec.log ? { log: spec.log } : {}),
@@ -226,6 +238,36 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     stop: async () => {
       await client.stop();
       journal?.close();
+    },
+  };
+}
+
+/**
+ * Feeds the risk gate the account's equity (venue balances and marks) on every fill and at most
+ * every `minIntervalMs` on marks, once `enable()` is called (live: after the venues reconciled,
+ * so the day's start equity is the venue's, not an empty account) and every instrument has a mark.
+ */
+export function startEquityFeed(core: LiveCore, options: { readonly minIntervalMs?: number } = {}): { enable(): void; stop(): void } {
+  const min = options.minIntervalMs ?? 250;
+  let enabled = false;
+  let last = Number.NEGATIVE_INFINITY;
+  const feed = (force: boolean): void => {
+    // Not before every instrument has a mark: the day's start equity and the peak must value
+    // all holdings, or a later mark would look like a gain and hide the day's loss.
+    if (!enabled || !core.portfolio.allMarked()) return;
+    const now = core.clock.now();
+    if (!force && now - last < min) return;
+    last = now;
+    core.execution.updateEquity();
+  };
+  const offs = [core.bus.subscribe('data.trades.**', () => feed(false)), core.bus.subscribe(Topics.orderFilled, () => feed(true))];
+  return {
+    enable: () => {
+      enabled = true;
+      feed(true);
+    },
+    stop: () => {
+      for (const off of offs) off();
     },
   };
 }

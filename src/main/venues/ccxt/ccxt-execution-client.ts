@@ -25,7 +25,7 @@
  * Time and randomness are injected (TimeSource, random) so the backoff is deterministic in tests.
  */
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
-import type { Fill, Order } from '../../../shared/domain/order';
+import type { Fill, Order, OrderSide } from '../../../shared/domain/order';
 import { isTerminal } from '../../../shared/domain/order';
 import type { TimeSource } from '../../engine/clock/clock';
 import type { ExecutionClient, ExecutionReport, ExecutionReportSink } from '../../engine/execution/execution-client';
@@ -77,6 +77,12 @@ export interface CcxtExecutionOptions {
   readonly pollIntervalMs?: number;
   /** Resolves when the private stream subscription is acknowledged (default: a short settle delay). */
   readonly waitStreamReady?: () => Promise<void>;
+  /**
+   * A private stream that sends nothing — no events and no pongs — for this long is a disconnect
+   * (reconnect, reconcile). ccxt pings every half of it and gives up after two missed pongs;
+   * without it, ccxt's own keep-alive (Binance: ping every 3 minutes) decides. `libra run`: 10 000 ms.
+   */
+  readonly staleStreamMs?: number;
   readonly onStatus?: (status: VenueStatus) => void;
   /** Turns an order placed outside this engine into an engine order (kernel: cache + bus). */
   readonly adopt?: (order: Order) => void;
@@ -94,6 +100,7 @@ interface Tracked {
   readonly strategyId: string;
   readonly instrument: Instrument;
   readonly symbol: string;
+  readonly side: OrderSide;
   readonly quantityRaw: number;
   venueOrderId: string | undefined;
   state: TrackState;
@@ -105,12 +112,16 @@ interface Tracked {
   resolving: boolean;
   /** A cancel/placement answer is outstanding. */
   pendingCancel: boolean;
+  /** Cancel asked before the venue confirmed the placement: sent once the venue shows the order open. */
+  cancelWanted: boolean;
 }
 
 const EXTERNAL_STRATEGY = 'EXTERNAL';
 
 export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
+  /** Amends are cancel-replace, run by the engine (see ExecutionClient.amendsInPlace). */
+  readonly amendsInPlace = false;
   private sink: ExecutionReportSink = () => undefined;
   private readonly ex: CcxtLike;
   private readonly bySymbol = new Map<string, CcxtInstrumentBinding>();
@@ -137,6 +148,11 @@ export class CcxtExecutionClient implements ExecutionClient {
     // Invariant 1: ccxt must not retry anything on its own (fetch2's retry loop).
     this.ex.options['maxRetriesOnFailure'] = 0;
     this.ex.options['maxRetriesOnFailureDelay'] = 0;
+    // A silent private stream is a dead one: ping often, give up after two missed pongs.
+    if (opts.staleStreamMs !== undefined) {
+      const ws = this.ex as unknown as { streaming?: Record<string, unknown> };
+      ws.streaming = { ...(ws.streaming ?? {}), keepAlive: Math.max(50, Math.floor(opts.staleStreamMs / 2)), maxPingPongMisses: 2 };
+    }
     for (const b of opts.instruments) {
       this.bySymbol.set(b.symbol, b);
       this.byInstrument.set(b.instrument.id, b);
@@ -211,12 +227,21 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.report({ kind: 'CANCEL_REJECTED', clientOrderId: order.clientOrderId, reason: `NOT_CONFIGURED: ${order.instrumentId}`, ts: this.now() });
       return;
     }
+    if (t.state === 'INFLIGHT' || t.state === 'UNKNOWN') {
+      // The venue has not confirmed the placement: a cancel now could be answered "unknown
+      // order" while the placement is still on its way, and the order would then be booked with
+      // nobody cancelling it. Resolve it by client order id first (same grace as a lost reply);
+      // the cancel goes out as soon as the venue shows it open.
+      t.cancelWanted = true;
+      if (t.state === 'UNKNOWN') this.scheduleResolve(t, 0);
+      return;
+    }
     void this.sendCancel(t).catch((e: unknown) => this.logError(`cancel ${order.clientOrderId}`, e));
   }
 
   modify(order: Order): void {
-    // Binance spot has no in-place amend (cancelReplace issues a NEW order id); a partial
-    // implementation would risk a duplicate order, so modification is refused explicitly.
+    // Not called (amendsInPlace = false: the engine amends by cancel-replace). ccxt's editOrder
+    // on Binance spot is cancelReplace, which issues a NEW order id this client does not track.
     this.report({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'MODIFY_NOT_SUPPORTED: cancel and submit a new order', ts: this.now() });
   }
 
@@ -420,7 +445,11 @@ export class CcxtExecutionClient implements ExecutionClient {
         // Already filled or canceled (or never placed): the venue's view of the order decides.
         t.pendingCancel = false;
         const o = await this.queryByClientId(t.symbol, t.clientOrderId).catch(() => undefined);
-        if (o === 'NOT_FOUND') this.applyNotFound(t);
+        if (o === 'NOT_FOUND' && t.venueOrderId === undefined && this.now() - t.sentAt < this.o.notFoundGraceMs) {
+          // Never confirmed and maybe still on its way: keep asking within the grace, cancel once seen.
+          t.cancelWanted = true;
+          this.scheduleResolve(t, 1);
+        } else if (o === 'NOT_FOUND') this.applyNotFound(t);
         else if (o !== undefined) {
           await this.applyVenueOrder(t, o);
           if (venueState(o) === 'OPEN') this.report({ kind: 'CANCEL_REJECTED', clientOrderId: t.clientOrderId, reason: cls.message, ts: this.now() });
@@ -465,8 +494,9 @@ export class CcxtExecutionClient implements ExecutionClient {
         t.state = 'OPEN';
         this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: String(o.id ?? ''), ts: o.timestamp ?? this.now() });
       }
-      // Fills: those carried by the answer, then any still missing fetched by order id.
-      for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr);
+      // Fills: those carried by the answer (a REST answer's have no side and no time: the
+      // order's and the answer's), then any still missing fetched by order id.
+      for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
       this.flushOrphans(t);
       const venueFilled = filledRaw(o, t.instrument);
       if (venueFilled > t.reportedFilledRaw) await this.fetchOrderTrades(t);
@@ -483,6 +513,11 @@ export class CcxtExecutionClient implements ExecutionClient {
         }
         t.state = 'DONE';
         this.report(state === 'CANCELED' ? { kind: 'CANCELED', clientOrderId: t.clientOrderId, ts: o.lastUpdateTimestamp ?? this.now() } : { kind: 'EXPIRED', clientOrderId: t.clientOrderId, ts: this.now() });
+        return;
+      }
+      if (t.cancelWanted && t.state === 'OPEN') {
+        t.cancelWanted = false;
+        void this.sendCancel(t).catch((e: unknown) => this.logError(`cancel ${t.clientOrderId}`, e));
       }
     };
     const next = t.chain.then(run, run);
@@ -511,10 +546,17 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   /** Reports one trade as a fill unless already reported; returns the fill when new. */
-  private emitTrade(t: Tracked, tr: CcxtTrade): Fill | undefined {
+  private emitTrade(t: Tracked, tr: CcxtTrade, answerTs?: number): Fill | undefined {
     const key = `${t.instrument.id}|${String(tr.id)}`;
     if (this.seenTrades.has(key)) return undefined;
-    const fill = tradeToFill(tr, t.instrument, { clientOrderId: t.clientOrderId, strategyId: t.strategyId, venueOrderId: t.venueOrderId });
+    let fill: Fill;
+    try {
+      fill = tradeToFill(tr, t.instrument, { clientOrderId: t.clientOrderId, strategyId: t.strategyId, venueOrderId: t.venueOrderId, side: t.side, ...(answerTs !== undefined ? { ts: answerTs } : {}) });
+    } catch (e) {
+      // Not applied from this copy; the trade query by order id (or reconciliation) brings it.
+      this.logError(`trade ${String(tr.id)} of ${t.clientOrderId} not readable`, e);
+      return undefined;
+    }
     if (t.reportedFilledRaw + fill.quantityRaw > t.quantityRaw) {
       this.log(`ignoring trade ${fill.tradeId}: would overfill ${t.clientOrderId} (${t.reportedFilledRaw} + ${fill.quantityRaw} > ${t.quantityRaw})`);
       return undefined;
@@ -766,6 +808,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       strategyId: order.strategyId,
       instrument: b.instrument,
       symbol: b.symbol,
+      side: order.side,
       quantityRaw: order.quantityRaw,
       venueOrderId: undefined,
       state: 'INFLIGHT',
@@ -774,6 +817,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       chain: Promise.resolve(),
       resolving: false,
       pendingCancel: false,
+      cancelWanted: false,
     };
     this.orders.set(order.clientOrderId, t);
     return t;

@@ -23,6 +23,9 @@ import type { LiveSession } from './live-session';
 import type { RateLimiterRegistry } from './rate-limiter';
 import { streamReadyWaiter } from './venues';
 
+/** A private stream silent this long (no events, no pongs) is a disconnect: reconnect, reconcile. */
+export const STALE_STREAM_MS = 10_000;
+
 /** What a venue factory of a run session gets from the session. */
 export interface VenueContext {
   readonly core: LiveCore;
@@ -127,6 +130,7 @@ export const ccxtVenueFactory: VenueFactory<VenueConfig, VenueContext> = {
       limiter: ctx.limiters.bucket(name, v.keyId ?? 'public', v.rateLimit),
       random: Math.random,
       notFoundGraceMs: v.notFoundGraceMs,
+      staleStreamMs: STALE_STREAM_MS,
       journalPath: ctx.journalPath,
       waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 500))),
       onStatus: (s) => {

@@ -7,9 +7,9 @@
  * venue's connection state from the execution client's status (DISCONNECTED is shown as
  * RECONNECTING: the client is backing off and will reconnect and reconcile by itself).
  *
- * Equity feed: every trade re-values the account and hands the equity to the risk gate
- * (`onEquity`), whose drawdown and daily-loss halts then hold trading HALTED with their reason.
- * This is the one place a live session feeds equity to the gate (`feedEquity`).
+ * Marks: every trade marks the cache and the portfolio. The gate's equity (drawdown and daily-loss
+ * halts) is fed in one place, `startEquityFeed` in build.ts (venue balances at their marks, once
+ * the venues have reconciled), wired by run-session.ts.
  */
 import type { Instrument } from '../../../shared/domain/instrument';
 import type { Bar, TradeTick } from '../../../shared/messages/market-data';
@@ -143,12 +143,10 @@ export class LiveSession implements TradingSession {
     if (list.length > MAX_BARS) list.shift();
   }
 
-  /** The equity feed of the risk gate (drawdown / daily-loss halts) on every trade. */
+  /** Marks follow every trade; the equity feed reads them (build.ts startEquityFeed). */
   private feedEquity(t: TradeTick): void {
-    const { cache, portfolio, risk, execution } = this.core;
+    const { cache, portfolio } = this.core;
     cache.setLastPrice(t.instrumentId, t.price);
     portfolio.mark(t.instrumentId, t.price);
-    const events = risk.onEquity(portfolio.equity(), t.ts);
-    if (events.length > 0) execution.publishRisk(events);
   }
 }

@@ -83,14 +83,23 @@ export function clientIdOfTrade(t: CcxtTrade): string | undefined {
  * A ccxt trade of our account as a LIBRA fill. `clientOrderId`/`strategyId` come from the order
  * the trade belongs to (the caller resolves them from the venue order id).
  */
-export function tradeToFill(t: CcxtTrade, inst: Instrument, owner: { clientOrderId: string; strategyId: string; venueOrderId?: string }): Fill {
+/**
+ * A venue trade of one of our orders as a fill. `owner.side` / `owner.ts` complete a trade that
+ * lacks them: the fills carried in a REST answer (Binance's FULL response) have neither side nor
+ * time — they are the order's own side, at the answer's time.
+ */
+export function tradeToFill(
+  t: CcxtTrade,
+  inst: Instrument,
+  owner: { clientOrderId: string; strategyId: string; venueOrderId?: string; side?: OrderSide; ts?: number },
+): Fill {
   if (t.id === undefined || t.id === '') throw new MappingError(`trade without id for ${inst.symbol}`);
   const amount = num(t.amount);
   const price = num(t.price);
   if (amount === undefined || !(amount > 0)) throw new MappingError(`trade ${t.id}: amount missing or not positive`);
   if (price === undefined || !(price > 0)) throw new MappingError(`trade ${t.id}: price missing or not positive`);
-  const side: OrderSide = t.side === 'sell' ? 'SELL' : 'BUY';
-  if (t.side !== 'buy' && t.side !== 'sell') throw new MappingError(`trade ${t.id}: side ${String(t.side)}`);
+  const side: OrderSide | undefined = t.side === 'sell' ? 'SELL' : t.side === 'buy' ? 'BUY' : t.side === undefined || t.side === null ? owner.side : undefined;
+  if (side === undefined) throw new MappingError(`trade ${t.id}: side ${String(t.side)}`);
   const feeCost = num(t.fee?.cost) ?? 0;
   const feeCurrency = t.fee?.currency ?? inst.quote;
   const liquidity: LiquiditySide = t.takerOrMaker === 'maker' ? 'MAKER' : 'TAKER';
@@ -107,7 +116,7 @@ export function tradeToFill(t: CcxtTrade, inst: Instrument, owner: { clientOrder
     feeCurrency,
     feePrecision: FEE_PRECISION,
     liquidity,
-    ts: t.timestamp ?? 0,
+    ts: t.timestamp ?? owner.ts ?? 0,
   };
 }
 

@@ -15,7 +15,9 @@ import type { SecretStore } from '../../config/secrets';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { StrategyHooks } from '../../engine/strategy/strategy';
 import type { Fill, Order } from '../../../shared/domain/order';
-import { buildLiveCore, systemTimeSource } from './build';
+import { buildLiveCore, startEquityFeed, systemTimeSource } from './build';
+import { HaltLatchFile, haltLatchPath } from '../../config/halt-latch-file';
+import { Topics } from '../../engine/bus/topics';
 import type { LiveCore } from './build';
 import type { CcxtLike } from './ccxt-types';
 import { RateLimiterRegistry } from './rate-limiter';
@@ -54,6 +56,8 @@ export interface RunSession {
   stop(): Promise<void>;
 }
 
+export { STALE_STREAM_MS } from './factory';
+
 /** How long `libra run` waits for live venues to connect and reconcile before giving up. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -64,7 +68,8 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   // `L<run>-<n>` and are never reused across restarts.
   const journalOf = (v: VenueConfig): string => join(deps.dataDir, 'journal', `${v.name ?? v.ccxtId.toUpperCase()}.jsonl`);
   const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
-  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run });
+  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run, haltLatch: new HaltLatchFile(haltLatchPath(deps.dataDir)) });
+  const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: VenueParts[] = [];
   const ready: Promise<void>[] = [];
@@ -108,6 +113,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       clearTimeout(timer);
     }
   }
+  stopSafety.equity.enable();
   for (const [i, s] of config.strategies.entries()) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));
     const loaded = await deps.loadStrategy(s.strategy, params);
@@ -127,9 +133,34 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     stop: async () => {
       await extras?.stop();
       session.dispose();
+      stopSafety.stop();
       core.host.stopAll();
       await Promise.allSettled(venues.map((v) => v.data.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
+    },
+  };
+}
+
+/**
+ * The run's safety wiring: risk events (halts with their reason) are printed, a latched halt
+ * restored from the data folder is announced, a latch lifted by `libra risk resume` while the run
+ * is going resumes trading within a second, and the equity feed drives the live halts.
+ */
+function watchSafety(core: LiveCore, print: (line: string) => void): { equity: { enable(): void }; stop(): void } {
+  const latched = core.execution.latchedHalt();
+  if (latched) print(`RISK ${latched.state} restored from the data folder: ${latched.reason} (lift with: libra risk resume)`);
+  const off = core.bus.subscribe(Topics.allRiskEvents, (e) => print(`RISK ${e.state} ${e.message}`));
+  const equity = startEquityFeed(core);
+  const poll = setInterval(() => {
+    if (core.execution.refreshLatch()) print('RISK ACTIVE halt lifted by an operator (libra risk resume)');
+  }, 1000);
+  poll.unref();
+  return {
+    equity,
+    stop: () => {
+      clearInterval(poll);
+      equity.stop();
+      off();
     },
   };
 }
