@@ -50,20 +50,29 @@ function smaCross2x3(inst: Instrument, data: readonly Bar[]) {
 }
 
 describe('backtest through the kernel', () => {
-  it('sma-cross buys at the next open with all cash, sells on the cross below: numbers by hand', async () => {
+  it('sma-cross buys at the next open with all cash, sized at the fill, sells on the cross below: numbers by hand', async () => {
     const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '0.001' });
-    // SMA(2) vs SMA(3): the cross above happens at bar 4 (close 13), the cross below at bar 8.
+    // SMA(2) vs SMA(3): the cross above happens at bar 4 (close 13), the cross below at bar 7.
     const closes = [10, 10, 10, 10, 13, 14, 15, 12, 8, 8];
     const opens = [10, 10, 10, 10, 10, 13.5, 14, 15, 12, 8];
     const b = bars(inst.id, closes, opens);
     const r = await smaCross2x3(inst, b);
-    // Decision at bar 4's close (13): qty = floor(1000 / (13 × 1.001), 0.001) = 76.846.
-    // Fill at bar 5's open 13.5: cost 1037.42 > cash 1000 → the venue cancels the order (all-in
-    // sizing at the close cannot pay for a gap up), and the strategy stays flat until the next cross.
-    expect(r.orders).toBe(1);
-    expect(r.fills).toBe(0);
-    expect(r.trades).toHaveLength(0);
-    expect(r.stats.finalEquity).toBe(1000);
+    // Decision at bar 4's close (13): spend all 1000 USD. The order fills at bar 5's open 13.5
+    // (a gap up), sized THERE: 74.000 costs 999 + fee 0.999 = 999.999 ≤ 1000, while 74.001 costs
+    // 999.0135 + 0.9990135 = 1000.0125 > 1000. (Sized at the close, 76.846 would cost 1037.42:
+    // the venue would cancel it and the cross would be no trade.)
+    expect(r.orders).toBe(2);
+    expect(r.fills).toBe(2);
+    expect(r.trades).toHaveLength(1);
+    const g = r.trades[0];
+    expect(g?.entryTime).toBe(5 * 60_000);
+    expect(g?.entryPrice).toBe(13.5);
+    expect(g?.quantity).toBeCloseTo(74, 9);
+    // Sell the 74 at bar 8's open 12: fee 0.888.
+    expect(g?.exitPrice).toBe(12);
+    expect(g?.fees).toBeCloseTo(0.999 + 0.888, 9);
+    expect(g?.pnl).toBeCloseTo(74 * (12 - 13.5) - 0.999 - 0.888, 9);
+    expect(r.stats.finalEquity).toBeCloseTo(1000 - 111 - 1.887, 9);
 
     // With each bar opening at the previous close, the same decision fills:
 

@@ -96,7 +96,9 @@ export async function instrumentForFile(file: string, opts: FileInstrumentOption
     notes.push(`lot size ${lotSize} inferred from the file's decimals${flags ? ' (override with --lot-size)' : ''}`);
   }
   try {
-    const instrument = makeInstrument({ symbol, venue, tickSize, lotSize, ...(opts.minNotional !== undefined ? { minNotional: opts.minNotional } : {}) });
+    // Money at 8 decimals: balances up to ~90 M in the quote currency stay safe integers (at the
+    // default tick + lot decimals, 10 for BTC/USD, a backtest that grows past 900 k overflowed).
+    const instrument = makeInstrument({ symbol, venue, tickSize, lotSize, quotePrecision: 8, ...(opts.minNotional !== undefined ? { minNotional: opts.minNotional } : {}) });
     return { instrument, info, notes };
   } catch (error) {
     throw new InstrumentError(error instanceof Error ? error.message : String(error));

@@ -12,7 +12,11 @@ export type ExecutionReport =
   | { readonly kind: 'ACCEPTED'; readonly clientOrderId: string; readonly venueOrderId: string; readonly ts: number }
   | { readonly kind: 'REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
   | { readonly kind: 'TRIGGERED'; readonly clientOrderId: string; readonly ts: number }
-  | { readonly kind: 'FILLED'; readonly fill: Fill }
+  /**
+   * `orderQuantityRaw`: for a quote-amount order, the order's quantity as the venue now fixes
+   * it at the fill price (filled so far + what the rest of the quote amount buys).
+   */
+  | { readonly kind: 'FILLED'; readonly fill: Fill; readonly orderQuantityRaw?: number }
   | { readonly kind: 'CANCELED'; readonly clientOrderId: string; readonly ts: number; readonly reason?: string }
   | { readonly kind: 'CANCEL_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
   | { readonly kind: 'UPDATED'; readonly clientOrderId: string; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }

@@ -9,6 +9,7 @@
  * once (deduplicated by venue trade id); an order whose reply was lost becomes UNKNOWN and
  * stays so until the venue says what happened (reconciliation), never resubmitted blind.
  */
+import { floorToLot } from '../../../shared/domain/instrument';
 import type { Instrument } from '../../../shared/domain/instrument';
 import type { Fill, Order, OrderIntent } from '../../../shared/domain/order';
 import { isOpen, isTerminal } from '../../../shared/domain/order';
@@ -85,6 +86,7 @@ export class ExecutionEngine {
       side: intent.side,
       type: intent.type,
       quantityRaw: intent.quantityRaw,
+      ...(intent.quoteQuantityRaw !== undefined ? { quoteQuantityRaw: intent.quoteQuantityRaw } : {}),
       priceRaw: intent.priceRaw,
       triggerPriceRaw: intent.triggerPriceRaw,
       timeInForce: intent.timeInForce ?? (intent.type === 'MARKET' ? 'IOC' : 'GTC'),
@@ -100,7 +102,16 @@ export class ExecutionEngine {
     };
     const last = cache.lastPrice(order.instrumentId);
     if (last !== undefined) risk.onReferencePrice(order.instrumentId, 'last', last);
-    const verdict = risk.checkSubmit(order, now);
+    let verdict: ReturnType<RiskGate['checkSubmit']>;
+    if (order.quoteQuantityRaw !== undefined) {
+      // Quote-amount order: the gate sees the quantity it buys at the last price (its notional
+      // is the quote amount), so the gate's contract is unchanged.
+      const estimate = quoteOrderEstimate(order, cache.instrument(order.instrumentId), last);
+      if (typeof estimate === 'number') order = { ...order, quantityRaw: estimate };
+      verdict = typeof estimate === 'number' ? risk.checkSubmit(order, now) : estimate;
+    } else {
+      verdict = risk.checkSubmit(order, now);
+    }
     if (!verdict.allowed) {
       order = transition(order, { type: 'DENY', ts: now, reason: verdict.message });
       cache.putOrder(order);
@@ -229,18 +240,18 @@ export class ExecutionEngine {
         }
         return;
       case 'FILLED':
-        this.applyFill(order, report.fill);
+        this.applyFill(order, report.fill, report.orderQuantityRaw);
         return;
     }
   }
 
-  private applyFill(order: Order, fill: Fill): void {
+  private applyFill(order: Order, fill: Fill, orderQuantityRaw?: number): void {
     const dedupKey = `${order.instrumentId}|${fill.tradeId}`;
     if (this.seenTradeIds.has(dedupKey)) return;
     this.seenTradeIds.add(dedupKey);
     const { portfolio, risk, bus } = this.deps;
     const px = fill.priceRaw / 10 ** (this.deps.cache.instrument(order.instrumentId)?.pricePrecision ?? 0);
-    const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId });
+    const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId, ...(orderQuantityRaw !== undefined ? { orderQuantityRaw } : {}) });
     this.deps.cache.putOrder(next);
     const change = portfolio.applyFill(fill);
     risk.onFill(fill.strategyId, fill.instrumentId, fill.side, fill.quantityRaw);
@@ -265,4 +276,26 @@ export class ExecutionEngine {
   private emit(order: Order, fill?: Fill): void {
     for (const l of this.listeners) l(order, fill);
   }
+}
+
+/**
+ * The base quantity a quote-amount order buys at the last price (rounded down to the lot), or
+ * the denial when it cannot be estimated.
+ */
+export function quoteOrderEstimate(
+  order: Pick<Order, 'type' | 'side' | 'quoteQuantityRaw'>,
+  inst: Instrument | undefined,
+  last: number | undefined,
+): number | { readonly allowed: false; readonly reason: DenyReason; readonly message: string } {
+  const q = order.quoteQuantityRaw;
+  if (order.type !== 'MARKET' || order.side !== 'BUY') return { allowed: false, reason: 'INVALID_ORDER', message: `a quote amount is for MARKET BUY orders only, not ${order.type} ${order.side}` };
+  if (q === undefined || !Number.isSafeInteger(q) || q <= 0) return { allowed: false, reason: 'INVALID_ORDER', message: `quoteQuantityRaw must be a positive integer, got ${String(q)}` };
+  if (!inst) return { allowed: false, reason: 'UNKNOWN_INSTRUMENT', message: 'instrument not registered' };
+  if (last === undefined || !(last > 0)) return { allowed: false, reason: 'NO_REFERENCE_PRICE', message: `no last price for ${inst.symbol} to size a quote amount` };
+  const quote = q / 10 ** inst.quotePrecision;
+  const qty = floorToLot(inst, Math.floor((quote / last) * 10 ** inst.sizePrecision + 1e-9));
+  if (qty < inst.minQtyRaw || qty <= 0) {
+    return { allowed: false, reason: 'BELOW_MIN_QUANTITY', message: `${quote} ${inst.quote} buys less than the minimum quantity at the last price ${last}` };
+  }
+  return qty;
 }

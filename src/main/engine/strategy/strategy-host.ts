@@ -108,6 +108,12 @@ export class StrategyHost {
       submit,
       market: (instrumentId, side, quantity, options) =>
         submit({ instrumentId, side, type: 'MARKET', quantityRaw: floorToLot(inst(instrumentId), qtyRaw(inst(instrumentId), quantity)), reduceOnly: options?.reduceOnly }),
+      spend: (instrumentId, quoteAmount) => {
+        const i = inst(instrumentId);
+        // +1e-6 of a raw unit: a balance read back as a decimal converts to its exact raw value.
+        const quoteQuantityRaw = Number.isFinite(quoteAmount) ? Math.floor(quoteAmount * 10 ** i.quotePrecision + 1e-6) : Number.NaN;
+        return submit({ instrumentId, side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw });
+      },
       limit: (instrumentId, side, quantity, price, options) =>
         submit({
           instrumentId,
