@@ -159,6 +159,48 @@ describe('backtest through the kernel', () => {
   });
 });
 
+describe('the report tells what did not trade', () => {
+  it('counts and lists cancelled and denied orders with their reasons, and warns when they keep failing', async () => {
+    const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '1' });
+    // Sized at the close with all the cash, bought at the next open, which is always higher:
+    // the spot account cannot pay, so the venue cancels every one.
+    let ctx: StrategyContext | undefined;
+    const allInAtClose: StrategyHooks = {
+      onStart: (c) => (ctx = c),
+      onBar: (bar) => {
+        if (!ctx) return;
+        ctx.market(inst.id, 'BUY', Math.floor(ctx.balance('USD') / bar.close));
+        ctx.spend(inst.id, 0.001); // buys less than one lot: denied
+      },
+    };
+    const closes = [10, 10.5, 11.5, 12.5, 13.5];
+    const opens = [10, 11, 12, 13, 14];
+    const r = await new Kernel().backtest({
+      instruments: [inst],
+      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(bars(inst.id, closes, opens)) }],
+      strategy: { id: 'S', hooks: allInAtClose },
+      capital: 100,
+      accountCurrency: 'USD',
+      fillModel: 'bar',
+      makerFeeBps: 0,
+      takerFeeBps: 0,
+      slippageBps: 0,
+      latencyMs: 0,
+    });
+    const oi = r.orderIssues;
+    // 5 bars × 2 orders; the last bar's buy never reaches a next bar (no more data).
+    expect(oi.orders).toBe(10);
+    expect(oi.denied).toBe(5);
+    expect(oi.cancelled).toBe(4);
+    expect(r.fills).toBe(0);
+    const first = oi.list.find((i) => i.status === 'CANCELED');
+    // Bar 0: 100 / 10 = 10 units, filled at bar 1's open 11: 110 > 100.
+    expect(first?.reason).toBe('insufficient USD: need 110.00000000, have 100');
+    expect(oi.list.find((i) => i.status === 'DENIED')?.reason).toBe('BELOW_MIN_QUANTITY: 0.001 USD buys less than the minimum quantity at the last price 10');
+    expect(oi.warning).toBe('9 of 10 orders failed (4 cancelled by the venue, 0 rejected, 5 denied); most often (5×): DENIED BELOW_MIN_QUANTITY: … USD buys less than the minimum quantity at the last price …');
+  });
+});
+
 describe('libra backtest CLI', () => {
   const cli = (args: string[]) => run('node', [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
@@ -177,6 +219,48 @@ describe('libra backtest CLI', () => {
     expect(report.stats.finalEquity).toBeCloseTo(report.equity[report.equity.length - 1]?.[1] ?? NaN, 9);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/<svg/);
   });
+
+  it('backtests a file whose name says no symbol: the instrument is named from the file, quote from --quote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-noname-'));
+    const f = join(dir, 'prices.csv');
+    // The bundled BTC/USD 4h sample under a name that says nothing (and no sample index beside it).
+    writeFileSync(f, readFileSync(join(ROOT, 'resources/sample-data/BTC-USD_coinbase_4h_2016-2025.csv')));
+    const out = join(dir, 'r.json');
+    const r = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--quote', 'usdt', '--json', out, '--html', join(dir, 'r.html')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: instrument PRICES\/USDT named from the file name/);
+    expect(r.stdout).toMatch(/PRICES\/USDT 4h · 20695 bars/);
+    // Sized at the fill, every cross up of the sample is a trade: no order fails.
+    expect(r.stdout).toMatch(/Orders: 773 \(0 cancelled, 0 rejected, 0 denied\)/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      instrument: { symbol: string; quote: string };
+      trades: unknown[];
+      orders: { orders: number; cancelled: number; warning: string | null };
+      benchmark: { name: string; equity: [number, number][]; totalReturn: number };
+      prices: [number, number][];
+      monthlyReturns: { month: string; return: number }[];
+      equity: [number, number][];
+    };
+    expect(report.instrument).toMatchObject({ symbol: 'PRICES/USDT', quote: 'USDT' });
+    expect(report.trades).toHaveLength(387);
+    expect(report.orders).toMatchObject({ orders: 773, cancelled: 0, warning: null });
+    // Buy and hold: all of the 10 000 at the first close, less the 10 bps fee, marked at the last close.
+    const lines = readFileSync(f, 'utf8').trim().split('\n');
+    const header = (lines[0] as string).split(',');
+    const closeAt = (line: string): number => Number(line.split(',')[header.indexOf('close')]);
+    const expected = ((10_000 * 0.999) / closeAt(lines[1] as string)) * closeAt(lines[lines.length - 1] as string);
+    expect(report.benchmark.name).toBe('buy-and-hold');
+    expect(report.benchmark.totalReturn).toBeCloseTo(expected / 10_000 - 1, 9);
+    expect(report.prices).toHaveLength(report.equity.length);
+    expect(report.monthlyReturns[0]?.month).toBe('2016-05');
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/Monthly returns/);
+    expect(html).toMatch(/Buy and hold/);
+    expect(html).toMatch(/class="entry"/);
+    const bad = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--quote', 'U$D']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('libra backtest: --quote: quote currency must be 2 to 12 letters or digits (e.g. USD), got "U$D"\n');
+  }, 120_000);
 
   it('names the file and line of a malformed row', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'libra-bad-'));

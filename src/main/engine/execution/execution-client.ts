@@ -28,6 +28,12 @@ export type ExecutionReportSink = (report: ExecutionReport) => void;
 
 export interface ExecutionClient {
   readonly venue: string;
+  /**
+   * 'native' when the client fills quote-amount market orders itself (sized at the fill). Any
+   * other client gets them converted by the engine to a base quantity at the last price less
+   * QUOTE_ORDER_MARGIN, so the order can still be paid for when the price moves up a little.
+   */
+  readonly quoteOrders?: 'native';
   connect(sink: ExecutionReportSink): void;
   submit(order: Order): void;
   cancel(order: Order): void;

@@ -106,8 +106,17 @@ export class ExecutionEngine {
     if (order.quoteQuantityRaw !== undefined) {
       // Quote-amount order: the gate sees the quantity it buys at the last price (its notional
       // is the quote amount), so the gate's contract is unchanged.
-      const estimate = quoteOrderEstimate(order, cache.instrument(order.instrumentId), last);
-      if (typeof estimate === 'number') order = { ...order, quantityRaw: estimate };
+      const inst = cache.instrument(order.instrumentId);
+      const native = this.clients.get(inst?.venue ?? '')?.quoteOrders === 'native';
+      const estimate = quoteOrderEstimate(order, inst, last, native ? 0 : QUOTE_ORDER_MARGIN);
+      if (typeof estimate === 'number') {
+        if (native) order = { ...order, quantityRaw: estimate };
+        else {
+          // The venue client cannot size at the fill: a plain quantity at the last price, less the margin.
+          const { quoteQuantityRaw: _spent, ...plain } = order;
+          order = { ...plain, quantityRaw: estimate, tags: [...(order.tags ?? []), `quote amount converted at the last price ${String(last)} less ${QUOTE_ORDER_MARGIN * 100} %`] };
+        }
+      }
       verdict = typeof estimate === 'number' ? risk.checkSubmit(order, now) : estimate;
     } else {
       verdict = risk.checkSubmit(order, now);
@@ -278,6 +287,9 @@ export class ExecutionEngine {
   }
 }
 
+/** Safety margin of a quote amount converted at the last price for a client that cannot size at the fill. */
+export const QUOTE_ORDER_MARGIN = 0.01;
+
 /**
  * The base quantity a quote-amount order buys at the last price (rounded down to the lot), or
  * the denial when it cannot be estimated.
@@ -286,6 +298,7 @@ export function quoteOrderEstimate(
   order: Pick<Order, 'type' | 'side' | 'quoteQuantityRaw'>,
   inst: Instrument | undefined,
   last: number | undefined,
+  margin = 0,
 ): number | { readonly allowed: false; readonly reason: DenyReason; readonly message: string } {
   const q = order.quoteQuantityRaw;
   if (order.type !== 'MARKET' || order.side !== 'BUY') return { allowed: false, reason: 'INVALID_ORDER', message: `a quote amount is for MARKET BUY orders only, not ${order.type} ${order.side}` };
@@ -293,7 +306,7 @@ export function quoteOrderEstimate(
   if (!inst) return { allowed: false, reason: 'UNKNOWN_INSTRUMENT', message: 'instrument not registered' };
   if (last === undefined || !(last > 0)) return { allowed: false, reason: 'NO_REFERENCE_PRICE', message: `no last price for ${inst.symbol} to size a quote amount` };
   const quote = q / 10 ** inst.quotePrecision;
-  const qty = floorToLot(inst, Math.floor((quote / last) * 10 ** inst.sizePrecision + 1e-9));
+  const qty = floorToLot(inst, Math.floor(((quote * (1 - margin)) / last) * 10 ** inst.sizePrecision + 1e-9));
   if (qty < inst.minQtyRaw || qty <= 0) {
     return { allowed: false, reason: 'BELOW_MIN_QUANTITY', message: `${quote} ${inst.quote} buys less than the minimum quantity at the last price ${last}` };
   }

@@ -69,6 +69,7 @@ interface Book {
 
 export class SimulatedVenue implements ExecutionClient {
   readonly venue: string;
+  readonly quoteOrders = 'native';
   private sink: ExecutionReportSink = () => undefined;
   private readonly working = new Map<InstrumentId, Working[]>();
   private readonly instruments = new Map<InstrumentId, Instrument>();
