@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Instrument } from '../shared/domain/instrument';
 import { makeInstrument } from '../shared/domain/instrument';
 import { resolveSymbol } from '../shared/domain/symbols';
-import type { Bar } from '../shared/messages/market-data';
+import type { Bar, TradeTick } from '../shared/messages/market-data';
 import { parseTimeframe } from '../shared/messages/market-data';
 import type { MessageBus } from './engine/bus/message-bus';
 import type { TimeSource } from './engine/clock/clock';
@@ -65,12 +65,14 @@ export type { AsofQuery, AsofSignalRow, SeriesInfo } from './storage/store';
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
 
-/** A store backtest's source: a stored bar series and an optional time range (epoch ms). */
+/** A store backtest's source: a stored bar or trade series and an optional time range (epoch ms). */
 export interface StoreFeedRequest extends InstrumentOverrides {
   /** As stored, or as a venue writes it (BTCUSDT → BTC/USDT, see resolveSymbol). */
   readonly symbol: string;
   readonly quote?: string | undefined;
   readonly venue?: string | undefined;
+  /** Bars (default) at `timeframeMs`, or the stored trades (a trade-model backtest; `timeframeMs` ignored). */
+  readonly kind?: 'bars' | 'trades' | undefined;
   readonly timeframeMs: number;
   readonly from?: number | undefined;
   readonly to?: number | undefined;
@@ -333,10 +335,13 @@ export class Kernel {
   async openStoreFeed(req: StoreFeedRequest): Promise<BacktestFeed> {
     const symbols = new Set([req.symbol.toUpperCase(), resolveSymbol(req.symbol, req.quote).symbol]);
     const store = await this.openStore(req.dataDir);
-    const series = (await store.listSeries()).filter((s) => s.kind === 'bars' && symbols.has(s.symbol) && s.timeframeMs === req.timeframeMs && (req.venue === undefined || s.venue === req.venue.toUpperCase()));
+    const trades = req.kind === 'trades';
+    const series = (await store.listSeries()).filter(
+      (s) => (trades ? s.kind === 'trades' : s.kind === 'bars' && s.timeframeMs === req.timeframeMs) && symbols.has(s.symbol) && (req.venue === undefined || s.venue === req.venue.toUpperCase()),
+    );
     if (series.length === 0) {
       await store.close();
-      throw new StoreInputError(`the store has no ${req.symbol} bars at that timeframe (see libra data)`);
+      throw new StoreInputError(`the store has no ${req.symbol} ${trades ? 'trades' : 'bars at that timeframe'} (see libra data)`);
     }
     if (series.length > 1) {
       await store.close();
@@ -357,6 +362,17 @@ export class Kernel {
     }
     const { instrument, notes } = overridden;
     const { from, to, timeframeMs } = req;
+    const range = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+    if (trades) {
+      const tradeChunks = async function* (): AsyncGenerator<TradeTick[]> {
+        try {
+          yield* store.scanTrades({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
+        } finally {
+          await store.close();
+        }
+      };
+      return { instrument, total: s.rows, notes, fillModel: 'trade', timeframeMs: 60_000, feed: { kind: 'trade', instrumentId: instrument.id, chunks: tradeChunks() } };
+    }
     async function* chunks(): AsyncGenerator<Bar[]> {
       try {
         yield* store.scanBars({ venue: s.venue, symbol: s.symbol, timeframeMs, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), chunkSize: 50_000 });

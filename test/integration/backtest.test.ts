@@ -201,7 +201,7 @@ describe('the report tells what did not trade', () => {
   });
 });
 
-describe('libra backtest CLI', () => {
+describe('libra backtest CLI', { timeout: 180_000 }, () => {
   const cli = (args: string[]) => run('node', [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -260,7 +260,7 @@ describe('libra backtest CLI', () => {
     const bad = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--quote', 'U$D']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('libra backtest: --quote: quote currency must be 2 to 12 letters or digits (e.g. USD), got "U$D"\n');
-  }, 120_000);
+  });
 
   it('names the file and line of a malformed row', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'libra-bad-'));

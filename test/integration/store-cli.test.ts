@@ -20,7 +20,7 @@ const cli = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-describe('libra import / data / query / backtest from the store', () => {
+describe('libra import / data / query / backtest from the store', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'libra-store-'));
 
   it('imports a real file idempotently and lists it', async () => {
@@ -58,7 +58,7 @@ describe('libra import / data / query / backtest from the store', () => {
     const bad = await cli(['backtest', '--symbol', 'ETH/BTC', '--timeframe', '5m', '--strategy', 'sma-cross', '--lot-size', 'abc', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('libra backtest: --lot-size must be a positive number, got abc\n');
-  }, 120_000);
+  });
 
   it('imports venue-native symbols: BTC-PERP kept as given with its quote, BTCUSDT mapped to BTC/USDT', async () => {
     const bars = 'time,open,high,low,close,volume\n60000,100,101,99,100.5,2\n120000,100.5,102,100,101,3\n';
@@ -75,7 +75,46 @@ describe('libra import / data / query / backtest from the store', () => {
     const badQuote = await cli(['import', '--file', f, '--symbol', 'BTC-PERP', '--quote', 'U$', '--data-dir', dir]);
     expect(badQuote.code).toBe(2);
     expect(badQuote.stderr).toMatch(/--quote: quote currency must be 2 to 12 letters or digits/);
-  }, 180_000);
+  });
+
+  it('backtests stored trades (--trades) with the same report as the trades file', async () => {
+    const file = resolve(ROOT, '../shared/data/freqtrade/XRP_ETH-trades.json.gz');
+    const imp = await cli(['import', '--file', file, '--trades', '--symbol', 'XRPETH', '--venue', 'BINANCE', '--data-dir', dir]);
+    expect(imp.stdout).toMatch(/imported XRP\/ETH trades on BINANCE: \d+ new/);
+    // Buys 100 XRP on the 10th print, sells them on the 500th: trades drive the trade fill model.
+    const strat = join(dir, 'ticks.ts');
+    writeFileSync(
+      strat,
+      `interface Ctx { instruments(): { id: string }[]; market(id: string, side: 'BUY' | 'SELL', q: number): unknown }
+export default class Ticks {
+  private n = 0;
+  private ctx!: Ctx;
+  onStart(ctx: Ctx): void { this.ctx = ctx; }
+  onTrade(): void {
+    this.n++;
+    const id = this.ctx.instruments()[0]!.id;
+    if (this.n === 10) this.ctx.market(id, 'BUY', 100);
+    if (this.n === 500) this.ctx.market(id, 'SELL', 100);
+  }
+}
+`,
+    );
+    const a = join(dir, 'trades-file.json');
+    const b = join(dir, 'trades-store.json');
+    const common = ['--strategy', strat, '--capital', '10', '--quiet'];
+    const f = await cli(['backtest', '--data', file, '--symbol', 'XRP/ETH', '--venue', 'BINANCE', ...common, '--json', a]);
+    expect(f.stderr).toBe('');
+    const r = await cli(['backtest', '--symbol', 'XRP/ETH', '--trades', ...common, '--json', b, '--data-dir', dir]);
+    expect(r.stderr).toBe('');
+    const fromStore = JSON.parse(readFileSync(b, 'utf8')) as { trades: { quantity: number; exitTime: number | null }[] };
+    expect(fromStore).toEqual(JSON.parse(readFileSync(a, 'utf8')));
+    expect(fromStore.trades).toHaveLength(1);
+    expect(fromStore.trades[0]?.quantity).toBe(100);
+    expect(fromStore.trades[0]?.exitTime).not.toBeNull();
+    const both = await cli(['backtest', '--symbol', 'XRP/ETH', '--trades', '--timeframe', '5m', '--strategy', 'sma-cross', '--data-dir', dir]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('libra backtest: --trades replays trades; it takes no --timeframe\n');
+  });
 
   it('answers ASOF queries with the last bar closed at the signal time', async () => {
     const sig = join(dir, 'signals.csv');

@@ -16,6 +16,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue name (default SIM, or from the store)' },
   timeframe: { type: 'string', description: 'bar timeframe, e.g. 5m (inferred from a file)' },
+  trades: { type: 'boolean', description: 'store backtests: replay the stored trades (trade fill model) instead of bars' },
   from: { type: 'string', description: 'start time (store backtests), ISO or epoch ms' },
   to: { type: 'string', description: 'end time (store backtests), ISO or epoch ms' },
   strategy: { type: 'string', description: 'built-in name (sma-cross) or path to a strategy file' },
@@ -81,7 +82,9 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   } else {
     const symbol = str(flags, 'symbol');
     const tf = str(flags, 'timeframe');
-    if (!symbol || !tf) throw new UsageError('libra backtest: give --data FILE, or --symbol S --timeframe TF [--from T] [--to T] to read from the store');
+    const trades = bool(flags, 'trades');
+    if (!symbol || (!tf && !trades)) throw new UsageError('libra backtest: give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store');
+    if (tf && trades) throw new UsageError('--trades replays trades; it takes no --timeframe');
     const from = str(flags, 'from');
     const to = str(flags, 'to');
     const req: StoreFeedRequest = {
@@ -91,7 +94,8 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
       lotSize: str(flags, 'lot-size'),
       minNotional: num(flags, 'min-notional'),
       venue: str(flags, 'venue'),
-      timeframeMs: parseTimeframe(tf),
+      timeframeMs: tf ? parseTimeframe(tf) : 60_000,
+      ...(trades ? { kind: 'trades' as const } : {}),
       ...(from ? { from: parseTime(from, 'from') } : {}),
       ...(to ? { to: parseTime(to, 'to') } : {}),
       dataDir: str(flags, 'data-dir'),
