@@ -238,6 +238,7 @@ describe('libra backtest CLI', { timeout: 180_000 }, () => {
       orders: { orders: number; cancelled: number; warning: string | null };
       benchmark: { name: string; equity: [number, number][]; totalReturn: number };
       prices: [number, number][];
+      indicators: { name: string; points: [number, number][] }[];
       monthlyReturns: { month: string; return: number }[];
       equity: [number, number][];
     };
@@ -252,6 +253,11 @@ describe('libra backtest CLI', { timeout: 180_000 }, () => {
     expect(report.benchmark.name).toBe('buy-and-hold');
     expect(report.benchmark.totalReturn).toBeCloseTo(expected / 10_000 - 1, 9);
     expect(report.prices).toHaveLength(report.equity.length);
+    // The strategy's indicators over the price: SMA(10) first known at the 10th bar's close.
+    const closes10 = lines.slice(1, 11).map(closeAt);
+    expect(report.indicators.map((l) => l.name)).toEqual(['sma_10', 'sma_30']);
+    expect(report.indicators[0]?.points[0]?.[0]).toBe(Date.parse('2016-05-18T04:00:00Z') + 10 * 4 * 3_600_000);
+    expect(report.indicators[0]?.points[0]?.[1]).toBeCloseTo(closes10.reduce((a, b) => a + b, 0) / 10, 9);
     expect(report.monthlyReturns[0]?.month).toBe('2016-05');
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toMatch(/Monthly returns/);

@@ -120,6 +120,7 @@ export function reportInputOf(result: BacktestResult, capital: number, timeframe
         }
       : null,
     prices: result.prices,
+    indicators: result.indicators,
     initialCapital: capital,
     trades: result.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, side: t.side, quantity: t.quantity, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, fees: t.fees })),
     equity: result.equity,

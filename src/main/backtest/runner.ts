@@ -85,6 +85,8 @@ export interface BacktestResult {
   readonly benchmark: { readonly equity: [number, number][]; readonly stats: EquityStats } | null;
   /** Close of the first bar feed's instrument at each equity sample; null without bars. */
   readonly prices: [number, number][] | null;
+  /** The strategy's indicators on that instrument (those with a name and a numeric `current`), once warm. */
+  readonly indicators: { readonly name: string; readonly points: [number, number][] }[];
   readonly orders: number;
   readonly fills: number;
   readonly initialCapital: number;
@@ -184,6 +186,13 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   const priceCurve = benchId === undefined ? null : new EquityTracker(periodsPerYear);
   let benchUnits = NaN;
   let benchClose = NaN;
+  const lines: { readonly name: string; readonly read: () => unknown; readonly curve: EquityTracker }[] = [];
+  if (benchId !== undefined) {
+    for (const l of host.registered(spec.strategy.id, benchId)) {
+      const ind = l as { readonly name?: unknown; readonly current?: unknown };
+      if (typeof ind.name === 'string' && typeof ind.current === 'number') lines.push({ name: ind.name, read: () => ind.current, curve: new EquityTracker(periodsPerYear) });
+    }
+  }
   const instruments = spec.instruments;
   const kinds = spec.feeds.map((f) => f.kind);
   const every = spec.progressEvery ?? 100_000;
@@ -220,6 +229,12 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
       if (bench && priceCurve && benchClose === benchClose) {
         bench.sample(b.ts, benchUnits * benchClose, true);
         priceCurve.sample(b.ts, benchClose, false);
+        if (b.instrumentId === benchId) {
+          for (const line of lines) {
+            const v = line.read();
+            if (typeof v === 'number' && Number.isFinite(v)) line.curve.sample(b.ts, v, false);
+          }
+        }
       }
     } else {
       if (kind === 'trade') {
@@ -255,6 +270,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     orderIssues: issues.summary(orders + denials.length),
     benchmark: bench && bench.stats().samples > 0 ? { equity: bench.curve(), stats: bench.stats() } : null,
     prices: priceCurve ? priceCurve.curve() : null,
+    indicators: lines.map((l) => ({ name: l.name, points: l.curve.curve() })),
     orders,
     fills,
     initialCapital: spec.capital,

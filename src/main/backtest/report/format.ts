@@ -4,7 +4,7 @@
  */
 import { formatTimeframe } from '../../../shared/messages/market-data';
 import { monthlyReturns } from './monthly';
-import type { Benchmark, MonthlyReturn, OrderIssues, ReportInput, ReportInstrument, ReportStats } from './types';
+import type { Benchmark, IndicatorLine, MonthlyReturn, OrderIssues, ReportInput, ReportInstrument, ReportStats } from './types';
 
 /** `1,234,567.89`: fixed decimals with thousands separators; NaN/∞ shown as such. */
 export function fmtNumber(v: number, decimals = 2): string {
@@ -112,6 +112,8 @@ export interface ReportJson {
   readonly benchmark?: Benchmark | null;
   /** Close of the instrument at each equity point (the price chart; entries and exits are the trades). */
   readonly prices?: ReadonlyArray<readonly [number, number]> | null;
+  /** The strategy's indicators on that instrument (`[[time, value], …]` once warm), drawn over the price. */
+  readonly indicators?: readonly IndicatorLine[];
   readonly monthlyReturns: readonly MonthlyReturn[];
 }
 
@@ -125,6 +127,7 @@ export function toReportJson(input: ReportInput, stats: ReportStats): ReportJson
     ...(input.orderIssues ? { orders: input.orderIssues } : {}),
     ...(input.benchmark !== undefined ? { benchmark: input.benchmark } : {}),
     ...(input.prices !== undefined ? { prices: input.prices } : {}),
+    ...(input.indicators !== undefined ? { indicators: input.indicators } : {}),
     monthlyReturns: monthlyReturns(input.equity, input.initialCapital),
   };
 }

@@ -95,6 +95,8 @@ interface ChartSpec {
   readonly label: string;
   /** A second line (the buy-and-hold benchmark), drawn dashed. */
   readonly extra?: readonly EquityPoint[];
+  /** More lines (indicators over the price), each in its own colour. */
+  readonly lines?: readonly (readonly EquityPoint[])[];
   /** Entries (▲) and exits (▼) on a price line. */
   readonly markers?: readonly { readonly t: number; readonly v: number; readonly kind: 'entry' | 'exit' }[];
 }
@@ -106,7 +108,7 @@ function chartSvg(c: ChartSpec): string {
   const ph = c.height - M.top - M.bottom;
   let vmin = Number.POSITIVE_INFINITY;
   let vmax = Number.NEGATIVE_INFINITY;
-  for (const [, v] of [...c.points, ...(c.extra ?? [])]) {
+  for (const [, v] of [...c.points, ...(c.extra ?? []), ...(c.lines ?? []).flat()]) {
     vmin = Math.min(vmin, v);
     vmax = Math.max(vmax, v);
   }
@@ -149,6 +151,9 @@ function chartSvg(c: ChartSpec): string {
   if (c.extra && c.extra.length > 0) {
     parts.push(`<path class="line2" d="${c.extra.map(([t, v], i) => `${i === 0 ? 'M' : 'L'}${r(x(t))} ${r(y(v))}`).join('')}"/>`);
   }
+  (c.lines ?? []).forEach((line, i) => {
+    if (line.length > 0) parts.push(`<path class="ind ind${i % 4}" d="${line.map(([t, v], j) => `${j === 0 ? 'M' : 'L'}${r(x(t))} ${r(y(v))}`).join('')}"/>`);
+  });
   for (const m of c.markers ?? []) {
     const px = x(m.t);
     const py = y(m.v);
@@ -169,7 +174,7 @@ table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{padding:3
 th{background:#f9fafb;font-weight:600}td:first-child,th:first-child{text-align:left}.stats td:first-child{color:var(--muted)}
 .stats{float:left;margin-right:32px}.pos{color:var(--pos)}.neg{color:var(--neg)}.note{color:var(--muted);font-size:12px}
 .trades{clear:both;padding-top:12px}.line2{fill:none;stroke:#9ca3af;stroke-width:1.2;stroke-dasharray:5 3}
-.entry{fill:#16a34a}.exit{fill:#dc2626}.warn{background:#fef3c7;border:1px solid #f59e0b;padding:8px 12px;border-radius:4px}.legend{color:var(--muted);font-size:12px;margin:0}.wrap{overflow-x:auto}footer{margin-top:24px;color:var(--muted);font-size:12px}
+.ind{fill:none;stroke-width:1}.ind0{stroke:#f59e0b}.ind1{stroke:#8b5cf6}.ind2{stroke:#06b6d4}.ind3{stroke:#ec4899}.entry{fill:#16a34a}.exit{fill:#dc2626}.warn{background:#fef3c7;border:1px solid #f59e0b;padding:8px 12px;border-radius:4px}.legend{color:var(--muted);font-size:12px;margin:0}.wrap{overflow-x:auto}footer{margin-top:24px;color:var(--muted);font-size:12px}
 `;
 
 export function renderReportHtml(input: ReportInput, stats: ReportStats, opts: HtmlReportOptions = {}): string {
@@ -250,7 +255,11 @@ function priceChart(input: ReportInput, width: number, buckets: number, t0: numb
   }
   const sym = input.instrument ? ` — ${escapeHtml(input.instrument.symbol)}` : '';
   const capped = input.trades.length * 2 > MAX_MARKERS ? `<p class="note">Markers of the first ${MAX_MARKERS / 2} trades.</p>` : '';
-  return `<h2>Price${sym}</h2><p class="legend">close · ▲ entry · ▼ exit</p>${chartSvg({ points: prices, width, height: 300, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', label: 'Price with entries and exits', markers })}${capped}`;
+  const inds = input.indicators ?? [];
+  const colours = ['orange', 'violet', 'cyan', 'pink'];
+  const legend = ['close', ...inds.map((l, i) => `${escapeHtml(l.name)} (${colours[i % 4] ?? ''})`), '▲ entry', '▼ exit'].join(' · ');
+  const lines = inds.map((l) => downsampleMinMax(l.points, buckets));
+  return `<h2>Price${sym}</h2><p class="legend">${legend}</p>${chartSvg({ points: prices, width, height: 300, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', label: 'Price with the strategy indicators, entries and exits', markers, lines })}${capped}`;
 }
 
 function benchmarkTable(input: ReportInput): string {

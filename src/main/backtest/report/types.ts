@@ -38,6 +38,13 @@ export interface ReportInput {
   readonly benchmark?: Benchmark | null;
   /** Close of the first instrument at each equity point, for the price chart. */
   readonly prices?: readonly EquityPoint[] | null;
+  /** The strategy's indicators on that instrument, drawn over the price. */
+  readonly indicators?: readonly IndicatorLine[];
+}
+
+export interface IndicatorLine {
+  readonly name: string;
+  readonly points: readonly EquityPoint[];
 }
 
 /** The statistics live in src/shared so the windows show exactly what the report computes. */
