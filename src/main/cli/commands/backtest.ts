@@ -52,7 +52,7 @@ export interface BacktestIo {
 export async function backtestCommand(argv: readonly string[], kernel: Kernel, io: BacktestIo): Promise<BacktestOutcome> {
   const flags = parseFlags(argv, BACKTEST_FLAGS, 'backtest');
   const strategyName = str(flags, 'strategy');
-  if (!strategyName) throw new UsageError('libra backtest: --strategy is required (e.g. --strategy sma-cross)');
+  if (!strategyName) throw new UsageError('--strategy is required (e.g. --strategy sma-cross)');
   const dataFile = str(flags, 'data');
   const capital = num(flags, 'capital') ?? 10_000;
   if (!(capital > 0)) throw new UsageError(`--capital must be > 0, got ${capital}`);
@@ -83,7 +83,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     const symbol = str(flags, 'symbol');
     const tf = str(flags, 'timeframe');
     const trades = bool(flags, 'trades');
-    if (!symbol || (!tf && !trades)) throw new UsageError('libra backtest: give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store');
+    if (!symbol || (!tf && !trades)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store');
     if (tf && trades) throw new UsageError('--trades replays trades; it takes no --timeframe');
     const from = str(flags, 'from');
     const to = str(flags, 'to');
