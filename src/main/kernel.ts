@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instrument } from '../shared/domain/instrument';
 import { makeInstrument } from '../shared/domain/instrument';
-import type { Bar } from '../shared/messages/market-data';
+import { resolveSymbol } from '../shared/domain/symbols';
+import type { Bar, TradeTick } from '../shared/messages/market-data';
 import { parseTimeframe } from '../shared/messages/market-data';
 import type { MessageBus } from './engine/bus/message-bus';
 import type { TimeSource } from './engine/clock/clock';
@@ -32,8 +33,8 @@ import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
 import { openFileFeed, runFeedBacktest } from './backtest/file-backtest';
 import type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
-import { instrumentForFile, readSampleIndex } from './backtest/instrument-from-file';
-import type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
+import { instrumentForFile, readSampleIndex, withOverrides } from './backtest/instrument-from-file';
+import type { FileInstrumentOptions, InstrumentOverrides, SampleIndexEntry } from './backtest/instrument-from-file';
 import { createProgressBar, formatReportTable, renderReportHtml, reportJsonString } from './backtest/report';
 import { BacktestRuns } from './backtest/worker/backtest-runs';
 import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
@@ -87,10 +88,14 @@ export type StoreTarget = string | StoreConfig | undefined;
 /** Bars of a finished backtest run (RunRecord.bars) are packed this many numbers each: openTime, open, high, low, close, volume. */
 export const PACKED_BAR_STRIDE: number = BAR_STRIDE;
 
-/** A store backtest's source: a stored bar series and an optional time range (epoch ms). */
-export interface StoreFeedRequest {
+/** A store backtest's source: a stored bar or trade series and an optional time range (epoch ms). */
+export interface StoreFeedRequest extends InstrumentOverrides {
+  /** As stored, or as a venue writes it (BTCUSDT → BTC/USDT, see resolveSymbol). */
   readonly symbol: string;
+  readonly quote?: string | undefined;
   readonly venue?: string | undefined;
+  /** Bars (default) at `timeframeMs`, or the stored trades (a trade-model backtest; `timeframeMs` ignored). */
+  readonly kind?: 'bars' | 'trades' | undefined;
   readonly timeframeMs: number;
   readonly from?: number | undefined;
   readonly to?: number | undefined;
@@ -535,23 +540,46 @@ export class Kernel {
    * stays open while the feed is read and closes when it ends.
    */
   async openStoreFeed(req: StoreFeedRequest): Promise<BacktestFeed> {
+    const symbols = new Set([req.symbol.toUpperCase(), resolveSymbol(req.symbol, req.quote).symbol]);
     const store = await this.openStore(req.store ?? req.dataDir);
-    const series = (await store.listSeries()).filter((s) => s.kind === 'bars' && s.symbol === req.symbol.toUpperCase() && s.timeframeMs === req.timeframeMs && (req.venue === undefined || s.venue === req.venue.toUpperCase()));
+    const trades = req.kind === 'trades';
+    const series = (await store.listSeries()).filter(
+      (s) => (trades ? s.kind === 'trades' : s.kind === 'bars' && s.timeframeMs === req.timeframeMs) && symbols.has(s.symbol) && (req.venue === undefined || s.venue === req.venue.toUpperCase()),
+    );
     if (series.length === 0) {
       await store.close();
-      throw new StoreInputError(`the store has no ${req.symbol} bars at that timeframe (see libra data)`);
+      throw new StoreInputError(`the store has no ${req.symbol} ${trades ? 'trades' : 'bars at that timeframe'} (see libra data)`);
     }
     if (series.length > 1) {
       await store.close();
       throw new StoreInputError(`${req.symbol} is stored for several venues (${series.map((s) => s.venue).join(', ')}): give --venue`);
     }
     const s = series[0] as (typeof series)[number];
-    const instrument = await store.getInstrument(s.venue, s.symbol);
-    if (!instrument) {
+    const stored = await store.getInstrument(s.venue, s.symbol);
+    if (!stored) {
       await store.close();
       throw new StoreInputError(`no instrument metadata for ${s.symbol} on ${s.venue}: re-import the file`);
     }
+    let overridden: ReturnType<typeof withOverrides>;
+    try {
+      overridden = withOverrides(stored, req);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const { instrument, notes } = overridden;
     const { from, to, timeframeMs } = req;
+    const range = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+    if (trades) {
+      const tradeChunks = async function* (): AsyncGenerator<TradeTick[]> {
+        try {
+          yield* store.scanTrades({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
+        } finally {
+          await store.close();
+        }
+      };
+      return { instrument, total: s.rows, notes, fillModel: 'trade', timeframeMs: 60_000, feed: { kind: 'trade', instrumentId: instrument.id, chunks: tradeChunks() } };
+    }
     async function* chunks(): AsyncGenerator<Bar[]> {
       try {
         yield* store.scanBars({ venue: s.venue, symbol: s.symbol, timeframeMs, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), chunkSize: 50_000 });
@@ -559,7 +587,7 @@ export class Kernel {
         await store.close();
       }
     }
-    return { instrument, total: s.rows, notes: [], fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } };
+    return { instrument, total: s.rows, notes, fillModel: 'bar', timeframeMs, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } };
   }
 
   /** Runs a loaded strategy over a feed; returns the result, the report input and the statistics. */

@@ -95,6 +95,9 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
     await expect.poll(() => main.getByTestId('quote-conversion').textContent(), { timeout: 5_000 }).toMatch(/^≈ 0\.\d+ BTC at /);
     const conversion = (await main.getByTestId('quote-conversion').textContent()) ?? '';
     const qty = /≈ ([\d.]+) BTC/.exec(conversion)?.[1];
+    // A market buy in quote units spends the amount, sized at the fill price.
+    expect(conversion).toMatch(/ · spends 100 USD fee included, sized at the fill$/);
+    expect(await main.getByTestId('submit-order').textContent()).toBe('Buy for 100 USD');
     try {
       const before = await main.getByTestId('ticket-status').textContent();
       await main.getByTestId('submit-order').click();
@@ -103,8 +106,8 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
       const id = /^(P-\d+)/.exec((await main.getByTestId('ticket-status').textContent()) ?? '')?.[1];
       const row = main.getByTestId(`order-${id ?? ''}`);
       await expect.poll(() => row.getByTestId('order-status').textContent(), { timeout: 10_000 }).toBe('FILLED');
-      // The replay moves between reading the conversion and clicking: the quantity follows the
-      // last price at submit time, so it is within a few percent of what was read.
+      // The replay moves between reading the conversion and the fill: the quantity is what 100 USD
+      // buys at the fill price, so it is within a few percent of what was read.
       const sent = Number(await row.getByTestId('order-qty').textContent());
       expect(Math.abs(sent - Number(qty)) / Number(qty)).toBeLessThan(0.05);
     } finally {

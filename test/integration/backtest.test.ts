@@ -50,20 +50,29 @@ function smaCross2x3(inst: Instrument, data: readonly Bar[]) {
 }
 
 describe('backtest through the kernel', () => {
-  it('sma-cross buys at the next open with all cash, sells on the cross below: numbers by hand', async () => {
+  it('sma-cross buys at the next open with all cash, sized at the fill, sells on the cross below: numbers by hand', async () => {
     const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '0.001' });
-    // SMA(2) vs SMA(3): the cross above happens at bar 4 (close 13), the cross below at bar 8.
+    // SMA(2) vs SMA(3): the cross above happens at bar 4 (close 13), the cross below at bar 7.
     const closes = [10, 10, 10, 10, 13, 14, 15, 12, 8, 8];
     const opens = [10, 10, 10, 10, 10, 13.5, 14, 15, 12, 8];
     const b = bars(inst.id, closes, opens);
     const r = await smaCross2x3(inst, b);
-    // Decision at bar 4's close (13): qty = floor(1000 / (13 × 1.001), 0.001) = 76.846.
-    // Fill at bar 5's open 13.5: cost 1037.42 > cash 1000 → the venue cancels the order (all-in
-    // sizing at the close cannot pay for a gap up), and the strategy stays flat until the next cross.
-    expect(r.orders).toBe(1);
-    expect(r.fills).toBe(0);
-    expect(r.trades).toHaveLength(0);
-    expect(r.stats.finalEquity).toBe(1000);
+    // Decision at bar 4's close (13): spend all 1000 USD. The order fills at bar 5's open 13.5
+    // (a gap up), sized THERE: 74.000 costs 999 + fee 0.999 = 999.999 ≤ 1000, while 74.001 costs
+    // 999.0135 + 0.9990135 = 1000.0125 > 1000. (Sized at the close, 76.846 would cost 1037.42:
+    // the venue would cancel it and the cross would be no trade.)
+    expect(r.orders).toBe(2);
+    expect(r.fills).toBe(2);
+    expect(r.trades).toHaveLength(1);
+    const g = r.trades[0];
+    expect(g?.entryTime).toBe(5 * 60_000);
+    expect(g?.entryPrice).toBe(13.5);
+    expect(g?.quantity).toBeCloseTo(74, 9);
+    // Sell the 74 at bar 8's open 12: fee 0.888.
+    expect(g?.exitPrice).toBe(12);
+    expect(g?.fees).toBeCloseTo(0.999 + 0.888, 9);
+    expect(g?.pnl).toBeCloseTo(74 * (12 - 13.5) - 0.999 - 0.888, 9);
+    expect(r.stats.finalEquity).toBeCloseTo(1000 - 111 - 1.887, 9);
 
     // With each bar opening at the previous close, the same decision fills:
 
@@ -150,7 +159,49 @@ describe('backtest through the kernel', () => {
   });
 });
 
-describe('libra backtest CLI', () => {
+describe('the report tells what did not trade', () => {
+  it('counts and lists cancelled and denied orders with their reasons, and warns when they keep failing', async () => {
+    const inst = makeInstrument({ symbol: 'AAA/USD', venue: 'SIM', tickSize: '0.01', lotSize: '1' });
+    // Sized at the close with all the cash, bought at the next open, which is always higher:
+    // the spot account cannot pay, so the venue cancels every one.
+    let ctx: StrategyContext | undefined;
+    const allInAtClose: StrategyHooks = {
+      onStart: (c) => (ctx = c),
+      onBar: (bar) => {
+        if (!ctx) return;
+        ctx.market(inst.id, 'BUY', Math.floor(ctx.balance('USD') / bar.close));
+        ctx.spend(inst.id, 0.001); // buys less than one lot: denied
+      },
+    };
+    const closes = [10, 10.5, 11.5, 12.5, 13.5];
+    const opens = [10, 11, 12, 13, 14];
+    const r = await new Kernel().backtest({
+      instruments: [inst],
+      feeds: [{ kind: 'bar', instrumentId: inst.id, timeframeMs: 60_000, chunks: chunksOf(bars(inst.id, closes, opens)) }],
+      strategy: { id: 'S', hooks: allInAtClose },
+      capital: 100,
+      accountCurrency: 'USD',
+      fillModel: 'bar',
+      makerFeeBps: 0,
+      takerFeeBps: 0,
+      slippageBps: 0,
+      latencyMs: 0,
+    });
+    const oi = r.orderIssues;
+    // 5 bars × 2 orders; the last bar's buy never reaches a next bar (no more data).
+    expect(oi.orders).toBe(10);
+    expect(oi.denied).toBe(5);
+    expect(oi.cancelled).toBe(4);
+    expect(r.fills).toBe(0);
+    const first = oi.list.find((i) => i.status === 'CANCELED');
+    // Bar 0: 100 / 10 = 10 units, filled at bar 1's open 11: 110 > 100.
+    expect(first?.reason).toBe('insufficient USD: need 110.00000000, have 100');
+    expect(oi.list.find((i) => i.status === 'DENIED')?.reason).toBe('BELOW_MIN_QUANTITY: 0.001 USD buys less than the minimum quantity at the last price 10');
+    expect(oi.warning).toBe('9 of 10 orders failed (4 cancelled by the venue, 0 rejected, 5 denied); most often (5×): DENIED BELOW_MIN_QUANTITY: … USD buys less than the minimum quantity at the last price …');
+  });
+});
+
+describe('libra backtest CLI', { timeout: 180_000 }, () => {
   const cli = (args: string[]) => run('node', [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -167,6 +218,54 @@ describe('libra backtest CLI', () => {
     expect(report.equity.length).toBe(5760);
     expect(report.stats.finalEquity).toBeCloseTo(report.equity[report.equity.length - 1]?.[1] ?? NaN, 9);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('backtests a file whose name says no symbol: the instrument is named from the file, quote from --quote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-noname-'));
+    const f = join(dir, 'prices.csv');
+    // The bundled BTC/USD 4h sample under a name that says nothing (and no sample index beside it).
+    writeFileSync(f, readFileSync(join(ROOT, 'resources/sample-data/BTC-USD_coinbase_4h_2016-2025.csv')));
+    const out = join(dir, 'r.json');
+    const r = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--quote', 'usdt', '--json', out, '--html', join(dir, 'r.html')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: instrument PRICES\/USDT named from the file name/);
+    expect(r.stdout).toMatch(/PRICES\/USDT 4h · 20695 bars/);
+    // Sized at the fill, every cross up of the sample is a trade: no order fails.
+    expect(r.stdout).toMatch(/Orders: 773 \(0 cancelled, 0 rejected, 0 denied\)/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      instrument: { symbol: string; quote: string };
+      trades: unknown[];
+      orders: { orders: number; cancelled: number; warning: string | null };
+      benchmark: { name: string; equity: [number, number][]; totalReturn: number };
+      prices: [number, number][];
+      indicators: { name: string; points: [number, number][] }[];
+      monthlyReturns: { month: string; return: number }[];
+      equity: [number, number][];
+    };
+    expect(report.instrument).toMatchObject({ symbol: 'PRICES/USDT', quote: 'USDT' });
+    expect(report.trades).toHaveLength(387);
+    expect(report.orders).toMatchObject({ orders: 773, cancelled: 0, warning: null });
+    // Buy and hold: all of the 10 000 at the first close, less the 10 bps fee, marked at the last close.
+    const lines = readFileSync(f, 'utf8').trim().split('\n');
+    const header = (lines[0] as string).split(',');
+    const closeAt = (line: string): number => Number(line.split(',')[header.indexOf('close')]);
+    const expected = ((10_000 * 0.999) / closeAt(lines[1] as string)) * closeAt(lines[lines.length - 1] as string);
+    expect(report.benchmark.name).toBe('buy-and-hold');
+    expect(report.benchmark.totalReturn).toBeCloseTo(expected / 10_000 - 1, 9);
+    expect(report.prices).toHaveLength(report.equity.length);
+    // The strategy's indicators over the price: SMA(10) first known at the 10th bar's close.
+    const closes10 = lines.slice(1, 11).map(closeAt);
+    expect(report.indicators.map((l) => l.name)).toEqual(['sma_10', 'sma_30']);
+    expect(report.indicators[0]?.points[0]?.[0]).toBe(Date.parse('2016-05-18T04:00:00Z') + 10 * 4 * 3_600_000);
+    expect(report.indicators[0]?.points[0]?.[1]).toBeCloseTo(closes10.reduce((a, b) => a + b, 0) / 10, 9);
+    expect(report.monthlyReturns[0]?.month).toBe('2016-05');
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/Monthly returns/);
+    expect(html).toMatch(/Buy and hold/);
+    expect(html).toMatch(/class="entry"/);
+    const bad = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--quote', 'U$D']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('libra backtest: --quote: quote currency must be 2 to 12 letters or digits (e.g. USD), got "U$D"\n');
   });
 
   it('names the file and line of a malformed row', async () => {

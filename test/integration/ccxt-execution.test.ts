@@ -216,6 +216,22 @@ describe('CcxtExecutionClient against the Binance simulator', { timeout: 20_000 
     expectBalancesMatch(h);
   });
 
+  it('a quote-amount market buy goes to the venue as a base quantity at the last price less the stated 1 % margin', async () => {
+    const h = await setup();
+    h.core.cache.setLastPrice(ETH, 3000);
+    const qp = h.core.cache.requireInstrument(ETH).quotePrecision;
+    // Spend 300 USDT: 300 × 0.99 / 3000 = 0.099 ETH (lot 0.0001 → 990 raw).
+    const cid = submit(h, { instrumentId: ETH, side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 300 * 10 ** qp });
+    await until(() => order(h, cid)?.status === 'FILLED');
+    expect(posts(h)).toBe(1);
+    const sent = h.sim.requestsTo('POST', '/api/v3/order')[0]?.params ?? {};
+    expect(Number(sent.quantity)).toBeCloseTo(0.099, 12);
+    expect(sent.quoteOrderQty).toBeUndefined();
+    expect(order(h, cid)?.filledRaw).toBe(990);
+    expect(order(h, cid)?.tags).toEqual(['quote amount converted at the last price 3000 less 1 %']);
+    expectBalancesMatch(h);
+  });
+
   it('WebSocket 1006: trading HALTED while down; a fill that happened meanwhile is applied once after reconnect', async () => {
     const h = await setup();
     const cid = submit(h, limit('BUY', 0.02, 59_000));

@@ -13,7 +13,7 @@ import { readBars, readTrades } from './data';
 import type { PrecisionInfo } from './data';
 import { instrumentForFile } from './instrument-from-file';
 import type { FileInstrumentOptions } from './instrument-from-file';
-import { computeStats } from './report';
+import { computeStats, YEAR_MS } from './report';
 import type { ReportInput, ReportStats } from './report';
 import { runBacktest } from './runner';
 import type { BacktestResult, FeedSpec } from './runner';
@@ -86,13 +86,41 @@ export async function runFeedBacktest(source: BacktestFeed, strategy: { readonly
     ...(s.progressEvery !== undefined ? { progressEvery: s.progressEvery } : {}),
     ...(s.onProgress ? { onProgress: s.onProgress } : {}),
   });
-  const input = reportInputOf(result, s.capital, source.timeframeMs);
+  const input = reportInputOf(result, s.capital, source.timeframeMs, source.instrument);
   return { result, input, stats: statsOf(input, result) };
 }
 
 /** The report input of a result. */
-export function reportInputOf(result: BacktestResult, capital: number, timeframeMs: number): ReportInput {
+export function reportInputOf(result: BacktestResult, capital: number, timeframeMs: number, instrument?: Instrument): ReportInput {
+  const b = result.benchmark;
+  const years = b ? (b.stats.endTime - b.stats.startTime) / YEAR_MS : 0;
   return {
+    ...(instrument
+      ? {
+          instrument: {
+            symbol: instrument.symbol,
+            venue: instrument.venue,
+            base: instrument.base,
+            quote: instrument.quote,
+            tickSize: instrument.tickRaw / 10 ** instrument.pricePrecision,
+            lotSize: instrument.lotRaw / 10 ** instrument.sizePrecision,
+          },
+        }
+      : {}),
+    orderIssues: result.orderIssues,
+    benchmark: b
+      ? {
+          name: 'buy-and-hold',
+          equity: b.equity,
+          finalEquity: b.stats.finalEquity,
+          totalReturn: b.stats.finalEquity / capital - 1,
+          cagr: years > 0 && b.stats.finalEquity > 0 ? (b.stats.finalEquity / capital) ** (1 / years) - 1 : null,
+          sharpe: b.stats.sharpe,
+          maxDrawdown: b.stats.maxDrawdown,
+        }
+      : null,
+    prices: result.prices,
+    indicators: result.indicators,
     initialCapital: capital,
     trades: result.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, side: t.side, quantity: t.quantity, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, fees: t.fees })),
     equity: result.equity,

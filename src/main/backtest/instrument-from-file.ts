@@ -10,11 +10,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InstrumentError, makeInstrument } from '../../shared/domain/instrument';
 import type { Instrument } from '../../shared/domain/instrument';
+import { resolveSymbol } from '../../shared/domain/symbols';
+import type { ResolvedSymbol } from '../../shared/domain/symbols';
 import { inferPrecision } from './data';
 import type { PrecisionInfo } from './data';
 
 export interface FileInstrumentOptions {
+  /** As the user or venue writes it: BTC/USDT, BTCUSDT, BTC-USD, BTC-PERP, BTC/USDT:USDT. */
   readonly symbol?: string | undefined;
+  /** Quote currency of an instrument named from the file, or of a symbol kept as given (default USD). */
+  readonly quote?: string | undefined;
   readonly venue?: string | undefined;
   readonly tickSize?: string | undefined;
   readonly lotSize?: string | undefined;
@@ -65,6 +70,12 @@ export function symbolFromFileName(file: string): string | undefined {
   return `${m[1].toUpperCase()}/${m[2].toUpperCase()}`;
 }
 
+/** A base currency made from a file's name: its leading letters and digits (`prices.csv` → PRICES). */
+function nameOf(file: string): string {
+  const lead = /^[A-Za-z0-9]+/.exec(basename(file))?.[0] ?? '';
+  return lead.length >= 1 ? lead.slice(0, 12).toUpperCase() : 'DATA';
+}
+
 /** Largest precision at which every price of the file stays a safe integer with headroom. */
 function capPrecision(decimals: number, maxAbs: number): number {
   let p = decimals;
@@ -72,15 +83,41 @@ function capPrecision(decimals: number, maxAbs: number): number {
   return p;
 }
 
+/** Tick and lot sizes must be positive decimals: checked up front so the error names the flag. */
+function checkSteps(o: InstrumentOverrides, flags: boolean): void {
+  for (const [name, v] of [['tick-size', o.tickSize], ['lot-size', o.lotSize]] as const) {
+    if (v !== undefined && !(/^\d*\.?\d+(e-?\d+)?$/i.test(v.trim()) && Number(v) > 0)) {
+      throw new InstrumentError(`${flags ? `--${name}` : name.replace('-', ' ')} must be a positive number, got ${v.slice(0, 40)}`);
+    }
+  }
+  if (o.minNotional !== undefined && !(Number.isFinite(o.minNotional) && o.minNotional >= 0)) {
+    throw new InstrumentError(`${flags ? '--min-notional' : 'min notional'} must be a number ≥ 0, got ${o.minNotional}`);
+  }
+}
+
 export async function instrumentForFile(file: string, opts: FileInstrumentOptions = {}): Promise<FileInstrument> {
   const flags = opts.hints === 'flags';
+  checkSteps(opts, flags);
   const notes: string[] = [];
   const info = await inferPrecision(file, { ...(opts.timeframeMs ? { timeframeMs: opts.timeframeMs } : {}), ...(opts.headerless ? { headerless: opts.headerless } : {}) });
   if (info.rows === 0) throw new InstrumentError(`${flags ? file : basename(file)}: the file has no data rows`);
   const sample = readSampleIndex(dirname(file)).find((f) => f.file === basename(file));
-  const symbol = opts.symbol ?? sample?.symbol ?? symbolFromFileName(file);
-  if (!symbol) {
-    throw new InstrumentError(`cannot tell the symbol of ${basename(file)} from its name: ${flags ? 'give --symbol BASE/QUOTE' : 'name it like BTC-USD_4h.csv or ETH_BTC-5m.json'}`);
+  const given = opts.symbol ?? sample?.symbol ?? symbolFromFileName(file);
+  const quote = opts.quote ?? 'USD';
+  let sym: ResolvedSymbol;
+  try {
+    sym = given !== undefined ? resolveSymbol(given, quote) : resolveSymbol(`${nameOf(file)}/${quote}`, quote);
+  } catch (error) {
+    const badQuote = opts.quote !== undefined && !/^[A-Za-z0-9]{2,12}$/.test(opts.quote);
+    const which = badQuote ? '--quote' : opts.symbol !== undefined ? '--symbol' : given === undefined ? 'file name' : basename(file);
+    throw new InstrumentError(`${flags ? which : 'symbol'}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (given === undefined) {
+    notes.push(`instrument ${sym.symbol} named from the file name (quote ${sym.quote}${flags ? ': --quote to change it, --symbol BASE/QUOTE to name it' : ''})`);
+  } else if (sym.how === 'mapped') {
+    notes.push(`symbol ${given} read as ${sym.symbol}`);
+  } else if (sym.how === 'kept') {
+    notes.push(`symbol ${sym.symbol} kept as given: base ${sym.base}, quote ${sym.quote}${flags ? ' (--quote to change it)' : ''}`);
   }
   const venue = opts.venue ?? sample?.venue ?? 'SIM';
   let tickSize = opts.tickSize ?? sample?.tickSize;
@@ -96,8 +133,47 @@ export async function instrumentForFile(file: string, opts: FileInstrumentOption
     notes.push(`lot size ${lotSize} inferred from the file's decimals${flags ? ' (override with --lot-size)' : ''}`);
   }
   try {
-    const instrument = makeInstrument({ symbol, venue, tickSize, lotSize, ...(opts.minNotional !== undefined ? { minNotional: opts.minNotional } : {}) });
+    // Money at 8 decimals: balances up to ~90 M in the quote currency stay safe integers (at the
+    // default tick + lot decimals, 10 for BTC/USD, a backtest that grows past 900 k overflowed).
+    const instrument = makeInstrument({ symbol: sym.symbol, kind: sym.kind, ...(sym.how === 'kept' ? { base: sym.base, quote: sym.quote } : {}), venue, tickSize, lotSize, quotePrecision: 8, ...(opts.minNotional !== undefined ? { minNotional: opts.minNotional } : {}) });
     return { instrument, info, notes };
+  } catch (error) {
+    throw new InstrumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export interface InstrumentOverrides {
+  readonly tickSize?: string | undefined;
+  readonly lotSize?: string | undefined;
+  readonly minNotional?: number | undefined;
+}
+
+/**
+ * A stored instrument with the caller's tick size, lot size and min notional where given (flags
+ * first, then the store's record), so a backtest from the store and one from the file, with the
+ * same flags, trade the same instrument.
+ */
+export function withOverrides(inst: Instrument, o: InstrumentOverrides): { instrument: Instrument; notes: string[] } {
+  if (o.tickSize === undefined && o.lotSize === undefined && o.minNotional === undefined) return { instrument: inst, notes: [] };
+  checkSteps(o, true);
+  const tick = (inst.tickRaw / 10 ** inst.pricePrecision).toFixed(inst.pricePrecision);
+  const lot = (inst.lotRaw / 10 ** inst.sizePrecision).toFixed(inst.sizePrecision);
+  const notes: string[] = [];
+  if (o.tickSize !== undefined && Number(o.tickSize) !== Number(tick)) notes.push(`tick size ${o.tickSize} from --tick-size (the store's record says ${tick})`);
+  if (o.lotSize !== undefined && Number(o.lotSize) !== Number(lot)) notes.push(`lot size ${o.lotSize} from --lot-size (the store's record says ${lot})`);
+  try {
+    const instrument = makeInstrument({
+      symbol: inst.symbol,
+      venue: inst.venue,
+      kind: inst.kind,
+      base: inst.base,
+      quote: inst.quote,
+      tickSize: o.tickSize ?? tick,
+      lotSize: o.lotSize ?? lot,
+      minNotional: o.minNotional ?? inst.minNotional,
+      quotePrecision: inst.quotePrecision,
+    });
+    return { instrument, notes };
   } catch (error) {
     throw new InstrumentError(error instanceof Error ? error.message : String(error));
   }

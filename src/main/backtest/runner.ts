@@ -25,6 +25,8 @@ import { replay } from './replay';
 import type { MarketEvent } from './replay';
 import { TradeLog } from './trade-log';
 import type { RoundTrip } from './trade-log';
+import { OrderIssueLog } from './order-issues';
+import type { OrderIssues } from './report/types';
 
 export interface BarFeedSpec {
   readonly kind: 'bar';
@@ -77,6 +79,14 @@ export interface BacktestResult {
   readonly trades: RoundTrip[];
   readonly equity: [number, number][];
   readonly denials: OrderDenied[];
+  /** Orders cancelled, rejected and denied, with their reasons, and a warning when they keep failing. */
+  readonly orderIssues: OrderIssues;
+  /** Buy-and-hold of the first bar feed's instrument, sampled with the equity; null without bars. */
+  readonly benchmark: { readonly equity: [number, number][]; readonly stats: EquityStats } | null;
+  /** Close of the first bar feed's instrument at each equity sample; null without bars. */
+  readonly prices: [number, number][] | null;
+  /** The strategy's indicators on that instrument (those with a name and a numeric `current`), once warm. */
+  readonly indicators: { readonly name: string; readonly points: [number, number][] }[];
   readonly orders: number;
   readonly fills: number;
   readonly initialCapital: number;
@@ -110,7 +120,13 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   });
   const { bus, cache, portfolio } = node;
   const denials: OrderDenied[] = [];
-  bus.subscribe(Topics.orderDenied, (d) => denials.push(d));
+  const issues = new OrderIssueLog();
+  bus.subscribe(Topics.orderDenied, (d) => {
+    denials.push(d);
+    issues.denied(d);
+  });
+  bus.subscribe(Topics.orderCancelled, (o) => issues.ended(o));
+  bus.subscribe(Topics.orderRejected, (o) => issues.ended(o));
   bus.subscribe(Topics.orderNew, () => orders++);
 
   const barFeeds = spec.feeds.filter((f): f is BarFeedSpec => f.kind === 'bar');
@@ -164,6 +180,19 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
 
   const periodsPerYear = spec.periodsPerYear ?? (timeframeMs ? YEAR_MS / timeframeMs : 365);
   const tracker = new EquityTracker(periodsPerYear);
+  // Buy-and-hold of the first bar instrument: all capital at its first close, taker fee paid.
+  const benchId = barFeeds[0]?.instrumentId;
+  const bench = benchId === undefined ? null : new EquityTracker(periodsPerYear);
+  const priceCurve = benchId === undefined ? null : new EquityTracker(periodsPerYear);
+  let benchUnits = NaN;
+  let benchClose = NaN;
+  const lines: { readonly name: string; readonly read: () => unknown; readonly curve: EquityTracker }[] = [];
+  if (benchId !== undefined) {
+    for (const l of host.registered(spec.strategy.id, benchId)) {
+      const ind = l as { readonly name?: unknown; readonly current?: unknown };
+      if (typeof ind.name === 'string' && typeof ind.current === 'number') lines.push({ name: ind.name, read: () => ind.current, curve: new EquityTracker(periodsPerYear) });
+    }
+  }
   const instruments = spec.instruments;
   const kinds = spec.feeds.map((f) => f.kind);
   const every = spec.progressEvery ?? 100_000;
@@ -192,7 +221,21 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
           break;
         }
       }
+      if (b.instrumentId === benchId) {
+        benchClose = b.close;
+        if (benchUnits !== benchUnits) benchUnits = (spec.capital * (1 - spec.takerFeeBps / 10_000)) / b.close;
+      }
       tracker.sample(b.ts, node.updateEquity(b.ts), inPosition);
+      if (bench && priceCurve && benchClose === benchClose) {
+        bench.sample(b.ts, benchUnits * benchClose, true);
+        priceCurve.sample(b.ts, benchClose, false);
+        if (b.instrumentId === benchId) {
+          for (const line of lines) {
+            const v = line.read();
+            if (typeof v === 'number' && Number.isFinite(v)) line.curve.sample(b.ts, v, false);
+          }
+        }
+      }
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;
@@ -224,6 +267,10 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     trades: tradeLog.trades(),
     equity: tracker.curve(),
     denials,
+    orderIssues: issues.summary(orders + denials.length),
+    benchmark: bench && bench.stats().samples > 0 ? { equity: bench.curve(), stats: bench.stats() } : null,
+    prices: priceCurve ? priceCurve.curve() : null,
+    indicators: lines.map((l) => ({ name: l.name, points: l.curve.curve() })),
     orders,
     fills,
     initialCapital: spec.capital,

@@ -66,6 +66,22 @@ describe('EngineHost', () => {
     expect(pos?.unrealized).toBeCloseTo(((pos?.mark ?? 0) - (pos?.avgEntry ?? 0)) * 0.5, 6);
   });
 
+  it('spends a quote amount from the ticket: the fill is sized at its price, fee included', async () => {
+    const { host, session, scheduler, deltas, id } = await setup();
+    const r = await host.call('libra:orders.submit', { instrumentId: id, side: 'BUY', type: 'MARKET', quantity: '0.001', quoteQuantity: '1000' });
+    expect(r.ok).toBe(true);
+    session.release();
+    session.release();
+    scheduler.advance(17);
+    const fill = deltas().find((x): x is Extract<Delta, { t: 'fill' }> => x.t === 'fill')?.fill;
+    expect(fill).toBeDefined();
+    // What 1000 buys at the fill price, not the ticket's 0.001 estimate: cost + fee ≤ 1000, and one lot more would not fit.
+    const cost = (fill?.quantity ?? 0) * (fill?.price ?? 0);
+    expect(fill?.quantity).toBeGreaterThan(0.001);
+    expect(cost + (fill?.fee ?? 0)).toBeLessThanOrEqual(1000 + 1e-9);
+    expect(cost).toBeGreaterThan(990);
+  });
+
   it('answers a risk denial with its reason and streams it to the risk panel', async () => {
     const { host, scheduler, deltas, id } = await setup();
     const r = await host.call('libra:orders.submit', { instrumentId: id, side: 'BUY', type: 'MARKET', quantity: '1000' });

@@ -402,6 +402,12 @@ export class EngineHost<S extends TradingSession = TradingSession> {
 
   /** Converts a ticket to raw units; throws (→ INVALID_ARGUMENT) when a value is off the tick/lot grid. */
   private intentOf(t: OrderTicket, inst: Instrument): OrderIntent {
+    if (t.quoteQuantity !== undefined) {
+      // "Spend N quote": the venue sizes it at the fill (the ticket's quantity is its estimate).
+      const quoteQuantityRaw = Math.floor(Number(t.quoteQuantity) * 10 ** inst.quotePrecision + 1e-6);
+      if (!(quoteQuantityRaw > 0)) throw new RangeError(`quote amount ${t.quoteQuantity} is below the smallest ${inst.quote} unit`);
+      return { instrumentId: inst.id, side: t.side, type: t.type, quantityRaw: 0, quoteQuantityRaw, reduceOnly: t.reduceOnly ?? false };
+    }
     const qty = qtyRaw(inst, t.quantity);
     if (Math.abs(qtyToNumber(inst, qty) - Number(t.quantity)) > 1e-12 * Math.max(1, Number(t.quantity)) || qty % inst.lotRaw !== 0) {
       throw new RangeError(`quantity ${t.quantity} is not a multiple of the lot size ${qtyToNumber(inst, inst.lotRaw)} ${inst.base}`);

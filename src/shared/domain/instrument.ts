@@ -40,6 +40,12 @@ export interface InstrumentSpec {
   minQty?: number | string;
   minNotional?: number;
   quotePrecision?: number;
+  /**
+   * Base and quote currencies of a symbol kept as the venue writes it (`BTC-PERP`), which
+   * cannot be split; without them the symbol must be BASE/QUOTE[:SETTLE].
+   */
+  base?: string;
+  quote?: string;
 }
 
 export class InstrumentError extends Error {
@@ -58,6 +64,12 @@ export function parseSymbol(symbol: string): { base: string; quote: string } {
   return { base: m[1].toUpperCase(), quote: m[2].toUpperCase() };
 }
 
+function nativeSymbol(symbol: string, base: string, quote: string): { base: string; quote: string } {
+  if (!/^[A-Za-z0-9][A-Za-z0-9/:_.-]{0,39}$/.test(symbol)) throw new InstrumentError(`symbol must be letters and digits with / : - _ ., got "${symbol.slice(0, 40)}"`);
+  for (const c of [base, quote]) if (!/^[A-Za-z0-9]{1,12}$/.test(c)) throw new InstrumentError(`currency must be 1 to 12 letters or digits, got "${c.slice(0, 20)}"`);
+  return { base: base.toUpperCase(), quote: quote.toUpperCase() };
+}
+
 function precisionOf(step: number | string, what: string): number {
   const v = typeof step === 'string' ? Number(step) : step;
   if (!Number.isFinite(v) || v <= 0) throw new InstrumentError(`${what} must be a positive number, got ${String(step)}`);
@@ -67,7 +79,7 @@ function precisionOf(step: number | string, what: string): number {
 }
 
 export function makeInstrument(spec: InstrumentSpec): Instrument {
-  const { base, quote } = parseSymbol(spec.symbol);
+  const { base, quote } = spec.base !== undefined && spec.quote !== undefined ? nativeSymbol(spec.symbol, spec.base, spec.quote) : parseSymbol(spec.symbol);
   if (!/^[A-Za-z0-9_.-]+$/.test(spec.venue)) throw new InstrumentError(`venue must be a plain name, got "${spec.venue}"`);
   const pricePrecision = precisionOf(spec.tickSize, 'tick size');
   const sizePrecision = precisionOf(spec.lotSize, 'lot size');

@@ -50,7 +50,15 @@ export interface OrderIntent {
   readonly instrumentId: InstrumentId;
   readonly side: OrderSide;
   readonly type: OrderType;
+  /** Base quantity in lots of the instrument. Ignored (give 0) when `quoteQuantityRaw` is set. */
   readonly quantityRaw: number;
+  /**
+   * MARKET orders only: "spend this much quote", raw at the instrument's quote precision, fee
+   * included (Binance's `quoteOrderQty`, CCXT's cost-based market buy). The quantity is computed
+   * at the fill price and rounded down to the lot; until then the engine carries an estimate at
+   * the last price in `quantityRaw` (what the risk gate checks: notional ≈ the quote amount).
+   */
+  readonly quoteQuantityRaw?: number;
   readonly priceRaw?: number;
   readonly triggerPriceRaw?: number;
   readonly timeInForce?: TimeInForce;
@@ -68,7 +76,10 @@ export interface Order {
   readonly instrumentId: InstrumentId;
   readonly side: OrderSide;
   readonly type: OrderType;
+  /** For a quote-amount order: the estimate at the last price until the venue fixes it at the fill. */
   readonly quantityRaw: number;
+  /** Quote amount to spend (MARKET only), raw at the instrument's quote precision, fee included. */
+  readonly quoteQuantityRaw?: number;
   readonly priceRaw?: number;
   readonly triggerPriceRaw?: number;
   readonly timeInForce: TimeInForce;

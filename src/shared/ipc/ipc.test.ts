@@ -42,6 +42,13 @@ describe('order ticket schema', () => {
     expect(OrderTicketSchema.safeParse({ ...base, quantity: '1e3', type: 'MARKET' }).success).toBe(false);
     expect(OrderTicketSchema.safeParse({ ...base, quantity: '0', type: 'MARKET' }).success).toBe(false);
   });
+  it('takes a quote amount on market buys only, naming the field', () => {
+    expect(OrderTicketSchema.safeParse({ ...base, type: 'MARKET', quoteQuantity: '100' }).success).toBe(true);
+    const sell = OrderTicketSchema.safeParse({ ...base, side: 'SELL', type: 'MARKET', quoteQuantity: '100' });
+    expect(sell.success ? '' : `${sell.error.issues[0]?.path.join('.')}: ${sell.error.issues[0]?.message}`).toBe('quoteQuantity: a quote amount is for market buys only');
+    expect(OrderTicketSchema.safeParse({ ...base, type: 'LIMIT', price: '100', quoteQuantity: '100' }).success).toBe(false);
+    expect(OrderTicketSchema.safeParse({ ...base, type: 'MARKET', quoteQuantity: '0' }).success).toBe(false);
+  });
 });
 
 describe('delta coalescing', () => {

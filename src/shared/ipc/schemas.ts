@@ -23,6 +23,11 @@ export const OrderTicketSchema = z
     side: OrderSideSchema,
     type: OrderTypeSchema,
     quantity: decimal,
+    /**
+     * MARKET BUY only: spend this much quote, fee included, sized at the fill price; `quantity`
+     * is then the ticket's estimate at the last price, for display, and is not what is bought.
+     */
+    quoteQuantity: decimal.optional(),
     price: decimal.optional(),
     triggerPrice: decimal.optional(),
     timeInForce: TimeInForceSchema.optional(),
@@ -40,6 +45,8 @@ export const OrderTicketSchema = z
     if (t.postOnly && t.type !== 'LIMIT') ctx.addIssue({ code: 'custom', path: ['postOnly'], message: 'post-only applies to limit orders only' });
     if (t.timeInForce === 'GTD' && t.expireTime === undefined) ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'GTD orders need an expiry time' });
     if (Number(t.quantity) <= 0) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'quantity must be > 0' });
+    if (t.quoteQuantity !== undefined && (t.type !== 'MARKET' || t.side !== 'BUY')) ctx.addIssue({ code: 'custom', path: ['quoteQuantity'], message: 'a quote amount is for market buys only' });
+    if (t.quoteQuantity !== undefined && Number(t.quoteQuantity) <= 0) ctx.addIssue({ code: 'custom', path: ['quoteQuantity'], message: 'quote amount must be > 0' });
   });
 export type OrderTicket = z.infer<typeof OrderTicketSchema>;
 

@@ -3,7 +3,8 @@
  * formatting is locale-independent (a report must read the same on every machine and in CI).
  */
 import { formatTimeframe } from '../../../shared/messages/market-data';
-import type { ReportInput, ReportStats } from './types';
+import { monthlyReturns } from './monthly';
+import type { Benchmark, IndicatorLine, MonthlyReturn, OrderIssues, ReportInput, ReportInstrument, ReportStats } from './types';
 
 /** `1,234,567.89`: fixed decimals with thousands separators; NaN/∞ shown as such. */
 export function fmtNumber(v: number, decimals = 2): string {
@@ -103,6 +104,17 @@ export interface ReportJson {
     fees: number;
   }>;
   readonly equity: ReadonlyArray<readonly [number, number]>;
+  /** The instrument traded (symbol as named: from --symbol, the sample index or the file name). */
+  readonly instrument?: ReportInstrument;
+  /** Orders cancelled, rejected and denied with their reasons, and the warning when they keep failing. */
+  readonly orders?: OrderIssues;
+  /** Buy-and-hold over the same bars: its equity line and statistics. */
+  readonly benchmark?: Benchmark | null;
+  /** Close of the instrument at each equity point (the price chart; entries and exits are the trades). */
+  readonly prices?: ReadonlyArray<readonly [number, number]> | null;
+  /** The strategy's indicators on that instrument (`[[time, value], …]` once warm), drawn over the price. */
+  readonly indicators?: readonly IndicatorLine[];
+  readonly monthlyReturns: readonly MonthlyReturn[];
 }
 
 /** The JSON document: stats, trades (fixed key order) and the full equity curve; times in ms. */
@@ -111,6 +123,12 @@ export function toReportJson(input: ReportInput, stats: ReportStats): ReportJson
     stats,
     trades: input.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, side: t.side, quantity: t.quantity, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, fees: t.fees })),
     equity: input.equity.map(([t, v]) => [t, v] as const),
+    ...(input.instrument ? { instrument: input.instrument } : {}),
+    ...(input.orderIssues ? { orders: input.orderIssues } : {}),
+    ...(input.benchmark !== undefined ? { benchmark: input.benchmark } : {}),
+    ...(input.prices !== undefined ? { prices: input.prices } : {}),
+    ...(input.indicators !== undefined ? { indicators: input.indicators } : {}),
+    monthlyReturns: monthlyReturns(input.equity, input.initialCapital),
   };
 }
 

@@ -9,6 +9,7 @@
  * Every string that reaches the page goes through escapeHtml.
  */
 import { statRows, fmtDecimal, fmtNumber, fmtTime } from './format';
+import { monthlyReturns } from './monthly';
 import type { EquityPoint, ReportInput, ReportStats } from './types';
 
 export interface HtmlReportOptions {
@@ -92,6 +93,12 @@ interface ChartSpec {
   readonly kind: 'line' | 'area';
   readonly baseline?: number;
   readonly label: string;
+  /** A second line (the buy-and-hold benchmark), drawn dashed. */
+  readonly extra?: readonly EquityPoint[];
+  /** More lines (indicators over the price), each in its own colour. */
+  readonly lines?: readonly (readonly EquityPoint[])[];
+  /** Entries (▲) and exits (▼) on a price line. */
+  readonly markers?: readonly { readonly t: number; readonly v: number; readonly kind: 'entry' | 'exit' }[];
 }
 
 const M = { left: 84, right: 16, top: 12, bottom: 28 };
@@ -101,7 +108,7 @@ function chartSvg(c: ChartSpec): string {
   const ph = c.height - M.top - M.bottom;
   let vmin = Number.POSITIVE_INFINITY;
   let vmax = Number.NEGATIVE_INFINITY;
-  for (const [, v] of c.points) {
+  for (const [, v] of [...c.points, ...(c.extra ?? []), ...(c.lines ?? []).flat()]) {
     vmin = Math.min(vmin, v);
     vmax = Math.max(vmax, v);
   }
@@ -141,6 +148,17 @@ function chartSvg(c: ChartSpec): string {
       parts.push(`<path class="area" d="M${r(x(first[0]))} ${z}${d.replace(/^M/, 'L')}L${r(x(last[0]))} ${z}Z"/>`);
     } else parts.push(`<path class="line" d="${d}"/>`);
   }
+  if (c.extra && c.extra.length > 0) {
+    parts.push(`<path class="line2" d="${c.extra.map(([t, v], i) => `${i === 0 ? 'M' : 'L'}${r(x(t))} ${r(y(v))}`).join('')}"/>`);
+  }
+  (c.lines ?? []).forEach((line, i) => {
+    if (line.length > 0) parts.push(`<path class="ind ind${i % 4}" d="${line.map(([t, v], j) => `${j === 0 ? 'M' : 'L'}${r(x(t))} ${r(y(v))}`).join('')}"/>`);
+  });
+  for (const m of c.markers ?? []) {
+    const px = x(m.t);
+    const py = y(m.v);
+    parts.push(m.kind === 'entry' ? `<path class="entry" d="M${r(px)} ${r(py)}l-4 7h8z"/>` : `<path class="exit" d="M${r(px)} ${r(py)}l-4 -7h8z"/>`);
+  }
   parts.push(`<rect class="frame" x="${M.left}" y="${M.top}" width="${pw}" height="${ph}"/></svg>`);
   return parts.join('');
 }
@@ -155,7 +173,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}.sub{color:
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{padding:3px 10px;border-bottom:1px solid var(--grid);text-align:right;white-space:nowrap}
 th{background:#f9fafb;font-weight:600}td:first-child,th:first-child{text-align:left}.stats td:first-child{color:var(--muted)}
 .stats{float:left;margin-right:32px}.pos{color:var(--pos)}.neg{color:var(--neg)}.note{color:var(--muted);font-size:12px}
-.trades{clear:both;padding-top:12px}.wrap{overflow-x:auto}footer{margin-top:24px;color:var(--muted);font-size:12px}
+.trades{clear:both;padding-top:12px}.line2{fill:none;stroke:#9ca3af;stroke-width:1.2;stroke-dasharray:5 3}
+.ind{fill:none;stroke-width:1}.ind0{stroke:#f59e0b}.ind1{stroke:#8b5cf6}.ind2{stroke:#06b6d4}.ind3{stroke:#ec4899}.entry{fill:#16a34a}.exit{fill:#dc2626}.warn{background:#fef3c7;border:1px solid #f59e0b;padding:8px 12px;border-radius:4px}.legend{color:var(--muted);font-size:12px;margin:0}.wrap{overflow-x:auto}footer{margin-top:24px;color:var(--muted);font-size:12px}
 `;
 
 export function renderReportHtml(input: ReportInput, stats: ReportStats, opts: HtmlReportOptions = {}): string {
@@ -176,13 +195,20 @@ export function renderReportHtml(input: ReportInput, stats: ReportStats, opts: H
   const body: string[] = [];
   body.push(`<h1>${escapeHtml(title)}</h1>`);
   if (opts.subtitle) body.push(`<p class="sub">${escapeHtml(opts.subtitle)}</p>`);
+  const warning = input.orderIssues?.warning;
+  if (warning) body.push(`<p class="warn">Warning: ${escapeHtml(warning)}</p>`);
   if (input.equity.length === 0) body.push('<p class="note">No equity data.</p>');
   else {
-    body.push(`<h2>Equity</h2>${chartSvg({ points: equity, width, height: 340, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', baseline: input.initialCapital, label: 'Equity curve' })}`);
+    const bench = input.benchmark ? downsampleMinMax(input.benchmark.equity, buckets) : undefined;
+    const legend = bench ? '<p class="legend">solid: strategy · dashed: buy-and-hold</p>' : '';
+    body.push(`<h2>Equity</h2>${legend}${chartSvg({ points: equity, width, height: 340, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', baseline: input.initialCapital, label: 'Equity curve', ...(bench ? { extra: bench } : {}) })}`);
+    if (input.prices && input.prices.length > 0) body.push(priceChart(input, width, buckets, t0, t1));
     body.push(`<h2>Drawdown</h2>${chartSvg({ points: dd, width, height: 170, t0, t1, yFormat: (v) => `${fmtNumber(v * 100, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)} %`, kind: 'area', label: 'Drawdown' })}`);
     if (equity.length < input.equity.length) body.push(`<p class="note">Charts drawn from ${fmtNumber(equity.length, 0)} of ${fmtNumber(input.equity.length, 0)} equity points (min/max per pixel).</p>`);
   }
-  body.push(`<h2>Statistics</h2><table class="stats"><tbody>${statsRows}</tbody></table>`);
+  body.push(`<h2>Statistics</h2><table class="stats"><tbody>${statsRows}</tbody></table>${benchmarkTable(input)}`);
+  body.push(monthlyTable(input));
+  body.push(ordersSection(input));
   body.push(tradesTable(input, opts.maxTradeRows ?? 1000));
   body.push(`<footer>Generated by LIBRA. Times in UTC.</footer>`);
 
@@ -215,4 +241,72 @@ function tradesTable(input: ReportInput, maxRows: number): string {
   }
   if (trades.length === 0) return '<div class="trades"><h2>Trades</h2><p class="note">No trades.</p></div>';
   return `<div class="trades"><h2>Trades</h2>${note}<div class="wrap"><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div></div>`;
+}
+
+const MAX_MARKERS = 2000;
+
+function priceChart(input: ReportInput, width: number, buckets: number, t0: number, t1: number): string {
+  const prices = downsampleMinMax(input.prices ?? [], buckets);
+  const markers: { t: number; v: number; kind: 'entry' | 'exit' }[] = [];
+  for (const t of input.trades) {
+    if (markers.length >= MAX_MARKERS) break;
+    markers.push({ t: t.entryTime, v: t.entryPrice, kind: 'entry' });
+    if (t.exitTime !== null && t.exitPrice !== null) markers.push({ t: t.exitTime, v: t.exitPrice, kind: 'exit' });
+  }
+  const sym = input.instrument ? ` — ${escapeHtml(input.instrument.symbol)}` : '';
+  const capped = input.trades.length * 2 > MAX_MARKERS ? `<p class="note">Markers of the first ${MAX_MARKERS / 2} trades.</p>` : '';
+  const inds = input.indicators ?? [];
+  const colours = ['orange', 'violet', 'cyan', 'pink'];
+  const legend = ['close', ...inds.map((l, i) => `${escapeHtml(l.name)} (${colours[i % 4] ?? ''})`), '▲ entry', '▼ exit'].join(' · ');
+  const lines = inds.map((l) => downsampleMinMax(l.points, buckets));
+  return `<h2>Price${sym}</h2><p class="legend">${legend}</p>${chartSvg({ points: prices, width, height: 300, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', label: 'Price with the strategy indicators, entries and exits', markers, lines })}${capped}`;
+}
+
+function benchmarkTable(input: ReportInput): string {
+  const b = input.benchmark;
+  if (!b) return '';
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${fmtNumber(v * 100)} %`);
+  const rows: [string, string][] = [
+    ['Final equity', fmtNumber(b.finalEquity)],
+    ['Total return', pct(b.totalReturn)],
+    ['CAGR', pct(b.cagr)],
+    ['Sharpe ratio', b.sharpe === null ? 'n/a' : fmtNumber(b.sharpe, 2)],
+    ['Max drawdown', pct(b.maxDrawdown === 0 ? 0 : -b.maxDrawdown)],
+  ];
+  return `<table class="stats"><thead><tr><th colspan="2">Buy and hold</th></tr></thead><tbody>${rows.map(([l, v]) => `<tr><td>${escapeHtml(l)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+function monthlyTable(input: ReportInput): string {
+  const months = monthlyReturns(input.equity, input.initialCapital);
+  if (months.length === 0) return '';
+  const byYear = new Map<string, Map<number, number>>();
+  for (const m of months) {
+    const [y, mm] = m.month.split('-');
+    const row = byYear.get(y as string) ?? new Map<number, number>();
+    row.set(Number(mm), m.return);
+    byYear.set(y as string, row);
+  }
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const cell = (v: number | undefined): string => (v === undefined ? '<td></td>' : `<td class="${v > 0 ? 'pos' : v < 0 ? 'neg' : ''}">${escapeHtml(fmtNumber(v * 100, 1))}</td>`);
+  const rows = [...byYear].map(([y, row]) => {
+    let year = 1;
+    for (const v of row.values()) year *= 1 + v;
+    return `<tr><td>${escapeHtml(y)}</td>${names.map((_, i) => cell(row.get(i + 1))).join('')}${cell(year - 1)}</tr>`;
+  });
+  return `<div class="trades"><h2>Monthly returns (%)</h2><div class="wrap"><table><thead><tr><th>Year</th>${names.map((n) => `<th>${n}</th>`).join('')}<th>Year</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></div>`;
+}
+
+const MAX_ISSUE_ROWS = 200;
+
+function ordersSection(input: ReportInput): string {
+  const o = input.orderIssues;
+  if (!o) return '';
+  const head = `<p>${fmtNumber(o.orders, 0)} orders: ${fmtNumber(o.cancelled, 0)} cancelled, ${fmtNumber(o.rejected, 0)} rejected, ${fmtNumber(o.denied, 0)} denied by the risk gate.</p>`;
+  if (o.list.length === 0) return `<div class="trades"><h2>Orders</h2>${head}</div>`;
+  const rows = o.list
+    .slice(0, MAX_ISSUE_ROWS)
+    .map((i) => `<tr><td>${escapeHtml(fmtTime(i.time))}</td><td>${escapeHtml(i.clientOrderId)}</td><td>${escapeHtml(i.side)}</td><td>${escapeHtml(i.status)}</td><td style="text-align:left">${escapeHtml(i.reason)}</td></tr>`)
+    .join('');
+  const more = o.list.length > MAX_ISSUE_ROWS ? `<p class="note">First ${MAX_ISSUE_ROWS} shown; the JSON report lists up to ${o.list.length}.</p>` : '';
+  return `<div class="trades"><h2>Orders</h2>${head}<div class="wrap"><table><thead><tr><th>Time</th><th>Order</th><th>Side</th><th>Status</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>${more}</div>`;
 }

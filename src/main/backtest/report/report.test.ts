@@ -118,7 +118,7 @@ describe('formatting', () => {
   it('JSON: stats, trades with fixed keys, equity as [time, value]', () => {
     const inp = input(curve(100, 110), [trade(0, D, 10)]);
     const doc = JSON.parse(reportJsonString(inp, computeStats(inp))) as ReportJson;
-    expect(Object.keys(doc)).toEqual(['stats', 'trades', 'equity']);
+    expect(Object.keys(doc)).toEqual(['stats', 'trades', 'equity', 'monthlyReturns']);
     expect(Object.keys(doc.trades[0] as object)).toEqual(['entryTime', 'exitTime', 'side', 'quantity', 'entryPrice', 'exitPrice', 'pnl', 'fees']);
     expect(doc.equity).toEqual([[0, 100], [D, 110]]);
     expect(doc.stats.profitFactor).toBeNull();
@@ -181,5 +181,28 @@ describe('HTML report', () => {
     const html = renderReportHtml(inp, computeStats(inp));
     expect(html).toContain('No equity data.');
     expect(html).toContain('No trades.');
+  });
+});
+
+describe('monthly returns', () => {
+  it('compounds each UTC month from the last equity of the month before (the capital for the first)', async () => {
+    const { monthlyReturns } = await import('./index');
+    const t = (iso: string): number => Date.parse(iso);
+    const eq: EquityPoint[] = [
+      [t('2024-01-05T00:00:00Z'), 100],
+      [t('2024-01-31T23:59:00Z'), 110],
+      [t('2024-02-01T00:00:00Z'), 120],
+      [t('2024-02-29T00:00:00Z'), 99],
+      [t('2024-04-01T00:00:00Z'), 99],
+    ];
+    // Jan: 110 / 100 − 1; Feb: 99 / 110 − 1; no sample in March; Apr: 99 / 99 − 1.
+    const m = monthlyReturns(eq, 100);
+    expect(m.map((x) => x.month)).toEqual(['2024-01', '2024-02', '2024-04']);
+    expect(m[0]?.return).toBeCloseTo(0.1, 12);
+    expect(m[1]?.return).toBeCloseTo(-0.1, 12);
+    expect(m[2]?.return).toBe(0);
+    const json = JSON.parse(reportJsonString(input(eq), computeStats(input(eq)))) as ReportJson;
+    expect(json.monthlyReturns).toEqual(m);
+    expect(renderReportHtml(input(eq), computeStats(input(eq)))).toMatch(/Monthly returns \(%\)/);
   });
 });

@@ -13,9 +13,11 @@ import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   data: { type: 'string', description: 'data file: CSV or OHLCV JSON bars, or trades' },
-  symbol: { type: 'string', description: 'instrument symbol BASE/QUOTE (inferred from the file name)' },
+  symbol: { type: 'string', description: 'symbol as unified (BTC/USDT, BTC/USDT:USDT) or as the venue writes it (BTCUSDT, BTC-PERP); default: from the file' },
+  quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue name (default SIM, or from the store)' },
   timeframe: { type: 'string', description: 'bar timeframe, e.g. 5m (inferred from a file)' },
+  trades: { type: 'boolean', description: 'store backtests: replay the stored trades (trade fill model) instead of bars' },
   from: { type: 'string', description: 'start time (store backtests), ISO or epoch ms' },
   to: { type: 'string', description: 'end time (store backtests), ISO or epoch ms' },
   strategy: { type: 'string', description: 'built-in name (sma-cross) or path to a strategy file' },
@@ -51,7 +53,7 @@ export interface BacktestIo {
 export async function backtestCommand(argv: readonly string[], kernel: Kernel, io: BacktestIo): Promise<BacktestOutcome> {
   const flags = parseFlags(argv, BACKTEST_FLAGS, 'backtest');
   const strategyName = str(flags, 'strategy');
-  if (!strategyName) throw new UsageError('libra backtest: --strategy is required (e.g. --strategy sma-cross)');
+  if (!strategyName) throw new UsageError('--strategy is required (e.g. --strategy sma-cross)');
   const dataFile = str(flags, 'data');
   const capital = num(flags, 'capital') ?? 10_000;
   if (!(capital > 0)) throw new UsageError(`--capital must be > 0, got ${capital}`);
@@ -70,6 +72,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     const tfFlag = str(flags, 'timeframe');
     source = await kernel.openFileFeed(resolve(io.cwd, dataFile), {
       symbol: str(flags, 'symbol'),
+      quote: str(flags, 'quote'),
       venue: str(flags, 'venue'),
       tickSize: str(flags, 'tick-size'),
       lotSize: str(flags, 'lot-size'),
@@ -80,13 +83,20 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   } else {
     const symbol = str(flags, 'symbol');
     const tf = str(flags, 'timeframe');
-    if (!symbol || !tf) throw new UsageError('libra backtest: give --data FILE, or --symbol S --timeframe TF [--from T] [--to T] to read from the store');
+    const trades = bool(flags, 'trades');
+    if (!symbol || (!tf && !trades)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store');
+    if (tf && trades) throw new UsageError('--trades replays trades; it takes no --timeframe');
     const from = str(flags, 'from');
     const to = str(flags, 'to');
     const req: StoreFeedRequest = {
       symbol,
+      quote: str(flags, 'quote'),
+      tickSize: str(flags, 'tick-size'),
+      lotSize: str(flags, 'lot-size'),
+      minNotional: num(flags, 'min-notional'),
       venue: str(flags, 'venue'),
-      timeframeMs: parseTimeframe(tf),
+      timeframeMs: tf ? parseTimeframe(tf) : 60_000,
+      ...(trades ? { kind: 'trades' as const } : {}),
       ...(from ? { from: parseTime(from, 'from') } : {}),
       ...(to ? { to: parseTime(to, 'to') } : {}),
       store: storeFlags(flags),
@@ -114,7 +124,11 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${result.bars || result.events} ${fillModel === 'bar' ? 'bars' : 'trades'} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
   if (!quiet) {
     io.out.write(`${reports.formatReportTable(stats, `Backtest ${subtitle}`)}\n`);
-    if (result.denials.length > 0) io.out.write(`${result.denials.length} order(s) denied by the risk gate; first: ${result.denials[0]?.message}\n`);
+    const oi = result.orderIssues;
+    io.out.write(`Orders: ${oi.orders} (${oi.cancelled} cancelled, ${oi.rejected} rejected, ${oi.denied} denied)${oi.list[0] && oi.list[0].reason !== 'cancelled on request' ? `; first: ${oi.list[0].status} ${oi.list[0].reason}` : ''}\n`);
+    if (oi.warning) io.out.write(`warning: ${oi.warning}\n`);
+    const b = input.benchmark;
+    if (b) io.out.write(`Buy and hold: final equity ${b.finalEquity.toFixed(2)}, return ${(b.totalReturn * 100).toFixed(2)} %, max drawdown ${(-b.maxDrawdown * 100).toFixed(2)} %\n`);
     io.out.write(`${result.events} events in ${result.elapsedMs.toFixed(0)} ms (${Math.round(result.events / Math.max(result.elapsedMs, 1e-3) * 1000).toLocaleString('en-US')} events/s)\n`);
   }
   const jsonOut = str(flags, 'json');

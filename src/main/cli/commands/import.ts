@@ -1,5 +1,5 @@
 /**
- * `libra import --file F [--venue V] --symbol S [--timeframe TF | --trades]`: streams a data file
+ * `libra import --file F [--venue V] [--symbol S] [--quote Q] [--timeframe TF | --trades]`: streams a data file
  * into the store with a progress bar. Each chunk is written all-or-nothing; a malformed row stops
  * the import with file and line, before that chunk is written. Re-importing is idempotent.
  */
@@ -12,7 +12,8 @@ import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   file: { type: 'string', description: 'data file (bars or trades)' },
-  symbol: { type: 'string', description: 'symbol BASE/QUOTE (inferred from the file name)' },
+  symbol: { type: 'string', description: 'symbol as unified (BTC/USDT) or as the venue writes it (BTCUSDT, BTC-PERP); default: from the file' },
+  quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue (default SIM)' },
   timeframe: { type: 'string', description: 'bar timeframe (inferred)' },
   trades: { type: 'boolean', description: 'the file holds trades' },
@@ -36,6 +37,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const r = await kernel.importFile({
     path,
     symbol: str(flags, 'symbol'),
+    quote: str(flags, 'quote'),
     venue: str(flags, 'venue'),
     tickSize: str(flags, 'tick-size'),
     lotSize: str(flags, 'lot-size'),

@@ -12,7 +12,11 @@ export type ExecutionReport =
   | { readonly kind: 'ACCEPTED'; readonly clientOrderId: string; readonly venueOrderId: string; readonly ts: number }
   | { readonly kind: 'REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
   | { readonly kind: 'TRIGGERED'; readonly clientOrderId: string; readonly ts: number }
-  | { readonly kind: 'FILLED'; readonly fill: Fill }
+  /**
+   * `orderQuantityRaw`: for a quote-amount order, the order's quantity as the venue now fixes
+   * it at the fill price (filled so far + what the rest of the quote amount buys).
+   */
+  | { readonly kind: 'FILLED'; readonly fill: Fill; readonly orderQuantityRaw?: number }
   | { readonly kind: 'CANCELED'; readonly clientOrderId: string; readonly ts: number; readonly reason?: string }
   | { readonly kind: 'CANCEL_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
   | { readonly kind: 'UPDATED'; readonly clientOrderId: string; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
@@ -30,6 +34,12 @@ export interface ExecutionClient {
    * through the gate — the same path, and UNKNOWN-safety, as any new order). Default true.
    */
   readonly amendsInPlace?: boolean;
+  /**
+   * 'native' when the client fills quote-amount market orders itself (sized at the fill). Any
+   * other client gets them converted by the engine to a base quantity at the last price less
+   * QUOTE_ORDER_MARGIN, so the order can still be paid for when the price moves up a little.
+   */
+  readonly quoteOrders?: 'native';
   connect(sink: ExecutionReportSink): void;
   submit(order: Order): void;
   cancel(order: Order): void;

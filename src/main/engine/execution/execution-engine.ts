@@ -9,6 +9,7 @@
  * once (deduplicated by venue trade id); an order whose reply was lost becomes UNKNOWN and
  * stays so until the venue says what happened (reconciliation), never resubmitted blind.
  */
+import { floorToLot } from '../../../shared/domain/instrument';
 import type { Instrument } from '../../../shared/domain/instrument';
 import type { Fill, Order, OrderIntent } from '../../../shared/domain/order';
 import { isOpen, isTerminal } from '../../../shared/domain/order';
@@ -102,6 +103,7 @@ export class ExecutionEngine {
       side: intent.side,
       type: intent.type,
       quantityRaw: intent.quantityRaw,
+      ...(intent.quoteQuantityRaw !== undefined ? { quoteQuantityRaw: intent.quoteQuantityRaw } : {}),
       priceRaw: intent.priceRaw,
       triggerPriceRaw: intent.triggerPriceRaw,
       timeInForce: intent.timeInForce ?? (intent.type === 'MARKET' ? 'IOC' : 'GTC'),
@@ -117,7 +119,25 @@ export class ExecutionEngine {
     };
     const last = cache.lastPrice(order.instrumentId);
     if (last !== undefined) risk.onReferencePrice(order.instrumentId, 'last', last);
-    const verdict = risk.checkSubmit(order, now);
+    let verdict: ReturnType<RiskGate['checkSubmit']>;
+    if (order.quoteQuantityRaw !== undefined) {
+      // Quote-amount order: the gate sees the quantity it buys at the last price (its notional
+      // is the quote amount), so the gate's contract is unchanged.
+      const inst = cache.instrument(order.instrumentId);
+      const native = this.clients.get(inst?.venue ?? '')?.quoteOrders === 'native';
+      const estimate = quoteOrderEstimate(order, inst, last, native ? 0 : QUOTE_ORDER_MARGIN);
+      if (typeof estimate === 'number') {
+        if (native) order = { ...order, quantityRaw: estimate };
+        else {
+          // The venue client cannot size at the fill: a plain quantity at the last price, less the margin.
+          const { quoteQuantityRaw: _spent, ...plain } = order;
+          order = { ...plain, quantityRaw: estimate, tags: [...(order.tags ?? []), `quote amount converted at the last price ${String(last)} less ${QUOTE_ORDER_MARGIN * 100} %`] };
+        }
+      }
+      verdict = typeof estimate === 'number' ? risk.checkSubmit(order, now) : estimate;
+    } else {
+      verdict = risk.checkSubmit(order, now);
+    }
     if (!verdict.allowed) {
       order = transition(order, { type: 'DENY', ts: now, reason: verdict.message });
       cache.putOrder(order);
@@ -332,18 +352,18 @@ export class ExecutionEngine {
         this.applyIfValid(order, { type: 'REPLY_LOST', ts: report.ts, reason: report.reason });
         return;
       case 'FILLED':
-        this.applyFill(order, report.fill);
+        this.applyFill(order, report.fill, report.orderQuantityRaw);
         return;
     }
   }
 
-  private applyFill(order: Order, fill: Fill): void {
+  private applyFill(order: Order, fill: Fill, orderQuantityRaw?: number): void {
     const dedupKey = `${order.instrumentId}|${fill.tradeId}`;
     if (this.seenTradeIds.has(dedupKey)) return;
     this.seenTradeIds.add(dedupKey);
     const { portfolio, risk, bus } = this.deps;
     const px = fill.priceRaw / 10 ** (this.deps.cache.instrument(order.instrumentId)?.pricePrecision ?? 0);
-    const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId });
+    const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId, ...(orderQuantityRaw !== undefined ? { orderQuantityRaw } : {}) });
     this.deps.cache.putOrder(next);
     this.locks?.update(next, this.deps.cache.instrument(next.instrumentId));
     const change = portfolio.applyFill(fill);
@@ -402,4 +422,30 @@ export class ExecutionEngine {
   private emit(order: Order, fill?: Fill): void {
     for (const l of this.listeners) l(order, fill);
   }
+}
+
+/** Safety margin of a quote amount converted at the last price for a client that cannot size at the fill. */
+export const QUOTE_ORDER_MARGIN = 0.01;
+
+/**
+ * The base quantity a quote-amount order buys at the last price (rounded down to the lot), or
+ * the denial when it cannot be estimated.
+ */
+export function quoteOrderEstimate(
+  order: Pick<Order, 'type' | 'side' | 'quoteQuantityRaw'>,
+  inst: Instrument | undefined,
+  last: number | undefined,
+  margin = 0,
+): number | { readonly allowed: false; readonly reason: DenyReason; readonly message: string } {
+  const q = order.quoteQuantityRaw;
+  if (order.type !== 'MARKET' || order.side !== 'BUY') return { allowed: false, reason: 'INVALID_ORDER', message: `a quote amount is for MARKET BUY orders only, not ${order.type} ${order.side}` };
+  if (q === undefined || !Number.isSafeInteger(q) || q <= 0) return { allowed: false, reason: 'INVALID_ORDER', message: `quoteQuantityRaw must be a positive integer, got ${String(q)}` };
+  if (!inst) return { allowed: false, reason: 'UNKNOWN_INSTRUMENT', message: 'instrument not registered' };
+  if (last === undefined || !(last > 0)) return { allowed: false, reason: 'NO_REFERENCE_PRICE', message: `no last price for ${inst.symbol} to size a quote amount` };
+  const quote = q / 10 ** inst.quotePrecision;
+  const qty = floorToLot(inst, Math.floor(((quote * (1 - margin)) / last) * 10 ** inst.sizePrecision + 1e-9));
+  if (qty < inst.minQtyRaw || qty <= 0) {
+    return { allowed: false, reason: 'BELOW_MIN_QUANTITY', message: `${quote} ${inst.quote} buys less than the minimum quantity at the last price ${last}` };
+  }
+  return qty;
 }

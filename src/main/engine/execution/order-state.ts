@@ -33,7 +33,7 @@ export type OrderEvent =
   | { readonly type: 'REQUEST_UPDATE'; readonly ts: number }
   | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
   | { readonly type: 'UPDATE_REJECTED'; readonly ts: number; readonly reason: string }
-  | { readonly type: 'FILL'; readonly ts: number; readonly quantityRaw: number; readonly price: number; readonly venueOrderId?: string }
+  | { readonly type: 'FILL'; readonly ts: number; readonly quantityRaw: number; readonly price: number; readonly venueOrderId?: string; readonly orderQuantityRaw?: number }
   | { readonly type: 'EXPIRE'; readonly ts: number }
   | { readonly type: 'REPLY_LOST'; readonly ts: number; readonly reason: string };
 
@@ -129,16 +129,19 @@ export function transition(order: Order, event: OrderEvent): Order {
         throw new RangeError(`order ${order.clientOrderId}: fill quantity must be a positive integer, got ${event.quantityRaw}`);
       }
       const filledRaw = order.filledRaw + event.quantityRaw;
-      if (filledRaw > order.quantityRaw) {
-        throw new RangeError(`order ${order.clientOrderId}: overfill ${filledRaw} > ${order.quantityRaw}`);
+      // A quote-amount order's quantity is fixed by the venue at the fill price.
+      const quantityRaw = order.quoteQuantityRaw !== undefined && event.orderQuantityRaw !== undefined ? event.orderQuantityRaw : order.quantityRaw;
+      if (filledRaw > quantityRaw) {
+        throw new RangeError(`order ${order.clientOrderId}: overfill ${filledRaw} > ${quantityRaw}`);
       }
       const avgPx = (order.avgPx * order.filledRaw + event.price * event.quantityRaw) / filledRaw;
       return {
         ...base,
+        quantityRaw,
         filledRaw,
         avgPx,
         venueOrderId: event.venueOrderId ?? order.venueOrderId,
-        status: filledRaw === order.quantityRaw ? 'FILLED' : keepPending(order, 'PARTIALLY_FILLED'),
+        status: filledRaw === quantityRaw ? 'FILLED' : keepPending(order, 'PARTIALLY_FILLED'),
       };
     }
     case 'EXPIRE':

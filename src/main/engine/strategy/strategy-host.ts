@@ -37,6 +37,7 @@ interface Running {
   readonly strategy: StrategyHooks;
   readonly unsubscribe: (() => void)[];
   readonly timers: (() => void)[];
+  readonly listeners: Map<InstrumentId, BarListener[]>;
 }
 
 export class StrategyHost {
@@ -62,8 +63,8 @@ export class StrategyHost {
   start(id: string, strategy: StrategyHooks, subs: StrategySubscriptions): void {
     if (this.running.has(id)) throw new Error(`strategy ${id} is already running`);
     const { bus } = this.deps;
-    const run: Running = { id, strategy, unsubscribe: [], timers: [] };
     const listeners = new Map<InstrumentId, BarListener[]>();
+    const run: Running = { id, strategy, unsubscribe: [], timers: [], listeners };
     const ctx = this.makeContext(id, strategy, listeners, run);
     const withAttach = strategy as StrategyHooks & { attach?: (c: StrategyContext) => void };
     withAttach.attach?.(ctx);
@@ -81,6 +82,11 @@ export class StrategyHost {
     for (const i of subs.quotes ?? []) run.unsubscribe.push(bus.subscribe(Topics.quotes(i), (q: QuoteTick) => strategy.onQuote?.(q)));
     for (const i of subs.books ?? []) run.unsubscribe.push(bus.subscribe(Topics.book(i), (b: BookUpdate) => strategy.onBook?.(b)));
     strategy.onStart?.(ctx);
+  }
+
+  /** What a running strategy registered (its indicators), per instrument, for the report's price chart. */
+  registered(id: string, instrumentId: InstrumentId): readonly BarListener[] {
+    return this.running.get(id)?.listeners.get(instrumentId) ?? [];
   }
 
   stop(id: string): void {
@@ -108,6 +114,12 @@ export class StrategyHost {
       submit,
       market: (instrumentId, side, quantity, options) =>
         submit({ instrumentId, side, type: 'MARKET', quantityRaw: floorToLot(inst(instrumentId), qtyRaw(inst(instrumentId), quantity)), reduceOnly: options?.reduceOnly }),
+      spend: (instrumentId, quoteAmount) => {
+        const i = inst(instrumentId);
+        // +1e-6 of a raw unit: a balance read back as a decimal converts to its exact raw value.
+        const quoteQuantityRaw = Number.isFinite(quoteAmount) ? Math.floor(quoteAmount * 10 ** i.quotePrecision + 1e-6) : Number.NaN;
+        return submit({ instrumentId, side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw });
+      },
       limit: (instrumentId, side, quantity, price, options) =>
         submit({
           instrumentId,

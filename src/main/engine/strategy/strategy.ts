@@ -40,6 +40,12 @@ export interface StrategyContext {
   submit(intent: OrderIntent): SubmitResult;
   /** Market order for a decimal quantity (rounded down to the lot). */
   market(instrumentId: InstrumentId, side: OrderSide, quantity: number, options?: { reduceOnly?: boolean }): SubmitResult;
+  /**
+   * Market BUY that spends `quoteAmount` of the quote currency, fee included: the quantity is
+   * computed at the fill price and rounded down to the lot, so `spend(id, ctx.balance(quote))`
+   * always fills on a spot account (Binance's `quoteOrderQty`).
+   */
+  spend(instrumentId: InstrumentId, quoteAmount: number): SubmitResult;
   /** Limit order at a decimal price (must be on the tick grid) for a decimal quantity. */
   limit(instrumentId: InstrumentId, side: OrderSide, quantity: number, price: number, options?: { postOnly?: boolean; reduceOnly?: boolean; timeInForce?: 'GTC' | 'IOC' | 'FOK' }): SubmitResult;
   cancel(clientOrderId: string): boolean;

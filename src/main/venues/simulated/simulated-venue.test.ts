@@ -190,3 +190,74 @@ describe('simulated venue — L2 model', () => {
     expect(o?.avgPx).toBeCloseTo((100 * 0.4 + 100.5 * 0.4 + 101 * 0.2) / 1, 9);
   });
 });
+
+describe('simulated venue — quote-amount market orders ("spend N quote")', () => {
+  const USDT = 1e8; // BTC/USDT here: money at 8 decimals
+
+  it('sizes a bar-model buy at the fill price: the largest lot whose cost plus fee fits', () => {
+    const s = setup('bar', { takerFeeBps: 10 });
+    s.bar(0, 100, 101, 99, 100);
+    const r = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 1000 * USDT });
+    // The gate saw the estimate at the last price: 1000 / 100 = 10.000 BTC.
+    expect(r.ok).toBe(true);
+    expect(r.order.quantityRaw).toBe(10_000);
+    s.bar(1, 125, 126, 124, 125);
+    const o = s.order(r.order.clientOrderId);
+    // At 125: 7.992 costs 999 + 0.999 fee = 999.999 ≤ 1000; 7.993 would cost 1000.124125.
+    expect(o?.status).toBe('FILLED');
+    expect(o?.quantityRaw).toBe(7992);
+    expect(o?.filledRaw).toBe(7992);
+    expect(s.node.portfolio.balanceValue('USDT')).toBeCloseTo(1_000_000 - 999.999, 8);
+  });
+
+  it('spends the rest of the quote amount over several trades (trade model)', () => {
+    const s = setup('trade', { takerFeeBps: 10 });
+    s.trade(1000, 100, 1);
+    const r = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 1000 * USDT });
+    s.trade(2000, 100, 3);
+    // 3 BTC for 300 + 0.3 fee; the 699.7 left buys 6.990 at 100 (699 + 0.699).
+    expect(s.order(r.order.clientOrderId)?.status).toBe('PARTIALLY_FILLED');
+    expect(s.order(r.order.clientOrderId)?.quantityRaw).toBe(9990);
+    s.trade(3000, 100, 10);
+    expect(s.order(r.order.clientOrderId)?.status).toBe('FILLED');
+    expect(s.order(r.order.clientOrderId)?.filledRaw).toBe(9990);
+    expect(s.node.portfolio.balanceValue('USDT')).toBeCloseTo(1_000_000 - 300.3 - 699.699, 8);
+  });
+
+  it('walks the book levels with the quote amount (book model)', () => {
+    const s = setup('book');
+    s.book(1000, [[99, 5]], [[100, 2], [101, 5]]);
+    const r = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 402 * USDT });
+    s.clock.advanceTo(1500);
+    s.book(2000, [[99, 5]], [[100, 2], [101, 5]]);
+    // 2 @ 100 = 200, then the 202 left buys 2.000 @ 101.
+    const o = s.order(r.order.clientOrderId);
+    expect(o?.status).toBe('FILLED');
+    expect(o?.filledRaw).toBe(4000);
+    expect(o?.avgPx).toBeCloseTo(100.5, 9);
+  });
+
+  it('cancels with the reason when the quote amount buys less than one lot at the fill price', () => {
+    const s = setup('bar');
+    s.bar(0, 4000, 4000, 4000, 4000);
+    const r = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 5 * USDT });
+    expect(r.ok).toBe(true);
+    s.bar(1, 10_000, 10_000, 10_000, 10_000);
+    const o = s.order(r.order.clientOrderId);
+    expect(o?.status).toBe('CANCELED');
+    expect(o?.reason).toBe('5 USDT, buys less than one lot at 10000.0 (fee included)');
+  });
+
+  it('denies a quote amount on anything but a market buy, or without a last price, with the reason', () => {
+    const s = setup('bar');
+    const none = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 100 * USDT });
+    expect(none.ok ? '' : `${none.reason}: ${none.message}`).toBe('NO_REFERENCE_PRICE: no last price for BTC/USDT to size a quote amount');
+    s.bar(0, 100, 101, 99, 100);
+    const limit = s.submit({ side: 'BUY', type: 'LIMIT', priceRaw: 1000, quantityRaw: 0, quoteQuantityRaw: 100 * USDT });
+    expect(limit.ok ? '' : limit.reason).toBe('INVALID_ORDER');
+    const sell = s.submit({ side: 'SELL', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 100 * USDT });
+    expect(sell.ok ? '' : sell.message).toBe('a quote amount is for MARKET BUY orders only, not MARKET SELL');
+    const tiny = s.submit({ side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 0.01 * USDT });
+    expect(tiny.ok ? '' : tiny.reason).toBe('BELOW_MIN_QUANTITY');
+  });
+});

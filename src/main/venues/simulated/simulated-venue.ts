@@ -13,6 +13,9 @@
  * rounded to the tick against the trader. Spot accounts cannot spend cash or base they lack: an
  * accepted order that cannot be paid for when it would fill is cancelled with the reason (as a
  * venue expires it), since it was already accepted.
+ * Quote-amount market orders ("spend N quote", fee included) get their quantity at the fill
+ * price: the largest lot multiple whose notional plus taker fee fits the quote amount left (so
+ * an order that spends all free cash can always pay), as Binance's `quoteOrderQty` does.
  */
 import { mulRaw, pow10 } from '../../../shared/domain/fixed';
 import { roundToTick } from '../../../shared/domain/instrument';
@@ -52,6 +55,10 @@ interface Working {
   rested: boolean;
   triggered: boolean;
   filledRaw: number;
+  /** Quote-amount orders: quote (raw) not yet spent, fees included. */
+  quoteLeftRaw?: number;
+  /** Quote-amount orders: the price (raw) at which the quote left bought less than one lot. */
+  quoteShortAt?: number;
 }
 
 interface Book {
@@ -62,6 +69,7 @@ interface Book {
 
 export class SimulatedVenue implements ExecutionClient {
   readonly venue: string;
+  readonly quoteOrders = 'native';
   private sink: ExecutionReportSink = () => undefined;
   private readonly working = new Map<InstrumentId, Working[]>();
   private readonly instruments = new Map<InstrumentId, Instrument>();
@@ -175,7 +183,7 @@ export class SimulatedVenue implements ExecutionClient {
     // Tick models know the market at arrival: a limit that does not cross it rests (maker) from
     // the start. The bar model decides at the next bar's open.
     const rested = this.config.fillModel !== 'bar' && order.type === 'LIMIT' && !this.wouldTake(order, inst);
-    const w: Working = { order, arrivedAt: ts, rested, triggered: false, filledRaw: 0 };
+    const w: Working = { order, arrivedAt: ts, rested, triggered: false, filledRaw: 0, ...(order.quoteQuantityRaw !== undefined ? { quoteLeftRaw: order.quoteQuantityRaw } : {}) };
     this.working.get(order.instrumentId)?.push(w);
     if (this.config.fillModel === 'book') {
       // The book as of arrival is known: match immediately.
@@ -227,11 +235,12 @@ export class SimulatedVenue implements ExecutionClient {
       this.sink({ kind: 'TRIGGERED', clientOrderId: o.clientOrderId, ts });
       from = hit;
     }
-    const remaining = o.quantityRaw - w.filledRaw;
     if (o.type === 'MARKET' || o.type === 'STOP_MARKET') {
-      this.fill(inst, w, remaining, this.slip(inst, from.price, buy), 'TAKER', ts);
+      const px = this.slip(inst, from.price, buy);
+      this.fill(inst, w, this.remaining(inst, w, px), px, 'TAKER', ts);
       return;
     }
+    const remaining = o.quantityRaw - w.filledRaw;
     const limit = (o.priceRaw as number) / pp;
     // At the start of its life on this path (arrival or trigger point) a crossing limit takes.
     const startPrice = from.price;
@@ -274,12 +283,13 @@ export class SimulatedVenue implements ExecutionClient {
       w.triggered = true;
       this.sink({ kind: 'TRIGGERED', clientOrderId: o.clientOrderId, ts: t.ts });
     }
+    if (o.type === 'MARKET' || o.type === 'STOP_MARKET') {
+      const px = this.slip(inst, t.price, buy);
+      return this.fill(inst, w, Math.min(this.remaining(inst, w, px), available), px, 'TAKER', t.ts);
+    }
     const qty = Math.min(o.quantityRaw - w.filledRaw, available);
     // Fill-or-kill needs the whole quantity from one print.
     if (o.timeInForce === 'FOK' && qty < o.quantityRaw - w.filledRaw) return 0;
-    if (o.type === 'MARKET' || o.type === 'STOP_MARKET') {
-      return this.fill(inst, w, qty, this.slip(inst, t.price, buy), 'TAKER', t.ts);
-    }
     const limit = (o.priceRaw as number) / pp;
     if (!w.rested) {
       if (buy ? t.price <= limit : t.price >= limit) return this.fill(inst, w, qty, this.slip(inst, t.price, buy), 'TAKER', t.ts);
@@ -336,16 +346,25 @@ export class SimulatedVenue implements ExecutionClient {
       const sp = pow10(inst.sizePrecision);
       for (const [px, size] of levels) {
         if (buy ? px > limit : px < limit) break;
-        const remaining = o.quantityRaw - w.filledRaw;
+        const pxRaw = this.slip(inst, px, buy);
+        const remaining = this.remaining(inst, w, pxRaw);
         if (remaining <= 0) break;
         const take = Math.min(remaining, Math.floor(size * sp + 1e-6));
         if (take <= 0) continue;
-        if (this.fill(inst, w, take, this.slip(inst, px, buy), 'TAKER', ts) === 0) break;
+        if (this.fill(inst, w, take, pxRaw, 'TAKER', ts) === 0) break;
       }
     }
   }
 
   // ── common ─────────────────────────────────────────────────────────────────────────────────
+  /** What is left to fill at `priceRaw`: for a quote-amount order, what its quote left buys there. */
+  private remaining(inst: Instrument, w: Working, priceRaw: number): number {
+    if (w.quoteLeftRaw === undefined) return w.order.quantityRaw - w.filledRaw;
+    const lots = lotsForQuote(inst, w.quoteLeftRaw, priceRaw, this.config.takerFeeBps);
+    if (lots === 0) w.quoteShortAt = priceRaw;
+    return lots;
+  }
+
   private expireIfDue(w: Working, ts: number): boolean {
     if (w.order.timeInForce === 'GTD' && w.order.expireTime !== undefined && ts >= w.order.expireTime) {
       this.remove(w);
@@ -356,9 +375,16 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   /** After a matching attempt: IOC/FOK remainders are cancelled; anything left has rested. */
-  private afterAttempt(_inst: Instrument, w: Working, ts: number): void {
+  private afterAttempt(inst: Instrument, w: Working, ts: number): void {
     if (w.filledRaw >= w.order.quantityRaw) return;
     if (!this.isWorking(w)) return;
+    if (w.quoteShortAt !== undefined) {
+      const left = ((w.quoteLeftRaw ?? 0) / pow10(inst.quotePrecision)).toFixed(inst.quotePrecision).replace(/\.?0+$/, '');
+      const px = (w.quoteShortAt / pow10(inst.pricePrecision)).toFixed(inst.pricePrecision);
+      this.remove(w);
+      this.sink({ kind: 'CANCELED', clientOrderId: w.order.clientOrderId, ts, reason: `${w.filledRaw > 0 ? 'the rest of the quote amount, ' : ''}${left} ${inst.quote}, buys less than one lot at ${px} (fee included)` });
+      return;
+    }
     const tif = w.order.timeInForce;
     if ((tif === 'IOC' || tif === 'FOK') && w.order.type !== 'MARKET' && w.order.type !== 'STOP_MARKET') {
       this.remove(w);
@@ -420,7 +446,14 @@ export class SimulatedVenue implements ExecutionClient {
     }
     this.tradeSeq++;
     w.filledRaw += qty;
-    if (w.filledRaw >= o.quantityRaw) this.remove(w);
+    let orderQuantityRaw: number | undefined;
+    if (w.quoteLeftRaw !== undefined) {
+      // The quantity of a quote-amount order is what it has bought plus what its rest buys here.
+      w.quoteLeftRaw -= notionalRaw + feeRaw;
+      orderQuantityRaw = w.filledRaw + lotsForQuote(inst, w.quoteLeftRaw, priceRaw, this.config.takerFeeBps);
+      w.order = { ...w.order, quantityRaw: orderQuantityRaw };
+    }
+    if (w.filledRaw >= w.order.quantityRaw) this.remove(w);
     const fill: Fill = {
       tradeId: `${this.venue}-${this.tradeSeq}`,
       clientOrderId: o.clientOrderId,
@@ -435,9 +468,37 @@ export class SimulatedVenue implements ExecutionClient {
       liquidity,
       ts,
     };
-    this.sink({ kind: 'FILLED', fill });
+    this.sink({ kind: 'FILLED', fill, ...(orderQuantityRaw !== undefined ? { orderQuantityRaw } : {}) });
     return qty;
   }
+}
+
+/** Notional plus fee (rounded up) of `qtyRaw` at `priceRaw`, raw at the quote precision — as `fill` charges it. */
+export function costRaw(inst: Instrument, qtyRaw: number, priceRaw: number, feeBps: number): number {
+  const notionalRaw = mulRaw(priceRaw, inst.pricePrecision, qtyRaw, inst.sizePrecision, inst.quotePrecision);
+  return notionalRaw + Math.ceil((notionalRaw * feeBps) / 10_000 - 1e-9);
+}
+
+function fits(inst: Instrument, qtyRaw: number, priceRaw: number, feeBps: number, quoteRaw: number): boolean {
+  // A cost beyond the safe integers is beyond any quote amount (which is one).
+  if ((qtyRaw / pow10(inst.sizePrecision)) * (priceRaw / pow10(inst.pricePrecision)) * pow10(inst.quotePrecision) > 2 ** 53) return false;
+  return costRaw(inst, qtyRaw, priceRaw, feeBps) <= quoteRaw;
+}
+
+/**
+ * The largest lot multiple whose cost (notional + fee) at `priceRaw` fits `quoteRaw`; 0 when not
+ * even one lot (or less than the minimum quantity) fits.
+ */
+export function lotsForQuote(inst: Instrument, quoteRaw: number, priceRaw: number, feeBps: number): number {
+  if (!(quoteRaw > 0) || !(priceRaw > 0)) return 0;
+  const px = priceRaw / pow10(inst.pricePrecision);
+  const quote = quoteRaw / pow10(inst.quotePrecision);
+  let lots = Math.floor((quote / (px * (1 + feeBps / 10_000))) * pow10(inst.sizePrecision) / inst.lotRaw);
+  // The float estimate is within a lot or two of the exact answer: settle it on the integers.
+  while (lots > 0 && !fits(inst, lots * inst.lotRaw, priceRaw, feeBps, quoteRaw)) lots--;
+  while (fits(inst, (lots + 1) * inst.lotRaw, priceRaw, feeBps, quoteRaw)) lots++;
+  const qty = lots * inst.lotRaw;
+  return qty >= inst.minQtyRaw ? qty : 0;
 }
 
 function applyLevels(side: Map<number, number>, levels: readonly BookLevel[]): void {

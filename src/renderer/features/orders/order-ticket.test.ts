@@ -23,4 +23,11 @@ describe('order ticket', () => {
     expect(buildTicket({ ...base, type: 'STOP_LIMIT' })).toEqual({ instrumentId: 'BTC/USD@COINBASE', side: 'BUY', type: 'STOP_LIMIT', quantity: '0.5', price: '100', triggerPrice: '90' });
     expect(buildTicket({ ...base, type: 'LIMIT' }).postOnly).toBe(true);
   });
+
+  it('makes a market buy in quote units a "spend N quote" ticket, and nothing else', () => {
+    const base = { instrumentId: 'BTC/USD@COINBASE', side: 'BUY' as const, quantity: '0.0025', price: '', trigger: '', tif: '' as const, postOnly: false, reduceOnly: false, quoteQuantity: ' 100 ' };
+    expect(buildTicket({ ...base, type: 'MARKET' })).toEqual({ instrumentId: 'BTC/USD@COINBASE', side: 'BUY', type: 'MARKET', quantity: '0.0025', quoteQuantity: '100' });
+    expect(buildTicket({ ...base, type: 'MARKET', side: 'SELL' }).quoteQuantity).toBeUndefined();
+    expect(buildTicket({ ...base, type: 'LIMIT', price: '40000' }).quoteQuantity).toBeUndefined();
+  });
 });

@@ -13,8 +13,10 @@ import { selectQuote } from '../market/market-slice';
 type Type = Ticket['type'];
 type Tif = NonNullable<Ticket['timeInForce']>;
 
-export function buildTicket(f: { instrumentId: string; side: 'BUY' | 'SELL'; type: Type; quantity: string; price: string; trigger: string; tif: Tif | ''; postOnly: boolean; reduceOnly: boolean }): Ticket {
+export function buildTicket(f: { instrumentId: string; side: 'BUY' | 'SELL'; type: Type; quantity: string; price: string; trigger: string; tif: Tif | ''; postOnly: boolean; reduceOnly: boolean; quoteQuantity?: string }): Ticket {
   const t: Ticket = { instrumentId: f.instrumentId, side: f.side, type: f.type, quantity: f.quantity.trim() };
+  // A market buy in quote units spends the amount, sized at the fill (quantity: the estimate).
+  if (f.quoteQuantity !== undefined && f.type === 'MARKET' && f.side === 'BUY') t.quoteQuantity = f.quoteQuantity.trim();
   if (f.type === 'LIMIT' || f.type === 'STOP_LIMIT') t.price = f.price.trim();
   if (f.type === 'STOP_MARKET' || f.type === 'STOP_LIMIT') t.triggerPrice = f.trigger.trim();
   if (f.tif !== '') t.timeInForce = f.tif;
@@ -67,7 +69,7 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
       setAnswer({ kind: 'error', text: `enter an amount of ${instrument.quote} worth at least one lot (${instrument.lotSize} ${instrument.base}) at ${refPrice ?? 'the price'}`, instrumentId: instrument.id });
       return;
     }
-    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity: inQuote ? (baseQty ?? '') : quantity, price, trigger, tif, postOnly, reduceOnly }));
+    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity: inQuote ? (baseQty ?? '') : quantity, price, trigger, tif, postOnly, reduceOnly, ...(spends ? { quoteQuantity: quantity } : {}) }));
     setBusy(false);
     setAnswer(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}`, instrumentId: instrument.id } : { kind: 'error', text: `${r.error.code}: ${r.error.message}`, instrumentId: instrument.id });
   };
@@ -78,6 +80,8 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   const refPrice = needsPrice ? Number(price) || undefined : needsTrigger ? Number(trigger) || undefined : last;
   const baseQty = inQuote && instrument ? quoteToBase(quantity, refPrice, instrument.lotSize) : quantity;
   const quantityId = useId();
+  // A market buy in quote units is "spend N quote": the venue sizes it at the fill price.
+  const spends = inQuote && type === 'MARKET' && side === 'BUY';
   return (
     <section className="panel" data-testid="order-ticket">
       <h2>Order ticket {instrument ? <span className="ticket-symbol" data-testid="ticket-symbol">{instrument.symbol}</span> : null}</h2>
@@ -106,7 +110,7 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
           <input id={quantityId} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" data-testid="quantity" />
           {inQuote && instrument ? (
             <span className="muted" data-testid="quote-conversion">
-              {baseQty === null ? `less than one lot (${instrument.lotSize} ${instrument.base})` : `≈ ${baseQty} ${instrument.base} at ${refPrice ?? '—'}`}
+              {baseQty === null ? `less than one lot (${instrument.lotSize} ${instrument.base})` : `≈ ${baseQty} ${instrument.base} at ${refPrice ?? '—'}${spends ? ` · spends ${quantity.trim()} ${instrument.quote} fee included, sized at the fill` : ''}`}
             </span>
           ) : null}
         </div>
@@ -129,7 +133,7 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
           <label className="check"><input type="checkbox" checked={reduceOnly} onChange={(e) => setReduceOnly(e.target.checked)} data-testid="reduce-only" />Reduce-only</label>
         </div>
         <button type="submit" className={side === 'BUY' ? 'submit buy' : 'submit sell'} disabled={busy || !instrument} data-testid="submit-order">
-          {side === 'BUY' ? 'Buy' : 'Sell'} {inQuote ? (baseQty ?? '…') : quantity} {instrument?.base ?? ''}
+          {spends ? `Buy for ${quantity.trim()} ${instrument?.quote ?? ''}` : `${side === 'BUY' ? 'Buy' : 'Sell'} ${inQuote ? (baseQty ?? '…') : quantity} ${instrument?.base ?? ''}`}
         </button>
         {status ? (
           <p className={status.kind === 'error' ? 'ticket-status error' : 'ticket-status ok'} role={status.kind === 'error' ? 'alert' : 'status'} data-testid="ticket-status">

@@ -2,13 +2,12 @@
  * sma-cross — the example strategy.
  *
  * After each bar closes: when SMA(fast) of closes crosses above SMA(slow) (previous bar
- * fast ≤ slow, now fast > slow) and the strategy is flat, buy at market the largest lot-size
- * multiple whose cost plus taker fee, at this bar's close, fits in the free quote cash. When it
- * crosses below while long, sell the whole position at market. Market orders fill at the next
- * bar's open ± slippage (the simulated venue's bar model); a position still open at the end stays
- * open. Long only, one instrument (the first one subscribed).
+ * fast ≤ slow, now fast > slow) and the strategy is flat, buy at market spending all free quote
+ * cash (a quote-amount order: the quantity is the largest lot multiple whose cost plus taker fee
+ * fits the cash at the FILL price, the next bar's open ± slippage, so every cross up is a trade).
+ * When it crosses below while long, sell the whole position at market. A position still open at
+ * the end stays open. Long only, one instrument (the first one subscribed).
  */
-import { floorToLot } from '../../../../shared/domain/instrument';
 import type { Bar } from '../../../../shared/messages/market-data';
 import { Sma } from '../../indicators/moving-averages';
 import { ParamError, Strategy } from '../strategy';
@@ -55,11 +54,8 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     if (ctx.openOrders(this.instrumentId).length > 0) return;
     const held = ctx.position(this.instrumentId)?.netRaw ?? 0;
     if (crossUp && held === 0) {
-      const inst = ctx.instrument(this.instrumentId);
-      const cash = ctx.balance(inst.quote);
-      const unitCost = bar.close * (1 + ctx.takerFeeRate(this.instrumentId));
-      const quantityRaw = floorToLot(inst, Math.floor((cash / unitCost) * 10 ** inst.sizePrecision));
-      if (quantityRaw >= inst.minQtyRaw) ctx.submit({ instrumentId: this.instrumentId, side: 'BUY', type: 'MARKET', quantityRaw });
+      const cash = ctx.balance(ctx.instrument(this.instrumentId).quote);
+      if (cash > 0) ctx.spend(this.instrumentId, cash);
     } else if (crossDown && held > 0) {
       ctx.submit({ instrumentId: this.instrumentId, side: 'SELL', type: 'MARKET', quantityRaw: held });
     }
