@@ -7,7 +7,7 @@ import { app, dialog, ipcMain, Menu, session } from 'electron';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstRunRisk, Kernel } from '../kernel';
-import type { TradingSession } from '../kernel';
+import type { AgentDesk, TradingSession } from '../kernel';
 import { EngineHost } from '../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../host/alerts-store';
 import { registerIpc } from '../host/ipc/ipc-host';
@@ -34,7 +34,7 @@ async function start(): Promise<void> {
   const kernel = new Kernel({ dataDir: app.getPath('userData'), risk: firstRunRisk() });
   kernel.ensureDataDir();
   const recentFile = recentSessionsFile(kernel.dataDir);
-  const { session: tradingSession, stop: stopSession, start: startSession, file: current } = await openSession(kernel, sessionArg(process.argv));
+  const { session: tradingSession, stop: stopSession, start: startSession, file: current, agents } = await openSession(kernel, sessionArg(process.argv));
   const trusted: TrustedOrigins = {
     rendererDir: join(here, `../renderer/${MAIN_WINDOW_VITE_NAME}`),
     devServerUrl: MAIN_WINDOW_VITE_DEV_SERVER_URL,
@@ -43,6 +43,7 @@ async function start(): Promise<void> {
   let windows: WindowManager | null = null;
   const host = new EngineHost(tradingSession, {
     kernel,
+    agents,
     alerts: loadAlerts(alerts),
     saveAlerts: (a) => saveAlerts(alerts, a),
     openChart: (spec) => windows?.openChart(spec) ?? false,
@@ -98,12 +99,13 @@ async function start(): Promise<void> {
  * folder, its passphrase from LIBRA_KEY_PASSPHRASE), or the first-run replay. A session that
  * cannot start is reported in a dialog and the replay starts instead.
  */
-async function openSession(kernel: Kernel, file: string | undefined): Promise<{ session: TradingSession; stop: () => Promise<void>; start: () => void; file: string | undefined }> {
+async function openSession(kernel: Kernel, file: string | undefined): Promise<{ session: TradingSession; stop: () => Promise<void>; start: () => void; file: string | undefined; agents?: AgentDesk | undefined }> {
   if (file !== undefined) {
     try {
       const config = kernel.sessions.loadConfig(file);
-      const run = await kernel.sessions.startRun({ config, dataDir: config.dataDir ?? kernel.dataDir, label: basename(file), print: (line) => console.log(line) });
-      return { session: run.session, stop: () => run.stop(), start: () => undefined, file };
+      const dataDir = config.dataDir ?? kernel.dataDir;
+      const run = await kernel.sessions.startRun({ config, dataDir, label: basename(file), print: (line) => console.log(line) });
+      return { session: run.session, stop: () => run.stop(), start: () => undefined, file, ...(config.agents.length > 0 ? { agents: kernel.agentDesk(dataDir) } : {}) };
     } catch (error) {
       dialog.showErrorBox(`Cannot start ${basename(file)}`, `${error instanceof Error ? error.message : String(error)}\n\nThe first-run paper replay starts instead.`);
     }

@@ -42,6 +42,8 @@ import { AlertBook } from './alerts';
 import { BacktestService, describeStrategy } from './backtest-service';
 import type { BacktestServiceOptions } from './backtest-service';
 import { OptimizeService } from './optimize-service';
+import { AgentsService } from './agents-service';
+import type { AgentDesk } from '../kernel';
 import { createIndicator } from '../engine/indicators';
 import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
@@ -63,7 +65,7 @@ export function stripCode(code: string, message: string): string {
 export const MANUAL_STRATEGY = 'manual';
 
 export interface HostNotification {
-  readonly kind: 'fill' | 'risk' | 'alert' | 'disconnect' | 'denial';
+  readonly kind: 'fill' | 'risk' | 'alert' | 'disconnect' | 'denial' | 'agent';
   readonly title: string;
   readonly body: string;
 }
@@ -92,6 +94,8 @@ export interface EngineHostOptions {
    * checks, the backtest worker pool); default: a kernel with default settings.
    */
   readonly kernel?: Kernel;
+  /** The session's LLM agents (approvals panel); absent when it runs none. */
+  readonly agents?: AgentDesk | undefined;
 }
 
 const seriesKey = (instrumentId: string, timeframe: string): string => `${instrumentId}|${timeframe}`;
@@ -125,6 +129,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
   readonly optimizations: OptimizeService;
   readonly strategies: StrategyService;
   private readonly kernel: Kernel;
+  private readonly agents: AgentsService;
 
   constructor(
     readonly session: S,
@@ -141,6 +146,8 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     this.backtests = new BacktestService(this.kernel, { cwd, ...options.backtests });
     this.optimizations = new OptimizeService(this.kernel, this.backtests, { cwd: options.backtests?.cwd ?? cwd, ...(options.backtests?.risk ? { risk: options.backtests.risk } : {}) });
     this.strategies = new StrategyService(this.kernel, session, cwd);
+    this.agents = new AgentsService(options.agents);
+    this.agents.watch((p) => this.notify({ kind: 'agent', title: `Agent ${p.agent} proposes an order`, body: `${p.side} ${p.quantity} ${p.instrumentId} ${p.type}${p.price !== undefined ? ` @ ${p.price}` : ''}: approve or reject in the approvals panel` }));
     for (const inst of this.instruments) {
       const history = session.history(inst.id);
       for (const tf of this.timeframes) this.series.set(seriesKey(inst.id, tf), new ChartSeries(inst.id, parseTimeframe(tf), baseMs, history));
@@ -222,6 +229,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     this.backtests.dispose();
     this.optimizations.dispose();
     this.strategies.dispose();
+    this.agents.dispose();
     for (const d of this.disposers.splice(0)) d();
     for (const c of this.clients) c.close();
     this.clients.clear();
@@ -451,6 +459,11 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     const { execution } = this.node;
     return {
       session: { snapshot: () => ok(this.snapshot()) },
+      agents: {
+        proposals: () => this.agents.proposals(),
+        decide: ({ id, decision, note }) => this.agents.decide(id, decision, note),
+        log: ({ last }) => this.agents.log(last),
+      },
       orders: {
         submit: (t) => {
           const inst = this.instrumentOr(t.instrumentId);

@@ -10,6 +10,8 @@
 import type { z } from 'zod';
 import type { Result } from './result';
 import type {
+  AgentLogView,
+  AgentProposalView,
   AlertView,
   BacktestCatalogView,
   BacktestChartView,
@@ -23,6 +25,8 @@ import type {
   TradingStateView,
 } from './views';
 import {
+  AgentDecideSchema,
+  AgentLogSchema,
   BacktestChartSchema,
   BacktestIdSchema,
   BacktestStartSchema,
@@ -57,6 +61,13 @@ function method<Res>() {
 export const contract = {
   session: {
     snapshot: method<Snapshot>()(EmptySchema),
+  },
+  agents: {
+    /** Proposals of the session's LLM agents, newest last (pending and decided). */
+    proposals: method<readonly AgentProposalView[]>()(EmptySchema),
+    /** A person's decision on a pending proposal; the session sends an approved one through the gate. */
+    decide: method<AgentProposalView>()(AgentDecideSchema),
+    log: method<readonly AgentLogView[]>()(AgentLogSchema),
   },
   orders: {
     submit: method<{ clientOrderId: string; status: string }>()(OrderTicketSchema),

@@ -143,3 +143,6 @@ export const StrategyStartSchema = z.strictObject({ strategy: strategyRef, param
 export const StrategyIdSchema = z.strictObject({ id: id });
 
 export const OpenBacktestChartSchema = z.strictObject({ runId: id, trade: z.number().int().nonnegative() });
+
+export const AgentDecideSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a proposal id'), decision: z.enum(['approve', 'reject']), note: z.string().max(500).optional() });
+export const AgentLogSchema = z.strictObject({ last: z.number().int().min(1).max(200).optional() });

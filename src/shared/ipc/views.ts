@@ -365,3 +365,32 @@ export interface OptimizeRunView {
   readonly heatmap: readonly (readonly (number | null)[])[] | null;
   readonly elapsedMs: number | null;
 }
+
+/** An LLM agent's order proposal, as the approvals panel shows it. */
+export interface AgentProposalView {
+  readonly id: string;
+  readonly agent: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'SENT' | 'DENIED';
+  readonly instrumentId: string;
+  readonly side: 'BUY' | 'SELL';
+  readonly type: 'MARKET' | 'LIMIT';
+  readonly quantity: number;
+  readonly price?: number | undefined;
+  readonly notional: number;
+  /** The model's reasoning, as it wrote it (shown as text, never as markup). */
+  readonly reasoning: string;
+  /** The risk gate's verdict once sent: "ALLOWED" or the denial message. */
+  readonly verdict?: string | undefined;
+  readonly clientOrderId?: string | undefined;
+  readonly note?: string | undefined;
+}
+
+/** One line of the agents' audit log. */
+export interface AgentLogView {
+  readonly ts: number;
+  readonly agent: string;
+  readonly kind: string;
+  readonly summary: string;
+}

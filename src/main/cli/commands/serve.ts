@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstRunRisk, Kernel } from '../../kernel';
-import type { TradingSession } from '../../kernel';
+import type { AgentDesk, TradingSession } from '../../kernel';
 import type { RiskConfig } from '../../engine/risk/risk-gate';
 import { EngineHost } from '../../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../../host/alerts-store';
@@ -57,6 +57,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   let stopSession: () => Promise<void>;
   let startSession = (): void => undefined;
   let banner: string;
+  let agents: AgentDesk | undefined;
   if (configFile) {
     const config = k.sessions.loadConfig(configFile);
     const dataDir = dataDirFlag ?? config.dataDir ?? k.dataDir;
@@ -69,6 +70,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     });
     session = run.session;
     stopSession = () => run.stop();
+    if (config.agents.length > 0) agents = k.agentDesk(dataDir);
     banner = `libra serve: session ${basename(configFile)} (${config.venues.map((v) => `${v.name ?? v.ccxtId.toUpperCase()} ${v.mode}`).join(', ')})${config.record ? ', recording' : ''}, data in ${dataDir}`;
   } else {
     const replay = await k.sessions.startReplay({
@@ -82,7 +84,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     banner = `libra serve: paper replay of ${replay.instrument.symbol} ${replay.timeframe} at ${speed} bars/s, data in ${k.dataDir}`;
   }
   const file = alertsFile(k.dataDir);
-  const host = new EngineHost(session, { kernel: k, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
+  const host = new EngineHost(session, { kernel: k, agents, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.

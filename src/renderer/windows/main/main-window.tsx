@@ -8,6 +8,7 @@ import { useAppSelector } from '../../app/hooks';
 import { useBridge } from '../../app/bridge-context';
 import { Balances } from '../../features/account/balances';
 import { selectEquity } from '../../features/account/account-slice';
+import { AgentsPanel } from '../../features/agents/agents-panel';
 import { AlertsList } from '../../features/alerts/alerts-list';
 import { BacktestPanel } from '../../features/backtest/backtest-panel';
 import { Watchlist } from '../../features/market/watchlist';
@@ -81,6 +82,7 @@ export function MainWindow() {
         </div>
         <div className="col">
           <RiskPanel />
+          <AgentsPanel />
           <AlertsList />
         </div>
         <div className="lower" style={{ gridColumn: '1 / -1', padding: 0 }}>
