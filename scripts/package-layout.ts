@@ -16,7 +16,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
-export const RUNTIME_EXTERNALS: readonly string[] = ['@duckdb/node-api', '@questdb/nodejs-client', 'ccxt', 'ws', 'tsx'];
+export const RUNTIME_EXTERNALS: readonly string[] = ['@duckdb/node-api', '@questdb/nodejs-client', '@modelcontextprotocol/sdk', 'ccxt', 'ws', 'tsx'];
 
 /** Finds `name` the way Node does from `fromDir`: the nearest node_modules/<name> upwards. */
 function findPackage(name: string, fromDir: string, projectDir: string): string | null {

@@ -41,7 +41,7 @@ import type { BacktestRunsOptions } from './backtest/worker/backtest-runs';
 import { BAR_STRIDE } from './backtest/worker/run-job';
 import * as optimization from './backtest/optimize';
 import type { SqlStore, StoreConfig } from './storage/create-store';
-import { createStore } from './storage/create-store';
+import { createStore, storeFromFlags } from './storage/create-store';
 import { Recorder } from './storage/recorder';
 import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
@@ -80,7 +80,6 @@ export type { AuditEntry } from './agents/audit';
 export type { RunningMcp } from './agents/mcp';
 export type { AgentBacktestSummary } from './agents/agent-backtest';
 export type { StoreConfig } from './storage/create-store';
-export { storeFromFlags } from './storage/create-store';
 
 /** Which store a call opens: a DuckDB folder (a string), a store config, or the default DuckDB store. */
 export type StoreTarget = string | StoreConfig | undefined;
@@ -422,6 +421,11 @@ export class Kernel {
       log: options.log,
     };
     return options.transport === 'stdio' ? serveMcpStdio(mcp) : serveMcpHttp({ ...mcp, port: options.transport.port, token: options.transport.token });
+  }
+
+  /** The store the store commands' flags select (`--store`, `--questdb-url`, `--data-dir`); throws StoreInputError naming the flag. */
+  storeFromFlags(flags: Parameters<typeof storeFromFlags>[0]): StoreConfig {
+    return storeFromFlags(flags);
   }
 
   /**

@@ -3,8 +3,7 @@
  * `--store duckdb|questdb` (default duckdb: the data folder), `--questdb-url URL` (alone it
  * implies `--store questdb`) and `--data-dir DIR` (the DuckDB folder).
  */
-import type { StoreConfig } from '../kernel';
-import { storeFromFlags } from '../kernel';
+import type { Kernel, StoreConfig } from '../kernel';
 import { str } from './args';
 import type { FlagSpec, ParsedFlags } from './args';
 
@@ -15,6 +14,6 @@ export const STORE_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 /** The store the flags select; a bad combination throws StoreInputError (exit 2) naming the flag. */
-export function storeFlags(flags: ParsedFlags): StoreConfig {
-  return storeFromFlags({ store: str(flags, 'store'), questdbUrl: str(flags, 'questdb-url'), dataDir: str(flags, 'data-dir') });
+export function storeFlags(flags: ParsedFlags, kernel: Pick<Kernel, 'storeFromFlags'>): StoreConfig {
+  return kernel.storeFromFlags({ store: str(flags, 'store'), questdbUrl: str(flags, 'questdb-url'), dataDir: str(flags, 'data-dir') });
 }

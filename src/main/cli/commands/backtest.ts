@@ -99,7 +99,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
       ...(trades ? { kind: 'trades' as const } : {}),
       ...(from ? { from: parseTime(from, 'from') } : {}),
       ...(to ? { to: parseTime(to, 'to') } : {}),
-      store: storeFlags(flags),
+      store: storeFlags(flags, kernel),
     };
     source = await kernel.openStoreFeed(req);
   }

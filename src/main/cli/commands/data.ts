@@ -12,7 +12,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const flags = parseFlags(argv, FLAGS, 'data');
-  const series = await kernel.listSeries(storeFlags(flags));
+  const series = await kernel.listSeries(storeFlags(flags, kernel));
   if (bool(flags, 'json')) {
     process.stdout.write(`${JSON.stringify(series)}\n`);
     return;

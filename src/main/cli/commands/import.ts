@@ -43,7 +43,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     lotSize: str(flags, 'lot-size'),
     ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}),
     hints: 'flags',
-    store: storeFlags(flags),
+    store: storeFlags(flags, kernel),
     onPlan: ({ kind, rows }) => {
       if (wantTrades !== (kind === 'trades')) throw new UsageError(`${file} holds ${kind}${wantTrades ? ', not trades' : ': add --trades'}`);
       bar = kernel.reports.createProgressBar({ stream: process.stderr, total: rows, label: 'import', unit: kind });

@@ -56,7 +56,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const signals = str(flags, 'signals');
   if ((sql === undefined) === (signals === undefined)) throw new UsageError('give either --signals FILE --with KIND or --sql "SELECT …"');
   const json = bool(flags, 'json');
-  const store = storeFlags(flags);
+  const store = storeFlags(flags, kernel);
   const print = (row: Record<string, unknown>): void => {
     process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',')}\n`);
   };

@@ -4,7 +4,7 @@ import type { Bar } from '../../../shared/messages/market-data';
 import { Topics } from '../../engine/bus/topics';
 import { TsRiskGate } from '../../engine/risk/ts-risk-gate';
 import type { TimeSource } from '../../engine/clock/clock';
-import { buildLiveCore } from './build';
+import { buildLiveCore, startEquityFeed } from './build';
 import { connectionStateOf, LiveSession } from './live-session';
 
 const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.01', lotSize: '0.00001' });
@@ -47,11 +47,13 @@ describe('LiveSession', () => {
     expect(session.venueStates()).toEqual([{ venue: 'BINANCE', mode: 'live', state: 'HALTED', reason: '418 banned', ts: 4 }]);
   });
 
-  it('feeds equity to the risk gate on every trade, so a drawdown past the limit halts trading', async () => {
+  it('marks every trade, and with the session equity feed a drawdown past the limit halts trading', async () => {
     const { core } = setup();
+    const feed = startEquityFeed(core, { minIntervalMs: 0 });
     core.portfolio.setBalance('USDT', 100_000);
     const trade = (price: number, ts: number) => core.bus.publish(Topics.trades(inst.id), { instrumentId: inst.id, price, size: 0.01, side: 'BUY', ts, tradeId: String(ts) });
     trade(60_000, 1);
+    feed.enable();
     await new Promise((r) => setTimeout(r, 10));
     expect(core.risk.tradingState()).toBe('ACTIVE');
     core.portfolio.setBalance('USDT', 94_000); // the account lost 6% (as a venue balance update would say)
@@ -59,5 +61,6 @@ describe('LiveSession', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(core.risk.tradingState()).toBe('HALTED');
     expect(core.cache.lastPrice(inst.id)).toBe(60_000);
+    feed.stop();
   });
 });
