@@ -201,7 +201,7 @@ describe('the report tells what did not trade', () => {
   });
 });
 
-describe('libra backtest CLI', { timeout: 180_000 }, () => {
+describe('libra backtest CLI', () => {
   const cli = (args: string[]) => run('node', [join(ROOT, 'bin/libra.js'), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),

@@ -20,7 +20,7 @@ const cli = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-describe('libra import / data / query / backtest from the store', { timeout: 180_000 }, () => {
+describe('libra import / data / query / backtest from the store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'libra-store-'));
 
   it('imports a real file idempotently and lists it', async () => {
