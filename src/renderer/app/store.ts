@@ -20,6 +20,11 @@ export function makeStore(preloadedState?: Partial<RootState>) {
     ...(preloadedState ? { preloadedState } : {}),
     // RTK's autoBatchEnhancer (on by default) notifies subscribers once per frame for the
     // delta actions (they are prepared with prepareAutoBatched).
+    // The development checks walk the whole state on every action. A finished backtest report
+    // (trades, fills, orders, equity, benchmark, indicator curves) is large JSON that arrived over
+    // the wire — serialisable and never mutated by construction — and walking it on each of the
+    // many market-data deltas a second froze the page: the checks skip it.
+    middleware: (getDefault) => getDefault({ serializableCheck: { ignoredPaths: ['backtest'] }, immutableCheck: { ignoredPaths: ['backtest'] } }),
   });
 }
 
