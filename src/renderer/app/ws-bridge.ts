@@ -1,7 +1,10 @@
 /**
  * Browser mode transport: the contract over a WebSocket to `libra serve`, with the same
  * LibraBridge interface as Electron's `window.libra`. Reconnects with backoff; on reconnect the
- * host sends a fresh snapshot. Calls made while disconnected answer DISCONNECTED.
+ * host sends a fresh snapshot. Calls made while the socket is connecting (or between reconnect
+ * attempts) are queued and sent when it opens; a queued call that waits longer than `queueMs`
+ * (default 10 s) answers DISCONNECTED. Calls already sent when the socket drops answer
+ * DISCONNECTED and are not re-sent (the host may have run them: an order must not go twice).
  */
 import { createServiceClient } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
@@ -16,6 +19,15 @@ export interface WsBridgeOptions {
   readonly openChart?: (req: { instrumentId: string; timeframe: string; indicators?: readonly string[] }) => void;
   /** Opens (or focuses) the backtest chart tab at one trade of a run. */
   readonly openBacktestChart?: (req: { runId: string; trade: number }) => void;
+  /** How long a call made before the socket opens waits for it (ms, default 10000). */
+  readonly queueMs?: number;
+}
+
+interface Queued {
+  readonly id: number;
+  readonly frame: string;
+  readonly resolve: (r: Result<unknown>) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): void } {
@@ -23,7 +35,9 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
   let nextId = 1;
   let closed = false;
   let backoff = 250;
+  const queueMs = opts.queueMs ?? 10_000;
   const pending = new Map<number, (r: Result<unknown>) => void>();
+  const queue: Queued[] = [];
   const stateListeners = new Set<(m: StateMessage) => void>();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
   const setStatus = (s: ConnectionStatus): void => {
@@ -31,12 +45,18 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
   };
 
   const connect = (): void => {
+    if (closed) return;
     setStatus('connecting');
     const sock = new WebSocket(opts.url);
     ws = sock;
     sock.onopen = () => {
       backoff = 250;
       setStatus('open');
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.timer);
+        pending.set(q.id, q.resolve);
+        sock.send(q.frame);
+      }
     };
     sock.onmessage = (ev: MessageEvent<string>) => {
       const frame = JSON.parse(ev.data) as HostFrame;
@@ -46,6 +66,8 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
         pending.delete(frame.id);
       }
     };
+    // A failed attempt is followed by onclose, which reconnects; nothing more to do here.
+    sock.onerror = () => undefined;
     sock.onclose = () => {
       for (const resolve of pending.values()) resolve(err(HostErrorCodes.disconnected, 'connection to the engine lost'));
       pending.clear();
@@ -58,12 +80,21 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
   };
 
   const invoke = (channel: string, payload: unknown): Promise<Result<unknown>> => {
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve(err(HostErrorCodes.disconnected, 'not connected to the engine'));
+    if (closed) return Promise.resolve(err(HostErrorCodes.disconnected, 'not connected to the engine'));
     const id = nextId++;
-    const sock = ws;
+    const frame = JSON.stringify({ t: 'call', id, channel, payload });
     return new Promise((resolve) => {
-      pending.set(id, resolve);
-      sock.send(JSON.stringify({ t: 'call', id, channel, payload }));
+      if (ws && ws.readyState === WebSocket.OPEN) {
+        pending.set(id, resolve);
+        ws.send(frame);
+        return;
+      }
+      const timer = setTimeout(() => {
+        const i = queue.findIndex((q) => q.timer === timer);
+        if (i >= 0) queue.splice(i, 1);
+        resolve(err(HostErrorCodes.disconnected, `not connected to the engine (waited ${queueMs / 1000} s)`));
+      }, queueMs);
+      queue.push({ id, frame, resolve, timer });
     });
   };
 
@@ -97,6 +128,10 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
     },
     close() {
       closed = true;
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.timer);
+        q.resolve(err(HostErrorCodes.disconnected, 'connection closed'));
+      }
       ws?.close();
     },
   };
