@@ -1,7 +1,8 @@
 /**
  * The browser-mode bridge (src/renderer/app/ws-bridge.ts) against the real `libra serve` WebSocket
  * host. Node 20 has no global WebSocket, so the `ws` package's client (a real WebSocket client
- * with the browser's onopen/onmessage/onclose API) stands in for the browser's.
+ * with the browser's onopen/onmessage/onclose API) stands in for the browser's. No mock: real
+ * sockets, real host.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +12,18 @@ import { EngineHost } from '../../src/main/host/engine-host';
 import { paperSession } from '../../src/main/host/test-support';
 import { startWsServer } from '../../src/main/host/ws/server';
 import type { WsServer } from '../../src/main/host/ws/server';
-import { createWsBridge } from '../../src/renderer/app/ws-bridge';
+import type { Result } from '../../src/shared/ipc/result';
 import type { ConnectionStatus } from '../../src/shared/ipc/state-stream';
+
+/** The slice of the bridge these tests drive (the module is DOM-typed: loaded at run time, not type-checked here). */
+interface BridgeUnderTest {
+  alerts: { list(req: object): Promise<Result<unknown>> };
+  state: { onDidChangeStatus?(l: (s: ConnectionStatus) => void): () => void };
+  close(): void;
+}
+type CreateWsBridge = (opts: { url: string; queueMs?: number }) => BridgeUnderTest;
+const BRIDGE_MODULE = '../../src/renderer/app/ws-bridge';
+let createWsBridge: CreateWsBridge;
 
 const g = globalThis as { WebSocket?: unknown };
 const freePort = (): Promise<number> =>
@@ -28,6 +39,7 @@ describe('ws-bridge (browser transport)', () => {
   const servers: WsServer[] = [];
   beforeAll(async () => {
     g.WebSocket = WebSocket;
+    ({ createWsBridge } = (await import(/* @vite-ignore */ BRIDGE_MODULE)) as { createWsBridge: CreateWsBridge });
     host = new EngineHost(await paperSession());
   });
   afterAll(async () => {
