@@ -40,4 +40,22 @@ describe.skipIf(!existsSync(CHROMIUM))('browser mode: the UI says what is true',
     await expect.poll(() => main.getByTestId('ticket-status').textContent(), { timeout: 10_000 }).toMatch(/^P-\d+ (SUBMITTED|ACCEPTED|FILLED)/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a wrong token says "invalid or expired token" instead of an empty shell, and stops reconnecting', async () => {
+    const page = await main.context().newPage();
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    try {
+      await page.goto(`${served.origin}/?token=expired-token-of-an-earlier-run`);
+      await page.getByTestId('auth-failed').waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('auth-failed').textContent()).toMatch(/^invalid or expired token/);
+      expect(await page.getByTestId('order-ticket').count()).toBe(0);
+      expect(await page.getByTestId('connection').count()).toBe(0);
+      // The first reconnect would come after 250 ms: wait well past it, still one socket.
+      await page.waitForTimeout(1_500);
+      expect(sockets).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
 });

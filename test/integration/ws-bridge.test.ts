@@ -72,6 +72,22 @@ describe('ws-bridge (browser transport)', () => {
     bridge.close();
   });
 
+  it('a wrong token ends in status unauthorized, FORBIDDEN "invalid or expired token", and no more reconnects', async () => {
+    const server = await startWsServer({ host, port: 0 });
+    servers.push(server);
+    const bridge = createWsBridge({ url: `ws://127.0.0.1:${server.port}/ws?token=stale` });
+    const seen: ConnectionStatus[] = [];
+    bridge.state.onDidChangeStatus?.((s) => seen.push(s));
+    const queued = await bridge.alerts.list({});
+    expect(queued).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'invalid or expired token' } });
+    expect(seen.at(-1)).toBe('unauthorized');
+    // No reconnect follows: wait longer than the first backoff (250 ms) and look again.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(seen).toEqual(['unauthorized']);
+    expect(await bridge.alerts.list({})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    bridge.close();
+  });
+
   it('answers DISCONNECTED after the bounded wait when the engine never comes', async () => {
     const port = await freePort();
     const bridge = createWsBridge({ url: `ws://127.0.0.1:${port}/ws?token=x`, queueMs: 300 });

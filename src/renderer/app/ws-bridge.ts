@@ -5,11 +5,14 @@
  * attempts) are queued and sent when it opens; a queued call that waits longer than `queueMs`
  * (default 10 s) answers DISCONNECTED. Calls already sent when the socket drops answer
  * DISCONNECTED and are not re-sent (the host may have run them: an order must not go twice).
+ * A socket the host closes with WS_CLOSE_UNAUTHORIZED (wrong or expired token) ends it: status
+ * `unauthorized`, no more reconnects, calls answer FORBIDDEN "invalid or expired token".
  */
 import { createServiceClient } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { ConnectionStatus, LibraBridge, StateMessage } from '../../shared/ipc/state-stream';
+import { WS_CLOSE_UNAUTHORIZED } from '../../shared/ipc/state-stream';
 
 type HostFrame = { t: 'result'; id: number; result: Result<unknown> } | { t: 'state'; msg: StateMessage };
 
@@ -34,6 +37,7 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
   let ws: WebSocket | null = null;
   let nextId = 1;
   let closed = false;
+  let unauthorized = false;
   let backoff = 250;
   const queueMs = opts.queueMs ?? 10_000;
   const pending = new Map<number, (r: Result<unknown>) => void>();
@@ -49,9 +53,11 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
     setStatus('connecting');
     const sock = new WebSocket(opts.url);
     ws = sock;
+    // 'open' is announced on the host's first frame (its snapshot), not on the handshake: a
+    // socket the host is about to refuse for its token must never show as open.
+    let announced = false;
     sock.onopen = () => {
       backoff = 250;
-      setStatus('open');
       for (const q of queue.splice(0)) {
         clearTimeout(q.timer);
         pending.set(q.id, q.resolve);
@@ -59,6 +65,10 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
       }
     };
     sock.onmessage = (ev: MessageEvent<string>) => {
+      if (!announced) {
+        announced = true;
+        setStatus('open');
+      }
       const frame = JSON.parse(ev.data) as HostFrame;
       if (frame.t === 'state') for (const l of stateListeners) l(frame.msg);
       else {
@@ -68,7 +78,22 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
     };
     // A failed attempt is followed by onclose, which reconnects; nothing more to do here.
     sock.onerror = () => undefined;
-    sock.onclose = () => {
+    sock.onclose = (ev: CloseEvent) => {
+      if (ev.code === WS_CLOSE_UNAUTHORIZED) {
+        // A wrong or expired token does not get better by retrying: say so and stop. The host
+        // ran nothing on this socket, so calls sent on it are refused the same way.
+        closed = true;
+        unauthorized = true;
+        const refused = [...pending.values()];
+        pending.clear();
+        for (const q of queue.splice(0)) {
+          clearTimeout(q.timer);
+          refused.push(q.resolve);
+        }
+        for (const resolve of refused) resolve(err(HostErrorCodes.forbidden, 'invalid or expired token'));
+        setStatus('unauthorized');
+        return;
+      }
       for (const resolve of pending.values()) resolve(err(HostErrorCodes.disconnected, 'connection to the engine lost'));
       pending.clear();
       setStatus('closed');
@@ -80,6 +105,7 @@ export function createWsBridge(opts: WsBridgeOptions): LibraBridge & { close(): 
   };
 
   const invoke = (channel: string, payload: unknown): Promise<Result<unknown>> => {
+    if (unauthorized) return Promise.resolve(err(HostErrorCodes.forbidden, 'invalid or expired token'));
     if (closed) return Promise.resolve(err(HostErrorCodes.disconnected, 'not connected to the engine'));
     const id = nextId++;
     const frame = JSON.stringify({ t: 'call', id, channel, payload });

@@ -5,7 +5,8 @@
  * IPC contract on loopback, and prints the URL with its token on a line of its own. Runs until
  * SIGINT/SIGTERM.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,38 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'max-notional': { type: 'number', description: 'risk gate: max notional per order in quote currency (default 50000)' },
   static: { type: 'string', description: 'built renderer folder (default .vite/renderer/main_window)' },
   token: { type: 'string', description: 'access token (default: random, printed in the URL)' },
+  'token-file': { type: 'string', description: 'keep the access token in FILE across restarts: read it if present, else create it (mode 0600)' },
   'no-start': { type: 'boolean', description: 'do not start the replay pump (tests)' },
   help: { type: 'boolean', description: 'show this help' },
 };
+
+/** A token as `libra serve` makes them (base64url), long enough not to be guessed. */
+const TOKEN_RE = /^[A-Za-z0-9_-]{16,256}$/;
+
+/**
+ * The token kept in `file`: read when the file exists (one base64url line, at least 16
+ * characters), else a fresh random one written there with mode 0600. Errors name the file and
+ * never quote its contents.
+ */
+export function loadOrCreateToken(file: string): string {
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) throw new UsageError(`--token-file ${file} is not a file`);
+    const token = readFileSync(file, 'utf8').trim();
+    if (!TOKEN_RE.test(token)) throw new UsageError(`--token-file ${file} does not hold a token (expected one line of 16-256 letters, digits, '-' or '_')`);
+    if ((statSync(file).mode & 0o077) !== 0) {
+      chmodSync(file, 0o600);
+      process.stderr.write(`libra serve: ${file} was readable by other users; its mode is now 0600\n`);
+    }
+    return token;
+  }
+  const token = randomBytes(24).toString('base64url');
+  try {
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    throw new UsageError(`--token-file ${file} cannot be created: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return token;
+}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const DEFAULT_STATIC_DIR = resolve(ROOT, '.vite/renderer/main_window');
@@ -91,7 +121,9 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     if (built.status !== 0) process.stderr.write(`libra serve: the UI build failed (exit ${String(built.status)}); serving the API only\n`);
   }
   if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npm run build:renderer\` (API only until then)\n`);
-  const token = str(flags, 'token');
+  const tokenFile = str(flags, 'token-file');
+  if (tokenFile && str(flags, 'token')) throw new UsageError('--token and --token-file are exclusive (the file holds the token)');
+  const token = tokenFile ? loadOrCreateToken(tokenFile) : str(flags, 'token');
   const server = await startWsServer({ host, port, hostname: str(flags, 'host') ?? '127.0.0.1', staticDir, ...(token ? { token } : {}) });
   process.stdout.write(`${banner}\n`);
   process.stdout.write(`open this URL (it carries the access token):\n${server.url}\n`);
