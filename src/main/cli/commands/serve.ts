@@ -16,7 +16,7 @@ import type { RiskConfig } from '../../engine/risk/risk-gate';
 import { EngineHost } from '../../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../../host/alerts-store';
 import { startWsServer } from '../../host/ws/server';
-import { bool, num, parseFlags, str, usage, UsageError } from '../args';
+import { bool, list, num, parseFlags, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
 
 export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -25,6 +25,7 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   port: { type: 'number', description: 'TCP port (default 7420; 0 = a free port)' },
   host: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else exposes your account to the network)' },
   'data-dir': { type: 'string', description: 'data folder (alerts, settings)' },
+  'allow-dir': { type: 'string', repeat: true, description: 'a folder the Backtest panel may read data files from, besides the data folder and the bundled samples' },
   speed: { type: 'number', description: 'replay speed in bars per second (default 2)' },
   capital: { type: 'number', description: 'paper account capital in quote currency (default 10000)' },
   'max-notional': { type: 'number', description: 'risk gate: max notional per order in quote currency (default 50000)' },
@@ -81,8 +82,13 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const keysFile = str(flags, 'keys');
   if (keysFile && !configFile) throw new UsageError('--keys needs --config (the first-run replay uses no keys)');
   const dataDirFlag = str(flags, 'data-dir');
+  const allowDirs = list(flags, 'allow-dir').map((d) => resolve(d));
+  for (const d of allowDirs) {
+    if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`--allow-dir ${d} is not a folder`);
+  }
   const k = new Kernel({ dataDir: dataDirFlag ?? kernel.dataDir, risk });
   k.ensureDataDir();
+  let servedDataDir = k.dataDir;
   let session: TradingSession;
   let stopSession: () => Promise<void>;
   let startSession = (): void => undefined;
@@ -90,6 +96,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   if (configFile) {
     const config = k.sessions.loadConfig(configFile);
     const dataDir = dataDirFlag ?? config.dataDir ?? k.dataDir;
+    servedDataDir = dataDir;
     const run = await k.sessions.startRun({
       config,
       dataDir,
@@ -112,7 +119,8 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     banner = `libra serve: paper replay of ${replay.instrument.symbol} ${replay.timeframe} at ${speed} bars/s, data in ${k.dataDir}`;
   }
   const file = alertsFile(k.dataDir);
-  const host = new EngineHost(session, { kernel: k, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a) });
+  const allowedDirs = [resolve(servedDataDir), ...allowDirs];
+  const host = new EngineHost(session, { kernel: k, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs } });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.
