@@ -59,4 +59,10 @@ describe('libra serve: data files the Backtest panel may read', () => {
       expect(r.error?.message).not.toMatch(/root:x|daemon/);
     }
   });
+
+  it('a file it may read but cannot parse is refused by line, without its contents', async () => {
+    const r = await start({ path: join(allowed, 'passwd.csv') });
+    expect(r).toMatchObject({ ok: false, error: { code: 'DATA_FORMAT' } });
+    expect(r.error?.message).not.toMatch(/root|daemon|bash/);
+  });
 });
