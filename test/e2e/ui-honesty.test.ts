@@ -1,11 +1,14 @@
 /**
  * "A UI that never lies", end to end in Chromium through `libra serve`: a ticket that refuses an
- * order it cannot size stays usable; a wrong token says so instead of an empty shell.
+ * order it cannot size stays usable; a wrong token says so instead of an empty shell; while the
+ * engine restarts, the Backtest panel waits instead of showing a stale DISCONNECTED.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { CHROMIUM, ensureRendererBuilt, openMainWindow, ROOT, startServe } from './support';
 import type { Served } from './support';
 
 describe.skipIf(!existsSync(CHROMIUM))('browser mode: the UI says what is true', () => {
@@ -58,4 +61,41 @@ describe.skipIf(!existsSync(CHROMIUM))('browser mode: the UI says what is true',
       await page.close();
     }
   });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('browser mode: a restart of libra serve (same --token-file)', () => {
+  it('the Backtest panel waits for the engine instead of showing DISCONNECTED, and loads when it is back', async () => {
+    ensureRendererBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'libra-restart-'));
+    const tokenFile = join(dir, 'token');
+    const first = await startServe(['--token-file', tokenFile, '--no-start']);
+    const port = new URL(first.url).port;
+    const pageErrors: string[] = [];
+    const { browser, main } = await openMainWindow(first, { width: 1400, height: 900 }, pageErrors);
+    let second: Served | undefined;
+    try {
+      const params = main.locator('[data-testid^="bt-param-"]');
+      await expect.poll(() => params.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await first.halt();
+      await main.getByTestId('bt-waiting').waitFor({ timeout: 15_000 });
+      // Choose a strategy file while the engine is away: no error, it waits.
+      await main.getByTestId('bt-strategy').selectOption('__path__');
+      await main.getByTestId('bt-strategy-path').fill(join(ROOT, 'src/main/engine/strategy/examples/sma-cross.ts'));
+      await expect.poll(() => params.count(), { timeout: 5_000 }).toBe(0);
+      await main.waitForTimeout(1_000);
+      expect(await main.getByTestId('bt-strategy-error').count()).toBe(0);
+      // The same port and the same token (from the file): the page reconnects by itself.
+      second = await startServe(['--token-file', tokenFile, '--port', port, '--no-start']);
+      expect(second.token).toBe(first.token);
+      await main.getByTestId('connection').filter({ hasText: /^open$/ }).waitFor({ timeout: 20_000 });
+      await main.getByTestId('bt-waiting').waitFor({ state: 'detached', timeout: 10_000 });
+      await expect.poll(() => params.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(await main.getByTestId('bt-strategy-error').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await browser.close();
+      await second?.stop();
+      await first.stop();
+    }
+  }, 120_000);
 });
