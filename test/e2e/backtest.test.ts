@@ -47,10 +47,20 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
 
   it('shows a clear error for a missing data file', async () => {
     await main.getByTestId('bt-data').selectOption('__path__');
-    await main.getByTestId('bt-data-path').fill('/no/such/data.csv');
-    await main.getByTestId('bt-run').click();
-    await expect.poll(() => main.getByTestId('bt-error').textContent(), { timeout: 5_000 }).toBe('DATA_NOT_FOUND: no file at /no/such/data.csv');
-    await main.getByTestId('bt-data').selectOption({ index: 0 });
+    try {
+      // Under the data folder (which libra serve reads): missing.
+      const missing = join(served.dataDir, 'no-such-data.csv');
+      await main.getByTestId('bt-data-path').fill(missing);
+      await main.getByTestId('bt-run').click();
+      await expect.poll(() => main.getByTestId('bt-error').textContent(), { timeout: 5_000 }).toBe(`DATA_NOT_FOUND: no file at ${missing}`);
+      // Outside the data folder, the samples and --allow-dir folders: refused, naming the path.
+      await main.getByTestId('bt-data-path').fill('/etc/passwd');
+      await main.getByTestId('bt-run').click();
+      await expect.poll(() => main.getByTestId('bt-error').textContent(), { timeout: 5_000 }).toMatch(/^DATA_NOT_ALLOWED: \/etc\/passwd is outside the folders/);
+      expect(await main.getByTestId('bt-error').textContent()).not.toMatch(/root/);
+    } finally {
+      await main.getByTestId('bt-data').selectOption({ index: 0 });
+    }
   });
 
   it('runs a backtest on the bundled sample: progress, then stats, equity and drawdown charts', async () => {

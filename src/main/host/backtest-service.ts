@@ -6,8 +6,8 @@
  * file happen in the worker.
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { access, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTimeframe } from '../../shared/messages/market-data';
 import type { Result } from '../../shared/ipc/result';
@@ -26,6 +26,7 @@ export const DEFAULT_SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)
 export const BacktestErrorCodes = {
   dataNotFound: 'DATA_NOT_FOUND',
   dataUnreadable: 'DATA_UNREADABLE',
+  dataNotAllowed: 'DATA_NOT_ALLOWED',
   dataFormat: 'DATA_FORMAT',
   strategy: 'STRATEGY_INVALID',
   param: 'PARAM_INVALID',
@@ -38,7 +39,25 @@ export interface BacktestServiceOptions {
   readonly cwd?: string;
   readonly risk?: RiskConfig;
   readonly runs?: BacktestRuns;
+  /**
+   * When set, data files by path are read only under these folders (and the bundled samples);
+   * others are refused naming the path. `libra serve` sets the data folder plus `--allow-dir`.
+   * Unset (the desktop app, where the user picks their own files): any readable file.
+   */
+  readonly allowedDirs?: readonly string[];
 }
+
+/** The real path (symlinks resolved) of `p`, or its normalised absolute form when it does not exist. */
+async function realOrResolved(p: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/** Whether `file` is `dir` or inside it (both already absolute and real). */
+const isUnder = (file: string, dir: string): boolean => file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -111,6 +130,16 @@ export class BacktestService {
       path = join(this.sampleDir, data.sample);
     } else {
       path = isAbsolute(data.path) ? data.path : resolve(this.cwd, data.path);
+      const allowed = this.opts.allowedDirs;
+      if (allowed) {
+        // Checked before anything else about the file, on its real path (a symlink in an
+        // allowed folder must not lead out of it), so a refusal says nothing about other files.
+        const real = await realOrResolved(path);
+        const dirs = await Promise.all([...allowed, this.sampleDir].map(realOrResolved));
+        if (!dirs.some((d) => isUnder(real, d))) {
+          return err(BacktestErrorCodes.dataNotAllowed, `${path} is outside the folders this server reads data from (${allowed.join(', ')} and the bundled samples); restart libra serve with --allow-dir <folder> to allow another`);
+        }
+      }
     }
     try {
       const st = await stat(path);

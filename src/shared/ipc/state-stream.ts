@@ -153,8 +153,14 @@ export interface StateChannel {
   onDidChangeStatus?(listener: (status: ConnectionStatus) => void): () => void;
 }
 
-/** Connection status as the renderer shows it. */
-export type ConnectionStatus = 'connecting' | 'open' | 'closed';
+/**
+ * Connection status as the renderer shows it. `unauthorized`: the host refused the token (wrong,
+ * or from an earlier `libra serve`); final, the transport stops reconnecting.
+ */
+export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'unauthorized';
+
+/** WebSocket close code `libra serve` uses for a missing, wrong or expired token (4000-4999: application codes). */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 /**
  * What a window talks to: `window.libra` in Electron (built by the preload from the contract)

@@ -63,7 +63,7 @@ function time(path: string, row: CsvRow): number {
   const cell = row.cells[row.map.time as number];
   if (cell === undefined) return fail(path, row.at, 'line', 'missing value in column time');
   const t = parseTimestamp(cell);
-  if (!Number.isFinite(t)) fail(path, row.at, 'line', `${JSON.stringify(cell)} is not a time in column time (expected epoch s/ms/µs/ns or an ISO 8601 date)`);
+  if (!Number.isFinite(t)) fail(path, row.at, 'line', 'not a time in column time (expected epoch s/ms/µs/ns or an ISO 8601 date)');
   return t;
 }
 

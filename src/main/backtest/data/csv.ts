@@ -88,7 +88,7 @@ export type ColumnMap = Partial<Record<ColumnRole, number>>;
 
 /**
  * Maps roles to column indexes. `required` roles must be found; missing ones raise
- * `data.csv: no column for close (header: time,open,high,low)`.
+ * `data.csv line 1: no column for close in the header (4 columns; recognised: time, open, high, low)`.
  */
 export function mapHeader(path: string, header: readonly string[], sep: string, required: readonly ColumnRole[], optional: readonly ColumnRole[]): ColumnMap {
   const names = header.map(normalizeHeader);
@@ -115,7 +115,8 @@ export function mapHeader(path: string, header: readonly string[], sep: string, 
   if (map.time === undefined && names[0] === '' && !taken.has(0)) map.time = 0;
   for (const role of required) {
     if (map[role] === undefined) {
-      throw new ImportError(path, `no column for ${role} (header: ${header.map((h) => h.trim()).join(sep === '\t' ? ',' : sep)})`);
+      const found = Object.keys(map).filter((r) => map[r as ColumnRole] !== undefined);
+      throw new ImportError(path, `no column for ${role} in the header (${header.length} columns; recognised: ${found.length > 0 ? found.join(', ') : 'none'})`, 1);
     }
   }
   return map;

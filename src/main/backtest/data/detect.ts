@@ -75,7 +75,7 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   const names = new Set(cells.map(normalizeHeader));
   if (['open', 'high', 'low', 'close'].some((n) => ROLE_ALIASES[n as 'open'].some((a) => a.length > 1 && names.has(a)))) return withKind('csv-bars', gzip);
   if (ROLE_ALIASES.price.some((a) => a.length > 1 && names.has(a))) return withKind('csv-trades', gzip);
-  throw new ImportError(path, `unknown CSV layout (header: ${first.slice(0, 200)}); bars need time,open,high,low,close,volume and trades need time,price,amount`);
+  throw new ImportError(path, `unknown CSV layout: the header (${cells.length} columns) names neither bars (time,open,high,low,close,volume) nor trades (time,price,amount)`, 1);
 }
 
 function withKind(format: DataFormat, gzip: boolean): DetectedFormat {
@@ -107,5 +107,5 @@ function sniffJson(path: string, text: string): DataFormat {
   const side = cells[3] ?? '';
   if (cells.length >= 7 && (side.startsWith('"') || side === 'null') && !/^"[\d.eE+-]+"$/.test(side)) return 'trades-json';
   if (cells.length >= 6) return 'ohlcv-json';
-  throw new ImportError(path, `unknown JSON row layout [${(m[1] ?? '').slice(0, 120)}]; expected [time, open, high, low, close, volume] or [ms, id, type, side, price, amount, cost]`);
+  throw new ImportError(path, `unknown JSON row layout (${cells.length} values); expected [time, open, high, low, close, volume] or [ms, id, type, side, price, amount, cost]`, 1, 'row');
 }

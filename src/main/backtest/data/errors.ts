@@ -2,8 +2,9 @@
  * The one error type of the file importers. Its message always names the file (base name, so
  * it reads well in a terminal) and, when the problem is in one record, the line (CSV) or the
  * row (JSON, whose files are often a single line) — e.g.
- * `ImportError: data.csv line 17: "abc" is not a number in column close`.
- * The full path stays available on `file` for programs.
+ * `ImportError: data.csv line 17: not a number in column close`. Messages never quote the file's
+ * contents (a cell, a header, a line): the file may be anything the user pointed at, and the
+ * message travels to the UI. The full path stays available on `file` for programs.
  */
 import { basename } from 'node:path';
 
@@ -19,10 +20,4 @@ export class ImportError extends Error {
     this.file = file;
     this.line = line;
   }
-}
-
-/** Short quoting of a bad cell for messages (long cells are cut so a binary file stays readable). */
-export function quoteCell(text: string): string {
-  const t = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(t);
 }

@@ -26,7 +26,7 @@ export const TA4J_MAX_BYTES = 64 * 1024 * 1024;
 
 function jsonTime(path: string, at: number, v: JsonScalar | undefined): number {
   const t = typeof v === 'number' ? (Number.isFinite(v) ? epochToMs(v) : Number.NaN) : typeof v === 'string' ? parseTimestamp(v) : Number.NaN;
-  if (!Number.isFinite(t)) fail(path, at, 'row', `${JSON.stringify(v ?? null)} is not a time in column time`);
+  if (!Number.isFinite(t)) fail(path, at, 'row', `${typeof v === 'string' ? 'a string that' : v === null || v === undefined ? 'null' : typeof v} is not a time in column time`);
   return t;
 }
 
@@ -82,7 +82,9 @@ export async function readTa4jJson(path: string): Promise<Ta4jFile> {
   try {
     doc = JSON.parse((isGzipPath(path) ? gunzipSync(bytes) : bytes).toString('utf8'));
   } catch (e) {
-    throw new ImportError(path, `invalid JSON (${(e as Error).message})`, undefined, 'line', { cause: e });
+    // JSON.parse quotes the text around the error: keep only where it is.
+    const at = /line (\d+) column (\d+)/.exec((e as Error).message);
+    throw new ImportError(path, at ? `invalid JSON at column ${at[2]}` : 'invalid JSON', at ? Number(at[1]) : undefined, 'line', { cause: e });
   }
   const obj = (doc ?? {}) as Record<string, unknown>;
   if (Array.isArray(obj.candles)) {

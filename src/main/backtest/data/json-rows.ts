@@ -42,7 +42,7 @@ export async function* jsonArrayRows(path: string, source?: AsyncIterable<string
     if (tok === 'Infinity') return Number.POSITIVE_INFINITY;
     if (tok === '-Infinity') return Number.NEGATIVE_INFINITY;
     if (NUMBER.test(tok)) return Number(tok);
-    return fail(`invalid JSON value ${JSON.stringify(tok.slice(0, 40))}`);
+    return fail(`invalid JSON value (${tok.length} characters: not a number, string, true, false or null)`);
   };
   const push = (v: JsonScalar): void => {
     if (depth !== 2) fail(depth === 1 ? 'expected an array for each row ([time, open, high, low, close, volume])' : 'not a JSON array of rows');
@@ -118,7 +118,7 @@ export async function* jsonArrayRows(path: string, source?: AsyncIterable<string
           i = j;
         }
       } else {
-        fail(`unexpected character ${JSON.stringify(chunk[i])}`);
+        fail('unexpected character (not JSON)');
       }
     }
   }

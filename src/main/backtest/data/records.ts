@@ -19,7 +19,7 @@ import type { InstrumentId } from '../../../shared/domain/instrument';
 import type { OrderSide } from '../../../shared/domain/order';
 import type { Bar, TradeTick } from '../../../shared/messages/market-data';
 import { formatTimeframe } from '../../../shared/messages/market-data';
-import { ImportError, quoteCell } from './errors';
+import { ImportError } from './errors';
 import { formatUtc } from './timestamps';
 
 export const DEFAULT_CHUNK_SIZE = 4096;
@@ -69,11 +69,12 @@ export function num(file: string, at: number, unit: 'line' | 'row', value: unkno
   if (typeof value === 'string') {
     const t = value.trim();
     if (DECIMAL.test(t)) return Number(t);
-    if (NON_FINITE.test(t)) fail(file, at, unit, `${quoteCell(value)} is not a finite number in column ${column}`);
-    fail(file, at, unit, `${quoteCell(value)} is not a number in column ${column}`);
+    if (t === '') fail(file, at, unit, `empty value in column ${column}`);
+    if (NON_FINITE.test(t)) fail(file, at, unit, `not a finite number in column ${column}`);
+    fail(file, at, unit, `not a number in column ${column}`);
   }
   if (value === undefined) fail(file, at, unit, `missing value in column ${column}`);
-  return fail(file, at, unit, `${JSON.stringify(value)} is not a number in column ${column}`);
+  return fail(file, at, unit, `${value === null ? 'null' : typeof value} is not a number in column ${column}`);
 }
 
 export function parseSide(file: string, at: number, unit: 'line' | 'row', value: unknown): OrderSide | undefined {
@@ -82,7 +83,7 @@ export function parseSide(file: string, at: number, unit: 'line' | 'row', value:
   if (s === '') return undefined;
   if (s === 'buy' || s === 'b' || s === 'bid') return 'BUY';
   if (s === 'sell' || s === 's' || s === 'ask') return 'SELL';
-  return fail(file, at, unit, `${quoteCell(String(value))} is not a side (buy/sell) in column side`);
+  return fail(file, at, unit, 'not a side (buy/sell) in column side');
 }
 
 export interface AssembleBarsOptions {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EngineHost } from '../engine-host';
 import { paperSession } from '../test-support';
+import { WS_CLOSE_UNAUTHORIZED } from '../../../shared/ipc/state-stream';
 import { hostAllowed, startWsServer } from './server';
 import type { WsServer } from './server';
 
@@ -25,10 +26,26 @@ describe('libra serve WebSocket host', () => {
       ws.once('error', reject);
     });
 
-  it('refuses upgrades without the token, with a wrong token or from another origin', async () => {
+  /** Opens a socket and resolves with how the server closed it (code and reason), and whether any frame came first. */
+  const closedWith = (url: string) =>
+    new Promise<{ code: number; reason: string; frames: number }>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      let frames = 0;
+      ws.on('message', () => frames++);
+      ws.once('close', (code, reason) => resolve({ code, reason: String(reason), frames }));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))));
+    });
+
+  it('closes sockets without the token or with a wrong one with 4401 "invalid or expired token", sending nothing', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`;
-    await expect(open(base)).rejects.toThrow('401');
-    await expect(open(`${base}?token=wrong`)).rejects.toThrow('401');
+    for (const url of [base, `${base}?token=wrong`]) {
+      expect(await closedWith(url)).toEqual({ code: WS_CLOSE_UNAUTHORIZED, reason: 'invalid or expired token', frames: 0 });
+    }
+    expect(WS_CLOSE_UNAUTHORIZED).toBe(4401);
+  });
+
+  it('refuses upgrades from another origin', async () => {
+    const base = `ws://127.0.0.1:${server.port}/ws`;
     await expect(open(`${base}?token=${server.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('403');
   });
 

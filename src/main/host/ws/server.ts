@@ -18,6 +18,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { HostErrorCodes } from '../../../shared/ipc/result';
 import { WsClientMessageSchema } from '../../../shared/ipc/schemas';
+import { WS_CLOSE_UNAUTHORIZED } from '../../../shared/ipc/state-stream';
 import type { EngineHost } from '../engine-host';
 
 export interface WsServeOptions {
@@ -178,7 +179,13 @@ export async function startWsServer(opts: WsServeOptions): Promise<WsServer> {
     if (url.pathname !== '/ws') return deny('404 Not Found');
     if (!hostAllowed(req.headers.host, hostname, port)) return deny('421 Misdirected Request');
     if (!originAllowed(req.headers.origin, req.headers.host)) return deny('403 Forbidden');
-    if (!tokensEqual(tokenOf(req), token)) return deny('401 Unauthorized');
+    if (!tokensEqual(tokenOf(req), token)) {
+      // A browser cannot read the status of a refused upgrade (it only sees a close, which
+      // looks like a down server and is retried for ever). So complete the handshake, attach
+      // nothing, and close at once with a code of its own that the UI shows and stops on.
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(WS_CLOSE_UNAUTHORIZED, 'invalid or expired token'));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 

@@ -4,6 +4,7 @@ import { useBridge } from '../../app/bridge-context';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import type { ParamSpecView } from '../../../shared/ipc/views';
 import { ParamInputs } from '../strategies/param-inputs';
+import { selectStatus } from '../session/session-slice';
 import { runStarted, selectBacktestCatalog, selectStartError, selectStarting, startRejected, startRequested } from './backtest-slice';
 
 const PATH = '__path__';
@@ -20,6 +21,8 @@ export function BacktestForm() {
   const [strategyPath, setStrategyPath] = useState('');
   const [specs, setSpecs] = useState<readonly ParamSpecView[]>([]);
   const [specError, setSpecError] = useState<string | null>(null);
+  /** The strategy the loaded specs belong to (a reconnect does not reload them nor reset typed values). */
+  const [specsFor, setSpecsFor] = useState<string | null>(null);
   const [params, setParams] = useState<Record<string, string>>({});
   const [capital, setCapital] = useState('10000');
   const [feeBps, setFeeBps] = useState('10');
@@ -31,18 +34,23 @@ export function BacktestForm() {
   }, [catalog, data]);
 
   // Load the strategy's parameter spec whenever the choice settles.
+  // Only asked while the engine is connected; a lost connection is not the strategy's error: the
+  // question is asked again when the socket is back (status in the deps).
+  const status = useAppSelector(selectStatus);
   useEffect(() => {
-    if (ref === '') return;
+    if (ref === '' || status !== 'open' || specsFor === ref) return;
     let live = true;
     const t = setTimeout(() => {
       void bridge.strategies.describe({ strategy: ref }).then((r) => {
         if (!live) return;
         if (r.ok) {
           setSpecs(r.value.params);
+          setSpecsFor(ref);
           setSpecError(null);
           setParams(Object.fromEntries(r.value.params.map((p) => [p.name, String(p.default)])));
-        } else {
+        } else if (r.error.code !== 'DISCONNECTED') {
           setSpecs([]);
+          setSpecsFor(null);
           setSpecError(`${r.error.code}: ${r.error.message}`);
         }
       });
@@ -51,7 +59,7 @@ export function BacktestForm() {
       live = false;
       clearTimeout(t);
     };
-  }, [bridge, ref, strategy]);
+  }, [bridge, ref, strategy, status, specsFor]);
 
   const run = async () => {
     dispatch(startRequested());
@@ -91,7 +99,7 @@ export function BacktestForm() {
             <input value={strategyPath} onChange={(e) => setStrategyPath(e.target.value)} placeholder="./strategies/my-strategy.ts" data-testid="bt-strategy-path" />
           </label>
         ) : null}
-        <ParamInputs specs={specs} values={params} onChange={setParams} testIdPrefix="bt-param" />
+        <ParamInputs specs={specsFor === ref ? specs : []} values={params} onChange={setParams} testIdPrefix="bt-param" />
         <label>Capital
           <input type="number" min="0" value={capital} onChange={(e) => setCapital(e.target.value)} data-testid="bt-capital" />
         </label>
@@ -102,6 +110,7 @@ export function BacktestForm() {
           <input type="number" min="0" value={slippageBps} onChange={(e) => setSlippageBps(e.target.value)} data-testid="bt-slippage" />
         </label>
       </div>
+      {status !== 'open' ? <p className="muted" role="status" data-testid="bt-waiting">waiting for the engine…</p> : null}
       {specError ? <p className="error" role="alert" data-testid="bt-strategy-error">{specError}</p> : null}
       <div className="bt-actions">
         <button className="run" onClick={() => void run()} disabled={starting || ref === '' || specError !== null} data-testid="bt-run">Run backtest</button>

@@ -9,7 +9,8 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { BacktestForm } from './backtest-form';
 import { BacktestReport } from './backtest-report';
 import { OptimizeForm } from './optimize-form';
-import { catalogReceived, progressFraction, runSelected, runUpdated, selectRunningIds, selectRuns, selectSelectedRun } from './backtest-slice';
+import { selectStatus } from '../session/session-slice';
+import { catalogReceived, progressFraction, runSelected, runUpdated, selectBacktestCatalog, selectRunningIds, selectRuns, selectSelectedRun } from './backtest-slice';
 
 const POLL_MS = 200;
 
@@ -21,11 +22,19 @@ export function BacktestPanel() {
   const running = useAppSelector(selectRunningIds);
   const runningKey = running.join(',');
 
+  const status = useAppSelector(selectStatus);
+  const catalog = useAppSelector(selectBacktestCatalog);
+  // Load the catalog once the engine is there, and again after a reconnect if it did not come.
   useEffect(() => {
+    if (status !== 'open' || catalog) return;
+    let live = true;
     void bridge.backtest.catalog({}).then((r) => {
-      if (r.ok) dispatch(catalogReceived(r.value));
+      if (live && r.ok) dispatch(catalogReceived(r.value));
     });
-  }, [bridge, dispatch]);
+    return () => {
+      live = false;
+    };
+  }, [bridge, dispatch, status, catalog]);
 
   // Poll running runs; the last poll (status ≠ running) carries the report.
   useEffect(() => {

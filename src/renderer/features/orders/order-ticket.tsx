@@ -64,13 +64,18 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!instrument) return;
-    setBusy(true);
+    // Refuse what cannot be sized before locking the ticket: a refusal must leave it usable.
     if (inQuote && baseQty === null) {
       setAnswer({ kind: 'error', text: `enter an amount of ${instrument.quote} worth at least one lot (${instrument.lotSize} ${instrument.base}) at ${refPrice ?? 'the price'}`, instrumentId: instrument.id });
       return;
     }
-    const r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity: inQuote ? (baseQty ?? '') : quantity, price, trigger, tif, postOnly, reduceOnly, ...(spends ? { quoteQuantity: quantity } : {}) }));
-    setBusy(false);
+    setBusy(true);
+    let r: Awaited<ReturnType<typeof bridge.orders.submit>>;
+    try {
+      r = await bridge.orders.submit(buildTicket({ instrumentId: instrument.id, side, type, quantity: inQuote ? (baseQty ?? '') : quantity, price, trigger, tif, postOnly, reduceOnly, ...(spends ? { quoteQuantity: quantity } : {}) }));
+    } finally {
+      setBusy(false);
+    }
     setAnswer(r.ok ? { kind: 'ok', text: `${r.value.clientOrderId} ${r.value.status}`, instrumentId: instrument.id } : { kind: 'error', text: `${r.error.code}: ${r.error.message}`, instrumentId: instrument.id });
   };
 

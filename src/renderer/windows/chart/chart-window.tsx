@@ -13,6 +13,7 @@ import { selectQuote, selectRecentBars } from '../../features/market/market-slic
 import { selectFillsFor } from '../../features/orders/orders-slice';
 import { selectReplay } from '../../features/replay/replay-slice';
 import { selectIndicators, selectInstruments, selectStatus, selectTimeframes } from '../../features/session/session-slice';
+import { AuthFailed } from '../../features/session/auth-failed';
 
 export interface ChartParams {
   readonly instrumentId: string | null;
@@ -85,6 +86,7 @@ export function ChartWindow({ params }: { params: ChartParams }) {
     setPicked(null);
   };
 
+  if (status === 'unauthorized') return <AuthFailed />;
   if (!instrument || timeframe === '') return <div className="app"><p className="muted">Connecting… ({status})</p></div>;
   document.title = `${instrument.symbol} ${timeframe} — LIBRA`;
   return (

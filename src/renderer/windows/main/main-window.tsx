@@ -23,6 +23,7 @@ import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
 import { VenueBadges } from '../../features/session/venue-badges';
+import { AuthFailed } from '../../features/session/auth-failed';
 import { selectSession } from '../../features/session/session-slice';
 
 export function MainWindow() {
@@ -52,6 +53,7 @@ export function MainWindow() {
     setNotice(r.ok ? `trading ${r.value.tradingState}` : `${r.error.code}: ${r.error.message}`);
   };
 
+  if (status === 'unauthorized') return <AuthFailed />;
   return (
     <div className="app">
       <header className="topbar">
