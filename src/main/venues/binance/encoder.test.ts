@@ -124,6 +124,17 @@ describe('Binance spot encoder, byte for byte against ccxt', () => {
     }
   });
 
+  it('follows ccxt when its clock correction (options.timeDifference) changes after the start', async () => {
+    ex.options['timeDifference'] = 1234;
+    try {
+      const want = await capture(() => ex.fetchOrder('', 'BTC/USDT', { clientOrderId: 'T-1' }), last);
+      expect(want.url).toContain(`timestamp=${NOW - 1234}&`);
+      expect(asWire(enc.query('BTC/USDT', 'T-1'))).toEqual(want);
+    } finally {
+      ex.options['timeDifference'] = 0;
+    }
+  });
+
   it('encodes cancel and query by client order id exactly as ccxt cancelOrder / fetchOrder', async () => {
     for (const cid of ['L-1', 'abc_DEF-9', 'x'.repeat(36)]) {
       expect(asWire(enc.cancel('BTC/USDT', cid))).toEqual(await capture(() => ex.cancelOrder('', 'BTC/USDT', { clientOrderId: cid }), last));

@@ -1,7 +1,8 @@
 /**
  * Builds a BinanceRequestEncoder from a loaded ccxt `binance` / `binanceusdm` instance: its
- * markets (spot and USD-M linear perpetuals), base URLs, recvWindow, time difference and
- * newOrderRespType options, so the encoder produces what that instance would.
+ * markets (spot and USD-M linear perpetuals), base URLs, recvWindow and newOrderRespType options
+ * (read once: set them before the venue is attached) and its time difference (read on every
+ * request), so the encoder produces what that instance would.
  */
 import type { HmacRequestSigner } from '../../native/signing';
 import { BinanceRequestEncoder } from './encoder';
@@ -39,16 +40,17 @@ export function binanceEncoderFromCcxt(ex: CcxtBinanceShape, signer: HmacRequest
   const spotBase = str(api['private']);
   const usdmBase = str(api['fapiPrivate']);
   const recvWindow = int(ex.options['recvWindow']);
-  const timeDifference = int(ex.options['timeDifference']);
+  const options = ex.options;
   return new BinanceRequestEncoder({
     apiKey: ex.apiKey,
     signer,
     markets,
-    now,
+    // ccxt's nonce(): its clock less `options.timeDifference`, read on every request because
+    // ccxt updates it while running (adjustForTimeDifference).
+    now: () => now() - (int(options['timeDifference']) ?? 0),
     ...(spotBase !== undefined ? { spotBase } : {}),
     ...(usdmBase !== undefined ? { usdmBase } : {}),
     ...(recvWindow !== undefined ? { recvWindow } : {}),
-    ...(timeDifference !== undefined ? { timeDifference } : {}),
     ...(typeof respType === 'object' && respType !== null ? { newOrderRespType: respType as Record<string, string> } : {}),
   });
 }
