@@ -1,10 +1,15 @@
 /**
+ * Every test runs twice: order requests built by ccxt, and by LIBRA's Binance request encoder
+ * (src/main/venues/binance: new order, cancel and query by client order id over a keep-alive
+ * agent, signed by the installed signer, answers parsed by ccxt) — on the encoder path ccxt's
+ * createOrder/cancelOrder are never called (checked after each test).
+ *
  * The CCXT execution client end to end: the real ccxt.pro `binance` client, over real sockets,
  * against the loopback Binance simulator, driving the real engine (ExecutionEngine, risk gate,
  * portfolio). Each fault is injected at the simulator; every test asserts EXACTLY one order
  * request per intent and that the engine's final state equals the simulator's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RISK } from '../../src/main/kernel';
 import { createTsRiskGate } from '../../src/main/engine/risk/ts-risk-gate';
 import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../../src/main/venues/ccxt/build';
@@ -14,7 +19,10 @@ import type { VenueStatus } from '../../src/main/venues/ccxt/ccxt-execution-clie
 import { TokenBucket } from '../../src/main/venues/ccxt/rate-limiter';
 import { streamReadyWaiter } from '../../src/main/venues/ccxt/venues';
 import type { Order, OrderIntent } from '../../src/shared/domain/order';
-import { makeCcxtClient, startBinanceSim } from '../sim/binance';
+import { createHmacSigner } from '../../src/main/native/index';
+import { installNativeSigning } from '../../src/main/native/ccxt-signing';
+import type { CcxtSignable } from '../../src/main/native/ccxt-signing';
+import { DEFAULT_SECRET, makeCcxtClient, startBinanceSim } from '../sim/binance';
 import type { BinanceSim, CcxtBinance } from '../sim/binance';
 
 interface Harness {
@@ -32,6 +40,24 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
+/** Which order path the current describe runs, and the ccxt order calls made on the encoder path. */
+let orderPath: 'ccxt' | 'encoder' = 'ccxt';
+const ccxtOrderCalls: string[] = [];
+
+function useEncoder(ex: CcxtBinance): void {
+  installNativeSigning(ex as unknown as CcxtSignable, { sha256: createHmacSigner('sha256', DEFAULT_SECRET, 'auto') });
+  const create = ex.createOrder.bind(ex);
+  const cancel = ex.cancelOrder.bind(ex);
+  ex.createOrder = (...a: Parameters<CcxtBinance['createOrder']>) => {
+    ccxtOrderCalls.push('createOrder');
+    return create(...a);
+  };
+  ex.cancelOrder = (...a: Parameters<CcxtBinance['cancelOrder']>) => {
+    ccxtOrderCalls.push('cancelOrder');
+    return cancel(...a);
+  };
+}
+
 async function until(check: () => boolean, ms = 4000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -44,6 +70,7 @@ async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: Bin
   const sim = opts.sim ?? (await startBinanceSim());
   if (!opts.sim) cleanups.push(() => sim.close());
   const ex = makeCcxtClient(sim, { timeoutMs: opts.timeoutMs ?? 800, keepAliveMs: opts.keepAliveMs ?? 10_000 });
+  if (orderPath === 'encoder') useEncoder(ex);
   const time = systemTimeSource();
   const core = buildLiveCore({ time, risk: createTsRiskGate(DEFAULT_RISK), accountCurrency: 'USDT' });
   const statuses: VenueStatus[] = [];
@@ -67,6 +94,7 @@ async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: Bin
   cleanups.push(() => venue.stop());
   const client = venue.client as CcxtExecutionClient;
   await until(() => client.currentStatus === 'CONNECTED', 4000, 'first reconciliation');
+  if (orderPath === 'encoder') expect(logs.some((l) => l.includes("LIBRA's Binance request encoder"))).toBe(true);
   return { sim, ex, core, venue, client, statuses, logs };
 }
 
@@ -100,7 +128,14 @@ function posts(h: Harness): number {
   return h.sim.requestsTo('POST', '/api/v3/order').length;
 }
 
-describe('CcxtExecutionClient against the Binance simulator', { timeout: 20_000 }, () => {
+describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order requests) against the Binance simulator', { timeout: 20_000 }, (path) => {
+  beforeEach(() => {
+    orderPath = path;
+    ccxtOrderCalls.length = 0;
+  });
+  afterEach(() => {
+    if (path === 'encoder') expect(ccxtOrderCalls, 'ccxt order calls on the encoder path').toEqual([]);
+  });
   it('places a limit order once, gets it accepted, filled over the private stream, and matches the venue', async () => {
     const h = await setup();
     const cid = submit(h, limit('BUY', 0.01, 59_000));

@@ -105,6 +105,8 @@ describe('libra run (live, against the Binance simulator)', () => {
     expect(output()).toMatch(/withdrawal permission UNKNOWN/);
     // The HMAC is computed by the Rust signer wherever the addon is built (CI builds it).
     expect(output()).toMatch(new RegExp(`signing: HMAC by the ${tryLoadNative().ok ? 'native' : 'typescript'} signer`));
+    // The order went out through LIBRA's Binance request encoder (signed by the same signer).
+    expect(output()).toMatch(/BINANCE orders: LIBRA's Binance request encoder/);
     expect(output()).not.toContain(DEFAULT_SECRET);
     child.kill('SIGINT');
   }, 90_000);

@@ -41,6 +41,14 @@ function sameBytes(a: unknown, b: Uint8Array): boolean {
   return true;
 }
 
+/** The HMAC-SHA256 signer installed on each exchange instance (for request encoders that sign directly). */
+const installedSha256 = new WeakMap<object, HmacRequestSigner>();
+
+/** The SHA-256 signer `installNativeSigning` put on this exchange, if any. */
+export function installedHmacSigner(exchange: object): HmacRequestSigner | undefined {
+  return installedSha256.get(exchange);
+}
+
 export interface NativeSigningHandle {
   /** Restores CCXT's own `hmac`/`sign` (the secret is NOT restored: pass it again if needed). */
   uninstall(): void;
@@ -58,6 +66,7 @@ export function installNativeSigning(
   const original = exchange.hmac;
   const placeholder = new TextEncoder().encode(NATIVE_SECRET_PLACEHOLDER);
   exchange.secret = NATIVE_SECRET_PLACEHOLDER;
+  if (signers.sha256) installedSha256.set(exchange, signers.sha256);
   exchange.hmac = (request, secret, hash, digest = 'hex') => {
     const len = (hash as { outputLen?: number } | undefined)?.outputLen;
     const signer = len === 32 ? signers.sha256 : len === 64 ? signers.sha512 : undefined;
@@ -69,6 +78,7 @@ export function installNativeSigning(
   return {
     uninstall: () => {
       exchange.hmac = original;
+      installedSha256.delete(exchange);
     },
   };
 }

@@ -27,6 +27,11 @@ import type { HaltLatchStore } from '../../engine/risk/halt-latch';
 import { StrategyHost } from '../../engine/strategy/strategy-host';
 import type { LogLevel } from '../../engine/strategy/strategy';
 import { SimulatedVenue } from '../simulated/simulated-venue';
+import { installedHmacSigner } from '../../native/ccxt-signing';
+import { binanceEncoderFromCcxt } from '../binance/from-ccxt';
+import type { CcxtBinanceShape } from '../binance/from-ccxt';
+import { BinanceOrderPath } from '../binance/order-path';
+import type { CcxtBinanceReader, OrderFastPath } from '../binance/order-path';
 import type { CcxtLike } from './ccxt-types';
 import { CcxtExecutionClient } from './ccxt-execution-client';
 import type { VenueStatus } from './ccxt-execution-client';
@@ -114,6 +119,12 @@ export interface CcxtVenueSpec {
   readonly pollIntervalMs?: number;
   readonly onStatus?: (status: VenueStatus) => void;
   readonly log?: (line: string) => void;
+  /**
+   * Binance spot / USD-M: new orders, cancels and queries by client order id go through LIBRA's
+   * request encoder on a keep-alive agent, signed by the signer `installNativeSigning` put on
+   * the exchange (default true; without an installed signer ccxt sends everything).
+   */
+  readonly orderEncoder?: boolean;
   /** Paper mode: the simulated venue's fees (bps). */
   readonly paper?: { readonly makerFeeBps: number; readonly takerFeeBps: number; readonly slippageBps: number; readonly balances: Readonly<Record<string, number>> };
 }
@@ -184,6 +195,8 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   }
 
   let haltedByVenue = false;
+  const fastPath = spec.orderEncoder === false ? undefined : binanceFastPath(spec.exchange);
+  if (fastPath) spec.log?.(`${spec.venue} orders: LIBRA's Binance request encoder (keep-alive HTTP); ccxt for everything else`);
   const client = new CcxtExecutionClient({
     venue: spec.venue,
     exchange: spec.exchange,
@@ -200,6 +213,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
     ...(spec.log ? { log: spec.log } : {}),
     restored: { orders: restoredOrders, fills: restoredFills },
+    ...(fastPath ? { fastPath } : {}),
     adopt: (order) => {
       cache.putOrder(order);
       risk.onOrderOpened(order.clientOrderId, order.instrumentId);
@@ -237,9 +251,18 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     journal,
     stop: async () => {
       await client.stop();
+      fastPath?.close();
       journal?.close();
     },
   };
+}
+
+/** The encoder path for a Binance spot / USD-M exchange whose signing LIBRA installed. */
+function binanceFastPath(exchange: CcxtLike): OrderFastPath | undefined {
+  const signer = installedHmacSigner(exchange);
+  if (!signer) return undefined;
+  const encoder = binanceEncoderFromCcxt(exchange as unknown as CcxtBinanceShape, signer);
+  return encoder ? new BinanceOrderPath(encoder, exchange as unknown as CcxtBinanceReader) : undefined;
 }
 
 /**

@@ -29,6 +29,7 @@ import type { Fill, Order, OrderSide } from '../../../shared/domain/order';
 import { isTerminal } from '../../../shared/domain/order';
 import type { TimeSource } from '../../engine/clock/clock';
 import type { ExecutionClient, ExecutionReport, ExecutionReportSink } from '../../engine/execution/execution-client';
+import type { OrderFastPath } from '../binance/order-path';
 import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, CcxtTrade } from './ccxt-types';
 import { hasPrivateStreams } from './ccxt-types';
 import { classifyError } from './errors';
@@ -91,6 +92,11 @@ export interface CcxtExecutionOptions {
   /** Fills already applied before this process started (journal), and their newest time. */
   readonly restored?: { readonly orders: readonly Order[]; readonly fills: readonly Fill[] };
   readonly log?: (line: string) => void;
+  /**
+   * A venue's own request encoder for placement, cancel and query by client order id (Binance):
+   * same answers and errors as ccxt's; an order it cannot encode goes through ccxt.
+   */
+  readonly fastPath?: OrderFastPath;
 }
 
 type TrackState = 'INFLIGHT' | 'UNKNOWN' | 'OPEN' | 'DONE';
@@ -317,7 +323,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     t.sentAt = this.now();
     let answer: CcxtOrder;
     try {
-      answer = await this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params);
+      answer = await (this.opts.fastPath?.createOrder(order, t.instrument, t.symbol) ?? this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params));
     } catch (error) {
       const cls = classifyError(error, this.now());
       switch (cls.kind) {
@@ -402,7 +408,7 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   private async queryByClientId(symbol: string, clientOrderId: string): Promise<CcxtOrder | 'NOT_FOUND'> {
     try {
-      return await this.ex.fetchOrder('', symbol, { clientOrderId });
+      return await (this.opts.fastPath?.fetchByClientId(symbol, clientOrderId) ?? this.ex.fetchOrder('', symbol, { clientOrderId }));
     } catch (error) {
       const cls = classifyError(error, this.now());
       if (cls.kind === 'NOT_FOUND') return 'NOT_FOUND';
@@ -438,7 +444,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     await this.opts.limiter.take(1);
     let answer: unknown;
     try {
-      answer = await this.ex.cancelOrder(t.venueOrderId ?? '', t.symbol, { clientOrderId: t.clientOrderId });
+      answer = await (this.opts.fastPath?.cancelByClientId(t.symbol, t.clientOrderId) ?? this.ex.cancelOrder(t.venueOrderId ?? '', t.symbol, { clientOrderId: t.clientOrderId }));
     } catch (error) {
       const cls = classifyError(error, this.now());
       if (cls.kind === 'NOT_FOUND') {
