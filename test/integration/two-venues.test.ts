@@ -4,12 +4,12 @@
  * real ccxt clients over real sockets, natively signed). An order on one venue moves only that
  * venue's balances, and the balance check reads the account of the order's venue.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kernel } from '../../src/main/kernel';
-import type { RunSession } from '../../src/main/kernel';
+import type { RunSession, Sealer } from '../../src/main/kernel';
 import { balanceView } from '../../src/main/host/projection';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
@@ -34,6 +34,15 @@ async function until(what: () => boolean, ms: number, label: string): Promise<vo
 function venueConfig(name: string, sim: BinanceSim): Record<string, unknown> {
   const u = sim.ccxtUrls;
   return { ccxtId: 'binance', name, mode: 'live', keyId: 'sim', allowUnknownWithdrawal: true, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] };
+}
+
+/**
+ * A stand-in for Electron's safeStorage (no Electron binary here): a byte mask behind a marker,
+ * the same contract (seal a string, unseal the bytes or throw).
+ */
+function fakeSealer(): Sealer {
+  const mask = (b: Buffer): Buffer => Buffer.from(b.map((x) => x ^ 0x3c));
+  return { isAvailable: () => true, seal: (p) => Buffer.concat([Buffer.from('F'), mask(Buffer.from(p))]), unseal: (b) => mask(b.subarray(1)).toString() };
 }
 
 async function start(): Promise<{ one: BinanceSim; two: BinanceSim; session: RunSession; lines: string[] }> {
@@ -107,4 +116,24 @@ describe('two venues in one session', () => {
     expect(rows.filter((v) => v.currency === 'USDT').map((v) => v.venue)).toEqual(['BINANCE', 'BINANCE2']);
     expect(rows.find((v) => v.venue === 'BINANCE' && v.currency === 'USDT')).toMatchObject({ total: 100_000, locked: 5_000 });
   }, 120_000);
+
+  it('starts a live session with a key entered in the app (sealed, no key file, no passphrase)', async () => {
+    const sim = await startBinanceSim({ balances: { USDT: 7_000 } });
+    cleanups.push(() => sim.close());
+    const dir = mkdtempSync(join(tmpdir(), 'libra-sealed-run-'));
+    delete process.env['LIBRA_KEY_PASSPHRASE'];
+    const kernel = new Kernel({ dataDir: dir });
+    const sealer = fakeSealer();
+    kernel.keys.sealed(sealer, dir).put({ id: 'sim', venue: 'binance', environment: 'production', apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET });
+    expect(existsSync(join(dir, 'keys.json'))).toBe(false);
+    expect(readFileSync(join(dir, 'app-keys.json'), 'utf8')).not.toContain(DEFAULT_SECRET);
+    const config = kernel.parseRunConfig({ accountCurrency: 'USDT', venues: [venueConfig('BINANCE', sim)], record: false });
+    // Without the app's keys the session needs the key file's passphrase.
+    await expect(kernel.startRun({ config, dataDir: dir, print: () => undefined })).rejects.toThrow(/no passphrase/);
+    const lines: string[] = [];
+    const session = await kernel.startRun({ config, dataDir: dir, print: (l) => lines.push(l), appKeys: sealer });
+    cleanups.push(() => session.stop());
+    expect(session.core.portfolio.balanceValue('USDT', 'BINANCE')).toBe(7_000);
+    expect(lines.join('\n')).not.toContain(DEFAULT_SECRET);
+  }, 60_000);
 });
