@@ -136,4 +136,33 @@ describe('two venues in one session', () => {
     expect(session.core.portfolio.balanceValue('USDT', 'BINANCE')).toBe(7_000);
     expect(lines.join('\n')).not.toContain(DEFAULT_SECRET);
   }, 60_000);
+
+  it('keeps each paper venue\'s simulated balances apart (paperBalances per venue)', async () => {
+    const one = await startBinanceSim({});
+    cleanups.push(() => one.close());
+    const two = await startBinanceSim({});
+    cleanups.push(() => two.close());
+    const dir = mkdtempSync(join(tmpdir(), 'libra-two-paper-'));
+    const kernel = new Kernel({ dataDir: dir });
+    const paper = (name: string, sim: BinanceSim, usdt: number): Record<string, unknown> => ({ ...venueConfig(name, sim), mode: 'paper', keyId: undefined, allowUnknownWithdrawal: undefined, paperBalances: { USDT: usdt } });
+    const config = kernel.parseRunConfig({ accountCurrency: 'USDT', venues: [paper('BINANCE', one, 1_000), paper('BINANCE2', two, 2_000)], record: false });
+    const session = await kernel.startRun({ config, dataDir: dir, print: () => undefined });
+    cleanups.push(() => session.stop());
+    const { portfolio, execution, cache } = session.core;
+    expect(portfolio.balanceValue('USDT', 'BINANCE')).toBe(1_000);
+    expect(portfolio.balanceValue('USDT', 'BINANCE2')).toBe(2_000);
+    const ticker = setInterval(() => {
+      one.trade('BTCUSDT', 60_000, 0.5);
+      two.trade('BTCUSDT', 60_000, 0.5);
+    }, 100);
+    cleanups.push(() => clearInterval(ticker));
+    await until(() => cache.lastPrice(B) !== undefined, 20_000, 'a trade on BINANCE2');
+    const r = execution.submit('s1', { instrumentId: B, side: 'BUY', type: 'MARKET', quantityRaw: 1_000 }); // 0.01 BTC ≈ 600 USDT
+    expect(r.ok).toBe(true);
+    await until(() => cache.order(r.order.clientOrderId)?.status === 'FILLED', 20_000, 'the paper fill on BINANCE2');
+    expect(portfolio.balanceValue('BTC', 'BINANCE2')).toBeCloseTo(0.01, 8);
+    expect(portfolio.balanceValue('USDT', 'BINANCE2')).toBeLessThan(2_000 - 599);
+    expect(portfolio.balanceValue('USDT', 'BINANCE')).toBe(1_000);
+    expect(portfolio.balanceValue('BTC', 'BINANCE')).toBe(0);
+  }, 60_000);
 });
