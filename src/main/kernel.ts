@@ -22,7 +22,9 @@ import type { CcxtSignable } from './native/ccxt-signing';
 import { loadRunConfig, parseRunConfig } from './config/run-config';
 import type { RunConfig } from './config/run-config';
 import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile } from './config/secrets';
-import type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
+import type { ApiKeyMaterial, KeyEnvironment, SecretStore } from './config/secrets';
+import { APP_KEYS_FILE, chainSecretStores, SealedSecretStore } from './config/sealed-secrets';
+import type { Sealer } from './config/sealed-secrets';
 import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
 import type { LoadedStrategy } from './config/strategy-loader';
 import type { RunSession } from './venues/ccxt/run-session';
@@ -65,6 +67,7 @@ export type { PaperReplayFeed, PaperReplaySession } from './backtest/paper-repla
 export type { BacktestResult } from './backtest/runner';
 export type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 export type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
+export type { Sealer } from './config/sealed-secrets';
 export type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
 export type { ReportInput, ReportStats, ProgressBar, ProgressOptions } from './backtest/report';
 export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './backtest/worker/backtest-runs';
@@ -229,8 +232,23 @@ export class Kernel {
     startRecorder: (bus: MessageBus, options?: RecorderOptions & { readonly store?: StoreConfig }): Promise<{ recorder: Recorder; store: SqlStore }> => this.startRecorder(bus, options),
   } as const;
 
-  /** API keys in the encrypted key file. */
+  /**
+   * Live keys of a session: the key file (passphrase from LIBRA_KEY_PASSPHRASE); in the app, the
+   * keys sealed by the OS keychain first, then the key file when it exists and a passphrase is set.
+   */
+  private sessionSecrets(dataDir: string, keysFile: string | undefined, appKeys: Sealer | undefined): SecretStore {
+    const file = keysFile ?? join(dataDir, 'keys.json');
+    if (!appKeys) return new FileSecretStore(file, passphraseFrom(undefined));
+    const stores: SecretStore[] = [new SealedSecretStore(join(dataDir, APP_KEYS_FILE), appKeys)];
+    const passphrase = process.env['LIBRA_KEY_PASSPHRASE'];
+    if (existsSync(file) && passphrase !== undefined && passphrase !== '') stores.push(new FileSecretStore(file, passphrase));
+    return chainSecretStores(stores);
+  }
+
+  /** API keys in the encrypted key file; `sealed`: the app's keys sealed by the OS keychain (safeStorage). */
   readonly keys = {
+    sealed: (sealer: Sealer, dataDir: string = this.ensureDataDir()): { list(): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]>; put(input: unknown): { id: string; keys: number }; remove(id: string): boolean } =>
+      new SealedSecretStore(join(dataDir, APP_KEYS_FILE), sealer),
     add: (material: ApiKeyMaterial, options: { passphrase: string; keysFile?: string }): { id: string; keys: number } => this.addApiKey(material, options),
     list: (options: { passphrase: string; keysFile?: string }): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]> => this.listApiKeys(options),
   } as const;
@@ -307,12 +325,12 @@ export class Kernel {
    * the simulated venue; live: the CCXT execution client), with every signed request of a live
    * venue going through the native signer (the secret moves into it and leaves the ccxt object).
    */
-  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; label?: string; print: (line: string) => void }): Promise<RunSession> {
+  async startRun(options: { config: RunConfig; dataDir?: string; keysFile?: string; label?: string; print: (line: string) => void; appKeys?: Sealer }): Promise<RunSession> {
     const { config } = options;
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
     mkdirSync(dataDir, { recursive: true });
     const needsKeys = config.venues.some((v) => v.mode === 'live');
-    const secrets = needsKeys ? new FileSecretStore(options.keysFile ?? join(dataDir, 'keys.json'), passphraseFrom(undefined)) : undefined;
+    const secrets = needsKeys ? this.sessionSecrets(dataDir, options.keysFile, options.appKeys) : undefined;
     const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
     const session = await startRunSession({
       config,

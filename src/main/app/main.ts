@@ -3,11 +3,11 @@
  * the window manager, menus, tray and notifications. The engine keeps running with every
  * window closed (alerts still fire); quitting is explicit (menu/tray).
  */
-import { app, dialog, ipcMain, Menu, session } from 'electron';
+import { app, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstRunRisk, Kernel } from '../kernel';
-import type { AgentDesk, TradingSession } from '../kernel';
+import type { AgentDesk, Sealer, TradingSession } from '../kernel';
 import { EngineHost } from '../host/engine-host';
 import { alertsFile, loadAlerts, saveAlerts } from '../host/alerts-store';
 import { registerIpc } from '../host/ipc/ipc-host';
@@ -25,6 +25,12 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const icons = (): string => (app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.getAppPath(), 'resources/icons'));
 /** The bundled samples, found the same way (a path relative to the bundle would miss both). */
 const samples = (): string => (app.isPackaged ? join(process.resourcesPath, 'sample-data') : join(app.getAppPath(), 'resources/sample-data'));
+/** Keys entered in the app are sealed by the OS keychain (Electron safeStorage); they never leave main. */
+const keychain: Sealer = {
+  isAvailable: () => safeStorage.isEncryptionAvailable(),
+  seal: (plain) => safeStorage.encryptString(plain),
+  unseal: (sealed) => safeStorage.decryptString(sealed),
+};
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -95,8 +101,8 @@ async function start(): Promise<void> {
 }
 
 /**
- * Starts the session of `file` (a `libra run` config; live keys from the key file in the data
- * folder, its passphrase from LIBRA_KEY_PASSPHRASE), or the first-run replay. A session that
+ * Starts the session of `file` (a `libra run` config; live keys sealed in the app's keychain
+ * store first, then the key file in the data folder with LIBRA_KEY_PASSPHRASE), or the first-run replay. A session that
  * cannot start is reported in a dialog and the replay starts instead.
  */
 async function openSession(kernel: Kernel, file: string | undefined): Promise<{ session: TradingSession; stop: () => Promise<void>; start: () => void; file: string | undefined; agents?: AgentDesk | undefined }> {
@@ -104,7 +110,7 @@ async function openSession(kernel: Kernel, file: string | undefined): Promise<{ 
     try {
       const config = kernel.sessions.loadConfig(file);
       const dataDir = config.dataDir ?? kernel.dataDir;
-      const run = await kernel.sessions.startRun({ config, dataDir, label: basename(file), print: (line) => console.log(line) });
+      const run = await kernel.sessions.startRun({ config, dataDir, label: basename(file), print: (line) => console.log(line), appKeys: keychain });
       return { session: run.session, stop: () => run.stop(), start: () => undefined, file, ...(config.agents.length > 0 ? { agents: kernel.agentDesk(dataDir) } : {}) };
     } catch (error) {
       dialog.showErrorBox(`Cannot start ${basename(file)}`, `${error instanceof Error ? error.message : String(error)}\n\nThe first-run paper replay starts instead.`);

@@ -4,7 +4,7 @@
  *
  *  - Headless: a key file encrypted with AES-256-GCM under a key derived by scrypt from a
  *    passphrase (argument, or LIBRA_KEY_PASSPHRASE). Tampering fails the GCM tag check.
- *  - Electron: `SecretStore` is the interface the app implements with safeStorage.
+ *  - Electron: `SealedSecretStore` (sealed-secrets.ts) implements `SecretStore` with safeStorage.
  *  - `ApiKey` redacts itself in toString / JSON / util.inspect, so an accidental log shows
  *    `ApiKey(binance-main, testnet, ****abcd)`.
  *  - Each key is tagged testnet or production; `assertEndpointMatches` refuses a testnet key

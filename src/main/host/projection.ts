@@ -82,7 +82,7 @@ export function positionView(p: Position, inst: Instrument | undefined, mark: nu
 }
 
 export function balanceView(b: Balance): BalanceView {
-  return { currency: b.currency, total: b.totalRaw / pow10(b.precision), locked: b.lockedRaw / pow10(b.precision) };
+  return { venue: b.account, currency: b.currency, total: b.totalRaw / pow10(b.precision), locked: b.lockedRaw / pow10(b.precision) };
 }
 
 export function barView(b: Bar, timeframe: string, indicators: Readonly<Record<string, number | null>>): BarView {

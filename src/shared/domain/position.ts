@@ -21,4 +21,6 @@ export interface Balance {
   readonly totalRaw: number;
   readonly lockedRaw: number;
   readonly precision: number;
+  /** The account (venue) holding it; "" for the shared account of backtests and replays. */
+  readonly account: string;
 }

@@ -101,6 +101,8 @@ export interface PositionView {
 }
 
 export interface BalanceView {
+  /** The venue whose account holds it; "" for the shared account of backtests and replays. */
+  readonly venue: string;
   readonly currency: string;
   readonly total: number;
   readonly locked: number;

@@ -12,7 +12,8 @@
  * a buy's fee from the base received). Derivatives use margin, which is not modelled: not checked.
  *
  * Invariant: while an order is open it locks exactly what its unfilled rest may spend, at the
- * price fixed when it was locked; the portfolio's `locked` per currency is the sum of the locks.
+ * price fixed when it was locked; the portfolio's `locked` per (venue account, currency) is the
+ * sum of the locks of that venue's orders. The check reads the free balance of the order's venue.
  */
 import type { Instrument } from '../../../shared/domain/instrument';
 import type { Order } from '../../../shared/domain/order';
@@ -22,6 +23,7 @@ import type { Portfolio } from '../portfolio/portfolio';
 export const INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE' as const;
 
 interface Lock {
+  readonly venue: string;
   readonly currency: string;
   /** Price per base unit (BUY) or 1 (SELL: the base itself). */
   readonly perUnit: number;
@@ -63,8 +65,8 @@ export class BalanceLocks {
     const n = this.need(order, inst, reference);
     if (!n) return undefined;
     const held = this.locks.get(order.clientOrderId);
-    const already = held && held.currency === n.currency ? held.amount : 0;
-    const free = this.portfolio.freeValue(n.currency);
+    const already = held && held.currency === n.currency && held.venue === inst.venue ? held.amount : 0;
+    const free = this.portfolio.freeValue(n.currency, inst.venue);
     // Tolerance of one unit in the 12th digit: the need is a product of decimals.
     if (n.amount - already <= free + Math.abs(free) * 1e-12 + 1e-12) return undefined;
     return `${INSUFFICIENT_BALANCE}: need ${show(n.amount - already)} ${n.currency}, have ${show(Math.max(0, free))} ${n.currency} free`;
@@ -74,8 +76,8 @@ export class BalanceLocks {
   lock(order: Order, inst: Instrument, reference: number | undefined): void {
     const n = this.need(order, inst, reference);
     if (!n || !isOpen(order.status)) return;
-    this.locks.set(order.clientOrderId, { currency: n.currency, perUnit: n.perUnit, amount: n.amount });
-    this.publish(n.currency);
+    this.locks.set(order.clientOrderId, { venue: inst.venue, currency: n.currency, perUnit: n.perUnit, amount: n.amount });
+    this.publish(inst.venue, n.currency);
   }
 
   /** Follows an order's life: a fill shrinks its lock, an amend reprices it, a terminal state frees it. */
@@ -87,19 +89,20 @@ export class BalanceLocks {
     } else {
       const rest = (order.quantityRaw - order.filledRaw) / 10 ** inst.sizePrecision;
       const perUnit = order.side === 'BUY' ? (buyPrice(order, inst, undefined) ?? l.perUnit) : 1;
-      this.locks.set(order.clientOrderId, { currency: l.currency, perUnit, amount: Math.max(0, rest * perUnit) });
+      this.locks.set(order.clientOrderId, { venue: l.venue, currency: l.currency, perUnit, amount: Math.max(0, rest * perUnit) });
     }
-    this.publish(l.currency);
+    this.publish(l.venue, l.currency);
   }
 
-  /** Sum of locks in a currency (decimal). */
-  locked(currency: string): number {
+  /** Sum of locks in a currency (decimal) of the orders on the venues sharing `venue`'s account. */
+  locked(currency: string, venue: string): number {
+    const account = this.portfolio.accountOf(venue);
     let sum = 0;
-    for (const l of this.locks.values()) if (l.currency === currency) sum += l.amount;
+    for (const l of this.locks.values()) if (l.currency === currency && this.portfolio.accountOf(l.venue) === account) sum += l.amount;
     return sum;
   }
 
-  private publish(currency: string): void {
-    this.portfolio.setLocked(currency, this.locked(currency));
+  private publish(venue: string, currency: string): void {
+    this.portfolio.setLocked(currency, this.locked(currency, venue), venue);
   }
 }

@@ -20,8 +20,7 @@ import { ExecutionEngine } from './execution-engine';
 const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'X', tickSize: '0.01', lotSize: '0.001' });
 
 class ScriptedVenue implements ExecutionClient {
-  readonly venue = 'X';
-  constructor(readonly amendsInPlace = true) {}
+  constructor(readonly amendsInPlace = true, readonly venue: string = 'X') {}
   sink: ExecutionReportSink = () => undefined;
   readonly submitted: Order[] = [];
   readonly cancelled: Order[] = [];
@@ -127,6 +126,34 @@ describe('balance check and locked funds', () => {
     portfolio.setBalance('USDT', 900);
     expect(portfolio.balance('USDT')?.lockedRaw).toBe(800 * 1e8);
     expect(portfolio.freeValue('USDT')).toBe(100);
+  });
+
+  it('checks and locks against the order\'s venue account only, when two venues have their own', () => {
+    const { execution, venue, portfolio, cache } = engine({ balances: {} });
+    const other = makeInstrument({ symbol: 'BTC/USDT', venue: 'Y', tickSize: '0.01', lotSize: '0.001' });
+    const y = new ScriptedVenue(true, 'Y');
+    execution.registerInstrument(other);
+    execution.registerClient(y);
+    cache.setLastPrice(other.id, 50_000);
+    portfolio.setBalance('USDT', 1_000, { account: 'X' });
+    portfolio.setBalance('USDT', 5_000, { account: 'Y' });
+    // 2000 USDT: more than X holds, though the two accounts together hold 6000.
+    const onX = execution.submit('S', limitBuy(50, 4_000_000));
+    expect(onX.ok === false && onX.message).toBe('INSUFFICIENT_BALANCE: need 2000 USDT, have 1000 USDT free');
+    const onY = execution.submit('S', { ...limitBuy(50, 4_000_000), instrumentId: other.id });
+    expect(onY.ok).toBe(true);
+    expect(y.submitted).toHaveLength(1);
+    expect(venue.submitted).toHaveLength(0);
+    expect(portfolio.balance('USDT', 'Y')?.lockedRaw).toBe(2_000 * 1e8);
+    expect(portfolio.balance('USDT', 'X')?.lockedRaw).toBe(0);
+    // X's free balance is untouched by Y's lock; the fill spends Y's cash only.
+    expect(execution.submit('S', limitBuy(25, 4_000_000)).ok).toBe(true);
+    y.accept(onY.order);
+    y.fill(onY.order, 50, 4_000_000, 'ty');
+    expect(portfolio.balanceValue('USDT', 'Y')).toBe(3_000);
+    expect(portfolio.balanceValue('BTC', 'Y')).toBe(0.05);
+    expect(portfolio.balanceValue('USDT', 'X')).toBe(1_000);
+    expect(portfolio.balance('USDT', 'Y')?.lockedRaw).toBe(0);
   });
 
   it('checks an amend against the increase over the order\'s own lock', () => {

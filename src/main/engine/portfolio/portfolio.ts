@@ -1,5 +1,5 @@
 /**
- * Portfolio: balances per currency, positions per (strategy, instrument), realized and
+ * Portfolio: balances per account (venue) and currency, positions per (strategy, instrument), realized and
  * unrealized PnL, fees. Every amount that accrues is a fixed-point raw integer; floats are used
  * only for average prices (an average is not on the tick grid) and for valuation output.
  *
@@ -8,8 +8,14 @@
  * Realized PnL is gross; fees are tracked separately, so net = realized − fees.
  *
  * Locked funds: working orders lock what they may spend (`setLocked`, kept by BalanceLocks in the
- * execution engine). Locks are kept apart from totals, so replacing a total with the venue's
+ * execution engine, per venue). Locks are kept apart from totals, so replacing a total with the venue's
  * (reconciliation) keeps the locks of the orders still working; free = total − locked.
+ *
+ * Accounts: each venue of a session opens its own account (`openAccount`, done when the venue
+ * attaches), so two venues keep their own balances and locks; a fill moves the account of its
+ * instrument's venue. Balances set without a venue (backtests, one-venue replays) live in the
+ * shared account, which serves every venue without its own. Positions stay per (strategy,
+ * instrument) — instrument ids carry the venue. Equity sums every account in the account currency.
  */
 import { mulRaw, pow10, rescale } from '../../../shared/domain/fixed';
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
@@ -49,15 +55,23 @@ export class InsufficientBalanceError extends Error {
   override readonly name = 'InsufficientBalanceError';
 }
 
+/** The account of balances set without a venue (backtests, the first-run replay): serves every venue without its own. */
+export const SHARED_ACCOUNT = '';
+
+interface Account {
+  readonly balances: Map<string, MutableBalance>;
+  /** Locked amount per currency, raw at the balance's precision. */
+  readonly locks: Map<string, number>;
+}
+
 export class Portfolio {
   private readonly positions = new Map<string, MutablePosition>();
   private readonly byInstrument = new Map<InstrumentId, MutablePosition[]>();
-  private readonly balances = new Map<string, MutableBalance>();
+  /** Balances per account: one per venue that has its own (`openAccount`), plus the shared one. */
+  private readonly accounts = new Map<string, Account>([[SHARED_ACCOUNT, newAccount()]]);
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly marks = new Map<InstrumentId, number>();
   private feesByCurrency = new Map<string, number>();
-  /** Locked amount per currency, raw at the balance's precision. */
-  private readonly locks = new Map<string, number>();
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
 
@@ -65,37 +79,85 @@ export class Portfolio {
     this.instruments.set(inst.id, inst);
   }
 
-  /** Sets a balance (deposit/initial capital or venue snapshot). */
-  setBalance(currency: string, amount: number, precision = this.defaultPrecision): void {
+  /**
+   * Gives a venue its own account: from now on its fills, locks and balance snapshots move only
+   * it. Call before the venue's first fill (a live venue: before its journal is replayed).
+   */
+  openAccount(venue: string): void {
+    if (venue === SHARED_ACCOUNT) throw new Error('portfolio: an account needs a venue name');
+    if (!this.accounts.has(venue)) this.accounts.set(venue, newAccount());
+  }
+
+  /** Account names with their own balances (venues), in the order they were opened; the shared account is "". */
+  accountNames(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  /** The account a venue's money lives in: its own when opened, else the shared one. */
+  accountOf(venue: string | undefined): string {
+    return venue !== undefined && this.accounts.has(venue) ? venue : SHARED_ACCOUNT;
+  }
+
+  /** Sets a balance (deposit/initial capital or venue snapshot); `account` opens that venue's account. */
+  setBalance(currency: string, amount: number, options: { readonly precision?: number; readonly account?: string } = {}): void {
+    const precision = options.precision ?? this.defaultPrecision;
+    if (options.account !== undefined && options.account !== SHARED_ACCOUNT) this.openAccount(options.account);
     const totalRaw = Math.round(amount * pow10(precision));
-    this.balances.set(currency, { currency, totalRaw, lockedRaw: 0, precision });
+    this.acct(options.account).balances.set(currency, { currency, totalRaw, lockedRaw: 0, precision });
   }
 
-  /** Sets the amount (decimal) locked in `currency` by working orders; rounded up to the balance's precision. */
-  setLocked(currency: string, amount: number): void {
-    const raw = amount > 0 ? Math.ceil(amount * pow10(this.precisionOf(currency)) - 1e-9) : 0;
-    if (raw > 0) this.locks.set(currency, raw);
-    else this.locks.delete(currency);
+  /** Sets the amount (decimal) locked in `currency` of a venue's account by working orders; rounded up to the balance's precision. */
+  setLocked(currency: string, amount: number, venue?: string): void {
+    const a = this.acct(venue);
+    const raw = amount > 0 ? Math.ceil(amount * pow10(precisionIn(a, currency, this.defaultPrecision)) - 1e-9) : 0;
+    if (raw > 0) a.locks.set(currency, raw);
+    else a.locks.delete(currency);
   }
 
-  /** Decimal total minus what working orders lock (may be negative if the venue's total shrank). */
-  freeValue(currency: string): number {
-    const p = this.precisionOf(currency);
-    return ((this.balances.get(currency)?.totalRaw ?? 0) - (this.locks.get(currency) ?? 0)) / pow10(p);
+  /**
+   * Decimal total minus what working orders lock (may be negative if the venue's total shrank),
+   * in a venue's account, or summed over every account when no venue is named.
+   */
+  freeValue(currency: string, venue?: string): number {
+    return this.sum(venue, (a) => ((a.balances.get(currency)?.totalRaw ?? 0) - (a.locks.get(currency) ?? 0)) / pow10(precisionIn(a, currency, this.defaultPrecision)));
   }
 
-  balance(currency: string): Balance | undefined {
-    const b = this.balances.get(currency);
-    return b ? { ...b, lockedRaw: this.locks.get(currency) ?? 0 } : undefined;
+  /** A venue's balance of a currency, or (no venue) the sum over accounts at the first one's precision. */
+  balance(currency: string, venue?: string): Balance | undefined {
+    const list = venue === undefined ? [...this.accounts.entries()] : [[this.accountOf(venue), this.acct(venue)] as const];
+    let out: Balance | undefined;
+    for (const [name, a] of list) {
+      const b = a.balances.get(currency);
+      if (!b) continue;
+      const locked = a.locks.get(currency) ?? 0;
+      if (!out) out = { ...b, lockedRaw: locked, account: name };
+      else {
+        const p = out.precision;
+        out = { ...out, totalRaw: out.totalRaw + rescale(b.totalRaw, b.precision, p, 'half-away'), lockedRaw: out.lockedRaw + rescale(locked, b.precision, p, 'ceil') };
+      }
+    }
+    return out;
   }
 
-  balanceValue(currency: string): number {
-    const b = this.balances.get(currency);
-    return b ? b.totalRaw / pow10(b.precision) : 0;
+  /** Decimal total of a currency in a venue's account, or summed over every account when no venue is named. */
+  balanceValue(currency: string, venue?: string): number {
+    return this.sum(venue, (a) => {
+      const b = a.balances.get(currency);
+      return b ? b.totalRaw / pow10(b.precision) : 0;
+    });
   }
 
+  /** Every balance of every account, each naming its account (the venue, or "" for the shared one). */
   allBalances(): Balance[] {
-    return [...this.balances.values()].map((b) => ({ ...b, lockedRaw: this.locks.get(b.currency) ?? 0 }));
+    const out: Balance[] = [];
+    for (const [name, a] of this.accounts) for (const b of a.balances.values()) out.push({ ...b, lockedRaw: a.locks.get(b.currency) ?? 0, account: name });
+    return out;
+  }
+
+  /** A venue's balances by currency (decimal totals): what reconciliation compares with the venue's. */
+  accountTotals(venue: string): Record<string, number> {
+    const a = this.acct(venue);
+    return Object.fromEntries([...a.balances.values()].map((b) => [b.currency, b.totalRaw / pow10(b.precision)]));
   }
 
   /** Mark price used for unrealized PnL and equity. */
@@ -135,9 +197,9 @@ export class Portfolio {
     return [...this.positions.values()].filter((p) => p.netRaw !== 0).map(freeze);
   }
 
+  /** Fees paid in a currency over every account (decimal). */
   totalFees(currency: string): number {
-    const b = this.balances.get(currency);
-    return (this.feesByCurrency.get(currency) ?? 0) / pow10(b?.precision ?? this.defaultPrecision);
+    return (this.feesByCurrency.get(currency) ?? 0) / pow10(this.feePrecision(currency));
   }
 
   /** Applies a fill; returns the position change. Throws on an unknown instrument. */
@@ -191,20 +253,21 @@ export class Portfolio {
     }
     p.avgEntryPx = p.netRaw === 0 ? 0 : p.entryCostRaw / pow10(qp) / (Math.abs(p.netRaw) / pow10(inst.sizePrecision));
 
-    // Fees.
+    // Fees and cash move the account of the instrument's venue.
+    const account = this.acct(inst.venue);
     const feeRawInQuote = fill.feeCurrency === inst.quote ? rescale(fill.feeRaw, fill.feePrecision, inst.quotePrecision, 'ceil') : 0;
     p.feesRaw += feeRawInQuote;
-    this.feesByCurrency.set(fill.feeCurrency, (this.feesByCurrency.get(fill.feeCurrency) ?? 0) + this.toBalancePrecision(fill.feeCurrency, fill.feeRaw, fill.feePrecision));
+    this.feesByCurrency.set(fill.feeCurrency, (this.feesByCurrency.get(fill.feeCurrency) ?? 0) + rescale(fill.feeRaw, fill.feePrecision, this.feePrecision(fill.feeCurrency), 'half-away'));
 
     // Cash.
     if (inst.kind === 'spot') {
-      const costRaw = mulRaw(fill.priceRaw, inst.pricePrecision, fill.quantityRaw, inst.sizePrecision, this.precisionOf(inst.quote));
-      this.adjust(inst.quote, fill.side === 'BUY' ? -costRaw : costRaw);
-      this.adjust(inst.base, this.toBalancePrecision(inst.base, signed, inst.sizePrecision));
+      const costRaw = mulRaw(fill.priceRaw, inst.pricePrecision, fill.quantityRaw, inst.sizePrecision, this.precisionIn(account, inst.quote));
+      this.adjust(account, inst.quote, fill.side === 'BUY' ? -costRaw : costRaw);
+      this.adjust(account, inst.base, this.toBalancePrecision(account, inst.base, signed, inst.sizePrecision));
     } else if (realizedRaw !== 0) {
-      this.adjust(inst.quote, this.toBalancePrecision(inst.quote, realizedRaw, inst.quotePrecision));
+      this.adjust(account, inst.quote, this.toBalancePrecision(account, inst.quote, realizedRaw, inst.quotePrecision));
     }
-    this.adjust(fill.feeCurrency, -this.toBalancePrecision(fill.feeCurrency, fill.feeRaw, fill.feePrecision));
+    this.adjust(account, fill.feeCurrency, -this.toBalancePrecision(account, fill.feeCurrency, fill.feeRaw, fill.feePrecision));
 
     p.updatedAt = fill.ts;
     p.snapshot = undefined;
@@ -230,7 +293,7 @@ export class Portfolio {
   }
 
   /**
-   * Equity in the account currency: balances of the account currency plus, for spot, the value
+   * Equity in the account currency: balances of the account currency (summed over accounts) plus, for spot, the value
    * of base holdings at the mark; for derivatives, unrealized PnL. Instruments quoted in another
    * currency are not converted (a single-quote account is assumed; documented limitation).
    */
@@ -252,7 +315,8 @@ export class Portfolio {
    * total, plus every other currency's total at the mark of a spot instrument trading it against
    * the account currency, plus derivatives' unrealized PnL. Holdings that were on the account
    * before any fill count too (unlike `equity`, which values the strategies' positions).
-   * A currency without such an instrument or mark is not counted.
+   * A currency without such an instrument or mark is not counted. Every account is summed; a
+   * currency held on two venues is valued at one mark (the first instrument trading it that has one).
    */
   balanceEquity(): number {
     let eq = this.balanceValue(this.accountCurrency);
@@ -274,22 +338,51 @@ export class Portfolio {
     return eq;
   }
 
-  private precisionOf(currency: string): number {
-    return this.balances.get(currency)?.precision ?? this.defaultPrecision;
+  /** The account of a venue (its own when opened, else the shared one). */
+  private acct(venue: string | undefined): Account {
+    return this.accounts.get(this.accountOf(venue)) as Account;
   }
 
-  private toBalancePrecision(currency: string, raw: number, precision: number): number {
-    return rescale(raw, precision, this.precisionOf(currency), 'half-away');
+  private sum(venue: string | undefined, value: (a: Account) => number): number {
+    if (venue !== undefined) return value(this.acct(venue));
+    let total = 0;
+    for (const a of this.accounts.values()) total += value(a);
+    return total;
   }
 
-  private adjust(currency: string, deltaRaw: number): void {
-    let b = this.balances.get(currency);
+  /** Precision fees of a currency are summed at: the first account holding it, else the default. */
+  private feePrecision(currency: string): number {
+    for (const a of this.accounts.values()) {
+      const b = a.balances.get(currency);
+      if (b) return b.precision;
+    }
+    return this.defaultPrecision;
+  }
+
+  private precisionIn(account: Account, currency: string): number {
+    return precisionIn(account, currency, this.defaultPrecision);
+  }
+
+  private toBalancePrecision(account: Account, currency: string, raw: number, precision: number): number {
+    return rescale(raw, precision, this.precisionIn(account, currency), 'half-away');
+  }
+
+  private adjust(account: Account, currency: string, deltaRaw: number): void {
+    let b = account.balances.get(currency);
     if (!b) {
       b = { currency, totalRaw: 0, lockedRaw: 0, precision: this.defaultPrecision };
-      this.balances.set(currency, b);
+      account.balances.set(currency, b);
     }
     b.totalRaw += deltaRaw;
   }
+}
+
+function newAccount(): Account {
+  return { balances: new Map(), locks: new Map() };
+}
+
+function precisionIn(account: Account, currency: string, fallback: number): number {
+  return account.balances.get(currency)?.precision ?? fallback;
 }
 
 function key(strategyId: string, instrumentId: InstrumentId): string {

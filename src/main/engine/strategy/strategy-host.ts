@@ -136,7 +136,7 @@ export class StrategyHost {
       openOrders: (instrumentId) => cache.openOrders({ strategyId: id, instrumentId }),
       position: (instrumentId) => portfolio.position(id, instrumentId),
       netQuantity: (instrumentId) => qtyToNumber(inst(instrumentId), portfolio.position(id, instrumentId)?.netRaw ?? 0),
-      balance: (currency) => portfolio.balanceValue(currency),
+      balance: (currency, venue) => portfolio.balanceValue(currency, venue),
       equity: () => portfolio.equity(),
       lastPrice: (instrumentId) => cache.lastPrice(instrumentId),
       takerFeeRate: (instrumentId) => this.deps.takerFeeRate(instrumentId),

@@ -54,8 +54,11 @@ export interface StrategyContext {
   position(instrumentId: InstrumentId): Position | undefined;
   /** Net position in decimal base units (0 when flat). */
   netQuantity(instrumentId: InstrumentId): number;
-  /** Free balance of a currency (decimal). */
-  balance(currency: string): number;
+  /**
+   * Balance of a currency (decimal) on a venue's account (`ctx.instrument(id).venue`), or summed
+   * over every venue's account when none is named.
+   */
+  balance(currency: string, venue?: string): number;
   equity(): number;
   lastPrice(instrumentId: InstrumentId): number | undefined;
   /** Taker fee rate of the venue for this instrument, as a fraction (0.001 = 10 bps). */

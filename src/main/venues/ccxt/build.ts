@@ -149,13 +149,15 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   for (const b of bindings) execution.registerInstrument(b.instrument);
   const instruments = bindings.map((b) => b.instrument);
 
+  // The venue's own account: its fills, locks and balances move only it (two venues, two accounts).
+  portfolio.openAccount(spec.venue);
   if (spec.mode === 'paper') {
-    for (const [c, v] of Object.entries(spec.paper?.balances ?? {})) portfolio.setBalance(c, v);
+    for (const [c, v] of Object.entries(spec.paper?.balances ?? {})) portfolio.setBalance(c, v, { account: spec.venue });
     const venue = new SimulatedVenue(
       { venue: spec.venue, fillModel: 'trade', makerFeeBps: spec.paper?.makerFeeBps ?? 10, takerFeeBps: spec.paper?.takerFeeBps ?? 10, slippageBps: spec.paper?.slippageBps ?? 0, latencyMs: 0 },
       clock,
       bus,
-      { free: (c) => portfolio.balanceValue(c), position: (id) => portfolio.netPosition(id) },
+      { free: (c) => portfolio.balanceValue(c, spec.venue), position: (id) => portfolio.netPosition(id) },
     );
     for (const i of instruments) venue.addInstrument(i);
     execution.registerClient(venue);
@@ -221,9 +223,9 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
       bus.publish(Topics.orderNew, order);
     },
     balances: {
-      get: () => Object.fromEntries(portfolio.allBalances().map((b) => [b.currency, b.totalRaw / 10 ** b.precision])),
+      get: () => portfolio.accountTotals(spec.venue),
       set: (venue) => {
-        for (const [c, v] of Object.entries(venue)) portfolio.setBalance(c, v);
+        for (const [c, v] of Object.entries(venue)) portfolio.setBalance(c, v, { account: spec.venue });
       },
     },
     onStatus: (s) => {

@@ -54,7 +54,8 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     if (ctx.openOrders(this.instrumentId).length > 0) return;
     const held = ctx.position(this.instrumentId)?.netRaw ?? 0;
     if (crossUp && held === 0) {
-      const cash = ctx.balance(ctx.instrument(this.instrumentId).quote);
+      const inst = ctx.instrument(this.instrumentId);
+      const cash = ctx.balance(inst.quote, inst.venue); // the cash of this instrument's venue
       if (cash > 0) ctx.spend(this.instrumentId, cash);
     } else if (crossDown && held > 0) {
       ctx.submit({ instrumentId: this.instrumentId, side: 'SELL', type: 'MARKET', quantityRaw: held });
