@@ -93,32 +93,38 @@ function count(text: string, re: RegExp): number {
   return text.match(new RegExp(re.source, `${re.flags}g`))?.length ?? 0;
 }
 
+async function setup() {
+  const redis = await startRedis();
+  const sim = await startBinanceSim({});
+  sims.push(sim);
+  const u = sim.ccxtUrls;
+  const venue = { ccxtId: 'binance', name: 'BINANCE', mode: 'live', keyId: 'sim', allowUnknownWithdrawal: true, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] };
+  const prefix = `t${process.pid}`;
+
+  const execDir = mkdtempSync(join(tmpdir(), 'libra-exec-'));
+  const added = spawnSync(process.execPath, [LIBRA, 'keys', 'add', '--id', 'sim', '--venue', 'binance', '--environment', 'production', '--data-dir', execDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, LIBRA_KEY_PASSPHRASE: 'correct horse', LIBRA_API_KEY: DEFAULT_API_KEY, LIBRA_API_SECRET: DEFAULT_SECRET },
+  });
+  expect(added.stdout).toMatch(/stored key sim/);
+  writeFileSync(join(execDir, 'run.json'), JSON.stringify({ venues: [venue], risk: { defaults: { maxOrderNotional: 1000 } }, record: false, cluster: { redis, node: 'x1', roles: ['execution', 'data'], prefix } }));
+  const startExecution = () => startNode(execDir, { LIBRA_KEY_PASSPHRASE: 'correct horse' });
+  const exec = startExecution();
+  await until(() => /CLUSTER execution: reading order intents/.test(exec.output()), 60_000, () => `the execution node; output:\n${exec.output()}`);
+  expect(exec.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence \d+\)/);
+
+  // The strategy node: same venues block, no key file in its folder, no passphrase.
+  const stratDir = mkdtempSync(join(tmpdir(), 'libra-strat-'));
+  writeFileSync(join(stratDir, 'buy-once.ts'), STRATEGY);
+  writeFileSync(join(stratDir, 'run.json'), JSON.stringify({ venues: [venue], strategies: [{ strategy: join(stratDir, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'] }], record: false, cluster: { redis, node: 's1', roles: ['strategy'], prefix } }));
+  return { redis, prefix, sim, exec, execDir, stratDir, startExecution, startStrategy: () => startNode(stratDir) };
+}
+
 describe('cluster over Redis: execution node + strategy node (`libra run`)', () => {
   it('turns one intent into exactly one venue order, delivers its fill once, and places nothing more after the strategy node is SIGKILLed and restarted', async () => {
-    const redis = await startRedis();
-    const sim = await startBinanceSim({});
-    sims.push(sim);
-    const u = sim.ccxtUrls;
-    const venue = { ccxtId: 'binance', name: 'BINANCE', mode: 'live', keyId: 'sim', allowUnknownWithdrawal: true, restUrls: { public: u.public, private: u.private, v1: u.v1 }, wsUrls: { spot: u.ws.spot, 'ws-api': u.ws['ws-api'] }, symbols: ['BTC/USDT'] };
-    const prefix = `t${process.pid}`;
-
-    const execDir = mkdtempSync(join(tmpdir(), 'libra-exec-'));
-    const added = spawnSync(process.execPath, [LIBRA, 'keys', 'add', '--id', 'sim', '--venue', 'binance', '--environment', 'production', '--data-dir', execDir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, LIBRA_KEY_PASSPHRASE: 'correct horse', LIBRA_API_KEY: DEFAULT_API_KEY, LIBRA_API_SECRET: DEFAULT_SECRET },
-    });
-    expect(added.stdout).toMatch(/stored key sim/);
-    writeFileSync(join(execDir, 'run.json'), JSON.stringify({ venues: [venue], risk: { defaults: { maxOrderNotional: 1000 } }, record: false, cluster: { redis, node: 'x1', roles: ['execution', 'data'], prefix } }));
-    const exec = startNode(execDir, { LIBRA_KEY_PASSPHRASE: 'correct horse' });
-    await until(() => /CLUSTER execution: reading order intents/.test(exec.output()), 60_000, () => `the execution node; output:\n${exec.output()}`);
-    expect(exec.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence \d+\)/);
-
-    // The strategy node: same venues block, no key file in its folder, no passphrase.
-    const stratDir = mkdtempSync(join(tmpdir(), 'libra-strat-'));
-    writeFileSync(join(stratDir, 'buy-once.ts'), STRATEGY);
-    writeFileSync(join(stratDir, 'run.json'), JSON.stringify({ venues: [venue], strategies: [{ strategy: join(stratDir, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'] }], record: false, cluster: { redis, node: 's1', roles: ['strategy'], prefix } }));
-    let strat = startNode(stratDir);
+    const { sim, exec, stratDir, startStrategy, redis, prefix } = await setup();
+    let strat = startStrategy();
     await until(() => /STRATEGY .* started/.test(strat.output()), 60_000, () => `the strategy node; output:\n${strat.output()}`);
 
     const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
@@ -146,4 +152,42 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     expect(sim.orders()).toHaveLength(1);
     expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
   }, 180_000);
+
+  it('keeps one venue order and delivers its fill once when the execution node is SIGKILLed while the venue is answering the order, then restarted (it waits out the lease)', async () => {
+    const { sim, exec, startExecution, startStrategy } = await setup();
+    const strat = startStrategy();
+    await until(() => /STRATEGY .* started/.test(strat.output()), 60_000, () => `the strategy node; output:\n${strat.output()}`);
+    // The node dies the moment the order reaches the venue: the venue executes it, its REST
+    // reply comes late to a dead socket and its WebSocket events are dropped, so only the
+    // restarted node's reconciliation can learn the fill.
+    sim.faults.delayReplies(5_000);
+    let filledBeforeKill: boolean | undefined;
+    const off = sim.onRequest((r) => {
+      if (r.method !== 'POST' || !r.path.startsWith('/api/v3/order')) return;
+      sim.faults.stallWebSockets(3_000);
+      filledBeforeKill = / FILL /.test(strat.output());
+      exec.child.kill('SIGKILL');
+    });
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    let again: ReturnType<typeof startExecution> | undefined;
+    try {
+      await until(() => filledBeforeKill !== undefined, 30_000, () => `the order at the venue; strategy:\n${strat.output()}\nexecution:\n${exec.output()}`);
+      off();
+      await new Promise((r) => (exec.child.exitCode !== null || exec.child.signalCode !== null ? r(undefined) : exec.child.once('exit', r)));
+      sim.faults.delayReplies(0);
+      again = startExecution();
+      await until(() => / FILL s1\.L\d+-1 /.test(strat.output()), 90_000, () => `the fill on the strategy node; strategy:\n${strat.output()}\nrestarted execution:\n${again?.output() ?? ''}`);
+      // The restarted node reads intents again and places nothing: the id is in its journal.
+      await until(() => /CLUSTER execution: reading order intents/.test(again?.output() ?? ''), 30_000, () => `the restarted execution node; output:\n${again?.output() ?? ''}`);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(filledBeforeKill).toBe(false);
+    expect(again?.output()).toMatch(/CLUSTER lease BINANCE held by another execution node: waiting/);
+    expect(again?.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence 2\)/);
+    expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
+    expect(sim.orders()).toHaveLength(1);
+    expect(count(strat.output(), / FILL s1\.L\d+-1 /), strat.output()).toBe(1);
+    expect(strat.output()).not.toMatch(/BUYONCE buying[\s\S]*BUYONCE buying/);
+  }, 240_000);
 });

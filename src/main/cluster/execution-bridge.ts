@@ -39,8 +39,18 @@ export class ExecutionBridge {
     this.intents = new GroupReader({ redis: o.reader, stream: this.keys.intents, group: 'execution', consumer: o.node, claimIdleMs: o.claimIdleMs, warn: o.print, handle: (m) => this.onIntent(m) });
   }
 
+  /**
+   * Forwards remote orders' events from now on: called before the venues attach, so what their
+   * reconciliation finds after a restart (a fill made while this node was down) reaches the
+   * strategy node too.
+   */
+  listen(): void {
+    this.off ??= this.o.execution.onOrderEvent((order, fill) => this.forward(order, fill));
+  }
+
+  /** Reads intents (after the venues reconciled: a known id must be known by then). */
   async start(): Promise<void> {
-    this.off = this.o.execution.onOrderEvent((order, fill) => this.forward(order, fill));
+    this.listen();
     await this.intents.start();
   }
 

@@ -69,11 +69,17 @@ export class ClusterNode {
     this.print(`CLUSTER lease ${account} acquired (fence ${this.lease.fence})`);
   }
 
-  async startExecutionBridge(execution: ExecutionEngine, cache: Cache): Promise<void> {
+  /** Execution role, before the venues attach: remote orders' events are forwarded from the start. */
+  attachExecution(execution: ExecutionEngine, cache: Cache): void {
     const reader = connect(this.config.redis, this.print);
     this.readers.push(reader);
-    await reader.connect();
     this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, now: () => Date.now(), print: this.print });
+    this.bridge.listen();
+  }
+
+  /** Execution role, once the venues reconciled: reads order intents. */
+  async startExecutionBridge(): Promise<void> {
+    if (!this.bridge) throw new Error('attachExecution must be called before startExecutionBridge');
     await this.bridge.start();
     this.print(`CLUSTER execution: reading order intents from ${this.config.prefix}:intents`);
   }

@@ -9,7 +9,7 @@
  * journal and Redis is placed exactly once, and a lost report is recovered.
  */
 import type { Redis } from 'ioredis';
-import type { Order } from '../../shared/domain/order';
+import type { Fill, Order } from '../../shared/domain/order';
 import type { ExecutionClient, ExecutionReportSink } from '../engine/execution/execution-client';
 import { clusterKeys } from './cluster-config';
 import { GroupReader } from './group-reader';
@@ -54,8 +54,13 @@ export class RemoteExecutionClient implements ExecutionClient {
     this.sink = sink;
   }
 
-  /** Starts reading reports and re-sends the intents of restored open orders. */
-  async start(restoredOpen: readonly Order[]): Promise<void> {
+  /**
+   * Starts reading reports and re-sends the intents of restored open orders. A fill the journal
+   * already holds is known here first: one redelivered after a kill (handled, not yet acked) is
+   * not counted twice.
+   */
+  async start(restoredOpen: readonly Order[], restoredFills: readonly Fill[] = []): Promise<void> {
+    for (const f of restoredFills) this.seen.add(`${f.clientOrderId}:fill:${f.tradeId}`);
     await this.events.start();
     for (const o of restoredOpen) await this.send(o);
   }

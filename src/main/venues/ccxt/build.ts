@@ -128,7 +128,8 @@ export interface CcxtVenueSpec {
 }
 
 export interface RemoteVenueExecution extends ExecutionClient {
-  start(restoredOpen: readonly Order[]): Promise<void>;
+  /** `restoredFills`: what the journal already counted, so a redelivered fill is not counted again. */
+  start(restoredOpen: readonly Order[], restoredFills: readonly Fill[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -200,7 +201,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   if (spec.remote) {
     const remote = spec.remote;
     execution.registerClient(remote);
-    await remote.start(restoredOrders.filter((o) => isOpen(o.status)));
+    await remote.start(restoredOrders.filter((o) => isOpen(o.status)), restoredFills);
     spec.onStatus?.({ venue: spec.venue, kind: 'CONNECTED', ts: clock.now(), reason: 'orders through the cluster' });
     return {
       instruments,

@@ -87,6 +87,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   if (cluster?.has('execution')) {
     const accounts = config.venues.filter((v) => v.mode === 'live').map((v) => v.name ?? v.ccxtId.toUpperCase());
     if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.setTradingState('HALTED', 'cluster execution lease lost'));
+    cluster.attachExecution(core.execution, core.cache);
   }
   const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
@@ -134,7 +135,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     }
   }
   stopSafety.equity.enable();
-  if (cluster?.has('execution')) await cluster.startExecutionBridge(core.execution, core.cache);
+  if (cluster?.has('execution')) await cluster.startExecutionBridge();
   cluster?.ready();
   for (const [i, s] of config.strategies.entries()) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));
