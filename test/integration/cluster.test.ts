@@ -190,4 +190,14 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     expect(count(strat.output(), / FILL s1\.L\d+-1 /), strat.output()).toBe(1);
     expect(strat.output()).not.toMatch(/BUYONCE buying[\s\S]*BUYONCE buying/);
   }, 240_000);
+
+  it('`libra cluster status` refuses a bad flag with exit 2 and says in one line why Redis cannot be read', async () => {
+    const bad = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', 'http://127.0.0.1:1'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('libra cluster: --redis: expected a redis:// URL, got "http://127.0.0.1:1"');
+    const port = await freePort(); // nothing listens there
+    const down = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', `redis://:hunter2@127.0.0.1:${port}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(down.status).toBe(1);
+    expect(down.stderr.trim()).toBe(`libra cluster: cannot read the cluster at redis://***@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import { startHeartbeat } from './heartbeat';
 import { acquireLease } from './lease';
 import type { Lease } from './lease';
 import { RemoteExecutionClient } from './remote-execution-client';
+import { shownUrl } from './status';
 
 export const LEASE_TTL_MS = 10_000;
 
@@ -48,7 +49,7 @@ export class ClusterNode {
   async start(): Promise<void> {
     await this.cmd.connect();
     this.heartbeat = startHeartbeat(this.cmd, { prefix: this.config.prefix, node: this.config.node, roles: this.config.roles, state: () => this.state, warn: this.print });
-    this.print(`CLUSTER node ${this.config.node} (${this.config.roles.join(', ')}) on ${this.config.redis.replace(/\/\/[^@/]*@/, '//***@')} prefix ${this.config.prefix}`);
+    this.print(`CLUSTER node ${this.config.node} (${this.config.roles.join(', ')}) on ${shownUrl(this.config.redis)} prefix ${this.config.prefix}`);
   }
 
   /** Execution role: waits for the lease on every account this node writes to. */
