@@ -2,8 +2,9 @@
  * An at-least-once reader of one Redis Stream through a consumer group: on start it reads this
  * consumer's own pending entries (what it read but did not ack before a crash), then claims
  * entries idle longer than `claimIdleMs` on other consumers of the group (XAUTOCLAIM: a dead
- * predecessor's), then blocks on new ones. An entry is acked only after `handle` returns, so a
- * kill in between redelivers it; handlers deduplicate by the message id.
+ * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read) only after
+ * `handle` returned for each, so a kill in between redelivers them; handlers deduplicate by the
+ * message id.
  */
 import type { Redis } from 'ioredis';
 import { decode, MessageError } from './messages';
@@ -51,17 +52,25 @@ export class GroupReader {
   }
 
   private async process(entries: Entries): Promise<void> {
+    const ids: string[] = [];
     for (const [id, fields] of entries) {
       const text = fields[fields.indexOf('m') + 1];
       try {
         if (text === undefined) throw new MessageError('cluster entry has no "m" field');
         await this.o.handle(decode(text));
       } catch (e) {
-        if (!(e instanceof MessageError)) throw e; // not acked: redelivered after a restart
+        if (!(e instanceof MessageError)) {
+          // Not acked: this entry and the rest are redelivered after a restart. What was handled is acked.
+          if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
+          throw e;
+        }
         this.o.warn(`CLUSTER ${this.o.stream} entry ${id} dropped: ${e.message}`);
       }
-      await this.o.redis.xack(this.o.stream, this.o.group, id);
+      ids.push(id);
     }
+    // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
+    // batch, and handlers deduplicate by message id.
+    if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
   }
 
   private async drainOwnPending(): Promise<void> {
