@@ -115,10 +115,14 @@ async function setup() {
   expect(exec.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence \d+\)/);
 
   // The strategy node: same venues block, no key file in its folder, no passphrase.
-  const stratDir = mkdtempSync(join(tmpdir(), 'libra-strat-'));
-  writeFileSync(join(stratDir, 'buy-once.ts'), STRATEGY);
-  writeFileSync(join(stratDir, 'run.json'), JSON.stringify({ venues: [venue], strategies: [{ strategy: join(stratDir, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'] }], record: false, cluster: { redis, node: 's1', roles: ['strategy'], prefix } }));
-  return { redis, prefix, sim, exec, execDir, stratDir, startExecution, startStrategy: () => startNode(stratDir) };
+  const strategyDir = (node: string): string => {
+    const d = mkdtempSync(join(tmpdir(), `libra-${node}-`));
+    writeFileSync(join(d, 'buy-once.ts'), STRATEGY);
+    writeFileSync(join(d, 'run.json'), JSON.stringify({ venues: [venue], strategies: [{ strategy: join(d, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'] }], record: false, cluster: { redis, node, roles: ['strategy'], prefix } }));
+    return d;
+  };
+  const stratDir = strategyDir('s1');
+  return { redis, prefix, sim, exec, execDir, stratDir, strategyDir, startExecution, startStrategy: () => startNode(stratDir) };
 }
 
 describe('cluster over Redis: execution node + strategy node (`libra run`)', () => {
@@ -200,4 +204,23 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     expect(down.status).toBe(1);
     expect(down.stderr.trim()).toBe(`libra cluster: cannot read the cluster at redis://***@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
   }, 60_000);
+
+  it('routes each fill to the strategy node that owns the order: two strategy nodes, two venue orders, one fill each', async () => {
+    const { sim, exec, strategyDir } = await setup();
+    const a = startNode(strategyDir('s1'));
+    const b = startNode(strategyDir('s2'));
+    await until(() => /STRATEGY .* started/.test(a.output()) && /STRATEGY .* started/.test(b.output()), 60_000, () => `both strategy nodes; s1:\n${a.output()}\ns2:\n${b.output()}`);
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => / FILL s1\./.test(a.output()) && / FILL s2\./.test(b.output()), 40_000, () => `a fill on each node; s1:\n${a.output()}\ns2:\n${b.output()}\nexecution:\n${exec.output()}`);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(sim.orders().map((o) => o.clientOrderId.split('.')[0]).sort()).toEqual(['s1', 's2']);
+    expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(2);
+    expect(count(a.output(), / FILL /)).toBe(1);
+    expect(count(b.output(), / FILL /)).toBe(1);
+    expect(a.output()).not.toMatch(/ s2\./);
+    expect(b.output()).not.toMatch(/ s1\./);
+  }, 180_000);
 });
