@@ -74,6 +74,8 @@ export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './
 export type { BacktestJob, JobOutput, JobProgress } from './backtest/worker/run-job';
 export type { CostSettings, GridAxis, LookaheadReport, Objective, OptimizeOutcome, OptimizeRequest } from './backtest/optimize';
 export type { LoadedStrategy } from './config/strategy-loader';
+export type { NodeStatus } from './cluster/heartbeat';
+import type { NodeStatus } from './cluster/heartbeat';
 export type { RunConfig } from './config/run-config';
 export type { RunSession } from './venues/ccxt/run-session';
 export type { SessionNode, SessionVenueState, TradingSession, VenueConnectionState } from './engine/session';
@@ -329,7 +331,8 @@ export class Kernel {
     const { config } = options;
     const dataDir = options.dataDir ?? config.dataDir ?? this.ensureDataDir();
     mkdirSync(dataDir, { recursive: true });
-    const needsKeys = config.venues.some((v) => v.mode === 'live');
+    // Only an execution node resolves keys: a cluster strategy or data node starts with no key file and no passphrase.
+    const needsKeys = config.venues.some((v) => v.mode === 'live') && (config.cluster === undefined || config.cluster.roles.includes('execution'));
     const secrets = needsKeys ? this.sessionSecrets(dataDir, options.keysFile, options.appKeys) : undefined;
     const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
     const session = await startRunSession({
@@ -475,6 +478,12 @@ export class Kernel {
   haltLatch(dataDir: string = this.dataDir): { readonly path: string; load(): LatchedHalt | undefined; lift(): void } {
     const file = new HaltLatchFile(haltLatchPath(dataDir));
     return { path: file.path, load: () => file.load(), lift: () => file.save(undefined) };
+  }
+
+  /** The nodes of a cluster (`libra cluster status`): roles, state, last beat, event-loop lag; an expired beat is `lost`. */
+  async clusterStatus(redisUrl: string, prefix: string): Promise<readonly NodeStatus[]> {
+    const { readClusterStatus } = await import('./cluster/status'); // lazy: ioredis loads only here
+    return readClusterStatus(redisUrl, prefix);
   }
 
   /**

@@ -26,6 +26,7 @@ commands:
   agents       LLM agents: approve or reject proposals, read the audit log, kill switch
   mcp          serve LIBRA's tools over the Model Context Protocol (stdio or HTTP)
   risk         show or lift the latched trading halt (kill switch, tripped limits) of a data folder
+  cluster      the nodes of a Redis cluster: roles, state, last beat, lag
 
 libra <command> --help shows the flags of a command.`;
 

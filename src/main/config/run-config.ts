@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { agentsSchema } from '../agents/agent-config';
+import { clusterConfigSchema } from '../cluster/cluster-config';
 import { storeConfigSchema } from '../storage/store-config';
 
 export class ConfigError extends Error {
@@ -101,6 +102,8 @@ export const runConfigSchema = z
     agents: agentsSchema,
     /** Record the session's market data (trades, quotes, top book levels, bars) into the store. */
     record: z.boolean().default(true),
+    /** Scale out over Redis (src/main/cluster): `{ "redis": "redis://…", "node": "s1", "roles": ["strategy"] }`. */
+    cluster: clusterConfigSchema.optional(),
   })
   .strict();
 

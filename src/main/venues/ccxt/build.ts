@@ -21,6 +21,7 @@ import { Cache } from '../../engine/cache/cache';
 import { LiveClock } from '../../engine/clock/clock';
 import type { TimeSource } from '../../engine/clock/clock';
 import { ExecutionEngine } from '../../engine/execution/execution-engine';
+import type { ExecutionClient } from '../../engine/execution/execution-client';
 import { Portfolio } from '../../engine/portfolio/portfolio';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { HaltLatchStore } from '../../engine/risk/halt-latch';
@@ -56,6 +57,8 @@ export interface LiveCoreDeps {
   readonly takerFeeRate?: number;
   /** Where a kill switch / tripped limit is latched across restarts (run session: the data folder). */
   readonly haltLatch?: HaltLatchStore;
+  /** Check free balances before an order (default true). A cluster strategy node leaves it to the execution node, which holds the account. */
+  readonly checkBalances?: boolean;
 }
 
 export interface LiveCore {
@@ -82,7 +85,7 @@ export function buildLiveCore(deps: LiveCoreDeps): LiveCore {
     risk: deps.risk,
     idPrefix: `${deps.idPrefix ?? 'L'}${deps.run ?? deps.time.now().toString(36)}-`,
     // Paper and live: the account must be able to pay for an order, and working orders lock funds.
-    checkBalances: true,
+    checkBalances: deps.checkBalances ?? true,
     ...(deps.haltLatch ? { haltLatch: deps.haltLatch } : {}),
   });
   const host = new StrategyHost({
@@ -125,13 +128,25 @@ export interface CcxtVenueSpec {
    * the exchange (default true; without an installed signer ccxt sends everything).
    */
   readonly orderEncoder?: boolean;
+  /**
+   * Live mode on a cluster strategy node: orders go to the execution node through this client
+   * instead of the venue (the journal is kept and restored the same way); `start` gets the
+   * restored open orders, whose intents it sends again (the execution node dedupes them).
+   */
+  readonly remote?: RemoteVenueExecution;
   /** Paper mode: the simulated venue's fees (bps). */
   readonly paper?: { readonly makerFeeBps: number; readonly takerFeeBps: number; readonly slippageBps: number; readonly balances: Readonly<Record<string, number>> };
 }
 
+export interface RemoteVenueExecution extends ExecutionClient {
+  /** `restoredFills`: what the journal already counted, so a redelivered fill is not counted again. */
+  start(restoredOpen: readonly Order[], restoredFills: readonly Fill[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export interface AttachedVenue {
   readonly instruments: readonly Instrument[];
-  readonly client: CcxtExecutionClient | SimulatedVenue;
+  readonly client: CcxtExecutionClient | SimulatedVenue | RemoteVenueExecution;
   readonly journal: OrderJournal | undefined;
   stop(): Promise<void>;
 }
@@ -194,6 +209,22 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
       if (fill) journal.recordFill(fill);
       journal.recordOrder(order);
     });
+  }
+
+  if (spec.remote) {
+    const remote = spec.remote;
+    execution.registerClient(remote);
+    await remote.start(restoredOrders.filter((o) => isOpen(o.status)), restoredFills);
+    spec.onStatus?.({ venue: spec.venue, kind: 'CONNECTED', ts: clock.now(), reason: 'orders through the cluster' });
+    return {
+      instruments,
+      client: remote,
+      journal,
+      stop: async () => {
+        await remote.stop();
+        journal?.close();
+      },
+    };
   }
 
   let haltedByVenue = false;

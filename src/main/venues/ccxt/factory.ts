@@ -15,7 +15,7 @@ import type { TimeSource } from '../../engine/clock/clock';
 import { VenueRegistry } from '../venue';
 import type { VenueFactory, VenueParts } from '../venue';
 import { attachCcxtVenue } from './build';
-import type { LiveCore } from './build';
+import type { LiveCore, RemoteVenueExecution } from './build';
 import { CcxtDataClient } from './ccxt-data-client';
 import type { CcxtLike, CcxtMarketData } from './ccxt-types';
 import { connectionStateOf } from './live-session';
@@ -40,6 +40,8 @@ export interface VenueContext {
   /** Called on every CONNECTED status of the venue (after reconciliation). */
   readonly onConnected: () => void;
   readonly print: (line: string) => void;
+  /** Cluster strategy node: the venue's orders go to the execution node through this client; no key is resolved. */
+  readonly remoteExecution?: ((venue: string) => RemoteVenueExecution) | undefined;
 }
 
 type ProCtor = new (config: Record<string, unknown>) => CcxtLike & CcxtMarketData;
@@ -105,7 +107,7 @@ export const ccxtVenueFactory: VenueFactory<VenueConfig, VenueContext> = {
     const name = v.name ?? v.ccxtId.toUpperCase();
     let creds: { apiKey: string; secret: string; password?: string } | undefined;
     let liveKey: ApiKey | undefined;
-    if (v.mode === 'live') {
+    if (v.mode === 'live' && !ctx.remoteExecution) {
       const key = v.keyId ? await ctx.secrets?.get(v.keyId) : undefined;
       if (!key) throw new Error(`venue ${name}: key "${String(v.keyId)}" not found in the key file`);
       assertEndpointMatches(key, v.sandbox);
@@ -139,6 +141,7 @@ export const ccxtVenueFactory: VenueFactory<VenueConfig, VenueContext> = {
         if (s.kind === 'CONNECTED') ctx.onConnected();
       },
       log: (l) => print(`LOG ${l}`),
+      ...(v.mode === 'live' && ctx.remoteExecution ? { remote: ctx.remoteExecution(name) } : {}),
       ...(v.paperBalances ? { paper: { makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, balances: v.paperBalances } } : {}),
     });
     await mdEx.loadMarkets();

@@ -24,6 +24,7 @@ import { RateLimiterRegistry } from './rate-limiter';
 import { LiveSession } from './live-session';
 import type { VenueParts, VenueRegistry } from '../venue';
 import { defaultVenueRegistry } from './factory';
+import { ClusterNode } from '../../cluster/node';
 import type { VenueContext } from './factory';
 
 export interface RunSessionDeps {
@@ -68,7 +69,26 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   // `L<run>-<n>` and are never reused across restarts.
   const journalOf = (v: VenueConfig): string => join(deps.dataDir, 'journal', `${v.name ?? v.ccxtId.toUpperCase()}.jsonl`);
   const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
-  const core = buildLiveCore({ time, risk: deps.risk, accountCurrency: config.accountCurrency, run, haltLatch: new HaltLatchFile(haltLatchPath(deps.dataDir)) });
+  const cluster = config.cluster ? new ClusterNode(config.cluster, print) : undefined;
+  const remote = cluster !== undefined && !cluster.has('execution');
+  const core = buildLiveCore({
+    time,
+    risk: deps.risk,
+    accountCurrency: config.accountCurrency,
+    run,
+    haltLatch: new HaltLatchFile(haltLatchPath(deps.dataDir)),
+    // In a cluster the node name leads every client order id (`<node>.L<run>-<n>`): unique across
+    // nodes and restarts, and the execution node routes the order's reports back by it.
+    ...(cluster ? { idPrefix: `${cluster.config.node}.L` } : {}),
+    // The execution node holds the account and checks its balances; a strategy node knows none.
+    ...(remote ? { checkBalances: false } : {}),
+  });
+  await cluster?.start();
+  if (cluster?.has('execution')) {
+    const accounts = config.venues.filter((v) => v.mode === 'live').map((v) => v.name ?? v.ccxtId.toUpperCase());
+    if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.setTradingState('HALTED', 'cluster execution lease lost'));
+    cluster.attachExecution(core.execution, core.cache);
+  }
   const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: VenueParts[] = [];
@@ -99,6 +119,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
         installSigning: deps.installSigning,
         onConnected: () => onConnected(),
         print,
+        ...(remote ? { remoteExecution: (venue: string) => cluster.remoteExecution(venue) } : {}),
       }),
     );
   }
@@ -114,6 +135,8 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     }
   }
   stopSafety.equity.enable();
+  if (cluster?.has('execution')) await cluster.startExecutionBridge();
+  cluster?.ready();
   for (const [i, s] of config.strategies.entries()) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, val]) => [k, String(val)]));
     const loaded = await deps.loadStrategy(s.strategy, params);
@@ -137,6 +160,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
       core.host.stopAll();
       await Promise.allSettled(venues.map((v) => v.data.stop()));
       await Promise.allSettled(venues.map((v) => v.stop()));
+      await cluster?.stop();
     },
   };
 }

@@ -1,0 +1,110 @@
+/**
+ * The execution node's side of the intents stream: each intent goes through this node's
+ * ExecutionEngine (its risk gate is the global one, its journal and venue are the truth) with
+ * the client order id the strategy node decided. An id the engine already knows (cache, restored
+ * from the journal after a restart) is never placed again: the intent is acked and the order's
+ * current state is sent back. Order events and fills of a remote order go to the events stream
+ * of the node named in its client order id (`<node>.<…>`).
+ */
+import type { Redis } from 'ioredis';
+import type { Fill, Order, OrderIntent } from '../../shared/domain/order';
+import type { Cache } from '../engine/cache/cache';
+import type { ExecutionEngine } from '../engine/execution/execution-engine';
+import { clusterKeys, originNode } from './cluster-config';
+import { GroupReader } from './group-reader';
+import { encode, reportOf } from './messages';
+import type { ClusterMessage, OrderBody } from './messages';
+
+export interface ExecutionBridgeOptions {
+  readonly redis: Redis;
+  readonly reader: Redis;
+  readonly node: string;
+  readonly prefix: string;
+  readonly claimIdleMs: number;
+  readonly execution: ExecutionEngine;
+  readonly cache: Cache;
+  readonly now: () => number;
+  readonly print: (line: string) => void;
+}
+
+export class ExecutionBridge {
+  private readonly keys;
+  private readonly intents: GroupReader;
+  private off: (() => void) | undefined;
+  /** Event sends in flight, in order: a report is written before the intent that caused it is acked. */
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: ExecutionBridgeOptions) {
+    this.keys = clusterKeys(o.prefix);
+    this.intents = new GroupReader({ redis: o.reader, stream: this.keys.intents, group: 'execution', consumer: o.node, claimIdleMs: o.claimIdleMs, warn: o.print, handle: (m) => this.onIntent(m) });
+  }
+
+  /**
+   * Forwards remote orders' events from now on: called before the venues attach, so what their
+   * reconciliation finds after a restart (a fill made while this node was down) reaches the
+   * strategy node too.
+   */
+  listen(): void {
+    this.off ??= this.o.execution.onOrderEvent((order, fill) => this.forward(order, fill));
+  }
+
+  /** Reads intents (after the venues reconciled: a known id must be known by then). */
+  async start(): Promise<void> {
+    this.listen();
+    await this.intents.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.intents.stop();
+    this.off?.();
+    await this.pending.catch(() => undefined);
+  }
+
+  private forward(order: Order, fill?: Fill): void {
+    const node = originNode(order.clientOrderId);
+    if (node === undefined || node === this.o.node) return;
+    const r = reportOf(order, fill, this.o.now());
+    if (!r) return;
+    const m: ClusterMessage = { v: 1, id: r.id, kind: 'order.report', node: this.o.node, ts: this.o.now(), body: { report: r.report } };
+    const stream = this.keys.events(node);
+    this.pending = this.pending.then(() => this.o.redis.xadd(stream, '*', 'm', encode(m))).catch((e: unknown) => this.o.print(`CLUSTER report ${r.id} not sent: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private async onIntent(m: ClusterMessage): Promise<void> {
+    if (m.kind === 'order.cancel') {
+      const known = this.o.cache.order(m.body.clientOrderId);
+      if (known) this.o.execution.cancel(known.clientOrderId);
+      return;
+    }
+    if (m.kind !== 'order.submit') return;
+    const b = m.body;
+    const known = this.o.cache.order(b.clientOrderId);
+    if (known) {
+      this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node} already known (${known.status}): not placed again`);
+      this.forward(known);
+    } else if (originNode(b.clientOrderId) !== m.node) {
+      this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node} refused: its client order id must start with "${m.node}."`);
+    } else {
+      this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node}`);
+      this.o.execution.submit(b.strategyId, intentOf(b), b.clientOrderId);
+    }
+    await this.pending;
+  }
+}
+
+function intentOf(b: OrderBody): OrderIntent {
+  return {
+    instrumentId: b.instrumentId,
+    side: b.side,
+    type: b.type,
+    quantityRaw: b.quantityRaw,
+    ...(b.quoteQuantityRaw !== undefined ? { quoteQuantityRaw: b.quoteQuantityRaw } : {}),
+    ...(b.priceRaw !== undefined ? { priceRaw: b.priceRaw } : {}),
+    ...(b.triggerPriceRaw !== undefined ? { triggerPriceRaw: b.triggerPriceRaw } : {}),
+    timeInForce: b.timeInForce,
+    ...(b.expireTime !== undefined ? { expireTime: b.expireTime } : {}),
+    postOnly: b.postOnly,
+    reduceOnly: b.reduceOnly,
+    ...(b.tags ? { tags: b.tags } : {}),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * An at-least-once reader of one Redis Stream through a consumer group: on start it reads this
+ * consumer's own pending entries (what it read but did not ack before a crash), then claims
+ * entries idle longer than `claimIdleMs` on other consumers of the group (XAUTOCLAIM: a dead
+ * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read) only after
+ * `handle` returned for each, so a kill in between redelivers them; handlers deduplicate by the
+ * message id.
+ */
+import type { Redis } from 'ioredis';
+import { decode, MessageError } from './messages';
+import type { ClusterMessage } from './messages';
+
+export interface GroupReaderOptions {
+  readonly redis: Redis;
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly claimIdleMs: number;
+  readonly handle: (m: ClusterMessage) => Promise<void> | void;
+  readonly warn: (line: string) => void;
+}
+
+type Entries = [id: string, fields: string[]][];
+
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    // From the start of the stream: entries written before the group existed are read too.
+    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+  } catch (e) {
+    if (!(e instanceof Error && e.message.startsWith('BUSYGROUP'))) throw e;
+  }
+}
+
+export class GroupReader {
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly o: GroupReaderOptions) {}
+
+  async start(): Promise<void> {
+    const { redis, stream, group } = this.o;
+    await ensureGroup(redis, stream, group);
+    this.running = true;
+    await this.drainOwnPending();
+    await this.claimIdle();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async process(entries: Entries): Promise<void> {
+    const ids: string[] = [];
+    for (const [id, fields] of entries) {
+      const text = fields[fields.indexOf('m') + 1];
+      try {
+        if (text === undefined) throw new MessageError('cluster entry has no "m" field');
+        await this.o.handle(decode(text));
+      } catch (e) {
+        if (!(e instanceof MessageError)) {
+          // Not acked: this entry and the rest are redelivered after a restart. What was handled is acked.
+          if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
+          throw e;
+        }
+        this.o.warn(`CLUSTER ${this.o.stream} entry ${id} dropped: ${e.message}`);
+      }
+      ids.push(id);
+    }
+    // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
+    // batch, and handlers deduplicate by message id.
+    if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
+  }
+
+  private async drainOwnPending(): Promise<void> {
+    const { redis, stream, group, consumer } = this.o;
+    let from = '0';
+    for (;;) {
+      const r = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, from)) as [string, Entries][] | null;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length === 0) return;
+      await this.process(entries);
+      from = entries.at(-1)?.[0] ?? from;
+    }
+  }
+
+  private async claimIdle(): Promise<void> {
+    const { redis, stream, group, consumer, claimIdleMs } = this.o;
+    let cursor = '0-0';
+    do {
+      const r = (await redis.xautoclaim(stream, group, consumer, claimIdleMs, cursor, 'COUNT', 100)) as [string, Entries, string[]?];
+      cursor = r[0];
+      await this.process(r[1].filter((e) => e !== null && Array.isArray(e[1])));
+    } while (cursor !== '0-0' && this.running);
+  }
+
+  private async run(): Promise<void> {
+    const { redis, stream, group, consumer } = this.o;
+    let lastClaim = Date.now();
+    while (this.running) {
+      try {
+        const r = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', stream, '>')) as [string, Entries][] | null;
+        await this.process(r?.[0]?.[1] ?? []);
+        if (Date.now() - lastClaim > this.o.claimIdleMs) {
+          lastClaim = Date.now();
+          await this.claimIdle();
+        }
+      } catch (e) {
+        if (!this.running) return;
+        this.o.warn(`CLUSTER ${stream} read failed: ${e instanceof Error ? e.message : String(e)}; retrying`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * A cluster node of a run session (`libra run --config` with a `cluster` block): its Redis
+ * connections, heartbeat, and per role what it runs —
+ *   execution: the lease on the venue accounts (waits for it), then the intents bridge;
+ *   strategy:  one RemoteExecutionClient per venue instead of the venue's own execution client.
+ * Data over Redis (the `data` role feeding strategy nodes) is not built yet: a strategy node
+ * reads public market data from the venue itself.
+ */
+import { Redis } from 'ioredis';
+import type { Cache } from '../engine/cache/cache';
+import type { ExecutionEngine } from '../engine/execution/execution-engine';
+import type { ClusterConfig, ClusterRole } from './cluster-config';
+import { ExecutionBridge } from './execution-bridge';
+import { startHeartbeat } from './heartbeat';
+import { acquireLease } from './lease';
+import type { Lease } from './lease';
+import { RemoteExecutionClient } from './remote-execution-client';
+import { shownUrl } from './status';
+
+export const LEASE_TTL_MS = 10_000;
+
+function connect(url: string, print: (l: string) => void): Redis {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: 'libra' });
+  r.on('error', (e: Error) => print(`CLUSTER redis: ${e.message}`));
+  return r;
+}
+
+export class ClusterNode {
+  private readonly cmd: Redis;
+  private readonly readers: Redis[] = [];
+  private heartbeat: { stop(): Promise<void> } | undefined;
+  private lease: Lease | undefined;
+  private bridge: ExecutionBridge | undefined;
+  private readonly remotes: RemoteExecutionClient[] = [];
+  private state = 'starting';
+
+  constructor(
+    readonly config: ClusterConfig,
+    private readonly print: (line: string) => void,
+  ) {
+    this.cmd = connect(config.redis, print);
+  }
+
+  has(role: ClusterRole): boolean {
+    return this.config.roles.includes(role);
+  }
+
+  /** Connects and starts beating. */
+  async start(): Promise<void> {
+    await this.cmd.connect();
+    this.heartbeat = startHeartbeat(this.cmd, { prefix: this.config.prefix, node: this.config.node, roles: this.config.roles, state: () => this.state, warn: this.print });
+    this.print(`CLUSTER node ${this.config.node} (${this.config.roles.join(', ')}) on ${shownUrl(this.config.redis)} prefix ${this.config.prefix}`);
+  }
+
+  /** Execution role: waits for the lease on every account this node writes to. */
+  async acquireExecutionLease(accounts: readonly string[], onLost: () => void): Promise<void> {
+    this.state = 'waiting-lease';
+    const account = [...accounts].sort().join('+');
+    this.lease = await acquireLease(this.cmd, {
+      prefix: this.config.prefix,
+      account,
+      ttlMs: LEASE_TTL_MS,
+      onWait: () => this.print(`CLUSTER lease ${account} held by another execution node: waiting`),
+      onLost: () => {
+        this.state = 'lease-lost';
+        this.print(`CLUSTER lease ${account} lost: trading halted`);
+        onLost();
+      },
+    });
+    this.print(`CLUSTER lease ${account} acquired (fence ${this.lease.fence})`);
+  }
+
+  /** Execution role, before the venues attach: remote orders' events are forwarded from the start. */
+  attachExecution(execution: ExecutionEngine, cache: Cache): void {
+    const reader = connect(this.config.redis, this.print);
+    this.readers.push(reader);
+    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, now: () => Date.now(), print: this.print });
+    this.bridge.listen();
+  }
+
+  /** Execution role, once the venues reconciled: reads order intents. */
+  async startExecutionBridge(): Promise<void> {
+    if (!this.bridge) throw new Error('attachExecution must be called before startExecutionBridge');
+    await this.bridge.start();
+    this.print(`CLUSTER execution: reading order intents from ${this.config.prefix}:intents`);
+  }
+
+  remoteExecution(venue: string): RemoteExecutionClient {
+    const reader = connect(this.config.redis, this.print);
+    this.readers.push(reader);
+    const c = new RemoteExecutionClient({ venue, redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, now: () => Date.now(), warn: this.print });
+    this.remotes.push(c);
+    return c;
+  }
+
+  ready(): void {
+    this.state = 'running';
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopping';
+    await this.bridge?.stop();
+    await Promise.allSettled(this.remotes.map((r) => r.stop()));
+    await this.lease?.release();
+    await this.heartbeat?.stop();
+    for (const r of this.readers) r.disconnect();
+    await this.cmd.quit().catch(() => undefined);
+  }
+}
