@@ -52,7 +52,7 @@ export interface JobInstrument {
 export interface JobOutput {
   readonly instrument: JobInstrument;
   readonly timeframeMs: number;
-  readonly kind: 'bars' | 'trades';
+  readonly kind: 'bars' | 'trades' | 'book';
   readonly strategy: string;
   readonly params: StrategyParams;
   readonly stats: ReportStats;
