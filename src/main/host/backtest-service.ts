@@ -262,5 +262,8 @@ function reportView(run: RunRecord): BacktestReportView | null {
     elapsedMs: out.elapsedMs,
     chartable: run.bars !== null,
     notes: out.notes,
+    orderIssues: out.orderIssues,
+    benchmark: out.benchmark,
+    monthlyReturns: out.monthlyReturns,
   };
 }
