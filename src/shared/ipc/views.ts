@@ -277,7 +277,7 @@ export interface BacktestOrderIssuesView {
   readonly cancelled: number;
   readonly rejected: number;
   readonly denied: number;
-  /** The first ones, in time order. */
+  /** The first ones, in time order (the panel gets at most PANEL_ORDER_ISSUES). */
   readonly list: readonly BacktestOrderIssueView[];
   /** Set when the strategy's orders keep failing. */
   readonly warning: string | null;

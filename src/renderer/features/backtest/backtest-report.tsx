@@ -100,6 +100,7 @@ export function BacktestReport({ runId, report }: { runId: string; report: Backt
 
 /** Orders cancelled, rejected and denied: counts, the warning when they keep failing, the first ones with reasons. */
 export function OrderIssuesTable({ issues }: { issues: BacktestOrderIssuesView }) {
+  const ended = issues.cancelled + issues.rejected + issues.denied;
   return (
     <div className="bt-issues" data-testid="bt-order-issues">
       <div className="muted" data-testid="bt-order-counts">
@@ -108,6 +109,7 @@ export function OrderIssuesTable({ issues }: { issues: BacktestOrderIssuesView }
       {issues.warning ? <p className="warning" role="alert" data-testid="bt-order-warning">{issues.warning}</p> : null}
       {issues.list.length > 0 ? (
         <table data-testid="bt-failed-orders">
+          <caption className="muted">{issues.list.length < ended ? `First ${issues.list.length} of ${ended} orders cancelled, rejected or denied` : `${ended} orders cancelled, rejected or denied`}</caption>
           <thead>
             <tr><th>Time</th><th>Order</th><th>Side</th><th>Status</th><th>Reason</th></tr>
           </thead>
