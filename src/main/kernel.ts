@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Instrument } from '../shared/domain/instrument';
 import { makeInstrument } from '../shared/domain/instrument';
 import { resolveSymbol } from '../shared/domain/symbols';
-import type { Bar, TradeTick } from '../shared/messages/market-data';
+import type { Bar, BookUpdate, TradeTick } from '../shared/messages/market-data';
 import { parseTimeframe } from '../shared/messages/market-data';
 import type { MessageBus } from './engine/bus/message-bus';
 import type { TimeSource } from './engine/clock/clock';
@@ -30,7 +30,7 @@ import type { LoadedStrategy } from './config/strategy-loader';
 import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
-import { detectFormat, readAllBars, readBars, readTrades } from './backtest/data';
+import { detectFormat, readAllBars, readBars, readBook, readTrades } from './backtest/data';
 import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
 import { openFileFeed, runFeedBacktest } from './backtest/file-backtest';
@@ -98,8 +98,8 @@ export interface StoreFeedRequest extends InstrumentOverrides {
   readonly symbol: string;
   readonly quote?: string | undefined;
   readonly venue?: string | undefined;
-  /** Bars (default) at `timeframeMs`, or the stored trades (a trade-model backtest; `timeframeMs` ignored). */
-  readonly kind?: 'bars' | 'trades' | undefined;
+  /** Bars (default) at `timeframeMs`, the stored trades (a trade-model backtest) or book levels (a book-model one); `timeframeMs` is ignored for both. */
+  readonly kind?: 'bars' | 'trades' | 'book' | undefined;
   readonly timeframeMs: number;
   readonly from?: number | undefined;
   readonly to?: number | undefined;
@@ -136,14 +136,14 @@ export interface ImportFileRequest extends Omit<FileInstrumentOptions, 'minNotio
   /** Another store than the DuckDB folder (e.g. a QuestDB server); wins over `dataDir`. */
   readonly store?: StoreConfig | undefined;
   /** Called once the file is understood, before anything is written: throw to refuse it. */
-  readonly onPlan?: (plan: { readonly instrument: Instrument; readonly kind: 'bars' | 'trades'; readonly rows: number }) => void;
+  readonly onPlan?: (plan: { readonly instrument: Instrument; readonly kind: 'bars' | 'trades' | 'book'; readonly rows: number }) => void;
   /** Rows written so far. */
   readonly onProgress?: (done: number) => void;
 }
 
 export interface ImportFileResult {
   readonly instrument: Instrument;
-  readonly kind: 'bars' | 'trades';
+  readonly kind: 'bars' | 'trades' | 'book';
   /** Bars only. */
   readonly timeframeMs?: number;
   readonly inserted: number;
@@ -574,12 +574,13 @@ export class Kernel {
     const symbols = new Set([req.symbol.toUpperCase(), resolveSymbol(req.symbol, req.quote).symbol]);
     const store = await this.openStore(req.store ?? req.dataDir);
     const trades = req.kind === 'trades';
+    const book = req.kind === 'book';
     const series = (await store.listSeries()).filter(
-      (s) => (trades ? s.kind === 'trades' : s.kind === 'bars' && s.timeframeMs === req.timeframeMs) && symbols.has(s.symbol) && (req.venue === undefined || s.venue === req.venue.toUpperCase()),
+      (s) => (trades ? s.kind === 'trades' : book ? s.kind === 'book' : s.kind === 'bars' && s.timeframeMs === req.timeframeMs) && symbols.has(s.symbol) && (req.venue === undefined || s.venue === req.venue.toUpperCase()),
     );
     if (series.length === 0) {
       await store.close();
-      throw new StoreInputError(`the store has no ${req.symbol} ${trades ? 'trades' : 'bars at that timeframe'} (see libra data)`);
+      throw new StoreInputError(`the store has no ${req.symbol} ${trades ? 'trades' : book ? 'book levels' : 'bars at that timeframe'} (see libra data)`);
     }
     if (series.length > 1) {
       await store.close();
@@ -601,6 +602,24 @@ export class Kernel {
     const { instrument, notes } = overridden;
     const { from, to, timeframeMs } = req;
     const range = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+    if (book) {
+      // Asked before the first chunk, so a store that cannot read books back says so up front.
+      let bookScan: AsyncIterable<BookUpdate[]>;
+      try {
+        bookScan = store.scanBook({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      const bookChunks = async function* (): AsyncGenerator<BookUpdate[]> {
+        try {
+          yield* bookScan;
+        } finally {
+          await store.close();
+        }
+      };
+      return { instrument, total: s.rows, notes, fillModel: 'book', timeframeMs: 60_000, feed: { kind: 'book', instrumentId: instrument.id, chunks: bookChunks() } };
+    }
     if (trades) {
       const tradeChunks = async function* (): AsyncGenerator<TradeTick[]> {
         try {
@@ -675,6 +694,16 @@ export class Kernel {
           onProgress?.((done += chunk.length));
         }
         return { instrument, kind: 'bars', timeframeMs, inserted, ignored, ...(exact ? {} : { exact }) };
+      }
+      if (info.kind === 'book') {
+        for await (const chunk of readBook(path, { instrumentId: instrument.id, chunkSize: 10_000 })) {
+          const w = await store.writeBook(instrument.venue, instrument.symbol, chunk);
+          inserted += w.inserted;
+          ignored += w.ignored;
+          exact &&= w.exact !== false;
+          onProgress?.((done += chunk.length));
+        }
+        return { instrument, kind: 'book', inserted, ignored, ...(exact ? {} : { exact }) };
       }
       for await (const chunk of readTrades(path, { instrumentId: instrument.id, chunkSize: 50_000 })) {
         const w = await store.writeTrades(instrument.venue, instrument.symbol, chunk);

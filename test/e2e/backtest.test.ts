@@ -1,17 +1,19 @@
 /**
  * Backtest and Strategies panels end to end in browser mode (`libra serve` + Chromium): run a
  * backtest on the bundled sample from the panel, see its progress then the report with equity
- * and drawdown charts, click a trade and see the chart tab move to it; load and start sma-cross
+ * and drawdown charts, buy-and-hold, monthly returns and failed orders, click a trade and see the chart tab move to it; load and start sma-cross
  * in the paper session and see it running. Screenshots go to artifacts/e2e/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
+const FIXTURES = resolve(fileURLToPath(new URL('../fixtures/strategies', import.meta.url)));
 
 /** Non-background canvas pixels inside an element (something was painted). */
 async function painted(page: Page, testId: string): Promise<number> {
@@ -75,6 +77,14 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
     expect(await main.getByTestId('bt-trade').count()).toBeGreaterThan(10);
     await expect.poll(() => painted(main, 'bt-equity'), { timeout: 5_000 }).toBeGreaterThan(200);
     await expect.poll(() => painted(main, 'bt-drawdown'), { timeout: 5_000 }).toBeGreaterThan(200);
+    // Buy-and-hold: a dashed line on the equity chart and its stats beside the strategy's.
+    expect(Number(await main.getByTestId('bt-equity').getAttribute('data-overlay-points'))).toBeGreaterThan(100);
+    expect(await main.getByTestId('bt-benchmark-row').textContent()).toMatch(/^Buy and hold[\d,.]+-?[\d.]+%/);
+    // Monthly returns: one row per year of the sample, a cell per month with data.
+    expect(await main.getByTestId('bt-monthly-year').count()).toBeGreaterThan(1);
+    expect(await main.getByTestId('bt-monthly').locator('td.num:not(:empty)').count()).toBeGreaterThan(12);
+    expect(await main.getByTestId('bt-order-counts').textContent()).toMatch(/^Orders: \d+ \(0 cancelled, 0 rejected, 0 denied\)$/);
+    expect(await main.getByTestId('bt-order-warning').count()).toBe(0);
     await main.getByTestId('bt-report').scrollIntoViewIfNeeded();
     await main.screenshot({ path: join(ARTIFACTS, 'backtest-report.png'), fullPage: true });
   }, 60_000);
@@ -106,6 +116,23 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
     expect(from12).toBeGreaterThan(to);
     expect(main.context().pages().length).toBe(2);
     await chart.screenshot({ path: join(ARTIFACTS, 'backtest-chart-trade-13.png') });
+  }, 60_000);
+
+  it('lists the failed orders of a strategy whose orders keep failing, with reasons and the warning', async () => {
+    await main.getByTestId('bt-strategy').selectOption('__path__');
+    await main.getByTestId('bt-strategy-path').fill(join(FIXTURES, 'overspend.ts'));
+    await expect.poll(() => main.getByTestId('bt-run').isEnabled(), { timeout: 10_000 }).toBe(true);
+    await main.getByTestId('bt-run').click();
+    await main.getByTestId('bt-order-warning').waitFor({ timeout: 30_000 });
+    expect(await main.getByTestId('bt-order-warning').textContent()).toMatch(/^\d+ of \d+ orders failed .*most often .*insufficient/);
+    expect(await main.getByTestId('bt-order-counts').textContent()).toMatch(/^Orders: (\d+) \(\1 cancelled, 0 rejected, 0 denied\)$/);
+    const rows = main.getByTestId('bt-failed-order');
+    expect(await rows.count()).toBe(50);
+    expect(await main.getByTestId('bt-failed-orders').locator('caption').textContent()).toMatch(/^First 50 of \d{3,} orders cancelled, rejected or denied$/);
+    expect(await rows.first().textContent()).toMatch(/BUYCANCELEDinsufficient USD: need [\d.]+, have 10000$/);
+    await main.getByTestId('bt-order-issues').scrollIntoViewIfNeeded();
+    await main.screenshot({ path: join(ARTIFACTS, 'backtest-failed-orders.png'), fullPage: true });
+    await main.getByTestId('bt-strategy').selectOption('sma-cross');
   }, 60_000);
 
   it('loads sma-cross into the paper session, starts it and lists it running; bad input shows inline', async () => {

@@ -1,7 +1,7 @@
 /**
  * A backtest over one data source, assembled once for `libra backtest` (through the kernel) and
  * for the Backtest panel's worker (run-job.ts): the instrument and feed of a data file (bars
- * drive a bar-model backtest, trades a trade-model one), the run through `runBacktest`, the
+ * drive a bar-model backtest, trades a trade-model one, an L2 book a book-model one), the run through `runBacktest`, the
  * report input built from the result, and its statistics — with the runner's exact streaming
  * ratios when the equity curve was decimated to keep memory flat.
  */
@@ -9,7 +9,7 @@ import type { Instrument } from '../../shared/domain/instrument';
 import type { Bar } from '../../shared/messages/market-data';
 import type { RiskGate } from '../engine/risk/risk-gate';
 import type { StrategyHooks } from '../engine/strategy/strategy';
-import { readBars, readTrades } from './data';
+import { readBars, readBook, readTrades } from './data';
 import type { PrecisionInfo } from './data';
 import { instrumentForFile } from './instrument-from-file';
 import type { FileInstrumentOptions } from './instrument-from-file';
@@ -22,7 +22,7 @@ import type { BacktestResult, FeedSpec } from './runner';
 export interface BacktestFeed {
   readonly instrument: Instrument;
   readonly feed: FeedSpec;
-  readonly fillModel: 'bar' | 'trade';
+  readonly fillModel: 'bar' | 'trade' | 'book';
   readonly timeframeMs: number;
   /** Rows the feed replays (for progress). */
   readonly total: number;
@@ -46,6 +46,10 @@ export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Pr
     const timeframeMs = info.timeframeMs ?? 60_000;
     const chunks = readBars(path, { instrumentId: instrument.id, timeframeMs });
     return { instrument, info, notes, timeframeMs, fillModel: 'bar', total: info.rows, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(chunks) : chunks } };
+  }
+  // An order book drives a book-model backtest: market orders walk its levels.
+  if (info.kind === 'book') {
+    return { instrument, info, notes, timeframeMs: 60_000, fillModel: 'book', total: info.rows, feed: { kind: 'book', instrumentId: instrument.id, chunks: readBook(path, { instrumentId: instrument.id }) } };
   }
   // Trades drive a trade-model backtest; strategies that want bars read trades (onTrade).
   return { instrument, info, notes, timeframeMs: 60_000, fillModel: 'trade', total: info.rows, feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) } };

@@ -102,7 +102,8 @@ export async function instrumentForFile(file: string, opts: FileInstrumentOption
   const info = await inferPrecision(file, { ...(opts.timeframeMs ? { timeframeMs: opts.timeframeMs } : {}), ...(opts.headerless ? { headerless: opts.headerless } : {}) });
   if (info.rows === 0) throw new InstrumentError(`${flags ? file : basename(file)}: the file has no data rows`);
   const sample = readSampleIndex(dirname(file)).find((f) => f.file === basename(file));
-  const given = opts.symbol ?? sample?.symbol ?? symbolFromFileName(file);
+  // An order-book file's symbol column names it before its file name does.
+  const given = opts.symbol ?? sample?.symbol ?? info.symbol ?? symbolFromFileName(file);
   const quote = opts.quote ?? 'USD';
   let sym: ResolvedSymbol;
   try {

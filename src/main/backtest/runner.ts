@@ -5,7 +5,8 @@
  * data source and the venue client differ.
  *
  * Per event: advance the clock (arrivals, timers) → mark prices → publish (the venue matches
- * first, then the strategy sees the event) → sample equity (bars only).
+ * first, then the strategy sees the event) → sample equity (bars; book updates when there are
+ * no bars, marked at the mid).
  */
 import type { Instrument } from '../../shared/domain/instrument';
 import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../shared/messages/market-data';
@@ -158,6 +159,27 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
 
   const host = node.strategies;
 
+  // Book feeds without bars: the mid marks the instrument once the venue applied an update
+  // (priority 100) and before the strategy sees it (priority 0), so its orders have a reference price.
+  const tops = new Map<string, { readonly bid: number; readonly ask: number }>();
+  if (barFeeds.length === 0 && spec.fillModel === 'book') {
+    for (const f of spec.feeds) {
+      if (f.kind !== 'book') continue;
+      bus.subscribe(
+        Topics.book(f.instrumentId),
+        (u: BookUpdate) => {
+          const top = venue.bookTop(u.instrumentId);
+          if (!top) return;
+          tops.set(u.instrumentId, top);
+          const mid = (top.bid + top.ask) / 2;
+          cache.setLastPrice(u.instrumentId, mid);
+          portfolio.mark(u.instrumentId, mid);
+        },
+        50,
+      );
+    }
+  }
+
   const topics: Topic<MarketEvent>[] = spec.feeds.map((f) => {
     switch (f.kind) {
       case 'bar':
@@ -180,8 +202,9 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
 
   const periodsPerYear = spec.periodsPerYear ?? (timeframeMs ? YEAR_MS / timeframeMs : 365);
   const tracker = new EquityTracker(periodsPerYear);
-  // Buy-and-hold of the first bar instrument: all capital at its first close, taker fee paid.
-  const benchId = barFeeds[0]?.instrumentId;
+  // Buy-and-hold of the first bar instrument (or, without bars, of the first book's): all capital
+  // at its first close (best ask), taker fee paid.
+  const benchId = barFeeds[0]?.instrumentId ?? spec.feeds.find((f) => f.kind === 'book')?.instrumentId;
   const bench = benchId === undefined ? null : new EquityTracker(periodsPerYear);
   const priceCurve = benchId === undefined ? null : new EquityTracker(periodsPerYear);
   let benchUnits = NaN;
@@ -200,6 +223,29 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   let events = 0;
   let started0 = false;
 
+  const inPosition = (): boolean => {
+    for (let i = 0; i < instruments.length; i++) if (portfolio.netPosition((instruments[i] as Instrument).id) !== 0) return true;
+    return false;
+  };
+  /**
+   * Samples buy-and-hold, the price line and the indicators with the equity. `entry` is the price
+   * buy-and-hold pays on its first sample (a bar's close, a book's best ask), `mark` its value.
+   */
+  const sampleBench = (ts: number, entry: number, own: boolean, mark = entry): void => {
+    if (own) {
+      benchClose = mark;
+      if (benchUnits !== benchUnits) benchUnits = (spec.capital * (1 - spec.takerFeeBps / 10_000)) / entry;
+    }
+    if (!bench || !priceCurve || benchClose !== benchClose) return;
+    bench.sample(ts, benchUnits * benchClose, true);
+    priceCurve.sample(ts, benchClose, false);
+    if (!own) return;
+    for (const line of lines) {
+      const v = line.read();
+      if (typeof v === 'number' && Number.isFinite(v)) line.curve.sample(ts, v, false);
+    }
+  };
+
   const visit = (feed: number, e: MarketEvent): void => {
     if (!started0) {
       started0 = true;
@@ -214,28 +260,9 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
       bus.publish(topics[feed] as Topic<MarketEvent>, e);
       portfolio.mark(b.instrumentId, b.close);
       bars++;
-      let inPosition = false;
-      for (let i = 0; i < instruments.length; i++) {
-        if (portfolio.netPosition((instruments[i] as Instrument).id) !== 0) {
-          inPosition = true;
-          break;
-        }
-      }
-      if (b.instrumentId === benchId) {
-        benchClose = b.close;
-        if (benchUnits !== benchUnits) benchUnits = (spec.capital * (1 - spec.takerFeeBps / 10_000)) / b.close;
-      }
-      tracker.sample(b.ts, node.updateEquity(b.ts), inPosition);
-      if (bench && priceCurve && benchClose === benchClose) {
-        bench.sample(b.ts, benchUnits * benchClose, true);
-        priceCurve.sample(b.ts, benchClose, false);
-        if (b.instrumentId === benchId) {
-          for (const line of lines) {
-            const v = line.read();
-            if (typeof v === 'number' && Number.isFinite(v)) line.curve.sample(b.ts, v, false);
-          }
-        }
-      }
+      tracker.sample(b.ts, node.updateEquity(b.ts), inPosition());
+      if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true);
+      else sampleBench(b.ts, NaN, false);
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;
@@ -246,6 +273,17 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
         portfolio.mark(q.instrumentId, (q.bid + q.ask) / 2);
       }
       bus.publish(topics[feed] as Topic<MarketEvent>, e);
+      if (kind === 'book' && barFeeds.length === 0) {
+        // Without bars the book drives the report: equity at the mid after each update, and
+        // buy-and-hold of the first book's instrument.
+        const u = e as BookUpdate;
+        const top = tops.get(u.instrumentId);
+        if (top) {
+          tracker.sample(u.ts, node.updateEquity(u.ts), inPosition());
+          if (u.instrumentId === benchId) sampleBench(u.ts, top.ask, true, (top.bid + top.ask) / 2);
+          else sampleBench(u.ts, NaN, false);
+        }
+      }
     }
     events++;
     if (spec.onProgress && events % every === 0) spec.onProgress(events, e.ts);

@@ -255,6 +255,9 @@ export class BacktestService {
   }
 }
 
+/** Failed orders a report view lists (the JSON and HTML reports keep up to 1000). */
+export const PANEL_ORDER_ISSUES = 50;
+
 export function runView(run: RunRecord, withReport: boolean): BacktestRunView {
   return {
     id: run.id,
@@ -291,5 +294,9 @@ function reportView(run: RunRecord): BacktestReportView | null {
     elapsedMs: out.elapsedMs,
     chartable: run.bars !== null,
     notes: out.notes,
+    // The panel lists the first ones; the counts and the warning cover them all.
+    orderIssues: { ...out.orderIssues, list: out.orderIssues.list.slice(0, PANEL_ORDER_ISSUES) },
+    benchmark: out.benchmark,
+    monthlyReturns: out.monthlyReturns,
   };
 }

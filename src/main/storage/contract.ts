@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../shared/domain/instrument';
 import type { Fill, Order } from '../../shared/domain/order';
-import type { Bar, QuoteTick, TradeTick } from '../../shared/messages/market-data';
+import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../shared/messages/market-data';
 import type { TimeSeriesStore, WriteResult } from './store';
 import { StoreInputError, StoreQueryError } from './store';
 
@@ -28,6 +28,8 @@ export interface ContractOptions {
   readonly countsExact?: boolean;
   /** Which write of a key with different non-key values is kept (QuestDB DEDUP: the last). */
   readonly keyConflict?: 'first-wins' | 'last-wins';
+  /** `false` for stores that cannot read book levels back yet: scanBook must then say so (StoreInputError). */
+  readonly bookScan?: boolean;
 }
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -261,6 +263,16 @@ export function runStoreContract(name: string, make: () => Promise<StoreFixture>
       await settle();
       const series = await s.listSeries();
       expect(series).toContainEqual({ venue: 'BINANCE', symbol: 'BTC/USDT', kind: 'book', first: T0, last: T0 + 1, rows: 2 });
+      if (opts.bookScan === false) {
+        expect(() => s.scanBook({ venue: 'BINANCE', symbol: 'BTC/USDT' })).toThrow(/not supported yet/);
+        return;
+      }
+      const back: BookUpdate[] = [];
+      for await (const chunk of s.scanBook({ venue: 'BINANCE', symbol: 'BTC/USDT', chunkSize: 1 })) back.push(...chunk);
+      expect(back).toEqual(book);
+      const later: BookUpdate[] = [];
+      for await (const chunk of s.scanBook({ venue: 'BINANCE', symbol: 'BTC/USDT', from: T0 + 1 })) later.push(...chunk);
+      expect(later).toEqual([book[1]]);
     });
 
     it('keeps instrument metadata and backtest runs', async () => {

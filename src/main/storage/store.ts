@@ -195,6 +195,8 @@ export interface TimeSeriesStore {
   scanTrades(q: ScanTicksQuery): AsyncIterable<TradeTick[]>;
   /** Streams quotes in ts order. */
   scanQuotes(q: ScanTicksQuery): AsyncIterable<QuoteTick[]>;
+  /** Streams book snapshots and deltas in (ts, sequence) order, snapshots before deltas at a tie. */
+  scanBook(q: ScanTicksQuery): AsyncIterable<BookUpdate[]>;
   /** OHLCV bars computed from stored trades (open/close = first/last by ts then tradeId). */
   resampleTrades(q: ResampleQuery): AsyncIterable<Bar[]>;
   /** For each signal, the latest trade/quote/closed bar known at or before its ts, per symbol. */

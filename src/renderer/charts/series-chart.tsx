@@ -1,10 +1,11 @@
 /**
- * A small area chart of one `[time ms, value]` series (backtest equity, drawdown). Owns its
+ * A small area chart of one `[time ms, value]` series (backtest equity, drawdown), optionally
+ * with a dashed second line (buy-and-hold). Owns its
  * lightweight-charts instance: `setData` when the points change, `chart.remove()` on unmount,
  * ResizeObserver for size. Points must be in time order; equal seconds keep the last value.
  */
 import { useEffect, useRef } from 'react';
-import { AreaSeries, ColorType, createChart } from 'lightweight-charts';
+import { AreaSeries, ColorType, createChart, LineSeries, LineStyle } from 'lightweight-charts';
 import type { AreaData, UTCTimestamp } from 'lightweight-charts';
 
 export interface SeriesChartProps {
@@ -16,6 +17,8 @@ export interface SeriesChartProps {
   readonly testId: string;
   /** Fill under the line towards the top (drawdown hangs from 0). */
   readonly invert?: boolean;
+  /** A second series on the same scale (the buy-and-hold benchmark), drawn as a dashed line. */
+  readonly overlay?: { readonly points: readonly (readonly [number, number])[]; readonly color: string } | undefined;
 }
 
 export function toAreaData(points: readonly (readonly [number, number])[], scale = 1): AreaData<UTCTimestamp>[] {
@@ -29,7 +32,7 @@ export function toAreaData(points: readonly (readonly [number, number])[], scale
   return out;
 }
 
-export function SeriesChart({ points, color, percent = false, height = 160, testId, invert = false }: SeriesChartProps) {
+export function SeriesChart({ points, color, percent = false, height = 160, testId, invert = false, overlay }: SeriesChartProps) {
   const el = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -55,6 +58,11 @@ export function SeriesChart({ points, color, percent = false, height = 160, test
       priceFormat: percent ? { type: 'custom', formatter: (v: number) => `${v.toFixed(1)}%`, minMove: 0.01 } : { type: 'price', precision: 0, minMove: 1 },
     });
     series.setData(toAreaData(points, percent ? 100 : 1));
+    if (overlay) {
+      const line = chart.addSeries(LineSeries, { color: overlay.color, lineWidth: 1, lineStyle: LineStyle.Dashed, priceLineVisible: false, lastValueVisible: false });
+      line.setData(toAreaData(overlay.points, percent ? 100 : 1));
+      container.dataset.overlayPoints = String(overlay.points.length);
+    }
     chart.timeScale().fitContent();
     container.dataset.points = String(points.length);
     const ro = new ResizeObserver((entries) => {
@@ -69,7 +77,7 @@ export function SeriesChart({ points, color, percent = false, height = 160, test
       ro.disconnect();
       chart.remove();
     };
-  }, [points, color, percent, height, invert]);
+  }, [points, color, percent, height, invert, overlay]);
 
   return <div className="series-chart" ref={el} data-testid={testId} style={{ height }} />;
 }

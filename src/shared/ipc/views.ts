@@ -265,6 +265,38 @@ export interface BacktestTradeView {
   readonly fees: number;
 }
 
+/** An order that ended without trading as asked, and why. */
+export interface BacktestOrderIssueView {
+  readonly time: number;
+  readonly clientOrderId: string;
+  readonly side: string;
+  readonly status: 'CANCELED' | 'REJECTED' | 'DENIED';
+  readonly reason: string;
+}
+
+export interface BacktestOrderIssuesView {
+  readonly orders: number;
+  readonly cancelled: number;
+  readonly rejected: number;
+  readonly denied: number;
+  /** The first ones, in time order (the panel gets at most PANEL_ORDER_ISSUES). */
+  readonly list: readonly BacktestOrderIssueView[];
+  /** Set when the strategy's orders keep failing. */
+  readonly warning: string | null;
+}
+
+/** Buy-and-hold over the same data: all capital at the first price, fee paid. */
+export interface BacktestBenchmarkView {
+  readonly name: string;
+  /** `[time ms, equity]`, downsampled like the strategy's curve. */
+  readonly equity: readonly (readonly [number, number])[];
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly cagr: number | null;
+  readonly sharpe: number | null;
+  readonly maxDrawdown: number;
+}
+
 export interface BacktestReportView {
   readonly instrumentId: string;
   readonly symbol: string;
@@ -289,6 +321,10 @@ export interface BacktestReportView {
   /** Whether `backtest.chart` can show this run's bars. */
   readonly chartable: boolean;
   readonly notes: readonly string[];
+  readonly orderIssues: BacktestOrderIssuesView;
+  readonly benchmark: BacktestBenchmarkView | null;
+  /** `month` as YYYY-MM (UTC), `return` as a fraction. */
+  readonly monthlyReturns: readonly { readonly month: string; readonly return: number }[];
 }
 
 export interface BacktestRunView {

@@ -3,16 +3,19 @@
  * header, or by the column count of a headerless file); `.json` is told apart by its first
  * bytes: an array whose first row has 6 numbers is OHLCV, a row with a string/null in second
  * or fourth place ([ms, id, type, side, …]) is trades; an object with "candles"/"ohlc" is ta4j.
- * Any of them may be gzipped (`.gz`). Binary columnar formats (feather, parquet, HDF5) are
+ * Order-book CSVs (Binance depth, Tardis incremental_book_L2 / book_snapshot) by their header,
+ * see book-readers.ts. Any of them may be gzipped (`.gz`). Binary columnar formats (feather, parquet, HDF5) are
  * named in the error so the user knows to convert them.
  */
 import { extname } from 'node:path';
 import { looksLikeData, mapHeader, normalizeHeader, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
+import { bookFormatOfHeader } from './book-readers';
+import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
 import { isGzipPath, peekText } from './source';
 
-export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json';
-export type DataKind = 'bars' | 'trades';
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | BookFormat;
+export type DataKind = 'bars' | 'trades' | 'book';
 
 export interface DetectedFormat {
   readonly format: DataFormat;
@@ -26,6 +29,9 @@ const KIND: Readonly<Record<DataFormat, DataKind>> = {
   'ohlcv-json': 'bars',
   'trades-json': 'trades',
   'ta4j-json': 'bars',
+  'binance-depth-csv': 'book',
+  'tardis-book-l2': 'book',
+  'tardis-book-snapshot': 'book',
 };
 
 export function kindOf(format: DataFormat): DataKind {
@@ -69,6 +75,9 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
     if (cells.length >= 6) return withKind('csv-bars', gzip);
     throw new ImportError(path, `no header row and ${cells.length} columns: cannot tell bars from trades`);
   }
+  // Order-book layouts first: a depth CSV also has a time, a price and a quantity column.
+  const book = bookFormatOfHeader(first);
+  if (book) return withKind(book, gzip);
   if (hasColumns(path, cells, sep, ['time', 'open', 'high', 'low', 'close', 'volume'])) return withKind('csv-bars', gzip);
   if (hasColumns(path, cells, sep, ['time', 'price', 'size'])) return withKind('csv-trades', gzip);
   // Incomplete: any OHLC name makes it a bar file, so the reader names the missing column.

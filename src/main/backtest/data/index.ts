@@ -3,7 +3,7 @@
  * yields time-ordered chunks (`AsyncIterable<Bar[]>` / `AsyncIterable<TradeTick[]>`, 4096
  * records by default), so a multi-GB CSV never sits in memory. Errors are ImportErrors naming
  * the file and the line/row. Formats: see detect.ts, csv-readers.ts, json-readers.ts; time
- * parsing rules: timestamps.ts; order and timeframe rules: records.ts.
+ * parsing rules: timestamps.ts; order-book CSVs (BookUpdate chunks): book-readers.ts; order and timeframe rules: records.ts.
  */
 import type { InstrumentId } from '../../../shared/domain/instrument';
 import { decimalsOf, MAX_PRECISION } from '../../../shared/domain/fixed';
@@ -12,6 +12,7 @@ import type { CsvReadOptions } from './csv-readers';
 import { csvBarRecords, csvTradeRecords } from './csv-readers';
 import type { DataFormat, DataKind } from './detect';
 import { detectFormat, kindOf } from './detect';
+import { readBook } from './book-readers';
 import { ImportError } from './errors';
 import { iterate, ohlcvJsonRecords, readTa4jJson, tradesJsonRecords } from './json-readers';
 import { assembleBars, assembleTrades } from './records';
@@ -19,6 +20,8 @@ import { assembleBars, assembleTrades } from './records';
 export { detectFormat } from './detect';
 export type { DataFormat, DataKind, DetectedFormat } from './detect';
 export { ImportError } from './errors';
+export { readBook } from './book-readers';
+export type { BookFormat, ReadBookOptions } from './book-readers';
 export { parseTimestamp, epochToMs, formatUtc } from './timestamps';
 
 export interface ReadBarsOptions extends CsvReadOptions {
@@ -43,7 +46,7 @@ export interface ReadTradesOptions extends CsvReadOptions {
 export async function* readBars(path: string, opts: ReadBarsOptions): AsyncGenerator<Bar[]> {
   // A caller-given headerless layout means a CSV of bars whatever its column count.
   const format = opts.format ?? (opts.headerless ? 'csv-bars' : (await detectFormat(path)).format);
-  if (kindOf(format) !== 'bars') throw new ImportError(path, `holds trades (${format}), not bars`);
+  if (kindOf(format) !== 'bars') throw new ImportError(path, `holds ${kindOf(format) === 'book' ? 'an order book' : 'trades'} (${format}), not bars`);
   const base = { instrumentId: opts.instrumentId, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) };
   if (format === 'ta4j-json') {
     const f = await readTa4jJson(path);
@@ -63,7 +66,7 @@ export async function* readTrades(path: string, opts: ReadTradesOptions): AsyncG
     // A headerless layout naming price/size means trades even when the column count says bars.
     format = opts.headerless ? 'csv-trades' : (await detectFormat(path)).format;
   }
-  if (kindOf(format) !== 'trades') throw new ImportError(path, `holds bars (${format}), not trades`);
+  if (kindOf(format) !== 'trades') throw new ImportError(path, `holds ${kindOf(format) === 'book' ? 'an order book' : 'bars'} (${format}), not trades`);
   const base = { instrumentId: opts.instrumentId, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) };
   if (format === 'csv-trades') yield* assembleTrades(path, 'line', csvTradeRecords(path, opts), base);
   else yield* assembleTrades(path, 'row', tradesJsonRecords(path), base);
@@ -97,6 +100,8 @@ export interface PrecisionInfo {
   readonly lastTime: number;
   /** Bars only: the (given or inferred) timeframe. */
   readonly timeframeMs?: number;
+  /** Order books only: the file's symbol column, when it has one. */
+  readonly symbol?: string;
 }
 
 export interface InferPrecisionOptions extends CsvReadOptions {
@@ -120,6 +125,7 @@ export async function inferPrecision(path: string, opts: InferPrecisionOptions =
   let firstTime = Number.NaN;
   let lastTime = Number.NaN;
   let timeframeMs: number | undefined;
+  let symbol: string | undefined;
   const common = { ...opts, format, instrumentId: 'IMPORT' };
   if (kind === 'bars') {
     for await (const chunk of readBars(path, common)) {
@@ -132,6 +138,22 @@ export async function inferPrecision(path: string, opts: InferPrecisionOptions =
         rows++;
       }
     }
+  } else if (kind === 'book') {
+    const seen: { symbol?: string | undefined } = {};
+    for await (const chunk of readBook(path, { instrumentId: 'IMPORT' }, seen)) {
+      for (const u of chunk) {
+        for (const side of [u.bids, u.asks]) {
+          for (const l of side) {
+            p = Math.max(p, decimalsOf(l.price));
+            s = Math.max(s, decimalsOf(l.size));
+          }
+        }
+        if (rows === 0) firstTime = u.ts;
+        lastTime = u.ts;
+        rows++;
+      }
+    }
+    symbol = seen.symbol;
   } else {
     for await (const chunk of readTrades(path, common)) {
       for (const t of chunk) {
@@ -146,7 +168,7 @@ export async function inferPrecision(path: string, opts: InferPrecisionOptions =
   p = Math.min(p, MAX_PRECISION);
   s = Math.min(s, MAX_PRECISION);
   const info: PrecisionInfo = { kind, format, priceDecimals: p, sizeDecimals: s, tickSize: step(p), lotSize: step(s), rows, firstTime, lastTime };
-  return timeframeMs === undefined ? info : { ...info, timeframeMs };
+  return { ...info, ...(timeframeMs === undefined ? {} : { timeframeMs }), ...(symbol ? { symbol } : {}) };
 }
 
 function step(decimals: number): string {

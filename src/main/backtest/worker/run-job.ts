@@ -3,7 +3,7 @@
  * path) with its parameters, capital, fees and slippage. Runs it through the same assembly as
  * `libra backtest --data` (../file-backtest.ts: same instrument inference, report input, stats)
  * and shapes the result for a window: stats, trades, equity and drawdown downsampled to
- * ≤ `maxPoints`, and the bars themselves packed in one Float64Array (for the chart window).
+ * ≤ `maxPoints`, failed orders, buy-and-hold and monthly returns, and the bars themselves packed in one Float64Array (for the chart window).
  *
  * Heavy (reads and replays the whole file): runs inside the backtest worker, never on main.
  */
@@ -14,8 +14,8 @@ import type { RiskConfig } from '../../engine/risk/risk-gate';
 import type { StrategyParams } from '../../engine/strategy/strategy';
 import { createRiskGate } from '../../native';
 import { openFileFeed, runFeedBacktest } from '../file-backtest';
-import { downsampleMinMax, drawdownCurve } from '../report';
-import type { EquityPoint, ReportStats, ReportTrade } from '../report';
+import { downsampleMinMax, drawdownCurve, monthlyReturns } from '../report';
+import type { Benchmark, EquityPoint, MonthlyReturn, OrderIssues, ReportStats, ReportTrade } from '../report';
 
 export interface BacktestJob {
   readonly dataPath: string;
@@ -52,7 +52,7 @@ export interface JobInstrument {
 export interface JobOutput {
   readonly instrument: JobInstrument;
   readonly timeframeMs: number;
-  readonly kind: 'bars' | 'trades';
+  readonly kind: 'bars' | 'trades' | 'book';
   readonly strategy: string;
   readonly params: StrategyParams;
   readonly stats: ReportStats;
@@ -70,6 +70,12 @@ export interface JobOutput {
   readonly firstDenial: string | null;
   readonly elapsedMs: number;
   readonly notes: readonly string[];
+  /** Orders cancelled, rejected and denied, with reasons, and the warning when they keep failing. */
+  readonly orderIssues: OrderIssues;
+  /** Buy-and-hold over the same data, its equity downsampled like the strategy's; null without prices. */
+  readonly benchmark: Benchmark | null;
+  /** Of the full equity curve (UTC calendar months). */
+  readonly monthlyReturns: readonly MonthlyReturn[];
 }
 
 /** Bars packed 6 numbers each: openTime, open, high, low, close, volume. */
@@ -167,6 +173,9 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     firstDenial: result.denials[0]?.message ?? null,
     elapsedMs: result.elapsedMs,
     notes,
+    orderIssues: result.orderIssues,
+    benchmark: input.benchmark ? { ...input.benchmark, equity: downsampleMinMax(input.benchmark.equity, Math.floor((maxPoints - 2) / 2)) } : null,
+    monthlyReturns: monthlyReturns(result.equity, job.capital),
   };
   return { output, bars: info.kind === 'bars' ? recorder.packed() : null };
 }

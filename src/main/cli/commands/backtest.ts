@@ -12,12 +12,13 @@ import type { FlagSpec } from '../args';
 import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  data: { type: 'string', description: 'data file: CSV or OHLCV JSON bars, or trades' },
+  data: { type: 'string', description: 'data file: CSV or OHLCV JSON bars, trades, or an L2 order book (Binance depth / Tardis CSV)' },
   symbol: { type: 'string', description: 'symbol as unified (BTC/USDT, BTC/USDT:USDT) or as the venue writes it (BTCUSDT, BTC-PERP); default: from the file' },
   quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue name (default SIM, or from the store)' },
   timeframe: { type: 'string', description: 'bar timeframe, e.g. 5m (inferred from a file)' },
   trades: { type: 'boolean', description: 'store backtests: replay the stored trades (trade fill model) instead of bars' },
+  book: { type: 'boolean', description: 'replay L2 book levels (book fill model: market orders walk the levels); store backtests: the stored book, files: checks the file is one' },
   from: { type: 'string', description: 'start time (store backtests), ISO or epoch ms' },
   to: { type: 'string', description: 'end time (store backtests), ISO or epoch ms' },
   strategy: { type: 'string', description: 'built-in name (sma-cross) or path to a strategy file' },
@@ -30,7 +31,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'tick-size': { type: 'string', description: 'price increment (inferred from the data)' },
   'lot-size': { type: 'string', description: 'quantity increment (inferred from the data)' },
   'min-notional': { type: 'number', description: 'smallest order value in quote currency' },
-  'fill-model': { type: 'string', description: 'bar | trade (default: by the data)' },
+  'fill-model': { type: 'string', description: 'bar | trade | book (default: by the data)' },
   json: { type: 'string', description: 'write the JSON report here' },
   html: { type: 'string', description: 'write the HTML report here' },
   quiet: { type: 'boolean', description: 'no progress bar or table' },
@@ -67,6 +68,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   const strategy = await kernel.loadStrategy(strategyName, parseParams(list(flags, 'param'), 'backtest'), io.cwd);
   const quiet = bool(flags, 'quiet');
 
+  const book = bool(flags, 'book');
   let source: BacktestFeed;
   if (dataFile !== undefined) {
     const tfFlag = str(flags, 'timeframe');
@@ -84,8 +86,9 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     const symbol = str(flags, 'symbol');
     const tf = str(flags, 'timeframe');
     const trades = bool(flags, 'trades');
-    if (!symbol || (!tf && !trades)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store');
-    if (tf && trades) throw new UsageError('--trades replays trades; it takes no --timeframe');
+    if (!symbol || (!tf && !trades && !book)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades | --book [--from T] [--to T] to read from the store');
+    if (trades && book) throw new UsageError('--trades and --book are two sources: give one');
+    if (tf && (trades || book)) throw new UsageError(`--${trades ? 'trades' : 'book'} replays ${trades ? 'trades' : 'book levels'}; it takes no --timeframe`);
     const from = str(flags, 'from');
     const to = str(flags, 'to');
     const req: StoreFeedRequest = {
@@ -96,7 +99,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
       minNotional: num(flags, 'min-notional'),
       venue: str(flags, 'venue'),
       timeframeMs: tf ? parseTimeframe(tf) : 60_000,
-      ...(trades ? { kind: 'trades' as const } : {}),
+      ...(trades ? { kind: 'trades' as const } : book ? { kind: 'book' as const } : {}),
       ...(from ? { from: parseTime(from, 'from') } : {}),
       ...(to ? { to: parseTime(to, 'to') } : {}),
       store: storeFlags(flags, kernel),
@@ -104,12 +107,14 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     source = await kernel.openStoreFeed(req);
   }
   const { instrument, fillModel, timeframeMs } = source;
+  const holds = fillModel === 'bar' ? 'bars' : fillModel === 'trade' ? 'trades' : 'book updates';
+  if (book && fillModel !== 'book') throw new UsageError(`--book: ${dataFile ?? 'the source'} holds ${holds}, not an order book`);
   const fm = str(flags, 'fill-model');
-  if (fm !== undefined && fm !== fillModel) throw new UsageError(`--fill-model ${fm} does not fit this data (it holds ${fillModel === 'bar' ? 'bars' : 'trades'})`);
+  if (fm !== undefined && fm !== fillModel) throw new UsageError(`--fill-model ${fm} does not fit this data (it holds ${holds})`);
 
   if (!quiet) for (const n of source.notes) io.err.write(`note: ${n}\n`);
   const reports = kernel.reports;
-  const bar = reports.createProgressBar({ stream: io.err, total: source.total, label: 'backtest', unit: fillModel === 'bar' ? 'bars' : 'trades' });
+  const bar = reports.createProgressBar({ stream: io.err, total: source.total, label: 'backtest', unit: holds });
   const { result, input, stats } = await kernel.runBacktestFeed(source, strategy, {
     capital,
     makerFeeBps,
@@ -121,7 +126,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   });
   if (!quiet) bar.finish();
 
-  const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${result.bars || result.events} ${fillModel === 'bar' ? 'bars' : 'trades'} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
+  const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${result.bars || result.events} ${holds} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
   if (!quiet) {
     io.out.write(`${reports.formatReportTable(stats, `Backtest ${subtitle}`)}\n`);
     const oi = result.orderIssues;

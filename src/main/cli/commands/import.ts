@@ -1,5 +1,5 @@
 /**
- * `libra import --file F [--venue V] [--symbol S] [--quote Q] [--timeframe TF | --trades]`: streams a data file
+ * `libra import --file F [--venue V] [--symbol S] [--quote Q] [--timeframe TF | --trades | --book]`: streams a data file
  * into the store with a progress bar. Each chunk is written all-or-nothing; a malformed row stops
  * the import with file and line, before that chunk is written. Re-importing is idempotent.
  */
@@ -17,6 +17,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   venue: { type: 'string', description: 'venue (default SIM)' },
   timeframe: { type: 'string', description: 'bar timeframe (inferred)' },
   trades: { type: 'boolean', description: 'the file holds trades' },
+  book: { type: 'boolean', description: 'the file holds an L2 order book (Binance depth / Tardis CSV)' },
   'tick-size': { type: 'string', description: 'price increment (inferred)' },
   'lot-size': { type: 'string', description: 'quantity increment (inferred)' },
   ...STORE_FLAGS,
@@ -33,6 +34,9 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const path = resolve(process.cwd(), file);
   const tf = str(flags, 'timeframe');
   const wantTrades = bool(flags, 'trades');
+  const wantBook = bool(flags, 'book');
+  if (wantTrades && wantBook) throw new UsageError('--trades and --book: give one');
+  const want = wantTrades ? 'trades' : wantBook ? 'book' : 'bars';
   let bar: ProgressBar | undefined;
   const r = await kernel.importFile({
     path,
@@ -45,14 +49,14 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     hints: 'flags',
     store: storeFlags(flags, kernel),
     onPlan: ({ kind, rows }) => {
-      if (wantTrades !== (kind === 'trades')) throw new UsageError(`${file} holds ${kind}${wantTrades ? ', not trades' : ': add --trades'}`);
-      bar = kernel.reports.createProgressBar({ stream: process.stderr, total: rows, label: 'import', unit: kind });
+      if (want !== kind) throw new UsageError(`${file} holds ${kind === 'book' ? 'an order book' : kind}${want !== 'bars' ? `, not ${want === 'book' ? 'an order book' : 'trades'}` : `: add --${kind === 'book' ? 'book' : 'trades'}`}`);
+      bar = kernel.reports.createProgressBar({ stream: process.stderr, total: rows, label: 'import', unit: kind === 'book' ? 'book updates' : kind });
     },
     onProgress: (done) => bar?.update(done),
   });
   bar?.finish();
   const inst = r.instrument;
-  const series = r.timeframeMs !== undefined ? `${formatTimeframe(r.timeframeMs)} bars` : 'trades';
+  const series = r.timeframeMs !== undefined ? `${formatTimeframe(r.timeframeMs)} bars` : r.kind === 'book' ? 'book updates' : 'trades';
   if (r.exact === false) {
     // QuestDB's DEDUP does not say which rows were already there; a re-import never duplicates
     process.stdout.write(`imported ${inst.symbol} ${series} on ${inst.venue}: ${r.inserted} written (deduplicated by the server)${r.ignored ? `, ${r.ignored} repeated in the file` : ''}\n`);

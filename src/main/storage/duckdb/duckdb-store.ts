@@ -24,7 +24,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Instrument } from '../../../shared/domain/instrument';
 import { instrumentId } from '../../../shared/domain/instrument';
 import type { Fill, Order } from '../../../shared/domain/order';
-import type { Bar, BookUpdate, QuoteTick, TradeTick } from '../../../shared/messages/market-data';
+import type { Bar, BookLevel, BookUpdate, QuoteTick, TradeTick } from '../../../shared/messages/market-data';
 import { checkSchemaVersion, pendingMigrations } from '../migrations';
 import type {
   AsofBarMatch,
@@ -702,6 +702,32 @@ export class DuckDbStore implements TimeSeriesStore {
     });
   }
 
+  scanBook(q: ScanTicksQuery): AsyncIterable<BookUpdate[]> {
+    const s = this.resolve(q.venue, q.symbol);
+    if (!s) return empty<BookUpdate>();
+    const id = instrumentId(s.symbol, s.venue);
+    const range = DuckDbStore.range('ts', q.from, q.to);
+    const where = `sid = ${s.sid}${range}`;
+    return this.windowed<BookUpdate>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM book WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
+      const rows: BookUpdate[] = [];
+      // the level lists come out as JSON text: one string per list instead of one value per level
+      await forEachChunk(
+        c,
+        `SELECT ts::DOUBLE, sequence::DOUBLE, action, to_json(bid_px)::VARCHAR, to_json(bid_sz)::VARCHAR, to_json(ask_px)::VARCHAR, to_json(ask_sz)::VARCHAR FROM book
+         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, sequence, action DESC`,
+        2,
+        ([ts, sq], n, chunk) => {
+          const cols = [2, 3, 4, 5, 6].map((k) => chunk.getColumnVector(k));
+          for (let i = 0; i < n; i++) {
+            const [action, bp, bz, ap, az] = cols.map((v) => str(v.getItem(i)));
+            rows.push({ instrumentId: id, ts: ts![i]!, sequence: sq![i]!, action: action === 'SNAPSHOT' ? 'SNAPSHOT' : 'DELTA', bids: levelsOf(bp, bz), asks: levelsOf(ap, az) });
+          }
+        },
+      );
+      return rows;
+    });
+  }
+
   scanQuotes(q: ScanTicksQuery): AsyncIterable<QuoteTick[]> {
     const s = this.resolve(q.venue, q.symbol);
     if (!s) return empty<QuoteTick>();
@@ -947,6 +973,13 @@ export class DuckDbStore implements TimeSeriesStore {
       (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || order.indexOf(a.kind) - order.indexOf(b.kind) || (a.timeframeMs ?? 0) - (b.timeframeMs ?? 0),
     );
   }
+}
+
+/** Book levels from the JSON text of a price list and a size list. */
+function levelsOf(prices: string | undefined, sizes: string | undefined): BookLevel[] {
+  const px = JSON.parse(prices ?? '[]') as number[];
+  const sz = JSON.parse(sizes ?? '[]') as number[];
+  return px.map((price, i) => ({ price, size: sz[i] ?? 0 }));
 }
 
 async function* empty<T>(): AsyncGenerator<T[]> {

@@ -45,6 +45,7 @@ runStoreContract(
     settle: (s) => (s as QuestDbStore).waitApplied(),
     countsExact: false,
     keyConflict: 'last-wins',
+    bookScan: false,
   },
 );
 

@@ -412,6 +412,11 @@ export class QuestDbStore implements TimeSeriesStore {
     );
   }
 
+  scanBook(q: ScanTicksQuery): AsyncIterable<BookUpdate[]> {
+    void q;
+    throw new StoreInputError('reading book levels back from QuestDB is not supported yet: record or import the book into the DuckDB store (the default) to backtest it');
+  }
+
   scanQuotes(q: ScanTicksQuery): AsyncIterable<QuoteTick[]> {
     const s = this.resolve(q.venue, q.symbol);
     if (!s) return empty<QuoteTick>();

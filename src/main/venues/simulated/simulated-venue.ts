@@ -300,6 +300,15 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   // ── book (L2) model ────────────────────────────────────────────────────────────────────────
+  /** Best bid and ask of the book the venue holds (book model only), when both sides have levels. */
+  bookTop(instrumentId: InstrumentId): { readonly bid: number; readonly ask: number } | undefined {
+    const book = this.books.get(instrumentId);
+    if (!book) return undefined;
+    const bid = maxKey(book.bids);
+    const ask = minKey(book.asks);
+    return bid === undefined || ask === undefined ? undefined : { bid, ask };
+  }
+
   private onBook(u: BookUpdate): void {
     let book = this.books.get(u.instrumentId);
     if (!book || u.action === 'SNAPSHOT') {
