@@ -18,7 +18,7 @@
 import type { InstrumentId } from '../../../shared/domain/instrument';
 import type { BookLevel, BookUpdate } from '../../../shared/messages/market-data';
 import { normalizeHeader, sniffSeparator, splitLine } from './csv';
-import { ImportError, quoteCell } from './errors';
+import { ImportError } from './errors';
 import { lines } from './source';
 
 export type BookFormat = 'binance-depth-csv' | 'tardis-book-l2' | 'tardis-book-snapshot';
@@ -75,13 +75,13 @@ export async function* readBook(path: string, opts: ReadBookOptions, info?: { sy
   const num = (row: Row, i: number, what: string): number => {
     const text = (row.cells[i] ?? '').trim();
     const v = text === '' ? Number.NaN : Number(text);
-    if (!Number.isFinite(v)) throw new ImportError(path, `${quoteCell(text)} is not a number in column ${names[i] ?? what}`, row.no);
+    if (!Number.isFinite(v)) throw new ImportError(path, `not a number in column ${names[i] ?? what}`, row.no);
     return v;
   };
   const timeOf = (row: Row): number => {
     const v = num(row, tsCol, 'timestamp');
     const ms = usTimes ? Math.floor(v / 1000) : Math.floor(v);
-    if (ms <= 0) throw new ImportError(path, `timestamp ${quoteCell(row.cells[tsCol] ?? '')} is not an epoch ${usTimes ? 'µs' : 'ms'} time`, row.no);
+    if (ms <= 0) throw new ImportError(path, `the timestamp is not an epoch ${usTimes ? 'µs' : 'ms'} time`, row.no);
     if (ms < lastTs) throw new ImportError(path, `time goes back (${ms} after ${lastTs}): the file must be in time order`, row.no);
     lastTs = ms;
     return ms;
@@ -92,13 +92,13 @@ export async function* readBook(path: string, opts: ReadBookOptions, info?: { sy
     if (symbol === undefined) {
       symbol = s;
       if (info) info.symbol = s;
-    } else if (s !== symbol) throw new ImportError(path, `symbol ${quoteCell(s)} after ${quoteCell(symbol)}: one symbol per file`, row.no);
+    } else if (s !== symbol) throw new ImportError(path, `a second symbol in column symbol: one symbol per file`, row.no);
   };
   const level = (row: Row, pxCol: number, szCol: number): BookLevel => {
     const price = num(row, pxCol, 'price');
     const size = num(row, szCol, 'size');
-    if (!(price > 0)) throw new ImportError(path, `price ${quoteCell(row.cells[pxCol] ?? '')} must be > 0`, row.no);
-    if (size < 0) throw new ImportError(path, `size ${quoteCell(row.cells[szCol] ?? '')} must be ≥ 0`, row.no);
+    if (!(price > 0)) throw new ImportError(path, `the price must be > 0`, row.no);
+    if (size < 0) throw new ImportError(path, `the size must be ≥ 0`, row.no);
     return { price, size };
   };
   const emit = function* (u: BookUpdate): Generator<BookUpdate[]> {
@@ -156,13 +156,13 @@ export async function* readBook(path: string, opts: ReadBookOptions, info?: { sy
     if (format === 'binance-depth-csv') {
       if (kindText === 'snap') action = 'SNAPSHOT';
       else if (kindText === 'set') action = 'DELTA';
-      else throw new ImportError(path, `update_type ${quoteCell(kindText)} is neither snap nor set`, row.no);
+      else throw new ImportError(path, `update_type is neither snap nor set`, row.no);
     } else if (kindText === 'true') action = 'SNAPSHOT';
     else if (kindText === 'false') action = 'DELTA';
-    else throw new ImportError(path, `is_snapshot ${quoteCell(kindText)} is neither true nor false`, row.no);
+    else throw new ImportError(path, `is_snapshot is neither true nor false`, row.no);
     const sideText = (row.cells[sideCol] ?? '').trim().toLowerCase();
     const bid = sideText === 'b' || sideText === 'bid' || sideText === 'buy';
-    if (!bid && sideText !== 'a' && sideText !== 'ask' && sideText !== 'sell') throw new ImportError(path, `side ${quoteCell(sideText)} is neither bid (b) nor ask (a)`, row.no);
+    if (!bid && sideText !== 'a' && sideText !== 'ask' && sideText !== 'sell') throw new ImportError(path, `side is neither bid (b) nor ask (a)`, row.no);
     const updateId = idCol >= 0 ? num(row, idCol, 'last_update_id') : undefined;
     const key = `${ts}|${action}|${updateId ?? ''}`;
     if (!cur || cur.key !== key) {
