@@ -106,6 +106,16 @@ describe('EngineHost', () => {
     expect(all[18]?.indicators['sma:20']).toBeNull();
   });
 
+  it('keeps one chart\'s indicators out of the defaults every later chart starts with', async () => {
+    const { host, session, id } = await setup();
+    const before = (await host.call('libra:session.snapshot', undefined)) as { ok: true; value: { indicators: string[] } };
+    const r = (await host.call('libra:chart.history', { instrumentId: id, timeframe: session.timeframe, limit: 50, indicators: ['rsi:14'] })) as { ok: true; value: HistoryPage };
+    expect(r.value.bars.at(-1)?.indicators['rsi:14']).toEqual(expect.any(Number));
+    const after = (await host.call('libra:session.snapshot', undefined)) as { ok: true; value: { indicators: string[] } };
+    expect(after.value.indicators).toEqual(before.value.indicators);
+    expect(after.value.indicators).not.toContain('rsi:14');
+  });
+
   it('fires a price alert on the engine side with no window connected', async () => {
     const session = await paperSession();
     const saved: (readonly AlertView[])[] = [];

@@ -118,6 +118,11 @@ export class EngineHost<S extends TradingSession = TradingSession> {
   private readonly alertBook: AlertBook;
   /** Overlay specs computed on every series' live bars (the defaults plus any a chart asked for). */
   private readonly indicatorSpecs: string[] = [];
+  /**
+   * What a new chart starts with (the session's defaults). Kept apart from `indicatorSpecs`: a
+   * chart that asks for RSI must not hand RSI to every chart opened after it.
+   */
+  private readonly defaultIndicators: readonly string[];
   /** `${instrumentId}|${timeframe}` → its chart series. */
   private readonly series = new Map<string, ChartSeries>();
   private readonly denials: DenialView[] = [];
@@ -154,7 +159,8 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       const last = history.at(-1);
       if (last) this.quotes.set(inst.id, this.quoteFor(last));
     }
-    for (const spec of options.indicators ?? ['sma:20', 'ema:50']) this.ensureIndicator(spec);
+    this.defaultIndicators = [...(options.indicators ?? ['sma:20', 'ema:50'])];
+    for (const spec of this.defaultIndicators) this.ensureIndicator(spec);
     this.handlers = this.makeHandlers();
     this.subscribe();
   }
@@ -220,7 +226,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       risk: { tradingState: this.node.risk.tradingState(), denials: [...this.denials], events: [...this.riskEvents] },
       alerts: this.alertBook.all(),
       replay: this.replay(),
-      indicators: [...this.indicatorSpecs],
+      indicators: [...this.defaultIndicators],
       timeframes: [...this.timeframes],
     };
   }
@@ -445,7 +451,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     }
     const series = this.series.get(seriesKey(req.instrumentId, req.timeframe));
     if (!series) return err(HostErrorCodes.notFound, `no ${req.timeframe} bars for ${req.instrumentId}: charts can show ${this.timeframes.join(', ')}`);
-    const specs = req.indicators ?? [...this.indicatorSpecs];
+    const specs = req.indicators ?? [...this.defaultIndicators];
     try {
       for (const s of specs) this.ensureIndicator(s);
     } catch (error) {
