@@ -116,6 +116,15 @@ describe('EngineHost', () => {
     expect(after.value.indicators).not.toContain('rsi:14');
   });
 
+  it('serves every output of a multi-output indicator (MACD line, signal and histogram)', async () => {
+    const { host, session, id } = await setup();
+    const r = (await host.call('libra:chart.history', { instrumentId: id, timeframe: session.timeframe, limit: 50, indicators: ['macd:12:26:9'] })) as { ok: true; value: HistoryPage };
+    const last = r.value.bars.at(-1)?.indicators ?? {};
+    expect(Object.keys(last).sort()).toEqual(['macd:12:26:9', 'macd:12:26:9#hist', 'macd:12:26:9#signal']);
+    const [line, signal, hist] = [last['macd:12:26:9'], last['macd:12:26:9#signal'], last['macd:12:26:9#hist']];
+    expect(hist).toBeCloseTo((line ?? NaN) - (signal ?? NaN), 8);
+  });
+
   it('fires a price alert on the engine side with no window connected', async () => {
     const session = await paperSession();
     const saved: (readonly AlertView[])[] = [];
