@@ -73,6 +73,8 @@ describe.skipIf(!hasBrowser)('the terminal (libra serve + Chromium)', () => {
     await main.screenshot({ path: join(ARTIFACTS, 'terminal-1280x720.png') });
     for (const id of ['watchlist', 'order-ticket', 'docked-chart', 'positions', 'orders']) expect(await bottomOf(main, id), id).toBeLessThanOrEqual(720);
     await expect(main.getByRole('button', { name: /^Buy/ }).last().isVisible()).resolves.toBe(true);
+    // The bar replay has no L2: the ladder says so instead of staying blank.
+    expect(await main.getByTestId('no-book').textContent()).toMatch(/^No order book for this session/);
   });
 
   it('follows the selected watchlist symbol', async () => {

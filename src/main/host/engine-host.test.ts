@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type { AlertView, BarView, HistoryPage, Snapshot } from '../../shared/ipc/views';
 import { Kernel } from '../kernel';
+import { Topics } from '../engine/bus/topics';
 import { EngineHost } from './engine-host';
 import { ManualScheduler, paperSession } from './test-support';
 
@@ -123,6 +124,16 @@ describe('EngineHost', () => {
     expect(Object.keys(last).sort()).toEqual(['macd:12:26:9', 'macd:12:26:9#hist', 'macd:12:26:9#signal']);
     const [line, signal, hist] = [last['macd:12:26:9'], last['macd:12:26:9#signal'], last['macd:12:26:9#hist']];
     expect(hist).toBeCloseTo((line ?? NaN) - (signal ?? NaN), 8);
+  });
+
+  it('streams the venue\'s order book and trades to the windows (ladder and tape)', async () => {
+    const { session, scheduler, deltas, id } = await setup();
+    const bus = session.node.bus;
+    bus.publish(Topics.book(id), { instrumentId: id, ts: 5, action: 'SNAPSHOT', sequence: 1, bids: [{ price: 100, size: 2 }, { price: 100.5, size: 1 }], asks: [{ price: 101, size: 3 }] });
+    bus.publish(Topics.trades(id), { instrumentId: id, ts: 6, price: 100.7, size: 0.25, side: 'SELL', tradeId: 't1' });
+    scheduler.advance(17);
+    expect(deltas().find((d) => d.t === 'book')).toEqual({ t: 'book', book: { instrumentId: id, ts: 5, bids: [{ price: 100.5, size: 1 }, { price: 100, size: 2 }], asks: [{ price: 101, size: 3 }] } });
+    expect(deltas().find((d) => d.t === 'trade')).toEqual({ t: 'trade', trade: { instrumentId: id, tradeId: 't1', ts: 6, price: 100.7, size: 0.25, side: 'SELL' } });
   });
 
   it('fires a price alert on the engine side with no window connected', async () => {

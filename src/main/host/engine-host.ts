@@ -49,9 +49,11 @@ import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
 import type { ClientStreamOptions, Scheduler } from './client-stream';
 import { ClientStream } from './client-stream';
-import { balanceView, fillView, instrumentView, orderView, positionView } from './projection';
+import { balanceView, bookView, fillView, instrumentView, orderView, positionView } from './projection';
 
 const DAY_MS = 86_400_000;
+/** Levels a side the order book ladder shows. */
+const BOOK_DEPTH = 20;
 /** Coarser chart timeframes offered when the replay's timeframe divides them (see canResample). */
 export const DEFAULT_CHART_TIMEFRAMES: readonly string[] = ['12h', '1d'];
 /** Coarser chart timeframes of a live session (its own bars are 1-minute bars). */
@@ -254,6 +256,14 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.bars(inst.id, this.timeframe), (bar) => this.onBar(bar)));
     if (this.session.marksFromTrades) {
       for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.trades(inst.id), (t) => this.onTrade(t)));
+    }
+    // Order book and time & sales for the ladder and the tape (live venues publish them; a
+    // bar replay has none, and the panels say so).
+    for (const inst of this.instruments) {
+      this.disposers.push(
+        bus.subscribe(Topics.book(inst.id), (b) => this.broadcast({ t: 'book', book: bookView(b, BOOK_DEPTH) })),
+        bus.subscribe(Topics.trades(inst.id), (t) => this.broadcast({ t: 'trade', trade: { instrumentId: t.instrumentId, tradeId: t.tradeId, ts: t.ts, price: t.price, size: t.size, side: t.side ?? null } })),
+      );
     }
     // A venue's state moves the trading state (held HALTED while it reconnects, ACTIVE once it
     // has reconciled); the gate reports no event on the way back to ACTIVE, so send both.

@@ -1,7 +1,8 @@
 /**
  * Main window, a trading terminal: the chart of the selected watchlist symbol docked at the
  * centre (pop out opens it in a chart window), watchlist, ticket and balances on the left,
- * positions and orders under the chart, risk, alerts and agent approvals on the right — all in
+ * positions and orders under the chart, order book, time & sales, risk, alerts and agent approvals
+ * on the right — all in
  * one screen down to 1280×720. Backtests and strategies sit below, a scroll away.
  */
 import { useState } from 'react';
@@ -15,6 +16,7 @@ import { AlertsList } from '../../features/alerts/alerts-list';
 import { BacktestPanel } from '../../features/backtest/backtest-panel';
 import { Watchlist } from '../../features/market/watchlist';
 import { DockedChart } from './docked-chart';
+import { OrderBookPanel, TradesTape } from '../../features/book/order-book';
 import { OrderTicket } from '../../features/orders/order-ticket';
 import { OrdersTable } from '../../features/orders/orders-table';
 import { PositionsTable } from '../../features/positions/positions-table';
@@ -81,6 +83,8 @@ export function MainWindow() {
             </div>
           </div>
           <div className="col side">
+            <OrderBookPanel instrument={instrument} />
+            <TradesTape instrument={instrument} />
             <RiskPanel />
             <AlertsList />
             <AgentsPanel />
