@@ -5,7 +5,7 @@ import type { InstrumentView } from '../../../shared/ipc/views';
 import { selectSession } from '../session/session-slice';
 import { ladderRows, selectBook, selectTape } from './book-slice';
 
-const LEVELS = 10;
+const LEVELS = 8;
 
 export function OrderBookPanel({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
