@@ -95,8 +95,8 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
 
   it('shows the venue\'s L2 book on the ladder (asks over bids, best prices around the last) and its trades on the tape', async () => {
     const book = main.getByTestId('order-book');
-    // The ladder fills from the next book update the venue streams (a window does not get the
-    // book in its snapshot): re-centre the simulator's book to make one, then put it back.
+    // Re-centre the simulator's book so the venue streams an update while the window watches,
+    // then put it back.
     sim.setPrice('BTCUSDT', px + 10);
     await expect.poll(() => book.getByTestId('book-bid').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     sim.setPrice('BTCUSDT', px);

@@ -127,13 +127,19 @@ describe('EngineHost', () => {
   });
 
   it('streams the venue\'s order book and trades to the windows (ladder and tape)', async () => {
-    const { session, scheduler, deltas, id } = await setup();
+    const { host, session, scheduler, deltas, id } = await setup();
     const bus = session.node.bus;
     bus.publish(Topics.book(id), { instrumentId: id, ts: 5, action: 'SNAPSHOT', sequence: 1, bids: [{ price: 100, size: 2 }, { price: 100.5, size: 1 }], asks: [{ price: 101, size: 3 }] });
     bus.publish(Topics.trades(id), { instrumentId: id, ts: 6, price: 100.7, size: 0.25, side: 'SELL', tradeId: 't1' });
     scheduler.advance(17);
     expect(deltas().find((d) => d.t === 'book')).toEqual({ t: 'book', book: { instrumentId: id, ts: 5, bids: [{ price: 100.5, size: 1 }, { price: 100, size: 2 }], asks: [{ price: 101, size: 3 }] } });
     expect(deltas().find((d) => d.t === 'trade')).toEqual({ t: 'trade', trade: { instrumentId: id, tradeId: 't1', ts: 6, price: 100.7, size: 0.25, side: 'SELL' } });
+    // A window that connects later gets the last book after its snapshot (a quiet book may not change for a while).
+    const late: StateMessage[] = [];
+    host.connect((m) => late.push(m));
+    scheduler.advance(17);
+    expect(late[0]?.kind).toBe('snapshot');
+    expect(late.flatMap((m) => (m.kind === 'batch' ? m.deltas : [])).find((d) => d.t === 'book')).toMatchObject({ book: { instrumentId: id, bids: [{ price: 100.5, size: 1 }, { price: 100, size: 2 }] } });
   });
 
   it('fires a price alert on the engine side with no window connected', async () => {

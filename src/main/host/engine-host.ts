@@ -26,6 +26,7 @@ import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type {
   AccountView,
   AlertView,
+  BookView,
   DenialView,
   FillView,
   HistoryPage,
@@ -125,6 +126,8 @@ export class EngineHost<S extends TradingSession = TradingSession> {
    * chart that asks for RSI must not hand RSI to every chart opened after it.
    */
   private readonly defaultIndicators: readonly string[];
+  /** The latest order book per instrument: a window that connects (or resyncs) gets it after its snapshot. */
+  private readonly books = new Map<string, BookView>();
   /** `${instrumentId}|${timeframe}` → its chart series. */
   private readonly series = new Map<string, ChartSeries>();
   private readonly denials: DenialView[] = [];
@@ -194,10 +197,15 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       ...options,
     });
     this.clients.add(stream);
-    stream.sendSnapshot();
+    const start = (): void => {
+      stream.sendSnapshot();
+      // A quiet book may not change for a while: send the last one rather than an empty ladder.
+      for (const book of this.books.values()) stream.push({ t: 'book', book });
+    };
+    start();
     return {
       stream,
-      resync: () => stream.sendSnapshot(),
+      resync: start,
       close: () => {
         stream.close();
         this.clients.delete(stream);
@@ -261,7 +269,11 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     // bar replay has none, and the panels say so).
     for (const inst of this.instruments) {
       this.disposers.push(
-        bus.subscribe(Topics.book(inst.id), (b) => this.broadcast({ t: 'book', book: bookView(b, BOOK_DEPTH) })),
+        bus.subscribe(Topics.book(inst.id), (b) => {
+          const book = bookView(b, BOOK_DEPTH);
+          this.books.set(book.instrumentId, book);
+          this.broadcast({ t: 'book', book });
+        }),
         bus.subscribe(Topics.trades(inst.id), (t) => this.broadcast({ t: 'trade', trade: { instrumentId: t.instrumentId, tradeId: t.tradeId, ts: t.ts, price: t.price, size: t.size, side: t.side ?? null } })),
       );
     }
