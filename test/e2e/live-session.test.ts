@@ -93,6 +93,22 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
     expect(await main.getByTestId('ticket-symbol').textContent()).toBe('BTC/USDT');
   });
 
+  it('shows the venue\'s L2 book on the ladder (asks over bids, best prices around the last) and its trades on the tape', async () => {
+    const book = main.getByTestId('order-book');
+    // Re-centre the simulator's book so the venue streams an update while the window watches,
+    // then put it back.
+    sim.setPrice('BTCUSDT', px + 10);
+    await expect.poll(() => book.getByTestId('book-bid').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    sim.setPrice('BTCUSDT', px);
+    expect(await book.getByTestId('book-ask').count()).toBeGreaterThan(0);
+    const price = async (side: 'bid' | 'ask', which: 'first' | 'last') => Number(((await book.getByTestId(`book-${side}`)[which]().locator('td').first().textContent()) ?? '').replace(/,/g, ''));
+    const [bestAsk, bestBid] = [await price('ask', 'last'), await price('bid', 'first')];
+    expect(bestAsk).toBeGreaterThan(bestBid);
+    expect(await price('ask', 'first')).toBeGreaterThanOrEqual(bestAsk);
+    await expect.poll(() => main.getByTestId('trades-tape').getByTestId('tape-row').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await main.screenshot({ path: join(ARTIFACTS, 'live-terminal-book.png') });
+  });
+
   it('opens a chart of BTC/USDT with the venue\'s 1-minute bars', async () => {
     const [chart] = await Promise.all([main.context().waitForEvent('page'), main.getByTestId('open-chart').click()]);
     await chart.waitForLoadState();

@@ -15,8 +15,15 @@ import { barView } from './projection';
 
 interface IndicatorSeries {
   readonly handle: IndicatorHandle;
-  /** Aligned with the closed bars. */
-  readonly values: (number | null)[];
+  /** One key per output: the spec for the first, `spec#output` for the others (`macd:12:26:9#signal`). */
+  readonly keys: readonly string[];
+  /** Per output, aligned with the closed bars. */
+  readonly values: (number | null)[][];
+}
+
+/** The keys a bar view carries for `spec`'s outputs: the spec itself for the first, `spec#name` for the rest. */
+export function outputKeys(spec: string, columns: readonly string[]): string[] {
+  return columns.map((c, i) => (i === 0 ? spec : `${spec}#${c.slice(c.lastIndexOf('.') + 1)}`));
 }
 
 /** The timeframes a replay at `baseMs` offers: its own and the coarser `candidates` that can be built from it. */
@@ -60,12 +67,14 @@ export class ChartSeries {
   ensureIndicator(spec: string): void {
     if (this.indicators.has(spec)) return;
     const handle = createIndicator(spec);
-    const values: (number | null)[] = [];
+    const keys = outputKeys(spec, handle.columns);
+    const values: (number | null)[][] = keys.map(() => []);
     for (const bar of this.closed) {
       handle.update(bar);
-      values.push(handle.values()[0] ?? null);
+      const row = handle.values();
+      values.forEach((v, k) => v.push(row[k] ?? null));
     }
-    this.indicators.set(spec, { handle, values });
+    this.indicators.set(spec, { handle, keys, values });
   }
 
   /** Feeds one released base bar; returns the views of the bars that changed (to stream), oldest first. */
@@ -81,11 +90,14 @@ export class ChartSeries {
       if (this.formingBar?.openTime === u.bar.openTime) this.formingBar = null;
       this.closed.push(u.bar);
       const values: Record<string, number | null> = {};
-      for (const [spec, s] of this.indicators) {
+      for (const s of this.indicators.values()) {
         s.handle.update(u.bar);
-        const v = s.handle.values()[0] ?? null;
-        s.values.push(v);
-        values[spec] = v;
+        const row = s.handle.values();
+        s.keys.forEach((key, k) => {
+          const v = row[k] ?? null;
+          s.values[k]?.push(v);
+          values[key] = v;
+        });
       }
       views.push(this.view(u.bar, values));
     }
@@ -115,7 +127,10 @@ export class ChartSeries {
         continue;
       }
       const values: Record<string, number | null> = {};
-      for (const s of specs) values[s] = this.indicators.get(s)?.values[i] ?? null;
+      for (const spec of specs) {
+        const s = this.indicators.get(spec);
+        s?.keys.forEach((key, k) => (values[key] = s.values[k]?.[i] ?? null));
+      }
       bars.push(this.view(this.closed[i] as Bar, values));
     }
     return { bars, hasMore: start > 0 };
@@ -124,7 +139,7 @@ export class ChartSeries {
   private view(bar: Bar, values: Record<string, number | null> | null, specs: readonly string[] = this.specs): BarView {
     if (values) return barView(bar, this.timeframe, values);
     const empty: Record<string, number | null> = {};
-    for (const s of specs) empty[s] = null;
+    for (const spec of specs) for (const key of this.indicators.get(spec)?.keys ?? [spec]) empty[key] = null;
     return { ...barView(bar, this.timeframe, empty), closed: false };
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type { AlertView, BarView, HistoryPage, Snapshot } from '../../shared/ipc/views';
 import { Kernel } from '../kernel';
+import { Topics } from '../engine/bus/topics';
 import { EngineHost } from './engine-host';
 import { ManualScheduler, paperSession } from './test-support';
 
@@ -104,6 +105,41 @@ describe('EngineHost', () => {
     const closes = all.slice(0, 20).map((b) => b.close);
     expect(all[19]?.indicators['sma:20']).toBeCloseTo(closes.reduce((a, b) => a + b, 0) / 20, 8);
     expect(all[18]?.indicators['sma:20']).toBeNull();
+  });
+
+  it('keeps one chart\'s indicators out of the defaults every later chart starts with', async () => {
+    const { host, session, id } = await setup();
+    const before = (await host.call('libra:session.snapshot', undefined)) as { ok: true; value: { indicators: string[] } };
+    const r = (await host.call('libra:chart.history', { instrumentId: id, timeframe: session.timeframe, limit: 50, indicators: ['rsi:14'] })) as { ok: true; value: HistoryPage };
+    expect(r.value.bars.at(-1)?.indicators['rsi:14']).toEqual(expect.any(Number));
+    const after = (await host.call('libra:session.snapshot', undefined)) as { ok: true; value: { indicators: string[] } };
+    expect(after.value.indicators).toEqual(before.value.indicators);
+    expect(after.value.indicators).not.toContain('rsi:14');
+  });
+
+  it('serves every output of a multi-output indicator (MACD line, signal and histogram)', async () => {
+    const { host, session, id } = await setup();
+    const r = (await host.call('libra:chart.history', { instrumentId: id, timeframe: session.timeframe, limit: 50, indicators: ['macd:12:26:9'] })) as { ok: true; value: HistoryPage };
+    const last = r.value.bars.at(-1)?.indicators ?? {};
+    expect(Object.keys(last).sort()).toEqual(['macd:12:26:9', 'macd:12:26:9#hist', 'macd:12:26:9#signal']);
+    const [line, signal, hist] = [last['macd:12:26:9'], last['macd:12:26:9#signal'], last['macd:12:26:9#hist']];
+    expect(hist).toBeCloseTo((line ?? NaN) - (signal ?? NaN), 8);
+  });
+
+  it('streams the venue\'s order book and trades to the windows (ladder and tape)', async () => {
+    const { host, session, scheduler, deltas, id } = await setup();
+    const bus = session.node.bus;
+    bus.publish(Topics.book(id), { instrumentId: id, ts: 5, action: 'SNAPSHOT', sequence: 1, bids: [{ price: 100, size: 2 }, { price: 100.5, size: 1 }], asks: [{ price: 101, size: 3 }] });
+    bus.publish(Topics.trades(id), { instrumentId: id, ts: 6, price: 100.7, size: 0.25, side: 'SELL', tradeId: 't1' });
+    scheduler.advance(17);
+    expect(deltas().find((d) => d.t === 'book')).toEqual({ t: 'book', book: { instrumentId: id, ts: 5, bids: [{ price: 100.5, size: 1 }, { price: 100, size: 2 }], asks: [{ price: 101, size: 3 }] } });
+    expect(deltas().find((d) => d.t === 'trade')).toEqual({ t: 'trade', trade: { instrumentId: id, tradeId: 't1', ts: 6, price: 100.7, size: 0.25, side: 'SELL' } });
+    // A window that connects later gets the last book after its snapshot (a quiet book may not change for a while).
+    const late: StateMessage[] = [];
+    host.connect((m) => late.push(m));
+    scheduler.advance(17);
+    expect(late[0]?.kind).toBe('snapshot');
+    expect(late.flatMap((m) => (m.kind === 'batch' ? m.deltas : [])).find((d) => d.t === 'book')).toMatchObject({ book: { instrumentId: id, bids: [{ price: 100.5, size: 1 }, { price: 100, size: 2 }] } });
   });
 
   it('fires a price alert on the engine side with no window connected', async () => {

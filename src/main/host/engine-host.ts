@@ -26,6 +26,7 @@ import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type {
   AccountView,
   AlertView,
+  BookView,
   DenialView,
   FillView,
   HistoryPage,
@@ -49,9 +50,11 @@ import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
 import type { ClientStreamOptions, Scheduler } from './client-stream';
 import { ClientStream } from './client-stream';
-import { balanceView, fillView, instrumentView, orderView, positionView } from './projection';
+import { balanceView, bookView, fillView, instrumentView, orderView, positionView } from './projection';
 
 const DAY_MS = 86_400_000;
+/** Levels a side the order book ladder shows. */
+const BOOK_DEPTH = 20;
 /** Coarser chart timeframes offered when the replay's timeframe divides them (see canResample). */
 export const DEFAULT_CHART_TIMEFRAMES: readonly string[] = ['12h', '1d'];
 /** Coarser chart timeframes of a live session (its own bars are 1-minute bars). */
@@ -118,6 +121,13 @@ export class EngineHost<S extends TradingSession = TradingSession> {
   private readonly alertBook: AlertBook;
   /** Overlay specs computed on every series' live bars (the defaults plus any a chart asked for). */
   private readonly indicatorSpecs: string[] = [];
+  /**
+   * What a new chart starts with (the session's defaults). Kept apart from `indicatorSpecs`: a
+   * chart that asks for RSI must not hand RSI to every chart opened after it.
+   */
+  private readonly defaultIndicators: readonly string[];
+  /** The latest order book per instrument: a window that connects (or resyncs) gets it after its snapshot. */
+  private readonly books = new Map<string, BookView>();
   /** `${instrumentId}|${timeframe}` → its chart series. */
   private readonly series = new Map<string, ChartSeries>();
   private readonly denials: DenialView[] = [];
@@ -154,7 +164,8 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       const last = history.at(-1);
       if (last) this.quotes.set(inst.id, this.quoteFor(last));
     }
-    for (const spec of options.indicators ?? ['sma:20', 'ema:50']) this.ensureIndicator(spec);
+    this.defaultIndicators = [...(options.indicators ?? ['sma:20', 'ema:50'])];
+    for (const spec of this.defaultIndicators) this.ensureIndicator(spec);
     this.handlers = this.makeHandlers();
     this.subscribe();
   }
@@ -186,10 +197,15 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       ...options,
     });
     this.clients.add(stream);
-    stream.sendSnapshot();
+    const start = (): void => {
+      stream.sendSnapshot();
+      // A quiet book may not change for a while: send the last one rather than an empty ladder.
+      for (const book of this.books.values()) stream.push({ t: 'book', book });
+    };
+    start();
     return {
       stream,
-      resync: () => stream.sendSnapshot(),
+      resync: start,
       close: () => {
         stream.close();
         this.clients.delete(stream);
@@ -220,7 +236,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       risk: { tradingState: this.node.risk.tradingState(), denials: [...this.denials], events: [...this.riskEvents] },
       alerts: this.alertBook.all(),
       replay: this.replay(),
-      indicators: [...this.indicatorSpecs],
+      indicators: [...this.defaultIndicators],
       timeframes: [...this.timeframes],
     };
   }
@@ -248,6 +264,18 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.bars(inst.id, this.timeframe), (bar) => this.onBar(bar)));
     if (this.session.marksFromTrades) {
       for (const inst of this.instruments) this.disposers.push(bus.subscribe(Topics.trades(inst.id), (t) => this.onTrade(t)));
+    }
+    // Order book and time & sales for the ladder and the tape (live venues publish them; a
+    // bar replay has none, and the panels say so).
+    for (const inst of this.instruments) {
+      this.disposers.push(
+        bus.subscribe(Topics.book(inst.id), (b) => {
+          const book = bookView(b, BOOK_DEPTH);
+          this.books.set(book.instrumentId, book);
+          this.broadcast({ t: 'book', book });
+        }),
+        bus.subscribe(Topics.trades(inst.id), (t) => this.broadcast({ t: 'trade', trade: { instrumentId: t.instrumentId, tradeId: t.tradeId, ts: t.ts, price: t.price, size: t.size, side: t.side ?? null } })),
+      );
     }
     // A venue's state moves the trading state (held HALTED while it reconnects, ACTIVE once it
     // has reconciled); the gate reports no event on the way back to ACTIVE, so send both.
@@ -445,7 +473,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     }
     const series = this.series.get(seriesKey(req.instrumentId, req.timeframe));
     if (!series) return err(HostErrorCodes.notFound, `no ${req.timeframe} bars for ${req.instrumentId}: charts can show ${this.timeframes.join(', ')}`);
-    const specs = req.indicators ?? [...this.indicatorSpecs];
+    const specs = req.indicators ?? [...this.defaultIndicators];
     try {
       for (const s of specs) this.ensureIndicator(s);
     } catch (error) {

@@ -4,7 +4,7 @@ import { makeInstrument } from '../../shared/domain/instrument';
 import type { Order } from '../../shared/domain/order';
 import type { Bar } from '../../shared/messages/market-data';
 import { ChartSeries, offeredTimeframes } from './chart-series';
-import { instrumentView, orderView, positionView } from './projection';
+import { bookView, instrumentView, orderView, positionView } from './projection';
 
 const BTC = makeInstrument({ symbol: 'BTC/USD', venue: 'COINBASE', tickSize: '0.01', lotSize: '0.00000001' });
 const ETH = makeInstrument({ symbol: 'ETH/USD', venue: 'COINBASE', tickSize: '0.1', lotSize: '0.001' });
@@ -57,5 +57,13 @@ describe('ChartSeries', () => {
     expect(closing.at(-1)).toMatchObject({ time: 3 * DAY, close: 60, low: 49, indicators: { 'sma:2': (117 + 60) / 2 } });
     expect(closing.at(-1)?.closed).toBeUndefined();
     expect(s.forming).toBeNull();
+  });
+});
+
+describe('bookView', () => {
+  it('keeps the best levels a side, best first, and drops empty ones', () => {
+    const v = bookView({ instrumentId: 'X', ts: 1, action: 'SNAPSHOT', sequence: 1, bids: [{ price: 99, size: 1 }, { price: 100, size: 2 }, { price: 98, size: 0 }, { price: 97, size: 3 }], asks: [{ price: 102, size: 1 }, { price: 101, size: 4 }] }, 2);
+    expect(v.bids).toEqual([{ price: 100, size: 2 }, { price: 99, size: 1 }]);
+    expect(v.asks).toEqual([{ price: 101, size: 4 }, { price: 102, size: 1 }]);
   });
 });

@@ -9,8 +9,8 @@ import { priceToNumber, qtyToNumber } from '../../shared/domain/instrument';
 import type { Fill, Order } from '../../shared/domain/order';
 import { isOpen } from '../../shared/domain/order';
 import type { Balance, Position } from '../../shared/domain/position';
-import type { Bar } from '../../shared/messages/market-data';
-import type { BalanceView, BarView, FillView, InstrumentView, OrderView, PositionView } from '../../shared/ipc/views';
+import type { Bar, BookUpdate } from '../../shared/messages/market-data';
+import type { BalanceView, BarView, BookView, FillView, InstrumentView, OrderView, PositionView } from '../../shared/ipc/views';
 
 export function instrumentView(i: Instrument): InstrumentView {
   return {
@@ -97,4 +97,14 @@ export function barView(b: Bar, timeframe: string, indicators: Readonly<Record<s
     volume: b.volume,
     indicators,
   };
+}
+
+/**
+ * A venue book for the ladder: `depth` best levels a side, best first, empty levels dropped (a
+ * venue may send a size of 0 for a removed level, and its rows in any order).
+ */
+export function bookView(b: BookUpdate, depth: number): BookView {
+  const side = (rows: BookUpdate['bids'], better: (a: number, c: number) => number) =>
+    rows.filter((l) => l.size > 0 && Number.isFinite(l.price)).sort((x, y) => better(x.price, y.price)).slice(0, depth).map((l) => ({ price: l.price, size: l.size }));
+  return { instrumentId: b.instrumentId, ts: b.ts, bids: side(b.bids, (a, c) => c - a), asks: side(b.asks, (a, c) => a - c) };
 }

@@ -7,6 +7,7 @@ import type { Delta, LibraBridge } from '../../shared/ipc/state-stream';
 import { StateReceiver } from '../../shared/ipc/state-stream';
 import { accountUpdated } from '../features/account/account-slice';
 import { alertRemoved, alertUpdated } from '../features/alerts/alerts-slice';
+import { bookReceived, tradeReceived } from '../features/book/book-slice';
 import { barReceived, quoteReceived } from '../features/market/market-slice';
 import { fillReceived, orderUpdated } from '../features/orders/orders-slice';
 import { positionUpdated } from '../features/positions/positions-slice';
@@ -43,6 +44,10 @@ export function deltaToAction(d: Delta): UnknownAction {
       return replayUpdated(d.replay);
     case 'venue':
       return venueUpdated(d.venue);
+    case 'book':
+      return bookReceived(d.book);
+    case 'trade':
+      return tradeReceived(d.trade);
   }
 }
 

@@ -7,7 +7,7 @@ import { selectTotalUnrealized } from '../features/positions/positions-slice';
 import { selectDenials } from '../features/risk/risk-slice';
 import { selectSession, selectTimeframes, selectVenues, snapshotReceived } from '../features/session/session-slice';
 import { buildTicket } from '../features/orders/order-ticket';
-import { pickTimeframe, readChartParams, withChartParams } from '../windows/chart/chart-window';
+import { pickTimeframe, readChartParams, withChartParams, withIndicators } from '../windows/chart/chart-window';
 import { deltaToAction } from './listeners';
 import { makeStore } from './store';
 
@@ -91,5 +91,12 @@ describe('store projection', () => {
     expect(pickTimeframe('1d', ['4h', '12h', '1d'], '4h')).toBe('1d');
     expect(pickTimeframe('1h', ['4h', '12h', '1d'], '4h')).toBe('4h');
     expect(pickTimeframe(null, [], '4h')).toBe('4h');
+  });
+
+  it('chart windows keep their own indicator list in the URL, an emptied list included', () => {
+    const q = withIndicators('?token=t&instrument=BTC%2FUSD%40X&indicators=sma%3A20', ['rsi:14', 'macd:12:26:9']);
+    expect(readChartParams(q).indicators).toEqual(['rsi:14', 'macd:12:26:9']);
+    expect(readChartParams(withIndicators(q, [])).indicators).toEqual([]);
+    expect(readChartParams('?token=t').indicators).toBeNull();
   });
 });

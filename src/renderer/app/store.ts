@@ -3,6 +3,7 @@ import { combineSlices, configureStore } from '@reduxjs/toolkit';
 import { accountSlice } from '../features/account/account-slice';
 import { alertsSlice } from '../features/alerts/alerts-slice';
 import { backtestSlice } from '../features/backtest/backtest-slice';
+import { bookSlice } from '../features/book/book-slice';
 import { marketSlice } from '../features/market/market-slice';
 import { ordersSlice } from '../features/orders/orders-slice';
 import { positionsSlice } from '../features/positions/positions-slice';
@@ -11,7 +12,7 @@ import { riskSlice } from '../features/risk/risk-slice';
 import { sessionSlice } from '../features/session/session-slice';
 import { strategiesSlice } from '../features/strategies/strategies-slice';
 
-export const rootReducer = combineSlices(sessionSlice, marketSlice, ordersSlice, positionsSlice, accountSlice, riskSlice, alertsSlice, replaySlice, backtestSlice, strategiesSlice);
+export const rootReducer = combineSlices(sessionSlice, marketSlice, ordersSlice, positionsSlice, accountSlice, riskSlice, alertsSlice, replaySlice, backtestSlice, strategiesSlice, bookSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(preloadedState?: Partial<RootState>) {

@@ -1,8 +1,11 @@
 /**
- * The one component that owns a lightweight-charts chart: candles + volume, indicator overlays
- * computed by the engine, fills as markers, alerts as price lines. `setData` for history (paged
- * in when the user scrolls back), `series.update` for live bars, always in time order;
- * `chart.remove()` on unmount; ResizeObserver for size.
+ * The one component that owns a lightweight-charts chart: candles + volume, engine indicators
+ * (overlays on the price pane, oscillators each in a pane of their own, every output of a
+ * multi-output one), an OHLC legend that follows the crosshair, log or linear price scale, fills
+ * as markers, alerts, working orders and the position as price lines. `setData` for history
+ * (paged in when the user scrolls back), `series.update` for live bars, always in time order;
+ * `chart.remove()` on unmount; ResizeObserver for size. Whoever renders it owns its indicator
+ * list: two charts never share one.
  */
 import { useEffect, useRef, useState } from 'react';
 import {
@@ -13,14 +16,16 @@ import {
   HistogramSeries,
   LineSeries,
   LineStyle,
+  PriceScaleMode,
 } from 'lightweight-charts';
 import type { CandlestickData, HistogramData, IChartApi, IPriceLine, ISeriesApi, ISeriesMarkersPluginApi, LineData, MouseEventParams, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
+import { outputKeysOf, outputLabel, placeIndicators } from './indicator-layout';
 import { parseTimeframe } from '../../shared/messages/market-data';
 import type { AlertView, BarView, FillView } from '../../shared/ipc/views';
 import { useBridge } from '../app/bridge-context';
 
 const PAGE = 500;
-const COLORS = ['#f5c542', '#4fa3ff', '#c678dd', '#56d4a8'];
+const COLORS = ['#f5c542', '#4fa3ff', '#c678dd', '#56d4a8', '#ff9f43', '#e06c75'];
 const UP = '#26a69a';
 const DOWN = '#ef5350';
 
@@ -41,6 +46,24 @@ function markLast(el: HTMLElement, candles: ISeriesApi<'Candlestick'>, bar: BarV
   el.dataset.lastY = y === null ? '' : String(Math.round(y));
 }
 
+/** A horizontal level drawn across the price pane (a working order, the position's entry). */
+export interface PriceLevel {
+  readonly price: number;
+  readonly title: string;
+  readonly color: string;
+}
+
+interface Ohlc {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number | null;
+}
+
+const lastOhlc = (b: BarView | undefined): Ohlc | null => (b ? { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume } : null);
+
 export interface CandleChartProps {
   readonly instrumentId: string;
   readonly timeframe: string;
@@ -50,18 +73,22 @@ export interface CandleChartProps {
   readonly fills: readonly FillView[];
   readonly alerts: readonly AlertView[];
   readonly onPickPrice?: (price: number) => void;
+  /** Logarithmic price scale on the price pane. */
+  readonly logScale?: boolean;
+  readonly levels?: readonly PriceLevel[];
 }
 
 interface Series {
   readonly chart: IChartApi;
   readonly candles: ISeriesApi<'Candlestick'>;
   readonly volume: ISeriesApi<'Histogram'>;
-  readonly lines: Map<string, ISeriesApi<'Line'>>;
+  /** By output key (`rsi:14`, `macd:12:26:9#signal`), created once the first page shows which outputs exist. */
+  readonly lines: Map<string, ISeriesApi<'Line'> | ISeriesApi<'Histogram'>>;
   readonly markers: ISeriesMarkersPluginApi<Time>;
 }
 
 export function CandleChart(props: CandleChartProps) {
-  const { instrumentId, timeframe, indicators, pricePrecision, liveBars, fills, alerts, onPickPrice } = props;
+  const { instrumentId, timeframe, indicators, pricePrecision, liveBars, fills, alerts, onPickPrice, logScale = false, levels = [] } = props;
   const bridge = useBridge();
   const el = useRef<HTMLDivElement>(null);
   const series = useRef<Series | null>(null);
@@ -70,6 +97,8 @@ export function CandleChart(props: CandleChartProps) {
   pick.current = onPickPrice;
   const [loaded, setLoaded] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [hover, setHover] = useState<Ohlc | null>(null);
+  const [legend, setLegend] = useState<readonly { key: string; color: string }[]>([]);
   const indicatorKey = indicators.join(',');
 
   // Create the chart, load the first page, page older history in on scroll-back.
@@ -93,10 +122,26 @@ export function CandleChart(props: CandleChartProps) {
     });
     const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
     chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    const lines = new Map<string, ISeriesApi<'Line'>>();
-    specs.forEach((spec, i) => {
-      lines.set(spec, chart.addSeries(LineSeries, { color: COLORS[i % COLORS.length] ?? '#fff', lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: spec }));
-    });
+    const lines = new Map<string, ISeriesApi<'Line'> | ISeriesApi<'Histogram'>>();
+    const placements = placeIndicators(specs);
+    const ensureLines = (sample: BarView | undefined): void => {
+      if (lines.size > 0 || placements.length === 0) return;
+      const shown: { key: string; color: string }[] = [];
+      for (const { spec, pane } of placements) {
+        for (const key of outputKeysOf(spec, sample)) {
+          const color = COLORS[shown.length % COLORS.length] ?? '#fff';
+          const common = { priceLineVisible: false, lastValueVisible: pane > 0, title: outputLabel(key) };
+          lines.set(key, key.endsWith('#hist')
+            ? chart.addSeries(HistogramSeries, { ...common, color: 'rgba(125,138,153,0.6)' }, pane)
+            : chart.addSeries(LineSeries, { ...common, color, lineWidth: 1 }, pane));
+          shown.push({ key, color });
+        }
+      }
+      // The price pane keeps most of the height; each oscillator pane gets a strip below it.
+      chart.panes().forEach((p, i) => p.setStretchFactor(i === 0 ? 3 : 1));
+      container.dataset.panes = String(chart.panes().length);
+      setLegend(shown);
+    };
     const markers = createSeriesMarkers(candles, []);
     series.current = { chart, candles, volume, lines, markers };
     bars.current = [];
@@ -106,6 +151,7 @@ export function CandleChart(props: CandleChartProps) {
 
     const setAll = (): void => {
       const data = bars.current;
+      ensureLines(data.findLast((b) => b.closed !== false));
       candles.setData(data.map(candle));
       volume.setData(data.map(vol));
       for (const [spec, line] of lines) line.setData(data.map((b) => point(b, spec)));
@@ -151,6 +197,16 @@ export function CandleChart(props: CandleChartProps) {
       if (price !== null && price > 0) pick.current?.(Number(price.toFixed(pricePrecision)));
     };
     chart.subscribeClick(onClick);
+    const onMove = (param: MouseEventParams<Time>): void => {
+      const c = param.seriesData.get(candles);
+      if (!c || !('open' in c) || param.time === undefined) {
+        setHover(null);
+        return;
+      }
+      const v = param.seriesData.get(volume);
+      setHover({ time: Number(param.time) * 1000, open: c.open, high: c.high, low: c.low, close: c.close, volume: v && 'value' in v ? v.value : null });
+    };
+    chart.subscribeCrosshairMove(onMove);
     const ro = new ResizeObserver((entries) => {
       const r = entries[0]?.contentRect;
       if (r && r.width > 0 && r.height > 0) chart.resize(Math.floor(r.width), Math.floor(r.height));
@@ -162,10 +218,15 @@ export function CandleChart(props: CandleChartProps) {
       ro.disconnect();
       chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       chart.unsubscribeClick(onClick);
+      chart.unsubscribeCrosshairMove(onMove);
       chart.remove();
       series.current = null;
     };
   }, [bridge, instrumentId, timeframe, indicatorKey, pricePrecision]);
+
+  useEffect(() => {
+    series.current?.chart.priceScale('right', 0).applyOptions({ mode: logScale ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+  }, [logScale, loaded]);
 
   // Live bars: update in time order (same time = the forming bar; newer = append).
   useEffect(() => {
@@ -215,10 +276,31 @@ export function CandleChart(props: CandleChartProps) {
     };
   }, [alerts, loaded]);
 
+  // Working orders and the position as solid price lines.
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    const lines: IPriceLine[] = levels.map((l) => s.candles.createPriceLine({ price: l.price, color: l.color, lineStyle: LineStyle.Solid, lineWidth: 1, axisLabelVisible: true, title: l.title }));
+    return () => {
+      if (series.current === s) for (const l of lines) s.candles.removePriceLine(l);
+    };
+  }, [levels, loaded]);
+
+  const shown = hover ?? lastOhlc(bars.current.at(-1));
+  const p = (v: number): string => v.toFixed(pricePrecision);
   return (
     <div className="chart-wrap">
       {error ? <p className="error" role="alert">{error}</p> : null}
-      <div className="chart" ref={el} data-testid="chart" data-bars={loaded} />
+      <div className="chart-legend" data-testid="ohlc-legend" aria-live="off">
+        {shown ? (
+          <span className={shown.close >= shown.open ? 'up' : 'down'}>
+            <span className="muted">{new Date(shown.time).toISOString().slice(0, 16).replace('T', ' ')}</span> O <b data-testid="legend-open">{p(shown.open)}</b> H <b>{p(shown.high)}</b> L <b>{p(shown.low)}</b> C <b data-testid="legend-close">{p(shown.close)}</b>
+            {shown.volume !== null ? <> V <b>{shown.volume.toLocaleString(undefined, { maximumFractionDigits: 2 })}</b></> : null}
+          </span>
+        ) : null}
+        {legend.map((l) => <span key={l.key} className="legend-line" style={{ color: l.color }}>{outputLabel(l.key)}</span>)}
+      </div>
+      <div className="chart" ref={el} data-testid="chart" data-bars={loaded} data-hover={hover ? 'true' : 'false'} />
     </div>
   );
 }

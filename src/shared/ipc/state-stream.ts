@@ -14,6 +14,7 @@ import type {
   AccountView,
   AlertView,
   BarView,
+  BookView,
   DenialView,
   FillView,
   OrderView,
@@ -22,6 +23,7 @@ import type {
   ReplayView,
   RiskEventView,
   Snapshot,
+  TradeView,
   TradingStateView,
   VenueView,
 } from './views';
@@ -39,7 +41,9 @@ export type Delta =
   | { readonly t: 'alert'; readonly alert: AlertView }
   | { readonly t: 'alertRemoved'; readonly id: string }
   | { readonly t: 'replay'; readonly replay: ReplayView }
-  | { readonly t: 'venue'; readonly venue: VenueView };
+  | { readonly t: 'venue'; readonly venue: VenueView }
+  | { readonly t: 'book'; readonly book: BookView }
+  | { readonly t: 'trade'; readonly trade: TradeView };
 
 export type StateMessage =
   | { readonly kind: 'snapshot'; readonly seq: number; readonly snapshot: Snapshot }
@@ -71,6 +75,10 @@ export function coalesceKey(d: Delta): string {
       return `v|${d.venue.venue}`;
     case 'fill':
       return `f|${d.fill.tradeId}`;
+    case 'book':
+      return `bk|${d.book.instrumentId}`;
+    case 'trade':
+      return `tr|${d.trade.instrumentId}|${d.trade.tradeId}`;
     case 'riskEvent':
     case 'denial':
       return `u|${++uniqueCounter}`;

@@ -159,6 +159,24 @@ export interface ReplayView {
   readonly simTime: number;
 }
 
+/** One venue's order book as a window shows it: the best levels each side, best first (bids falling, asks rising). */
+export interface BookView {
+  readonly instrumentId: string;
+  readonly ts: number;
+  readonly bids: readonly { readonly price: number; readonly size: number }[];
+  readonly asks: readonly { readonly price: number; readonly size: number }[];
+}
+
+/** One trade on the venue (time & sales); `side` is the aggressor's when the venue says. */
+export interface TradeView {
+  readonly instrumentId: string;
+  readonly tradeId: string;
+  readonly ts: number;
+  readonly price: number;
+  readonly size: number;
+  readonly side: OrderSide | null;
+}
+
 /** A venue's connection as the windows show it (CONNECTED / RECONNECTING / RECONCILING / HALTED, with the reason). */
 export interface VenueView {
   readonly venue: string;

@@ -5,6 +5,8 @@
  */
 import { useCallback, useState } from 'react';
 import { CandleChart } from '../../charts/candle-chart';
+import { useChartLevels } from '../../charts/chart-levels';
+import { IndicatorPicker } from '../../charts/indicator-picker';
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { useBridge } from '../../app/bridge-context';
@@ -24,7 +26,8 @@ export interface ChartParams {
 export function readChartParams(search: string): ChartParams {
   const q = new URLSearchParams(search);
   const ind = q.get('indicators');
-  return { instrumentId: q.get('instrument'), timeframe: q.get('timeframe'), indicators: ind ? ind.split(',').filter(Boolean) : null };
+  // Present but empty = the user removed every indicator (not "use the defaults").
+  return { instrumentId: q.get('instrument'), timeframe: q.get('timeframe'), indicators: ind !== null ? ind.split(',').filter(Boolean) : null };
 }
 
 /** The window's query with its symbol and timeframe replaced (token, indicators… kept). */
@@ -41,10 +44,18 @@ export function pickTimeframe(wanted: string | null, served: readonly string[], 
   return served[0] ?? fallback;
 }
 
+/** The window's query with its indicator list replaced (this window's own; no other chart sees it). */
+export function withIndicators(search: string, specs: readonly string[]): string {
+  const q = new URLSearchParams(search);
+  q.set('indicators', specs.join(','));
+  return `?${q.toString()}`;
+}
+
 /** Remembers the choice in the page URL (no navigation): reloads and the window manager see it. */
-function rememberChoice(choice: { instrumentId: string; timeframe: string }): void {
+function rememberChoice(choice: { instrumentId: string; timeframe: string } | { indicators: readonly string[] }): void {
   try {
-    history.replaceState(history.state, '', withChartParams(location.search, choice) + location.hash);
+    const search = 'indicators' in choice ? withIndicators(location.search, choice.indicators) : withChartParams(location.search, choice);
+    history.replaceState(history.state, '', search + location.hash);
   } catch {
     // Some schemes refuse history changes; the choice then lasts as long as the page.
   }
@@ -62,7 +73,14 @@ export function ChartWindow({ params }: { params: ChartParams }) {
   const instrumentId = instrument?.id ?? '';
   const timeframes = served.length > 0 ? served : replay.timeframe ? [replay.timeframe] : [];
   const timeframe = pickTimeframe(choice.timeframe, timeframes, replay.timeframe);
-  const indicators = params.indicators ?? hostIndicators;
+  const [chosenIndicators, setChosenIndicators] = useState<readonly string[] | null>(params.indicators);
+  const [logScale, setLogScale] = useState(false);
+  const indicators = chosenIndicators ?? hostIndicators;
+  const levels = useChartLevels(instrumentId);
+  const pickIndicators = (next: readonly string[]): void => {
+    setChosenIndicators(next);
+    rememberChoice({ indicators: next });
+  };
   const quote = useAppSelector((s) => selectQuote(s, instrumentId));
   const liveBars = useAppSelector((s) => selectRecentBars(s, instrumentId, timeframe));
   const fills = useAppSelector((s) => selectFillsFor(s, instrumentId));
@@ -113,7 +131,10 @@ export function ChartWindow({ params }: { params: ChartParams }) {
             <span className={pnlClass(quote.change)}>{fmtSigned(quote.changePct)}%</span>
           </span>
         ) : null}
-        <span className="legend">{indicators.map((s) => <span key={s} className="legend-item">{s.toUpperCase()}</span>)}</span>
+        <IndicatorPicker specs={indicators} onChange={pickIndicators} />
+        <label className="check">
+          <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> Log
+        </label>
         <span className="spacer" />
         <span className={`conn conn-${status}`}>{status}</span>
       </header>
@@ -140,6 +161,8 @@ export function ChartWindow({ params }: { params: ChartParams }) {
         liveBars={liveBars}
         fills={fills}
         alerts={alerts}
+        levels={levels}
+        logScale={logScale}
         onPickPrice={onPick}
       />
     </div>

@@ -1,6 +1,9 @@
 /**
- * Main window: watchlist (click a row to select the ticket's symbol), ticket, positions, orders,
- * balances, risk, alerts, replay pace, backtests, strategies. "Open chart" opens the selected symbol.
+ * Main window, a trading terminal: the chart of the selected watchlist symbol docked at the
+ * centre (pop out opens it in a chart window), watchlist, ticket and balances on the left,
+ * positions and orders under the chart, order book, time & sales, risk, alerts and agent approvals
+ * on the right — all in
+ * one screen down to 1280×720. Backtests and strategies sit below, a scroll away.
  */
 import { useState } from 'react';
 import { fmt } from '../../app/format';
@@ -12,15 +15,16 @@ import { AgentsPanel } from '../../features/agents/agents-panel';
 import { AlertsList } from '../../features/alerts/alerts-list';
 import { BacktestPanel } from '../../features/backtest/backtest-panel';
 import { Watchlist } from '../../features/market/watchlist';
+import { DockedChart } from './docked-chart';
+import { OrderBookPanel, TradesTape } from '../../features/book/order-book';
 import { OrderTicket } from '../../features/orders/order-ticket';
 import { OrdersTable } from '../../features/orders/orders-table';
 import { PositionsTable } from '../../features/positions/positions-table';
 import { selectTotalUnrealized } from '../../features/positions/positions-slice';
 import { ReplayControls } from '../../features/replay/replay-controls';
-import { selectReplay } from '../../features/replay/replay-slice';
 import { RiskPanel } from '../../features/risk/risk-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
-import { selectIndicators, selectInstruments, selectStatus } from '../../features/session/session-slice';
+import { selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
 import { VenueBadges } from '../../features/session/venue-badges';
 import { AuthFailed } from '../../features/session/auth-failed';
@@ -30,8 +34,6 @@ export function MainWindow() {
   const bridge = useBridge();
   const status = useAppSelector(selectStatus);
   const instruments = useAppSelector(selectInstruments);
-  const indicators = useAppSelector(selectIndicators);
-  const replay = useAppSelector(selectReplay);
   const equity = useAppSelector(selectEquity);
   const upnl = useAppSelector(selectTotalUnrealized);
   const tradingState = useAppSelector(selectTradingState);
@@ -40,10 +42,6 @@ export function MainWindow() {
   const [notice, setNotice] = useState<string | null>(null);
   const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
 
-  const openChart = () => {
-    if (!instrument) return;
-    void bridge.windows.openChart({ instrumentId: instrument.id, timeframe: replay.timeframe, indicators: [...indicators] });
-  };
   const panic = async () => {
     const r = await bridge.trading.panic({ flatten: true });
     setNotice(r.ok ? `PANIC: cancelled ${r.value.cancelled}, flattening ${r.value.flattening}; trading halted` : `${r.error.code}: ${r.error.message}`);
@@ -63,7 +61,7 @@ export function MainWindow() {
         <VenueBadges />
         <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
         <span className="spacer" />
-        <button onClick={openChart} disabled={!instrument} data-testid="open-chart" title="Open a chart window for the selected symbol">Open chart{instrument ? ` ${instrument.symbol}` : ''}</button>
+        <a href="#research" className="muted">Backtest &amp; strategies ↓</a>
         {tradingState === 'ACTIVE' ? (
           <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
         ) : (
@@ -72,22 +70,29 @@ export function MainWindow() {
         <button className="panic" onClick={() => void panic()} data-testid="panic" title="Cancel all orders and flatten every position">PANIC</button>
       </header>
       {notice ? <div className="notice" role="status">{notice}</div> : null}
-      <main className="grid">
-        <div className="col">
-          <Watchlist onSelect={setSelected} selected={instrument?.id} />
-          <OrderTicket instrument={instrument} />
-          <Balances />
+      <main className="terminal">
+        <div className="terminal-screen">
+          <div className="col side">
+            <Watchlist onSelect={setSelected} selected={instrument?.id} />
+            <OrderTicket instrument={instrument} />
+            <Balances />
+          </div>
+          <div className="centre">
+            {instrument ? <DockedChart instrument={instrument} /> : <section className="panel docked-chart"><p className="muted">Connecting… ({status})</p></section>}
+            <div className="dock-bottom">
+              <PositionsTable />
+              <OrdersTable />
+            </div>
+          </div>
+          <div className="col side">
+            <OrderBookPanel instrument={instrument} />
+            <TradesTape instrument={instrument} />
+            <RiskPanel />
+            <AlertsList />
+            <AgentsPanel />
+          </div>
         </div>
-        <div className="col wide">
-          <PositionsTable />
-          <OrdersTable />
-        </div>
-        <div className="col">
-          <RiskPanel />
-          <AgentsPanel />
-          <AlertsList />
-        </div>
-        <div className="lower" style={{ gridColumn: '1 / -1', padding: 0 }}>
+        <div className="lower" id="research">
           <BacktestPanel />
           <StrategiesPanel instrument={instrument} />
         </div>

@@ -1,0 +1,71 @@
+/**
+ * Order books and time & sales per instrument, as the venue streams them (live sessions: L2 and
+ * trades from ccxt). The latest book replaces the previous one; the tape keeps the newest trades.
+ */
+import { createSlice, prepareAutoBatched } from '@reduxjs/toolkit';
+import type { PayloadAction } from '@reduxjs/toolkit';
+import type { BookView, TradeView } from '../../../shared/ipc/views';
+
+export const TAPE_LENGTH = 100;
+
+export interface BookState {
+  readonly books: Readonly<Record<string, BookView>>;
+  /** Newest first. */
+  readonly tapes: Readonly<Record<string, readonly TradeView[]>>;
+}
+
+const initialState: BookState = { books: {}, tapes: {} };
+
+export const bookSlice = createSlice({
+  name: 'book',
+  initialState,
+  reducers: {
+    bookReceived: {
+      reducer(state, action: PayloadAction<BookView>) {
+        const b = action.payload;
+        state.books[b.instrumentId] = { instrumentId: b.instrumentId, ts: b.ts, bids: [...b.bids], asks: [...b.asks] };
+      },
+      prepare: prepareAutoBatched<BookView>(),
+    },
+    tradeReceived: {
+      reducer(state, action: PayloadAction<TradeView>) {
+        const t = action.payload;
+        const tape = state.tapes[t.instrumentId] ?? [];
+        if (tape.some((x) => x.tradeId === t.tradeId)) return;
+        state.tapes[t.instrumentId] = [t, ...tape].slice(0, TAPE_LENGTH);
+      },
+      prepare: prepareAutoBatched<TradeView>(),
+    },
+  },
+});
+
+export const { bookReceived, tradeReceived } = bookSlice.actions;
+
+type WithBook = { book: BookState };
+export const selectBook = (s: WithBook, instrumentId: string): BookView | undefined => s.book.books[instrumentId];
+const NO_TRADES: readonly TradeView[] = [];
+export const selectTape = (s: WithBook, instrumentId: string): readonly TradeView[] => s.book.tapes[instrumentId] ?? NO_TRADES;
+
+export interface LadderRow {
+  readonly side: 'bid' | 'ask';
+  readonly price: number;
+  readonly size: number;
+  /** Size from the best level to this one, inclusive. */
+  readonly cumulative: number;
+  /** cumulative / the deeper side's total, 0..1 (the depth bar's length). */
+  readonly depth: number;
+}
+
+/** The ladder, top to bottom: asks from the worst shown down to the best, then bids from the best down. */
+export function ladderRows(book: BookView, levels: number): LadderRow[] {
+  const cum = (rows: BookView['bids']): number[] => {
+    let c = 0;
+    return rows.slice(0, levels).map((l) => (c += l.size));
+  };
+  const askCum = cum(book.asks);
+  const bidCum = cum(book.bids);
+  const max = Math.max(askCum.at(-1) ?? 0, bidCum.at(-1) ?? 0) || 1;
+  const asks = book.asks.slice(0, levels).map((l, i): LadderRow => ({ side: 'ask', price: l.price, size: l.size, cumulative: askCum[i] ?? 0, depth: (askCum[i] ?? 0) / max }));
+  const bids = book.bids.slice(0, levels).map((l, i): LadderRow => ({ side: 'bid', price: l.price, size: l.size, cumulative: bidCum[i] ?? 0, depth: (bidCum[i] ?? 0) / max }));
+  return [...asks.reverse(), ...bids];
+}

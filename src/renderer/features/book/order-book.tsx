@@ -1,0 +1,72 @@
+/** Order book ladder (asks over bids, size, cumulative size, depth bars) and time & sales of one instrument. */
+import { fmt } from '../../app/format';
+import { useAppSelector } from '../../app/hooks';
+import type { InstrumentView } from '../../../shared/ipc/views';
+import { selectSession } from '../session/session-slice';
+import { ladderRows, selectBook, selectTape } from './book-slice';
+
+const LEVELS = 8;
+
+export function OrderBookPanel({ instrument }: { instrument: InstrumentView | undefined }) {
+  const id = instrument?.id ?? '';
+  const book = useAppSelector((s) => selectBook(s, id));
+  const session = useAppSelector(selectSession);
+  const px = instrument?.pricePrecision ?? 2;
+  const sz = instrument?.sizePrecision ?? 4;
+  const rows = book ? ladderRows(book, LEVELS) : [];
+  const bestBid = book?.bids[0]?.price;
+  const bestAsk = book?.asks[0]?.price;
+  return (
+    <section className="panel book" data-testid="order-book" aria-label="Order book">
+      <h2>Order book {instrument ? <span className="muted">{instrument.symbol}</span> : null}</h2>
+      {rows.length === 0 ? (
+        <p className="muted" data-testid="no-book">
+          No order book for this session{session.kind === 'replay' ? ' (the replay has bars only; a live or paper session on a venue streams its L2 here)' : ' yet'}.
+        </p>
+      ) : (
+        <table className="ladder">
+          <thead>
+            <tr><th className="num">Price</th><th className="num">Size</th><th className="num">Total</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.side}${r.price}`} className={`ladder-${r.side}`} data-testid={`book-${r.side}`} style={{ backgroundSize: `${Math.round(r.depth * 100)}% 100%` }}>
+                <td className={`num ${r.side === 'bid' ? 'up' : 'down'}`}>{fmt(r.price, px)}</td>
+                <td className="num">{fmt(r.size, sz)}</td>
+                <td className="num muted">{fmt(r.cumulative, sz)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {bestBid !== undefined && bestAsk !== undefined ? <p className="muted" data-testid="book-spread">Spread {fmt(bestAsk - bestBid, px)}</p> : null}
+    </section>
+  );
+}
+
+export function TradesTape({ instrument }: { instrument: InstrumentView | undefined }) {
+  const id = instrument?.id ?? '';
+  const tape = useAppSelector((s) => selectTape(s, id));
+  const px = instrument?.pricePrecision ?? 2;
+  const sz = instrument?.sizePrecision ?? 4;
+  return (
+    <section className="panel tape" data-testid="trades-tape" aria-label="Time and sales">
+      <h2>Time &amp; sales</h2>
+      {tape.length === 0 ? (
+        <p className="muted" data-testid="no-trades">No trades from the venue for this session yet.</p>
+      ) : (
+        <table>
+          <tbody>
+            {tape.slice(0, 30).map((t) => (
+              <tr key={t.tradeId} data-testid="tape-row">
+                <td className="muted">{new Date(t.ts).toISOString().slice(11, 19)}</td>
+                <td className={`num ${t.side === 'SELL' ? 'down' : t.side === 'BUY' ? 'up' : ''}`}>{fmt(t.price, px)}</td>
+                <td className="num">{fmt(t.size, sz)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
