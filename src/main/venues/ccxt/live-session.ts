@@ -67,7 +67,7 @@ export class LiveSession implements TradingSession {
     this.list.push(inst);
     this.bars.set(inst.id, []);
     this.disposers.push(this.core.bus.subscribe(Topics.bars(inst.id, this.timeframe), (bar) => this.addBar(bar)));
-    this.disposers.push(this.core.bus.subscribe(Topics.trades(inst.id), (t) => this.feedEquity(t)));
+    this.disposers.push(this.core.bus.subscribe(Topics.trades(inst.id), (t) => this.mark(t)));
   }
 
   /** Adds the venue's recent bars (oldest first) before any live bar of the same instrument. */
@@ -143,8 +143,8 @@ export class LiveSession implements TradingSession {
     if (list.length > MAX_BARS) list.shift();
   }
 
-  /** Marks follow every trade; the equity feed reads them (build.ts startEquityFeed). */
-  private feedEquity(t: TradeTick): void {
+  /** The session's one mark per trade (cache and portfolio); the equity feed reads them (build.ts startEquityFeed). */
+  private mark(t: TradeTick): void {
     const { cache, portfolio } = this.core;
     cache.setLastPrice(t.instrumentId, t.price);
     portfolio.mark(t.instrumentId, t.price);

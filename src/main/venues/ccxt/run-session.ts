@@ -97,11 +97,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   core.execution.onOrderEvent((o: Order, f?: Fill) => {
     print(f ? `FILL ${o.clientOrderId} ${o.instrumentId} ${f.side} qty=${f.quantityRaw} px=${f.priceRaw} trade=${f.tradeId}` : `ORDER ${o.clientOrderId} ${o.instrumentId} ${o.side} ${o.type} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
   });
-  // Marks follow every trade of every venue (one subscription for the session).
-  core.bus.subscribe('data.trades.**', (t: { instrumentId: string; price: number }) => {
-    core.cache.setLastPrice(t.instrumentId, t.price);
-    core.portfolio.mark(t.instrumentId, t.price);
-  });
+  // Marks follow every trade: the LiveSession marks each instrument as its venue attaches.
   const registry = deps.venueRegistry ?? defaultVenueRegistry();
   for (const v of config.venues) {
     // Strategies start once every live venue has reconciled (trading is HALTED until then).
