@@ -17,6 +17,7 @@ import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance
 import type { BinanceSim } from '../sim/binance';
 import { isFollowUp, ModelSim, toolResultsOf } from '../sim/llm/server';
 import type { RecordedRequest, ScriptedAnswer } from '../sim/llm/server';
+import { until } from '../support/until';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const MODEL_KEY = 'sk-model-key-never-logged';
@@ -27,13 +28,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(what: () => boolean, ms: number, label: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const BUY = (quantity: number | string, extra: Record<string, unknown> = {}) => ({ name: 'propose_order', arguments: { instrument: 'BTC/USDT@BINANCE', side: 'buy', type: 'market', quantity, reasoning: 'the trend is up', ...extra } });
 

@@ -16,6 +16,7 @@ import { Kernel } from '../../src/main/kernel';
 import type { RunSession } from '../../src/main/kernel';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
+import { until } from '../support/until';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SAMPLE = join(ROOT, 'resources/sample-data/BTC-USD_coinbase_4h_2016-2025.csv');
@@ -29,13 +30,6 @@ function textOf(r: unknown): string {
   return content.map((c) => c.text ?? '').join('\n');
 }
 
-async function until(what: () => boolean, ms: number, label: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('libra mcp over stdio (no session: the store)', () => {
   it('lists read-only tools and answers list_series and a stored-series backtest', async () => {

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tryLoadNative } from '../../src/main/native';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
+import { until } from '../support/until';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const children: ChildProcess[] = [];
@@ -79,13 +80,6 @@ function libra(...args: string[]): { stdout: string; status: number | null } {
   return { stdout: r.stdout, status: r.status };
 }
 
-async function until(what: () => boolean, ms: number, label: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('libra run (live, against the Binance simulator)', () => {
   it('places exactly one natively signed order for the strategy and reports its fill', async () => {

@@ -13,6 +13,7 @@ import type { RunSession, Sealer } from '../../src/main/kernel';
 import { balanceView } from '../../src/main/host/projection';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
+import { until } from '../support/until';
 
 const PASS = 'two venues passphrase';
 const A = 'BTC/USDT@BINANCE';
@@ -23,13 +24,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(what: () => boolean, ms: number, label: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function venueConfig(name: string, sim: BinanceSim): Record<string, unknown> {
   const u = sim.ccxtUrls;
