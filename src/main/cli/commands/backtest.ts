@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Instrument } from '../../../shared/domain/instrument';
 import { formatTimeframe, parseTimeframe } from '../../../shared/messages/market-data';
-import type { BacktestFeed, BacktestResult, Kernel, ReportInput, ReportStats, StoreFeedRequest } from '../../kernel';
+import type { BacktestFeed, BacktestResult, CostSettings, Kernel, ReportInput, ReportStats, StoreFeedRequest } from '../../kernel';
 import { list, num, parseFlags, parseParams, parseTime, str, bool, UsageError } from '../args';
-import type { FlagSpec } from '../args';
+import type { FlagSpec, ParsedFlags } from '../args';
 import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -51,11 +51,8 @@ export interface BacktestIo {
   readonly cwd: string;
 }
 
-export async function backtestCommand(argv: readonly string[], kernel: Kernel, io: BacktestIo): Promise<BacktestOutcome> {
-  const flags = parseFlags(argv, BACKTEST_FLAGS, 'backtest');
-  const strategyName = str(flags, 'strategy');
-  if (!strategyName) throw new UsageError('--strategy is required (e.g. --strategy sma-cross)');
-  const dataFile = str(flags, 'data');
+/** The costs of the run, validated (`libra backtest`, `optimize` and `check-lookahead` share them). */
+export function costsOf(flags: ParsedFlags, kernel: Kernel): CostSettings {
   const capital = num(flags, 'capital') ?? 10_000;
   if (!(capital > 0)) throw new UsageError(`--capital must be > 0, got ${capital}`);
   const takerFeeBps = num(flags, 'fee-bps') ?? 10;
@@ -65,6 +62,15 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   for (const [k, v] of [['fee-bps', takerFeeBps], ['maker-fee-bps', makerFeeBps], ['slippage-bps', slippageBps], ['latency-ms', latencyMs]] as const) {
     if (v < 0) throw new UsageError(`--${k} must be ≥ 0, got ${v}`);
   }
+  return { capital, takerFeeBps, makerFeeBps, slippageBps, latencyMs, risk: kernel.risk };
+}
+
+export async function backtestCommand(argv: readonly string[], kernel: Kernel, io: BacktestIo): Promise<BacktestOutcome> {
+  const flags = parseFlags(argv, BACKTEST_FLAGS, 'backtest');
+  const strategyName = str(flags, 'strategy');
+  if (!strategyName) throw new UsageError('--strategy is required (e.g. --strategy sma-cross)');
+  const dataFile = str(flags, 'data');
+  const { capital, takerFeeBps, makerFeeBps, slippageBps, latencyMs } = costsOf(flags, kernel);
   const strategy = await kernel.loadStrategy(strategyName, parseParams(list(flags, 'param'), 'backtest'), io.cwd);
   const quiet = bool(flags, 'quiet');
 

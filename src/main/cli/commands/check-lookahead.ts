@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { Kernel, LookaheadReport } from '../../kernel';
 import { bool, list, num, parseFlags, parseParams, str, usage, UsageError } from '../args';
 import type { FlagSpec } from '../args';
-import { costsOf, openSource, SOURCE_FLAGS } from './optimize';
+import { costsOf } from './backtest';
+import { openSource, SOURCE_FLAGS } from './optimize';
 import type { CommandIo } from './optimize';
 
 export const LOOKAHEAD_FLAGS: Readonly<Record<string, FlagSpec>> = {

@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { formatTimeframe, parseTimeframe } from '../../../shared/messages/market-data';
-import type { BacktestFeed, CostSettings, GridAxis, Kernel, Objective, OptimizeOutcome } from '../../kernel';
+import type { BacktestFeed, GridAxis, Kernel, Objective, OptimizeOutcome } from '../../kernel';
 import { bool, list, num, parseFlags, parseParams, parseTime, str, usage, UsageError } from '../args';
 import type { FlagSpec, ParsedFlags } from '../args';
-import { BACKTEST_FLAGS } from './backtest';
+import { BACKTEST_FLAGS, costsOf } from './backtest';
 
 const pick = (names: readonly string[]): Record<string, FlagSpec> => Object.fromEntries(names.map((n) => [n, BACKTEST_FLAGS[n] as FlagSpec]));
 
@@ -45,20 +45,6 @@ function positiveInt(flags: ParsedFlags, name: string): number | undefined {
   const v = num(flags, name);
   if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UsageError(`--${name} must be a whole number ≥ 1, got ${v}`);
   return v;
-}
-
-/** The costs of the run, validated as `libra backtest` does. */
-export function costsOf(flags: ParsedFlags, kernel: Kernel): CostSettings {
-  const capital = num(flags, 'capital') ?? 10_000;
-  if (!(capital > 0)) throw new UsageError(`--capital must be > 0, got ${capital}`);
-  const takerFeeBps = num(flags, 'fee-bps') ?? 10;
-  const makerFeeBps = num(flags, 'maker-fee-bps') ?? takerFeeBps;
-  const slippageBps = num(flags, 'slippage-bps') ?? 0;
-  const latencyMs = num(flags, 'latency-ms') ?? 0;
-  for (const [k, v] of [['fee-bps', takerFeeBps], ['maker-fee-bps', makerFeeBps], ['slippage-bps', slippageBps], ['latency-ms', latencyMs]] as const) {
-    if (v < 0) throw new UsageError(`--${k} must be ≥ 0, got ${v}`);
-  }
-  return { capital, takerFeeBps, makerFeeBps, slippageBps, latencyMs, risk: kernel.risk };
 }
 
 /** The bars of --data FILE, or of --symbol S --timeframe TF in the store (as `libra backtest`). */
