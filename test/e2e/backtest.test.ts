@@ -1,7 +1,7 @@
 /**
  * Backtest and Strategies panels end to end in browser mode (`libra serve` + Chromium): run a
- * backtest on the bundled sample from the panel, see its progress then the report with equity
- * and drawdown charts, buy-and-hold, monthly returns and failed orders, click a trade and see the chart tab move to it; load and start sma-cross
+ * backtest on the bundled sample from the panel, see its progress then the report with the price
+ * chart (close, the strategy's indicators, entry and exit markers), equity and drawdown charts, buy-and-hold, monthly returns and failed orders, click a trade and see the chart tab move to it; load and start sma-cross
  * in the paper session and see it running. Screenshots go to artifacts/e2e/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -24,6 +24,21 @@ async function painted(page: Page, testId: string): Promise<number> {
       if (!ctx || c.width === 0 || c.height === 0) continue;
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
       for (let i = 0; i < d.length; i += 16) if (d[i + 3] > 0 && (d[i] > 60 || d[i + 1] > 60 || d[i + 2] > 80)) n++;
+    }
+    return n;
+  })()`);
+}
+
+/** Canvas pixels inside an element within ±24 per channel of an `#rrggbb` colour (a line of that colour was drawn). */
+async function pixelsOf(page: Page, testId: string, hex: string): Promise<number> {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return page.evaluate<number>(`(() => {
+    let n = 0;
+    for (const c of document.querySelectorAll('[data-testid="${testId}"] canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - ${r}) < 24 && Math.abs(d[i + 1] - ${g}) < 24 && Math.abs(d[i + 2] - ${b}) < 24) n++;
     }
     return n;
   })()`);
@@ -88,6 +103,51 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
     await main.getByTestId('bt-report').scrollIntoViewIfNeeded();
     await main.screenshot({ path: join(ARTIFACTS, 'backtest-report.png'), fullPage: true });
   }, 60_000);
+
+  it("shows the report's price chart: close, the strategy's two SMAs and every trade's entry and exit", async () => {
+    const price = main.getByTestId('bt-price');
+    await price.waitFor({ timeout: 5_000 });
+    expect(await main.getByTestId('bt-price-legend').textContent()).toMatch(/^Price BTC\/USD \(log scale\): close · sma_10 · sma_30 · ▲ buy · ▼ sell$/);
+    // BTC from 450 to 115 000 USD: a logarithmic axis, or the first years would be a flat line.
+    expect(await price.getAttribute('data-scale')).toBe('log');
+    // The same series as the equity chart's time axis (downsampled like it), and both SMAs, each
+    // one point per drawn bucket at most.
+    const points = Number(await price.getAttribute('data-points'));
+    expect(points).toBeGreaterThan(500);
+    expect(points).toBeLessThanOrEqual(2000);
+    const lines = ((await price.getAttribute('data-indicators')) ?? '').split(',').map((x) => x.split(':'));
+    expect(lines.map(([name]) => name)).toEqual(['sma_10', 'sma_30']);
+    for (const [, n] of lines) expect(Number(n)).toBeGreaterThan(500);
+    // One marker per entry and per exit of the listed trades (all of them: fewer than 1000 here).
+    const trades = await main.getByTestId('bt-trade').count();
+    const open = await main.getByTestId('bt-trade').filter({ hasText: /open/ }).count();
+    expect(Number(await price.getAttribute('data-markers'))).toBe(2 * trades - open);
+    // Drawn: the close line and buy (green) and sell (red) arrows over the whole period.
+    await expect.poll(() => painted(main, 'bt-price'), { timeout: 5_000 }).toBeGreaterThan(500);
+    expect(await pixelsOf(main, 'bt-price', '#26a69a')).toBeGreaterThan(50);
+    expect(await pixelsOf(main, 'bt-price', '#ef5350')).toBeGreaterThan(50);
+    // Nine years at panel width are one blur; the wheel zooms in and the two SMAs separate from
+    // the close, each in its legend colour. Double-click fits everything again.
+    const full = [Number(await price.getAttribute('data-visible-from')), Number(await price.getAttribute('data-visible-to'))] as const;
+    const box = await price.boundingBox();
+    if (!box) throw new Error('no price chart box');
+    await price.scrollIntoViewIfNeeded();
+    const inView = await price.boundingBox();
+    await main.mouse.move((inView?.x ?? box.x) + box.width * 0.5, (inView?.y ?? box.y) + box.height * 0.5);
+    for (let i = 0; i < 40; i++) await main.mouse.wheel(0, -400);
+    await expect.poll(async () => Number(await price.getAttribute('data-visible-to')) - Number(await price.getAttribute('data-visible-from')), { timeout: 5_000 }).toBeLessThan((full[1] - full[0]) / 8);
+    await expect.poll(() => pixelsOf(main, 'bt-price', '#f5a623'), { timeout: 5_000 }).toBeGreaterThan(150);
+    expect(await pixelsOf(main, 'bt-price', '#b48ead')).toBeGreaterThan(150);
+    expect(await pixelsOf(main, 'bt-price', '#c9d1d9')).toBeGreaterThan(150);
+    await main.getByTestId('bt-report').screenshot({ path: join(ARTIFACTS, 'backtest-price-chart-zoomed.png') });
+    await price.dblclick();
+    await expect.poll(async () => Number(await price.getAttribute('data-visible-to')) - Number(await price.getAttribute('data-visible-from')), { timeout: 5_000 }).toBeGreaterThan((full[1] - full[0]) * 0.95);
+    // Beside the equity chart, in the same column, no narrower than it.
+    const p = await price.boundingBox();
+    const e = await main.getByTestId('bt-equity').boundingBox();
+    expect(p && e && Math.abs(p.x - e.x) < 2 && p.width >= e.width - 2 && p.y < e.y).toBe(true);
+    await main.getByTestId('bt-report').screenshot({ path: join(ARTIFACTS, 'backtest-price-chart.png') });
+  }, 30_000);
 
   it('clicking a trade row opens the chart at that trade, and another row moves it', async () => {
     const rows = main.getByTestId('bt-trade');

@@ -298,5 +298,7 @@ function reportView(run: RunRecord): BacktestReportView | null {
     orderIssues: { ...out.orderIssues, list: out.orderIssues.list.slice(0, PANEL_ORDER_ISSUES) },
     benchmark: out.benchmark,
     monthlyReturns: out.monthlyReturns,
+    prices: out.prices,
+    indicators: out.indicators,
   };
 }

@@ -68,6 +68,23 @@ describe('backtests through the host', () => {
     expect(Math.min(...report.drawdown.map((p) => p[1]))).toBeCloseTo(-ref.maxDrawdown, 9);
     expect(done.progress?.done).toBe(done.progress?.total);
     expect(report.chartable).toBe(true);
+    // The HTML report's price chart data, downsampled like the equity: the close and both SMAs.
+    const prices = report.prices ?? [];
+    const refPrices = reference.input.prices ?? [];
+    expect(prices.length).toBeGreaterThan(500);
+    expect(prices.length).toBeLessThanOrEqual(2000);
+    expect(prices[0]).toEqual(refPrices[0]);
+    expect(prices.at(-1)).toEqual(refPrices.at(-1));
+    const closes = new Map(refPrices.map(([t, v]) => [t, v]));
+    expect(prices.every(([t, v]) => closes.get(t) === v)).toBe(true);
+    expect(report.indicators.map((l) => l.name)).toEqual((reference.input.indicators ?? []).map((l) => l.name));
+    expect(report.indicators.map((l) => l.name)).toEqual(['sma_10', 'sma_30']);
+    for (const [i, line] of report.indicators.entries()) {
+      const ref = new Map((reference.input.indicators?.[i]?.points ?? []).map(([t, v]) => [t, v]));
+      expect(line.points.length).toBeGreaterThan(500);
+      expect(line.points.length).toBeLessThanOrEqual(2000);
+      expect(line.points.every(([t, v]) => ref.get(t) === v)).toBe(true);
+    }
 
     const chart = value<BacktestChartView>(await host.call('libra:backtest.chart', { id: started.id, trade: 3 }));
     const trade = report.trades[3];

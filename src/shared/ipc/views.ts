@@ -343,6 +343,10 @@ export interface BacktestReportView {
   readonly benchmark: BacktestBenchmarkView | null;
   /** `month` as YYYY-MM (UTC), `return` as a fraction. */
   readonly monthlyReturns: readonly { readonly month: string; readonly return: number }[];
+  /** `[time ms, close]` of the backtested instrument, downsampled like the equity (the HTML report's price chart); null without prices. */
+  readonly prices: readonly (readonly [number, number])[] | null;
+  /** The strategy's indicators on that instrument (`sma_10`, …), each `[time ms, value]` downsampled the same way. */
+  readonly indicators: readonly { readonly name: string; readonly points: readonly (readonly [number, number])[] }[];
 }
 
 export interface BacktestRunView {

@@ -2,7 +2,7 @@
  * Backtest report: statistics (stats.ts), the terminal table and JSON (format.ts), the
  * self-contained HTML page (html.ts) and a terminal progress bar (progress.ts).
  */
-export type { Benchmark, EquityPoint, MonthlyReturn, OrderIssue, OrderIssues, ReportInput, ReportInstrument, ReportStats, ReportTrade, TradeSideLabel } from './types';
+export type { Benchmark, EquityPoint, IndicatorLine, MonthlyReturn, OrderIssue, OrderIssues, ReportInput, ReportInstrument, ReportStats, ReportTrade, TradeSideLabel } from './types';
 export { monthlyReturns } from './monthly';
 export { computeStats, maxDrawdown, periodReturns, YEAR_MS } from './stats';
 export { formatReportTable, reportJsonString, toReportJson, statRows, fmtDuration, fmtNumber, fmtPercent, fmtTime } from './format';

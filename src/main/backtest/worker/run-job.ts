@@ -15,7 +15,7 @@ import type { StrategyParams } from '../../engine/strategy/strategy';
 import { createRiskGate } from '../../native';
 import { openFileFeed, runFeedBacktest } from '../file-backtest';
 import { downsampleMinMax, drawdownCurve, monthlyReturns } from '../report';
-import type { Benchmark, EquityPoint, MonthlyReturn, OrderIssues, ReportStats, ReportTrade } from '../report';
+import type { Benchmark, EquityPoint, IndicatorLine, MonthlyReturn, OrderIssues, ReportStats, ReportTrade } from '../report';
 
 export interface BacktestJob {
   readonly dataPath: string;
@@ -76,6 +76,10 @@ export interface JobOutput {
   readonly benchmark: Benchmark | null;
   /** Of the full equity curve (UTC calendar months). */
   readonly monthlyReturns: readonly MonthlyReturn[];
+  /** The price chart of the HTML report: the instrument's close, downsampled like the equity; null without prices. */
+  readonly prices: readonly EquityPoint[] | null;
+  /** The strategy's indicators on that instrument, each downsampled the same way. */
+  readonly indicators: readonly IndicatorLine[];
 }
 
 /** Bars packed 6 numbers each: openTime, open, high, low, close, volume. */
@@ -152,6 +156,7 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
   onProgress?.({ done: total, total, simTime: info.lastTime });
 
   const maxPoints = job.maxPoints ?? 2000;
+  const buckets = Math.floor((maxPoints - 2) / 2);
   const maxTrades = job.maxTrades ?? 5000;
   const output: JobOutput = {
     instrument: { id: instrument.id, symbol: instrument.symbol, venue: instrument.venue, pricePrecision: instrument.pricePrecision },
@@ -162,8 +167,8 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     stats,
     trades: input.trades.slice(0, maxTrades),
     tradesTotal: input.trades.length,
-    equity: downsampleMinMax(result.equity, Math.floor((maxPoints - 2) / 2)),
-    drawdown: downsampleMinMax(drawdownCurve(result.equity), Math.floor((maxPoints - 2) / 2)),
+    equity: downsampleMinMax(result.equity, buckets),
+    drawdown: downsampleMinMax(drawdownCurve(result.equity), buckets),
     equityPoints: result.equity.length,
     events: result.events,
     bars: result.bars,
@@ -174,8 +179,10 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     elapsedMs: result.elapsedMs,
     notes,
     orderIssues: result.orderIssues,
-    benchmark: input.benchmark ? { ...input.benchmark, equity: downsampleMinMax(input.benchmark.equity, Math.floor((maxPoints - 2) / 2)) } : null,
+    benchmark: input.benchmark ? { ...input.benchmark, equity: downsampleMinMax(input.benchmark.equity, buckets) } : null,
     monthlyReturns: monthlyReturns(result.equity, job.capital),
+    prices: input.prices && input.prices.length > 0 ? downsampleMinMax(input.prices, buckets) : null,
+    indicators: (input.indicators ?? []).map((l) => ({ name: l.name, points: downsampleMinMax(l.points, buckets) })),
   };
   return { output, bars: info.kind === 'bars' ? recorder.packed() : null };
 }

@@ -104,6 +104,48 @@ export class RollingRange {
     this.prefLow = Infinity;
   }
 
+  /**
+   * `push(x, x)` for one series (StochRSI's rolling max and min of RSI), one argument fewer to
+   * keep live and move: the same stores and compares, so the same results.
+   */
+  push1(x: number): void {
+    const buf = this.buf;
+    const j = this.j;
+    const k = 2 * j;
+    let ph = this.prefHigh;
+    let pl = this.prefLow;
+    if (x > ph) ph = x;
+    if (x < pl) pl = x;
+    buf[k] = x;
+    buf[k + 1] = x;
+    this.n++;
+    if (j + 1 < this.win) {
+      const sh = buf[k + 2]!;
+      const sl = buf[k + 3]!;
+      this.hi = sh > ph ? sh : ph;
+      this.lo = sl < pl ? sl : pl;
+      this.j = j + 1;
+      this.prefHigh = ph;
+      this.prefLow = pl;
+      return;
+    }
+    this.hi = ph;
+    this.lo = pl;
+    let sh = x;
+    let sl = x;
+    for (let i = k - 2; i >= 0; i -= 2) {
+      const h = buf[i]!;
+      if (h > sh) sh = h;
+      buf[i] = sh;
+      const l = buf[i + 1]!;
+      if (l < sl) sl = l;
+      buf[i + 1] = sl;
+    }
+    this.j = 0;
+    this.prefHigh = -Infinity;
+    this.prefLow = Infinity;
+  }
+
   reset(): void {
     this.clear();
   }

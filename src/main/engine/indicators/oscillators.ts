@@ -20,7 +20,7 @@
  *   d = SMA(k, dPeriod). `stochrsi:14:14:1:3` is exactly TA-Lib STOCHRSI(14,14,3) fastk/fastd.
  */
 import type { IndicatorInput, Indicator, SingleInputIndicator } from './types';
-import { assertInt, isZero } from './types';
+import { assertInt, isZero, TA_EPSILON } from './types';
 import { RollingRange } from './buffers';
 import { Ema, Sma } from './moving-averages';
 
@@ -302,9 +302,10 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
       if (n < p) return;
     }
     const s = this.gain + this.loss;
-    const r = isZero(s) ? 0 : 100 * (this.gain / s);
+    // gain and loss are never negative, so TA-Lib's |s| < ε is this one compare
+    const r = s < TA_EPSILON ? 0 : 100 * (this.gain / s);
     const range = this.range;
-    range.push(r, r);
+    range.push1(r);
     const m = n - p + 1; // RSI values so far
     if (m < this.stochPeriod) return;
     const lowest = range.low;

@@ -101,6 +101,37 @@ describe('streaming contract', () => {
     }
   });
 
+  it('computes Ichimoku like a naive window scan for periods on and off its fast paths', () => {
+    // 9/26/52 and 7/20/40 take the covered-kijun and senkou = 2·kijun paths, 5/20/30 a kijun
+    // range of its own (kijun > 3·tenkan) and a senkou range, 26/9/52 tenkan > kijun.
+    const mid = (from: number, to: number): number => {
+      let hi = -Infinity;
+      let lo = Infinity;
+      for (let k = Math.max(0, from); k <= to; k++) {
+        hi = Math.max(hi, bars[k]!.high);
+        lo = Math.min(lo, bars[k]!.low);
+      }
+      return (hi + lo) / 2;
+    };
+    for (const [t, k, s] of [[9, 26, 52], [7, 20, 40], [5, 20, 30], [26, 9, 52], [3, 9, 18]] as const) {
+      const h = createIndicator(`ichimoku:${t}:${k}:${s}`);
+      for (let run = 0; run < 2; run++) {
+        for (let i = 0; i < 1200; i++) {
+          h.update(bars[i]!);
+          const row = h.values();
+          const tenkan = i >= t - 1 ? mid(i - t + 1, i) : null;
+          const kijun = i >= k - 1 ? mid(i - k + 1, i) : null;
+          const j = i - k; // the leading spans plotted at i were computed at i − kijun
+          const spanA = j >= Math.max(t, k) - 1 ? (mid(j - t + 1, j) + mid(j - k + 1, j)) / 2 : null;
+          const spanB = j >= s - 1 ? mid(j - s + 1, j) : null;
+          expect(row.slice(0, 4), `ichimoku ${t}/${k}/${s} bar ${i}`).toEqual([tenkan, kijun, spanA, spanB]);
+          expect(row[4]).toBe(bars[i]!.close);
+        }
+        h.reset();
+      }
+    }
+  });
+
   it('tracks a rolling maximum and minimum like a naive window scan', () => {
     const rnd = lcg(42);
     for (const w of [1, 2, 3, 7, 20]) {
@@ -123,6 +154,7 @@ describe('streaming contract', () => {
     const rnd = lcg(43);
     for (const w of [1, 2, 3, 7, 14, 20, 52]) {
       const r = new RollingRange(w);
+      const one = new RollingRange(w); // push1: one series, both extremes
       for (let run = 0; run < 2; run++) {
         const hs: number[] = [];
         const ls: number[] = [];
@@ -132,11 +164,14 @@ describe('streaming contract', () => {
           hs.push(h);
           ls.push(l);
           r.push(h, l);
+          one.push1(h);
           expect(r.pushed).toBe(i + 1);
           expect(r.high).toBe(Math.max(...hs.slice(Math.max(0, hs.length - w))));
           expect(r.low).toBe(Math.min(...ls.slice(Math.max(0, ls.length - w))));
+          expect([one.high, one.low]).toEqual([Math.max(...hs.slice(Math.max(0, hs.length - w))), Math.min(...hs.slice(Math.max(0, hs.length - w)))]);
         }
         r.reset();
+        one.reset();
         expect(r.pushed).toBe(0);
         expect(r.high).toBeNaN();
       }

@@ -395,23 +395,38 @@ export interface IchimokuValue {
   chikou: number;
 }
 
+/** Numbers per slot of Ichimoku's ring. */
+const SLOT = 6;
+
 export class Ichimoku implements Indicator<IchimokuValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['tenkan', 'kijun', 'senkouA', 'senkouB', 'chikou'] as const;
   private readonly tRange: RollingRange;
-  private readonly kRange: RollingRange;
-  private readonly sRange: RollingRange;
-  /** Delay lines of length `kijun` for the leading spans (NaN-filled until written). */
-  private readonly delayA: Float64Array;
-  private readonly delayB: Float64Array;
+  /** Only when the kijun window is not covered by three tenkan windows (see `ring`). */
+  private readonly kRange: RollingRange | null;
+  /** Only when senkou ≠ 2·kijun. */
+  private readonly sRange: RollingRange | null;
   /**
-   * When senkou = 2·kijun (the default 9/26/52): the kijun window's extremes `kijun` bars ago,
-   * interleaved high/low, same ring position as the delay lines. The senkou window is then that
-   * older kijun window joined with the current one, so its extremes are two compares instead of a
-   * third rolling range (exact: a max/min of maxima/minima of two windows that tile it).
+   * One ring of `kijun` slots, SLOT numbers each, all at the same position: [0, 1] the tenkan
+   * window's high/low at that bar, [2, 3] the kijun window's high/low at that bar, [4, 5] the
+   * delay lines of the leading spans (NaN until written). One typed array rather than four: each
+   * typed array touched costs its own backing-store and bounds loads.
+   *
+   * Kijun from tenkan windows: when tenkan < kijun ≤ 3·tenkan (the default 9/26), the kijun
+   * window [t−kijun+1, t] is covered by the tenkan windows ending at t, t−lag1 and t−lag2 (lag1 =
+   * tenkan, lag2 = kijun−tenkan; they may overlap, which a max/min does not mind), so its extremes
+   * are two loads and selects of past tenkan extremes instead of a second rolling range (exact: a
+   * max of maxima of windows covering it). Other periods keep a rolling range for the kijun.
+   * Senkou from kijun windows: when senkou = 2·kijun (the default 9/26/52), the senkou window is
+   * the kijun window `kijun` bars ago joined with the current one: two more compares.
    */
-  private readonly pastKijun: Float64Array | null;
+  private readonly ring: Float64Array;
+  /** Lags (bars) of the two past tenkan windows covering the kijun window. */
+  private readonly lag1: number;
+  private readonly lag2: number;
+  /** Scratch of the branch-free selects. */
+  private readonly sel = new Float64Array(4);
   private pos = 0;
   private n = 0;
   private tenkanV = NaN;
@@ -431,11 +446,13 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     this.name = `ichimoku_${tenkan}_${kijun}_${senkou}`;
     this.warmup = Math.max(tenkan, kijun, senkou) - 1 + kijun;
     this.tRange = new RollingRange(tenkan);
-    this.kRange = new RollingRange(kijun);
-    this.sRange = new RollingRange(senkou);
-    this.delayA = new Float64Array(kijun).fill(NaN);
-    this.delayB = new Float64Array(kijun).fill(NaN);
-    this.pastKijun = senkou === 2 * kijun ? new Float64Array(2 * kijun) : null;
+    const covered = tenkan < kijun && kijun <= 3 * tenkan;
+    this.lag1 = Math.min(tenkan, kijun - tenkan);
+    this.lag2 = kijun - tenkan;
+    this.kRange = covered ? null : new RollingRange(kijun);
+    this.sRange = senkou === 2 * kijun ? null : new RollingRange(senkou);
+    this.ring = new Float64Array(SLOT * kijun);
+    this.clearRing();
   }
 
   update(bar: IndicatorInput): void {
@@ -443,38 +460,75 @@ export class Ichimoku implements Indicator<IchimokuValue> {
     const l = bar.low;
     const close = bar.close;
     const tRange = this.tRange;
-    const kRange = this.kRange;
-    const sRange = this.sRange;
     tRange.push(h, l);
-    kRange.push(h, l);
     const n = ++this.n;
+    const ring = this.ring;
+    const kijunP = this.kijun;
     const pos = this.pos;
-    const kh = kRange.high;
-    const kl = kRange.low;
-    const past = this.pastKijun;
+    const o = SLOT * pos;
+    const th = tRange.high;
+    const tl = tRange.low;
+    ring[o] = th;
+    ring[o + 1] = tl;
+    let kh: number;
+    let kl: number;
+    const kRange = this.kRange;
+    if (kRange === null) {
+      // Which of the windows holds the extreme is data-dependent (a jump would mispredict
+      // often): branch-free selects, `sel[+(a > b)]` with sel = [b, a] being `a > b ? a : b`.
+      const sel = this.sel;
+      let q = pos - this.lag1;
+      let at = SLOT * (q < 0 ? q + kijunP : q);
+      sel[0] = th;
+      sel[1] = ring[at]!;
+      sel[2] = tl;
+      sel[3] = ring[at + 1]!;
+      kh = sel[+(sel[1]! > th)]!;
+      kl = sel[2 + +(sel[3]! < tl)]!;
+      q = pos - this.lag2;
+      at = SLOT * (q < 0 ? q + kijunP : q);
+      sel[0] = kh;
+      sel[1] = ring[at]!;
+      sel[2] = kl;
+      sel[3] = ring[at + 1]!;
+      kh = sel[+(sel[1]! > kh)]!;
+      kl = sel[2 + +(sel[3]! < kl)]!;
+    } else {
+      kRange.push(h, l);
+      kh = kRange.high;
+      kl = kRange.low;
+    }
     let spanB: number;
-    if (past) {
-      const ph = past[2 * pos]!;
-      const pl = past[2 * pos + 1]!;
-      past[2 * pos] = kh;
-      past[2 * pos + 1] = kl;
+    const sRange = this.sRange;
+    if (sRange === null) {
+      const ph = ring[o + 2]!;
+      const pl = ring[o + 3]!;
       spanB = n >= this.senkou ? ((ph > kh ? ph : kh) + (pl < kl ? pl : kl)) / 2 : NaN;
     } else {
       sRange.push(h, l);
       spanB = n >= this.senkou ? (sRange.high + sRange.low) / 2 : NaN;
     }
-    const tenkan = n >= this.tenkan ? (tRange.high + tRange.low) / 2 : NaN;
-    const kijun = n >= this.kijun ? (kh + kl) / 2 : NaN;
-    const delayA = this.delayA;
-    const delayB = this.delayB;
-    this.spanA = delayA[pos]!;
-    this.spanB = delayB[pos]!;
-    delayA[pos] = (tenkan + kijun) / 2;
-    delayB[pos] = spanB;
-    this.pos = pos + 1 === delayA.length ? 0 : pos + 1;
+    ring[o + 2] = kh;
+    ring[o + 3] = kl;
+    const tenkan = n >= this.tenkan ? (th + tl) / 2 : NaN;
+    const kijun = n >= kijunP ? (kh + kl) / 2 : NaN;
+    this.spanA = ring[o + 4]!;
+    this.spanB = ring[o + 5]!;
+    ring[o + 4] = (tenkan + kijun) / 2;
+    ring[o + 5] = spanB;
+    this.pos = pos + 1 === kijunP ? 0 : pos + 1;
     this.tenkanV = tenkan;
     this.kijunV = kijun;
     this.chikouV = close;
+  }
+
+  private clearRing(): void {
+    const ring = this.ring;
+    for (let i = 0; i < ring.length; i += SLOT) {
+      ring[i] = ring[i + 2] = -Infinity;
+      ring[i + 1] = ring[i + 3] = Infinity;
+      ring[i + 4] = ring[i + 5] = NaN;
+    }
   }
 
   get ready(): boolean {
@@ -499,11 +553,9 @@ export class Ichimoku implements Indicator<IchimokuValue> {
   }
   reset(): void {
     this.tRange.reset();
-    this.kRange.reset();
-    this.sRange.reset();
-    this.delayA.fill(NaN);
-    this.delayB.fill(NaN);
-    this.pastKijun?.fill(0);
+    this.kRange?.reset();
+    this.sRange?.reset();
+    this.clearRing();
     this.pos = 0;
     this.n = 0;
     this.tenkanV = this.kijunV = this.spanA = this.spanB = this.chikouV = NaN;

@@ -1,11 +1,13 @@
 /**
- * A finished backtest: stats table, equity (with buy-and-hold dashed) and drawdown charts, the
+ * A finished backtest: stats table, the price chart (close, the strategy's indicators, entries
+ * and exits), equity (with buy-and-hold dashed) and drawdown charts, the
  * benchmark's stats, failed orders with reasons and the warning, monthly returns, trades (a row
  * opens the chart at it).
  */
 import { fmt, fmtQty, fmtTime, pnlClass } from '../../app/format';
 import { useBridge } from '../../app/bridge-context';
 import { SeriesChart } from '../../charts/series-chart';
+import { BacktestPriceChart } from './price-chart';
 import { useMemo } from 'react';
 import type { BacktestOrderIssuesView, BacktestReportView, BacktestStatsView } from '../../../shared/ipc/views';
 
@@ -53,6 +55,7 @@ export function BacktestReport({ runId, report }: { runId: string; report: Backt
           </tbody>
         </table>
         <div className="bt-charts">
+          <BacktestPriceChart report={report} />
           <div className="muted">Equity ({report.equity.length} points){report.benchmark ? <span className="bt-bench-key"> · dashed: buy and hold</span> : null}</div>
           <SeriesChart points={report.equity} color="#4fa3ff" testId="bt-equity" height={150} overlay={overlay} />
           <div className="muted">Drawdown</div>
