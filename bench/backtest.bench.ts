@@ -30,7 +30,7 @@ async function* generate(n: number, chunk = 8192): AsyncGenerator<Bar[]> {
       const low = Math.min(open, price) - 5;
       out.push({ instrumentId: inst.id, timeframeMs: 60_000, openTime: i * 60_000, ts: (i + 1) * 60_000, open, high, low, close: price, volume: 1 });
     }
-    if ((i / chunk) % 64 === 0) {
+    if ((i / chunk) % 16 === 0) {
       // Heap after a full collection: what the backtest really holds at this point.
       (globalThis as { gc?: () => void }).gc?.();
       rss.push(process.memoryUsage().heapUsed);

@@ -298,7 +298,12 @@ export class Portfolio {
    * currency are not converted (a single-quote account is assumed; documented limitation).
    */
   equity(): number {
-    let eq = this.balanceValue(this.accountCurrency);
+    // Per bar in a backtest: the account currency's total over accounts without a closure.
+    let eq = 0;
+    for (const a of this.accounts.values()) {
+      const b = a.balances.get(this.accountCurrency);
+      if (b !== undefined) eq += b.totalRaw / pow10(b.precision);
+    }
     for (const p of this.positions.values()) {
       if (p.netRaw === 0) continue;
       const inst = this.instruments.get(p.instrumentId);
