@@ -41,8 +41,9 @@ export class DecimatedCurve {
   private last = NaN;
 
   constructor(private readonly cap = 1 << 17) {
-    this.times = new Float64Array(Math.min(cap, 1 << 16));
-    this.values = new Float64Array(Math.min(cap, 1 << 16));
+    // Start small and double: a short run (an optimizer's set) does not pay for a long one's buffer.
+    this.times = new Float64Array(Math.min(cap, 1 << 10));
+    this.values = new Float64Array(Math.min(cap, 1 << 10));
   }
 
   add(time: number, value: number): void {

@@ -70,6 +70,12 @@ export interface BacktestSpec {
   readonly onProgress?: (events: number, simTime: number) => void;
   readonly progressEvery?: number;
   readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
+  /**
+   * 'full' (default): every curve of the report. 'stats': only what the statistics need (the
+   * equity curve and its streaming stats, trades, fees, order counts) — no buy-and-hold, price
+   * or indicator curves; the optimizer ranks sets with it. The statistics are the same.
+   */
+  readonly report?: 'full' | 'stats';
 }
 
 export interface BacktestResult {
@@ -212,13 +218,14 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   // Buy-and-hold of the first bar instrument (or, without bars, of the first book's): all capital
   // at its first close (best ask), taker fee paid.
   const benchId = barFeeds[0]?.instrumentId ?? spec.feeds.find((f) => f.kind === 'book')?.instrumentId;
-  const bench = benchId === undefined ? null : new EquityTracker(periodsPerYear);
+  const full = spec.report !== 'stats';
+  const bench = benchId === undefined || !full ? null : new EquityTracker(periodsPerYear);
   // The price line and the indicators need no statistics: bare bounded curves.
-  const priceCurve = benchId === undefined ? null : new DecimatedCurve();
+  const priceCurve = benchId === undefined || !full ? null : new DecimatedCurve();
   let benchUnits = NaN;
   let benchClose = NaN;
   const lines: { readonly name: string; readonly ind: { readonly current: number }; readonly curve: DecimatedCurve }[] = [];
-  if (benchId !== undefined) {
+  if (benchId !== undefined && full) {
     for (const l of host.registered(spec.strategy.id, benchId)) {
       const ind = l as { readonly name?: unknown; readonly current?: unknown };
       if (typeof ind.name === 'string' && typeof ind.current === 'number') lines.push({ name: ind.name, ind: ind as { readonly current: number }, curve: new DecimatedCurve() });
@@ -274,8 +281,10 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
       portfolio.mark(b.instrumentId, b.close);
       bars++;
       tracker.sample(b.ts, node.updateEquity(b.ts), inPosition());
-      if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true, b.close);
-      else sampleBench(b.ts, NaN, false, NaN);
+      if (full) {
+        if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true, b.close);
+        else sampleBench(b.ts, NaN, false, NaN);
+      }
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;

@@ -5,12 +5,13 @@
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
 import { isOpen, isTerminal } from '../../../shared/domain/order';
 import type { Order } from '../../../shared/domain/order';
+import { PriceMap } from './price-map';
 
 export class Cache {
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly orders = new Map<string, Order>();
   private readonly open = new Set<string>();
-  private readonly lastPrices = new Map<InstrumentId, number>();
+  private readonly lastPrices = new PriceMap();
 
   /**
    * `keepClosed: false` (backtests) forgets an order once it is closed, so a long run holds only
