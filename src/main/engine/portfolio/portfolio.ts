@@ -36,6 +36,8 @@ interface MutablePosition {
   openedAt: number | null;
   updatedAt: number;
   snapshot?: Position | undefined;
+  /** The instrument, held so equity() needs no look-up per bar (kept current by registerInstrument). */
+  inst: Instrument;
 }
 
 interface MutableBalance {
@@ -81,6 +83,7 @@ export class Portfolio {
 
   registerInstrument(inst: Instrument): void {
     this.instruments.set(inst.id, inst);
+    for (const p of this.byInstrument.get(inst.id) ?? []) p.inst = inst;
   }
 
   /**
@@ -230,6 +233,8 @@ export class Portfolio {
         quotePrecision: inst.quotePrecision,
         openedAt: null,
         updatedAt: fill.ts,
+        snapshot: undefined,
+        inst,
       };
       this.positions.set(k, p);
       this.positionList.push(p);
@@ -318,8 +323,8 @@ export class Portfolio {
     for (let i = 0; i < this.positionList.length; i++) {
       const p = this.positionList[i] as MutablePosition;
       if (p.netRaw === 0) continue;
-      const inst = this.instruments.get(p.instrumentId);
-      if (!inst || inst.quote !== this.accountCurrency) continue;
+      const inst = p.inst;
+      if (inst.quote !== this.accountCurrency) continue;
       const mark = this.marks.get(p.instrumentId) ?? p.avgEntryPx;
       const qty = p.netRaw / pow10(inst.sizePrecision);
       eq += inst.kind === 'spot' ? qty * mark : (mark - p.avgEntryPx) * qty;
