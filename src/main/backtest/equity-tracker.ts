@@ -59,9 +59,11 @@ export class DecimatedCurve {
 
   /** The kept points as [time, value] pairs (always including the last one added). */
   points(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.len; i++) out.push([this.times[i] as number, this.values[i] as number]);
-    if (this.added > 0 && (this.len === 0 || out[out.length - 1]?.[0] !== this.lastTime)) out.push([this.lastTime, this.last]);
+    const tail = this.added > 0 && (this.len === 0 || this.times[this.len - 1] !== this.lastTime) ? 1 : 0;
+    // Sized once: up to 131 072 points per curve at the end of a long run.
+    const out = new Array<[number, number]>(this.len + tail);
+    for (let i = 0; i < this.len; i++) out[i] = [this.times[i] as number, this.values[i] as number];
+    if (tail === 1) out[this.len] = [this.lastTime, this.last];
     return out;
   }
 
