@@ -92,7 +92,7 @@ export class DecimatedCurve {
 }
 
 export class EquityTracker {
-  private readonly kept: DecimatedCurve;
+  private readonly kept: DecimatedCurve | null;
   private n = 0;
   private first = NaN;
   private firstTime = NaN;
@@ -110,11 +110,13 @@ export class EquityTracker {
   private maxDdOpenPeak = NaN;
   private exposed = 0;
 
+  /** `keepCurve: false` keeps the statistics only (`curve()` is then empty). */
   constructor(
     private readonly periodsPerYear: number,
     cap = 1 << 17,
+    keepCurve = true,
   ) {
-    this.kept = new DecimatedCurve(cap);
+    this.kept = keepCurve ? new DecimatedCurve(cap) : null;
   }
 
   sample(time: number, equity: number, inPosition: boolean): void {
@@ -147,7 +149,7 @@ export class EquityTracker {
     }
     this.last = equity;
     this.lastTime = time;
-    this.kept.add(time, equity);
+    if (this.kept !== null) this.kept.add(time, equity);
   }
 
   stats(): EquityStats {
@@ -170,6 +172,6 @@ export class EquityTracker {
 
   /** The equity curve kept so far, as [time, value] pairs (always including the last sample). */
   curve(): [number, number][] {
-    return this.kept.points();
+    return this.kept === null ? [] : this.kept.points();
   }
 }

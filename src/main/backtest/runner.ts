@@ -219,7 +219,8 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   // at its first close (best ask), taker fee paid.
   const benchId = barFeeds[0]?.instrumentId ?? spec.feeds.find((f) => f.kind === 'book')?.instrumentId;
   const full = spec.report !== 'stats';
-  const bench = benchId === undefined || !full ? null : new EquityTracker(periodsPerYear);
+  // Buy-and-hold's curve is the price line times its units (sampled at the same times): only its statistics are kept here.
+  const bench = benchId === undefined || !full ? null : new EquityTracker(periodsPerYear, undefined, false);
   // The price line and the indicators need no statistics: bare bounded curves.
   const priceCurve = benchId === undefined || !full ? null : new DecimatedCurve();
   let benchUnits = NaN;
@@ -317,6 +318,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   );
   host.stopAll();
   venue.dispose();
+  const prices = priceCurve ? priceCurve.points() : null;
   spec.onProgress?.(events, clock.now());
 
   return {
@@ -328,8 +330,8 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     equity: tracker.curve(),
     denials,
     orderIssues: issues.summary(orders + deniedCount),
-    benchmark: bench && bench.stats().samples > 0 ? { equity: bench.curve(), stats: bench.stats() } : null,
-    prices: priceCurve ? priceCurve.points() : null,
+    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : prices.map(([t, p]) => [t, benchUnits * p] as [number, number]), stats: bench.stats() } : null,
+    prices,
     indicators: lines.map((l) => ({ name: l.name, points: l.curve.points() })),
     orders,
     fills,
