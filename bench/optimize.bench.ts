@@ -6,7 +6,7 @@
  * evaluations); the issue's size (1 000 sets × 20 000 bars = 20 M) with LIBRA_BENCH_FULL=1.
  * LIBRA_BENCH_WORKERS sets the threads (default: the CPU count).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { makeInstrument } from '../src/shared/domain/instrument';
 import type { Bar } from '../src/shared/messages/market-data';
 import { Kernel } from '../src/main/kernel';
@@ -49,8 +49,12 @@ const opt = kernel.optimization;
 const axes = [opt.parseGridAxis('fast=2:41:1'), opt.parseGridAxis(FULL ? 'slow=50:290:10' : 'slow=60:120:30')];
 const sets = axes.reduce((n, a) => n * a.values.length, 1);
 const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, latencyMs: 0, risk: kernel.risk };
+const cpu0 = process.cpuUsage();
 const outcome = await opt.optimizeFeed(feed(), { strategy: 'sma-cross', cwd: process.cwd(), axes, objective: 'sharpe', workers: WORKERS, costs });
 const perSec = outcome.barEvaluations / (outcome.elapsedMs / 1000);
+const cpu = process.cpuUsage(cpu0);
+// Bar evaluations per second of CPU time (workers and main thread together), per core.
+const perCpuSec = outcome.barEvaluations / ((cpu.user + cpu.system) / 1e6);
 
 console.log(
   JSON.stringify({
@@ -65,6 +69,8 @@ console.log(
     target: TARGET,
     meetsTarget: perSec >= TARGET,
     perWorkerPerSec: Math.round(perSec / outcome.workers),
+    barEvaluationsPerCpuSec: Math.round(perCpuSec),
+    loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
     manifoldBtPerSec: Math.round(MANIFOLD_PER_SEC),
     manifoldBtPerVcpuPerSec: Math.round(MANIFOLD_PER_SEC / 4),
     slowerThanManifoldPerCore: Math.round(MANIFOLD_PER_SEC / 4 / (perSec / outcome.workers)),

@@ -3,15 +3,16 @@
  * Ahead-of-time build of the `libra` CLI (run by `npm ci` / `npm install` through the `prepare`
  * script, and by bin/libra.js itself when the sources changed since the last build).
  *
- * esbuild bundles src/main/cli/main.ts and the backtest worker into .build/cli-<hash>/ (ESM,
+ * esbuild bundles src/main/cli/main.ts, the backtest worker and the optimizer's sweep worker into .build/cli-<hash>/ (ESM,
  * code-split so commands and heavy paths load only when used); every npm package stays external
  * (ccxt, DuckDB, ws, tsx, vite are imported by the code paths that need them, at run time).
  *
  * Paths the sources compute from `import.meta.url` (the sample data, the repo root for
  * `libra serve`, the native addon, the parent of a user's strategy file) keep meaning what they
  * mean in src/: each file's `import.meta.url` is rewritten to the URL of its own source file.
- * One exception: the worker pool resolves `./worker-entry.mjs` beside itself, so that file keeps
- * the bundle's URL and the build writes a worker-entry.mjs next to the bundle.
+ * Two exceptions: the worker pools resolve `./worker-entry.mjs` and `./sweep-worker-entry.mjs`
+ * beside themselves, so those files keep the bundle's URL and the build writes both entries next
+ * to the bundle (built workers start without compiling TypeScript in every thread).
  *
  * .build/cli.json names the current output folder and the inputs it was built from (path, mtime,
  * size, and the source folders' mtimes so a new command file counts too); bin/libra.js compares that
@@ -29,9 +30,10 @@ const MANIFEST_VERSION = 1;
 const ENTRIES = {
   main: 'src/main/cli/main.ts',
   'backtest-worker': 'src/main/backtest/worker/backtest-worker.ts',
+  'sweep-worker': 'src/main/backtest/optimize/sweep-worker.ts',
 };
 /** Files whose import.meta.url must stay the bundle's own (they resolve siblings the build writes). */
-const KEEP_IMPORT_META = new Set(['src/main/backtest/worker/backtest-runs.ts']);
+const KEEP_IMPORT_META = new Set(['src/main/backtest/worker/backtest-runs.ts', 'src/main/backtest/optimize/pool.ts']);
 /** The build's own inputs besides the sources: a change to them rebuilds too. */
 const EXTRA_INPUTS = ['scripts/build-cli.js', 'package.json'];
 
@@ -120,6 +122,7 @@ export async function buildCli({ quiet = true } = {}) {
     plugins: [sourceUrlPlugin('../..')],
   });
   writeFileSync(join(staging, 'worker-entry.mjs'), "// Built backtest worker (scripts/build-cli.js).\nimport './backtest-worker.js';\n");
+  writeFileSync(join(staging, 'sweep-worker-entry.mjs'), "// Built optimizer sweep worker (scripts/build-cli.js).\nimport './sweep-worker.js';\n");
   const sources = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes('/node_modules/'));
   const files = [...new Set([...sources, ...EXTRA_INPUTS])].sort();
   const hash = createHash('sha256');

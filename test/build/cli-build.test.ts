@@ -89,6 +89,16 @@ describe('the built CLI', () => {
     expect(sourcesOf(r.modules)).toEqual([]);
   });
 
+  it('runs `libra optimize` in the built sweep workers: no TypeScript source, no tsx', async () => {
+    const r = await libra(['optimize', '--data', SAMPLE, '--strategy', 'sma-cross', '--grid', 'fast=5:15:10', '--grid', 'slow=40:80:40', '--workers', '2', '--top', '2']);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fast=\d+ slow=\d+/);
+    expect(r.modules.some((m) => /^\.build\/cli-[0-9a-f]{12}\/sweep-worker\.js$/.test(m))).toBe(true);
+    expect(sourcesOf(r.modules)).toEqual([]);
+    expect(packagesOf(r.modules)).not.toContain('tsx');
+  });
+
   it('still says an unknown command is unknown (exit 2, one line)', async () => {
     const r = await libra(['nosuch']);
     expect(r.code).toBe(2);

@@ -1,6 +1,6 @@
 /**
  * Streaming equity statistics: one sample per bar, O(1) memory for the statistics and a bounded
- * equity curve (decimated by 2 whenever it reaches its cap), so a backtest's memory stays flat
+ * equity curve (a DecimatedCurve: decimated by 2 whenever it reaches its cap), so a backtest's memory stays flat
  * however many bars it replays.
  *
  * Definitions (returns r_i = e_i / e_{i−1} − 1 per bar; P = bars per year = 365 d / timeframe):
@@ -25,12 +25,74 @@ export interface EquityStats {
   readonly exposure: number;
 }
 
-export class EquityTracker {
+/**
+ * A bounded [time, value] curve: every point until `cap` points are kept, then every other one
+ * is dropped and the stride doubles, so memory stays flat however many points are added.
+ * `points` always ends with the last point added.
+ */
+export class DecimatedCurve {
   private times: Float64Array;
   private values: Float64Array;
   private len = 0;
   private stride = 1;
   private sinceKept = 0;
+  private added = 0;
+  private lastTime = NaN;
+  private last = NaN;
+
+  constructor(private readonly cap = 1 << 17) {
+    // Start small and double: a short run (an optimizer's set) does not pay for a long one's buffer.
+    this.times = new Float64Array(Math.min(cap, 1 << 10));
+    this.values = new Float64Array(Math.min(cap, 1 << 10));
+  }
+
+  add(time: number, value: number): void {
+    this.added++;
+    this.lastTime = time;
+    this.last = value;
+    if (this.sinceKept++ % this.stride !== 0) return;
+    if (this.len === this.times.length) this.grow();
+    this.times[this.len] = time;
+    this.values[this.len] = value;
+    this.len++;
+  }
+
+  /** The kept points as [time, value] pairs (always including the last one added). */
+  points(): [number, number][] {
+    const tail = this.added > 0 && (this.len === 0 || this.times[this.len - 1] !== this.lastTime) ? 1 : 0;
+    // Sized once: up to 131 072 points per curve at the end of a long run.
+    const out = new Array<[number, number]>(this.len + tail);
+    for (let i = 0; i < this.len; i++) out[i] = [this.times[i] as number, this.values[i] as number];
+    if (tail === 1) out[this.len] = [this.lastTime, this.last];
+    return out;
+  }
+
+  private grow(): void {
+    if (this.len < this.cap) {
+      const size = Math.min(this.cap, this.len * 2);
+      const t = new Float64Array(size);
+      const v = new Float64Array(size);
+      t.set(this.times);
+      v.set(this.values);
+      this.times = t;
+      this.values = v;
+      return;
+    }
+    // Decimate: keep every other point and double the stride.
+    let j = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      this.times[j] = this.times[i] as number;
+      this.values[j] = this.values[i] as number;
+      j++;
+    }
+    this.len = j;
+    this.stride *= 2;
+    this.sinceKept = 1;
+  }
+}
+
+export class EquityTracker {
+  private readonly kept: DecimatedCurve | null;
   private n = 0;
   private first = NaN;
   private firstTime = NaN;
@@ -48,12 +110,13 @@ export class EquityTracker {
   private maxDdOpenPeak = NaN;
   private exposed = 0;
 
+  /** `keepCurve: false` keeps the statistics only (`curve()` is then empty). */
   constructor(
     private readonly periodsPerYear: number,
-    private readonly cap = 1 << 17,
+    cap = 1 << 17,
+    keepCurve = true,
   ) {
-    this.times = new Float64Array(Math.min(cap, 1 << 16));
-    this.values = new Float64Array(Math.min(cap, 1 << 16));
+    this.kept = keepCurve ? new DecimatedCurve(cap) : null;
   }
 
   sample(time: number, equity: number, inPosition: boolean): void {
@@ -86,7 +149,7 @@ export class EquityTracker {
     }
     this.last = equity;
     this.lastTime = time;
-    this.keep(time, equity);
+    if (this.kept !== null) this.kept.add(time, equity);
   }
 
   stats(): EquityStats {
@@ -109,38 +172,6 @@ export class EquityTracker {
 
   /** The equity curve kept so far, as [time, value] pairs (always including the last sample). */
   curve(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.len; i++) out.push([this.times[i] as number, this.values[i] as number]);
-    if (this.n > 0 && (this.len === 0 || out[out.length - 1]?.[0] !== this.lastTime)) out.push([this.lastTime, this.last]);
-    return out;
-  }
-
-  private keep(time: number, value: number): void {
-    if (this.sinceKept++ % this.stride !== 0) return;
-    if (this.len === this.times.length) {
-      if (this.len < this.cap) {
-        const size = Math.min(this.cap, this.len * 2);
-        const t = new Float64Array(size);
-        const v = new Float64Array(size);
-        t.set(this.times);
-        v.set(this.values);
-        this.times = t;
-        this.values = v;
-      } else {
-        // Decimate: keep every other point and double the stride.
-        let j = 0;
-        for (let i = 0; i < this.len; i += 2) {
-          this.times[j] = this.times[i] as number;
-          this.values[j] = this.values[i] as number;
-          j++;
-        }
-        this.len = j;
-        this.stride *= 2;
-        this.sinceKept = 1;
-      }
-    }
-    this.times[this.len] = time;
-    this.values[this.len] = value;
-    this.len++;
+    return this.kept === null ? [] : this.kept.points();
   }
 }

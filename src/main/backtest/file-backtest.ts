@@ -64,6 +64,8 @@ export interface FeedBacktestSettings {
   readonly risk: RiskGate;
   readonly progressEvery?: number;
   readonly onProgress?: ((done: number, simTime: number) => void) | undefined;
+  /** 'stats': only what the statistics need (no buy-and-hold, price or indicator curves); see BacktestSpec.report. */
+  readonly report?: 'full' | 'stats';
 }
 
 export interface BacktestOutcome {
@@ -89,6 +91,7 @@ export async function runFeedBacktest(source: BacktestFeed, strategy: { readonly
     risk: s.risk,
     ...(s.progressEvery !== undefined ? { progressEvery: s.progressEvery } : {}),
     ...(s.onProgress ? { onProgress: s.onProgress } : {}),
+    ...(s.report ? { report: s.report } : {}),
   });
   const input = reportInputOf(result, s.capital, source.timeframeMs, source.instrument);
   return { result, input, stats: statsOf(input, result) };

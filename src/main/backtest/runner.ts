@@ -20,7 +20,7 @@ import type { RiskGate } from '../engine/risk/risk-gate';
 import type { StrategyHooks, LogLevel } from '../engine/strategy/strategy';
 import type { FillModelKind } from '../venues/simulated/simulated-venue';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue';
-import { EquityTracker } from './equity-tracker';
+import { DecimatedCurve, EquityTracker } from './equity-tracker';
 import type { EquityStats } from './equity-tracker';
 import { replay } from './replay';
 import type { MarketEvent } from './replay';
@@ -70,6 +70,12 @@ export interface BacktestSpec {
   readonly onProgress?: (events: number, simTime: number) => void;
   readonly progressEvery?: number;
   readonly log?: (strategyId: string, level: LogLevel, message: string, ts: number) => void;
+  /**
+   * 'full' (default): every curve of the report. 'stats': only what the statistics need (the
+   * equity curve and its streaming stats, trades, fees, order counts) — no buy-and-hold, price
+   * or indicator curves; the optimizer ranks sets with it. The statistics are the same.
+   */
+  readonly report?: 'full' | 'stats';
 }
 
 export interface BacktestResult {
@@ -79,6 +85,7 @@ export interface BacktestResult {
   readonly feesPaid: number;
   readonly trades: RoundTrip[];
   readonly equity: [number, number][];
+  /** The first denials (up to DENIALS_KEPT); `orderIssues.denied` counts them all. */
   readonly denials: OrderDenied[];
   /** Orders cancelled, rejected and denied, with their reasons, and a warning when they keep failing. */
   readonly orderIssues: OrderIssues;
@@ -96,6 +103,8 @@ export interface BacktestResult {
 }
 
 const YEAR_MS = 365 * 86_400_000;
+/** Denials kept in the result (the report lists the failed orders through `orderIssues`). */
+export const DENIALS_KEPT = 100;
 
 export async function runBacktest(spec: BacktestSpec, now: () => number = () => performance.now()): Promise<BacktestResult> {
   const started = now();
@@ -112,6 +121,8 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     accountCurrency: spec.accountCurrency,
     balances: { [spec.accountCurrency]: spec.capital },
     idPrefix: 'BT-',
+    // Closed orders are forgotten (the report keeps its own counts and lists): memory stays flat.
+    keepClosedOrders: false,
     takerFeeRate: () => spec.takerFeeBps / 10_000,
     onFillApplied: (fill) => {
       fills++;
@@ -122,8 +133,10 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   const { bus, cache, portfolio } = node;
   const denials: OrderDenied[] = [];
   const issues = new OrderIssueLog();
+  let deniedCount = 0;
   bus.subscribe(Topics.orderDenied, (d) => {
-    denials.push(d);
+    deniedCount++;
+    if (denials.length < DENIALS_KEPT) denials.push(d);
     issues.denied(d);
   });
   bus.subscribe(Topics.orderCancelled, (o) => issues.ended(o));
@@ -205,25 +218,32 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   // Buy-and-hold of the first bar instrument (or, without bars, of the first book's): all capital
   // at its first close (best ask), taker fee paid.
   const benchId = barFeeds[0]?.instrumentId ?? spec.feeds.find((f) => f.kind === 'book')?.instrumentId;
-  const bench = benchId === undefined ? null : new EquityTracker(periodsPerYear);
-  const priceCurve = benchId === undefined ? null : new EquityTracker(periodsPerYear);
+  const full = spec.report !== 'stats';
+  // Buy-and-hold's curve is the price line times its units (sampled at the same times): only its statistics are kept here.
+  const bench = benchId === undefined || !full ? null : new EquityTracker(periodsPerYear, undefined, false);
+  // The price line and the indicators need no statistics: bare bounded curves.
+  const priceCurve = benchId === undefined || !full ? null : new DecimatedCurve();
   let benchUnits = NaN;
   let benchClose = NaN;
-  const lines: { readonly name: string; readonly read: () => unknown; readonly curve: EquityTracker }[] = [];
-  if (benchId !== undefined) {
+  const lines: { readonly name: string; readonly ind: { readonly current: number }; readonly curve: DecimatedCurve }[] = [];
+  if (benchId !== undefined && full) {
     for (const l of host.registered(spec.strategy.id, benchId)) {
       const ind = l as { readonly name?: unknown; readonly current?: unknown };
-      if (typeof ind.name === 'string' && typeof ind.current === 'number') lines.push({ name: ind.name, read: () => ind.current, curve: new EquityTracker(periodsPerYear) });
+      if (typeof ind.name === 'string' && typeof ind.current === 'number') lines.push({ name: ind.name, ind: ind as { readonly current: number }, curve: new DecimatedCurve() });
     }
   }
   const instruments = spec.instruments;
+  const single = instruments.length === 1 ? (instruments[0] as Instrument).id : null;
   const kinds = spec.feeds.map((f) => f.kind);
   const every = spec.progressEvery ?? 100_000;
+  const onProgress = spec.onProgress;
+  const entryFactor = spec.capital * (1 - spec.takerFeeBps / 10_000);
   let bars = 0;
   let events = 0;
   let started0 = false;
 
   const inPosition = (): boolean => {
+    if (single !== null) return portfolio.netPosition(single) !== 0;
     for (let i = 0; i < instruments.length; i++) if (portfolio.netPosition((instruments[i] as Instrument).id) !== 0) return true;
     return false;
   };
@@ -231,18 +251,19 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
    * Samples buy-and-hold, the price line and the indicators with the equity. `entry` is the price
    * buy-and-hold pays on its first sample (a bar's close, a book's best ask), `mark` its value.
    */
-  const sampleBench = (ts: number, entry: number, own: boolean, mark = entry): void => {
+  const sampleBench = (ts: number, entry: number, own: boolean, mark: number): void => {
     if (own) {
       benchClose = mark;
-      if (benchUnits !== benchUnits) benchUnits = (spec.capital * (1 - spec.takerFeeBps / 10_000)) / entry;
+      if (benchUnits !== benchUnits) benchUnits = entryFactor / entry;
     }
-    if (!bench || !priceCurve || benchClose !== benchClose) return;
+    if (bench === null || priceCurve === null || benchClose !== benchClose) return;
     bench.sample(ts, benchUnits * benchClose, true);
-    priceCurve.sample(ts, benchClose, false);
+    priceCurve.add(ts, benchClose);
     if (!own) return;
-    for (const line of lines) {
-      const v = line.read();
-      if (typeof v === 'number' && Number.isFinite(v)) line.curve.sample(ts, v, false);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as (typeof lines)[number];
+      const v = line.ind.current;
+      if (Number.isFinite(v)) line.curve.add(ts, v);
     }
   };
 
@@ -261,8 +282,10 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
       portfolio.mark(b.instrumentId, b.close);
       bars++;
       tracker.sample(b.ts, node.updateEquity(b.ts), inPosition());
-      if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true);
-      else sampleBench(b.ts, NaN, false);
+      if (full) {
+        if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true, b.close);
+        else sampleBench(b.ts, NaN, false, NaN);
+      }
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;
@@ -281,12 +304,12 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
         if (top) {
           tracker.sample(u.ts, node.updateEquity(u.ts), inPosition());
           if (u.instrumentId === benchId) sampleBench(u.ts, top.ask, true, (top.bid + top.ask) / 2);
-          else sampleBench(u.ts, NaN, false);
+          else sampleBench(u.ts, NaN, false, NaN);
         }
       }
     }
     events++;
-    if (spec.onProgress && events % every === 0) spec.onProgress(events, e.ts);
+    if (onProgress !== undefined && events % every === 0) onProgress(events, e.ts);
   };
 
   await replay(
@@ -295,6 +318,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   );
   host.stopAll();
   venue.dispose();
+  const prices = priceCurve ? priceCurve.points() : null;
   spec.onProgress?.(events, clock.now());
 
   return {
@@ -305,10 +329,10 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     trades: tradeLog.trades(),
     equity: tracker.curve(),
     denials,
-    orderIssues: issues.summary(orders + denials.length),
-    benchmark: bench && bench.stats().samples > 0 ? { equity: bench.curve(), stats: bench.stats() } : null,
-    prices: priceCurve ? priceCurve.curve() : null,
-    indicators: lines.map((l) => ({ name: l.name, points: l.curve.curve() })),
+    orderIssues: issues.summary(orders + deniedCount),
+    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : prices.map(([t, p]) => [t, benchUnits * p] as [number, number]), stats: bench.stats() } : null,
+    prices,
+    indicators: lines.map((l) => ({ name: l.name, points: l.curve.points() })),
     orders,
     fills,
     initialCapital: spec.capital,

@@ -31,11 +31,13 @@ export interface TradingNodeConfig {
   readonly haltLatch?: HaltLatchStore;
   /** Deny orders the account cannot pay for and lock working orders' funds (paper, live). */
   readonly checkBalances?: boolean;
+  /** Keep closed orders in the cache (default true); backtests forget them so memory stays flat. */
+  readonly keepClosedOrders?: boolean;
 }
 
 export class TradingNode {
   readonly bus: MessageBus;
-  readonly cache = new Cache();
+  readonly cache: Cache;
   readonly portfolio: Portfolio;
   readonly execution: ExecutionEngine;
   readonly strategies: StrategyHost;
@@ -45,6 +47,7 @@ export class TradingNode {
   constructor(config: TradingNodeConfig) {
     this.clock = config.clock;
     this.risk = config.risk;
+    this.cache = new Cache({ keepClosed: config.keepClosedOrders !== false });
     this.bus = new MessageBus(config.onBusError ? { onError: config.onBusError } : {});
     this.portfolio = new Portfolio(config.accountCurrency);
     for (const [currency, amount] of Object.entries(config.balances ?? {})) this.portfolio.setBalance(currency, amount);

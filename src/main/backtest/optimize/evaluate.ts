@@ -86,6 +86,8 @@ export async function evaluateSet(data: SeriesData, cls: StrategyClass, set: Par
     slippageBps: costs.slippageBps,
     latencyMs: costs.latencyMs,
     risk: createRiskGate(costs.risk, 'typescript'),
+    // Ranking needs the statistics only: no buy-and-hold, price or indicator curves (same numbers).
+    report: 'stats',
   });
   const out: SetResult = { params, stats, bars: result.bars };
   if (!opts.detail) return out;

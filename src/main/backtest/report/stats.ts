@@ -75,15 +75,25 @@ export function periodReturns(equity: readonly EquityPoint[]): number[] {
 }
 
 function ratios(equity: readonly EquityPoint[], periodsPerYear: number): { sharpe: number | null; sortino: number | null } {
-  const r = periodReturns(equity);
-  const n = r.length;
-  if (n < 2) return { sharpe: null, sortino: null };
+  // periodReturns' values, computed in place twice rather than stored (an optimizer ranks
+  // thousands of curves): the same divisions in the same order, so the same sums.
+  let n = 0;
   let sum = 0;
-  for (const x of r) sum += x;
+  for (let i = 1; i < equity.length; i++) {
+    const prev = (equity[i - 1] as EquityPoint)[1];
+    if (prev > 0) {
+      sum += (equity[i] as EquityPoint)[1] / prev - 1;
+      n++;
+    }
+  }
+  if (n < 2) return { sharpe: null, sortino: null };
   const mean = sum / n;
   let sq = 0;
   let down = 0;
-  for (const x of r) {
+  for (let i = 1; i < equity.length; i++) {
+    const prev = (equity[i - 1] as EquityPoint)[1];
+    if (!(prev > 0)) continue;
+    const x = (equity[i] as EquityPoint)[1] / prev - 1;
     sq += (x - mean) ** 2;
     if (x < 0) down += x * x;
   }
@@ -111,7 +121,10 @@ export function maxDrawdown(equity: readonly EquityPoint[]): DrawdownStats {
   let bestPeakValue = 0;
   let trough: number | null = null;
   let troughIndex = -1;
-  equity.forEach(([t, v], i) => {
+  for (let i = 0; i < equity.length; i++) {
+    const point = equity[i] as EquityPoint;
+    const t = point[0];
+    const v = point[1];
     if (v > peak) {
       peak = v;
       peakTime = t;
@@ -124,7 +137,7 @@ export function maxDrawdown(equity: readonly EquityPoint[]): DrawdownStats {
       trough = t;
       troughIndex = i;
     }
-  });
+  }
   if (bestPeak === null || troughIndex < 0) {
     return { maxDrawdown: 0, maxDrawdownDurationMs: 0, maxDrawdownPeakTime: null, maxDrawdownTroughTime: null, maxDrawdownRecoveryTime: null };
   }

@@ -174,7 +174,7 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     bars: result.bars,
     orders: result.orders,
     fills: result.fills,
-    denials: result.denials.length,
+    denials: result.orderIssues.denied,
     firstDenial: result.denials[0]?.message ?? null,
     elapsedMs: result.elapsedMs,
     notes,

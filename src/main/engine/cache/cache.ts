@@ -3,14 +3,26 @@
  * strategies and the UI. Written only by the engine components that own each piece.
  */
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
-import { isOpen } from '../../../shared/domain/order';
+import { isOpen, isTerminal } from '../../../shared/domain/order';
 import type { Order } from '../../../shared/domain/order';
+import { PriceMap } from './price-map';
 
 export class Cache {
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly orders = new Map<string, Order>();
   private readonly open = new Set<string>();
-  private readonly lastPrices = new Map<InstrumentId, number>();
+  private readonly lastPrices = new PriceMap();
+
+  /**
+   * `keepClosed: false` (backtests) forgets an order once it is closed, so a long run holds only
+   * its working orders; live and paper keep every order for the blotter.
+   */
+  constructor(private readonly options: { readonly keepClosed?: boolean } = {}) {}
+
+  /** Whether closed orders stay readable (`order`, `allOrders`) after they close. */
+  get keepsClosed(): boolean {
+    return this.options.keepClosed !== false;
+  }
 
   addInstrument(instrument: Instrument): void {
     this.instruments.set(instrument.id, instrument);
@@ -31,9 +43,10 @@ export class Cache {
   }
 
   putOrder(order: Order): void {
-    this.orders.set(order.clientOrderId, order);
     if (isOpen(order.status)) this.open.add(order.clientOrderId);
     else this.open.delete(order.clientOrderId);
+    if (this.options.keepClosed === false && isTerminal(order.status)) this.orders.delete(order.clientOrderId);
+    else this.orders.set(order.clientOrderId, order);
   }
 
   order(clientOrderId: string): Order | undefined {

@@ -59,10 +59,10 @@ class MemoryLatch implements HaltLatchStore {
   }
 }
 
-function engine(options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; checkBalances?: boolean; amendsInPlace?: boolean } = {}) {
+function engine(options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; checkBalances?: boolean; amendsInPlace?: boolean; keepClosed?: boolean } = {}) {
   const clock = new SimulatedClock(1_000);
   const bus = new MessageBus();
-  const cache = new Cache();
+  const cache = new Cache(options.keepClosed === undefined ? {} : { keepClosed: options.keepClosed });
   const portfolio = new Portfolio('USDT');
   for (const [c, v] of Object.entries(options.balances ?? { USDT: 10_000 })) portfolio.setBalance(c, v);
   const risk = createTsRiskGate(options.risk ?? { defaults: {} });
@@ -298,5 +298,39 @@ describe('amend by cancel-replace (venues that cannot amend in place)', () => {
     venue.sink({ kind: 'CANCEL_REJECTED', clientOrderId: b.order.clientOrderId, reason: 'unknown order', ts: 5 });
     venue.sink({ kind: 'CANCELED', clientOrderId: b.order.clientOrderId, ts: 6 });
     expect(venue.submitted.map((o) => o.clientOrderId)).toEqual([a.order.clientOrderId, b.order.clientOrderId]);
+  });
+});
+
+describe('a cache that forgets closed orders (backtests)', () => {
+  it('keeps working orders, forgets filled and denied ones, and still applies a fill once', () => {
+    const { cache, portfolio, execution, venue } = engine({ keepClosed: false, checkBalances: false });
+    const r = execution.submit('S', limitBuy(2_000, 5_000_000));
+    expect(r.ok).toBe(true);
+    const o = venue.submitted[0] as Order;
+    venue.accept(o);
+    venue.fill(o, 1_000, 5_000_000, 't1');
+    venue.fill(o, 1_000, 5_000_000, 't1'); // the same trade reported twice: applied once
+    expect(cache.order(o.clientOrderId)?.status).toBe('PARTIALLY_FILLED');
+    expect(portfolio.position('S', inst.id)?.netRaw).toBe(1_000);
+    venue.fill(o, 1_000, 5_000_000, 't2');
+    expect(portfolio.position('S', inst.id)?.netRaw).toBe(2_000);
+    // Filled: gone from the cache and from the open orders; a late duplicate is dropped.
+    expect(cache.order(o.clientOrderId)).toBeUndefined();
+    expect(cache.openOrders()).toEqual([]);
+    venue.fill(o, 1_000, 5_000_000, 't2');
+    expect(portfolio.position('S', inst.id)?.netRaw).toBe(2_000);
+    const denied = execution.submit('S', { ...limitBuy(0, 5_000_000) });
+    expect(denied.ok).toBe(false);
+    expect(cache.order(denied.order.clientOrderId)).toBeUndefined();
+    expect(cache.allOrders()).toEqual([]);
+  });
+
+  it('keeps every order by default (the blotter of paper and live)', () => {
+    const { cache, execution, venue } = engine({ checkBalances: false });
+    execution.submit('S', limitBuy(1_000, 5_000_000));
+    const o = venue.submitted[0] as Order;
+    venue.accept(o);
+    venue.fill(o, 1_000, 5_000_000, 't1');
+    expect(cache.order(o.clientOrderId)?.status).toBe('FILLED');
   });
 });

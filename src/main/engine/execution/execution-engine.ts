@@ -52,6 +52,8 @@ export interface ExecutionEngineDeps {
 export class ExecutionEngine {
   private readonly clients = new Map<string, ExecutionClient>();
   private readonly seenTradeIds = new Set<string>();
+  /** Dedup keys of each working order's fills, when the cache forgets closed orders (then they go with it). */
+  private readonly fillKeys = new Map<string, string[]>();
   private seq = 0;
   private readonly prefix: string;
   private readonly listeners: ((order: Order, fill?: Fill) => void)[] = [];
@@ -96,14 +98,16 @@ export class ExecutionEngine {
   submit(strategyId: string, intent: OrderIntent, clientOrderId = this.nextClientOrderId()): SubmitResult {
     const { cache, clock, risk, bus } = this.deps;
     const now = clock.now();
+    // Every field, in the order-state machine's order: one object shape for every order.
     let order: Order = {
       clientOrderId,
+      venueOrderId: undefined,
       strategyId,
       instrumentId: intent.instrumentId,
       side: intent.side,
       type: intent.type,
       quantityRaw: intent.quantityRaw,
-      ...(intent.quoteQuantityRaw !== undefined ? { quoteQuantityRaw: intent.quoteQuantityRaw } : {}),
+      quoteQuantityRaw: intent.quoteQuantityRaw,
       priceRaw: intent.priceRaw,
       triggerPriceRaw: intent.triggerPriceRaw,
       timeInForce: intent.timeInForce ?? (intent.type === 'MARKET' ? 'IOC' : 'GTC'),
@@ -115,6 +119,8 @@ export class ExecutionEngine {
       avgPx: 0,
       createdAt: now,
       updatedAt: now,
+      triggered: undefined,
+      reason: undefined,
       tags: intent.tags,
     };
     const last = cache.lastPrice(order.instrumentId);
@@ -130,8 +136,7 @@ export class ExecutionEngine {
         if (native) order = { ...order, quantityRaw: estimate };
         else {
           // The venue client cannot size at the fill: a plain quantity at the last price, less the margin.
-          const { quoteQuantityRaw: _spent, ...plain } = order;
-          order = { ...plain, quantityRaw: estimate, tags: [...(order.tags ?? []), `quote amount converted at the last price ${String(last)} less ${QUOTE_ORDER_MARGIN * 100} %`] };
+          order = { ...order, quoteQuantityRaw: undefined, quantityRaw: estimate, tags: [...(order.tags ?? []), `quote amount converted at the last price ${String(last)} less ${QUOTE_ORDER_MARGIN * 100} %`] };
         }
       }
       verdict = typeof estimate === 'number' ? risk.checkSubmit(order, now) : estimate;
@@ -361,6 +366,12 @@ export class ExecutionEngine {
     const dedupKey = `${order.instrumentId}|${fill.tradeId}`;
     if (this.seenTradeIds.has(dedupKey)) return;
     this.seenTradeIds.add(dedupKey);
+    if (!this.deps.cache.keepsClosed) {
+      // A report for a forgotten order is dropped (unknown order), so its keys can go when it closes.
+      const keys = this.fillKeys.get(order.clientOrderId);
+      if (keys) keys.push(dedupKey);
+      else this.fillKeys.set(order.clientOrderId, [dedupKey]);
+    }
     const { portfolio, risk, bus } = this.deps;
     const px = fill.priceRaw / 10 ** (this.deps.cache.instrument(order.instrumentId)?.pricePrecision ?? 0);
     const next = transition(order, { type: 'FILL', ts: fill.ts, quantityRaw: fill.quantityRaw, price: px, venueOrderId: fill.venueOrderId, ...(orderQuantityRaw !== undefined ? { orderQuantityRaw } : {}) });
@@ -369,6 +380,7 @@ export class ExecutionEngine {
     const change = portfolio.applyFill(fill);
     risk.onFill(fill.strategyId, fill.instrumentId, fill.side, fill.quantityRaw);
     if (isTerminal(next.status)) {
+      this.forgetFills(next.clientOrderId);
       risk.onOrderClosed(next.clientOrderId);
       this.replacements.delete(next.clientOrderId); // filled before the cancel: nothing to replace
     }
@@ -411,12 +423,22 @@ export class ExecutionEngine {
     const next = transition(order, event);
     this.deps.cache.putOrder(next);
     this.locks?.update(next, this.deps.cache.instrument(next.instrumentId));
-    if (isTerminal(next.status) && !isTerminal(order.status)) this.deps.risk.onOrderClosed(next.clientOrderId);
+    if (isTerminal(next.status) && !isTerminal(order.status)) {
+      this.forgetFills(next.clientOrderId);
+      this.deps.risk.onOrderClosed(next.clientOrderId);
+    }
     const topic =
       next.status === 'CANCELED' ? Topics.orderCancelled : next.status === 'REJECTED' ? Topics.orderRejected : Topics.orderUpdated;
     this.deps.bus.publish(topic, next);
     this.emit(next);
     return next;
+  }
+
+  private forgetFills(clientOrderId: string): void {
+    const keys = this.fillKeys.get(clientOrderId);
+    if (!keys) return;
+    this.fillKeys.delete(clientOrderId);
+    for (const k of keys) this.seenTradeIds.delete(k);
   }
 
   private emit(order: Order, fill?: Fill): void {

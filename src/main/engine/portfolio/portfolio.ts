@@ -21,6 +21,7 @@ import { mulRaw, pow10, rescale } from '../../../shared/domain/fixed';
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
 import type { Fill } from '../../../shared/domain/order';
 import type { Balance, Position } from '../../../shared/domain/position';
+import { PriceMap } from '../cache/price-map';
 
 interface MutablePosition {
   instrumentId: InstrumentId;
@@ -35,6 +36,8 @@ interface MutablePosition {
   openedAt: number | null;
   updatedAt: number;
   snapshot?: Position | undefined;
+  /** The instrument, held so equity() needs no look-up per bar (kept current by registerInstrument). */
+  inst: Instrument;
 }
 
 interface MutableBalance {
@@ -69,14 +72,18 @@ export class Portfolio {
   private readonly byInstrument = new Map<InstrumentId, MutablePosition[]>();
   /** Balances per account: one per venue that has its own (`openAccount`), plus the shared one. */
   private readonly accounts = new Map<string, Account>([[SHARED_ACCOUNT, newAccount()]]);
+  /** The accounts and positions again as arrays: equity() walks them on every bar without an iterator. */
+  private readonly accountList: Account[] = [...this.accounts.values()];
+  private readonly positionList: MutablePosition[] = [];
   private readonly instruments = new Map<InstrumentId, Instrument>();
-  private readonly marks = new Map<InstrumentId, number>();
+  private readonly marks = new PriceMap();
   private feesByCurrency = new Map<string, number>();
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
 
   registerInstrument(inst: Instrument): void {
     this.instruments.set(inst.id, inst);
+    for (const p of this.byInstrument.get(inst.id) ?? []) p.inst = inst;
   }
 
   /**
@@ -85,7 +92,11 @@ export class Portfolio {
    */
   openAccount(venue: string): void {
     if (venue === SHARED_ACCOUNT) throw new Error('portfolio: an account needs a venue name');
-    if (!this.accounts.has(venue)) this.accounts.set(venue, newAccount());
+    if (!this.accounts.has(venue)) {
+      const a = newAccount();
+      this.accounts.set(venue, a);
+      this.accountList.push(a);
+    }
   }
 
   /** Account names with their own balances (venues), in the order they were opened; the shared account is "". */
@@ -184,8 +195,10 @@ export class Portfolio {
 
   /** Net raw quantity across strategies. */
   netPosition(instrumentId: InstrumentId): number {
+    const list = this.byInstrument.get(instrumentId);
+    if (list === undefined) return 0;
     let net = 0;
-    for (const p of this.byInstrument.get(instrumentId) ?? []) net += p.netRaw;
+    for (let i = 0; i < list.length; i++) net += (list[i] as MutablePosition).netRaw;
     return net;
   }
 
@@ -220,8 +233,11 @@ export class Portfolio {
         quotePrecision: inst.quotePrecision,
         openedAt: null,
         updatedAt: fill.ts,
+        snapshot: undefined,
+        inst,
       };
       this.positions.set(k, p);
+      this.positionList.push(p);
       const list = this.byInstrument.get(fill.instrumentId) ?? [];
       list.push(p);
       this.byInstrument.set(fill.instrumentId, list);
@@ -298,11 +314,17 @@ export class Portfolio {
    * currency are not converted (a single-quote account is assumed; documented limitation).
    */
   equity(): number {
-    let eq = this.balanceValue(this.accountCurrency);
-    for (const p of this.positions.values()) {
+    // Per bar in a backtest: the account currency's total over accounts without a closure.
+    let eq = 0;
+    for (let i = 0; i < this.accountList.length; i++) {
+      const b = (this.accountList[i] as Account).balances.get(this.accountCurrency);
+      if (b !== undefined) eq += b.totalRaw / pow10(b.precision);
+    }
+    for (let i = 0; i < this.positionList.length; i++) {
+      const p = this.positionList[i] as MutablePosition;
       if (p.netRaw === 0) continue;
-      const inst = this.instruments.get(p.instrumentId);
-      if (!inst || inst.quote !== this.accountCurrency) continue;
+      const inst = p.inst;
+      if (inst.quote !== this.accountCurrency) continue;
       const mark = this.marks.get(p.instrumentId) ?? p.avgEntryPx;
       const qty = p.netRaw / pow10(inst.sizePrecision);
       eq += inst.kind === 'spot' ? qty * mark : (mark - p.avgEntryPx) * qty;

@@ -200,6 +200,9 @@ interface InstrumentState {
   ref: number | undefined;
 }
 
+/** What onEquity returns when nothing happened (shared, never mutated). */
+const NO_EVENTS: readonly RiskEvent[] = Object.freeze([]);
+
 export class TsRiskGate implements RiskGate {
   readonly implementation = 'typescript' as const;
   private readonly defaults: Limits;
@@ -444,20 +447,22 @@ export class TsRiskGate implements RiskGate {
   }
 
   onEquity(equity: number, now: number): readonly RiskEvent[] {
-    if (!Number.isFinite(equity) || !Number.isFinite(now)) return [];
+    if (!Number.isFinite(equity) || !Number.isFinite(now)) return NO_EVENTS;
     const day = Math.floor(now / DAY_MS);
     if (day !== this.day) {
       this.day = day;
       this.dayStartEquity = equity;
     }
     if (Number.isNaN(this.peakEquity) || equity > this.peakEquity) this.peakEquity = equity;
+    // Called on every bar: no allocation unless a limit has something to say.
+    if (this.drawdownWarn === undefined && this.dailyLossLimit === undefined && this.drawdownHalt === undefined) return NO_EVENTS;
     const peak = this.peakEquity;
     const dd = peak > 0 ? (peak - equity) / peak : 0;
-    const events: RiskEvent[] = [];
+    let events: RiskEvent[] | undefined;
     if (this.drawdownWarn !== undefined) {
       if (dd >= this.drawdownWarn && !this.warned) {
         this.warned = true;
-        events.push({ kind: 'DRAWDOWN_WARNING', ts: now, state: this.state, message: `DRAWDOWN_WARNING: drawdown ${fmt(round2(dd * 100))}% >= ${fmt(round2(this.drawdownWarn * 100))}% (peak ${fmt(peak)}, equity ${fmt(equity)})` });
+        (events ??= []).push({ kind: 'DRAWDOWN_WARNING', ts: now, state: this.state, message: `DRAWDOWN_WARNING: drawdown ${fmt(round2(dd * 100))}% >= ${fmt(round2(this.drawdownWarn * 100))}% (peak ${fmt(peak)}, equity ${fmt(equity)})` });
       } else if (dd < this.drawdownWarn) {
         this.warned = false;
       }
@@ -466,14 +471,14 @@ export class TsRiskGate implements RiskGate {
       const loss = this.dayStartEquity - equity;
       if (loss >= this.dailyLossLimit) {
         this.state = 'REDUCING';
-        events.push({ kind: 'RISK_LIMIT_BREACH', ts: now, state: 'REDUCING', message: `RISK_LIMIT_BREACH: daily loss ${fmt(round2(loss))} >= ${fmt(this.dailyLossLimit)} (day start equity ${fmt(this.dayStartEquity)}, equity ${fmt(equity)}); trading REDUCING` });
+        (events ??= []).push({ kind: 'RISK_LIMIT_BREACH', ts: now, state: 'REDUCING', message: `RISK_LIMIT_BREACH: daily loss ${fmt(round2(loss))} >= ${fmt(this.dailyLossLimit)} (day start equity ${fmt(this.dayStartEquity)}, equity ${fmt(equity)}); trading REDUCING` });
       }
     }
     if (this.drawdownHalt !== undefined && this.state !== 'HALTED' && dd >= this.drawdownHalt) {
       this.state = 'HALTED';
-      events.push({ kind: 'CIRCUIT_BREAKER', ts: now, state: 'HALTED', message: `CIRCUIT_BREAKER: drawdown ${fmt(round2(dd * 100))}% >= ${fmt(round2(this.drawdownHalt * 100))}% (peak ${fmt(peak)}, equity ${fmt(equity)}); trading HALTED` });
+      (events ??= []).push({ kind: 'CIRCUIT_BREAKER', ts: now, state: 'HALTED', message: `CIRCUIT_BREAKER: drawdown ${fmt(round2(dd * 100))}% >= ${fmt(round2(this.drawdownHalt * 100))}% (peak ${fmt(peak)}, equity ${fmt(equity)}); trading HALTED` });
     }
-    return events;
+    return events ?? NO_EVENTS;
   }
 
   /**

@@ -28,6 +28,7 @@ import type { Clock } from '../../engine/clock/clock';
 import type { ExecutionClient, ExecutionReportSink } from '../../engine/execution/execution-client';
 import { barPath, firstReach, PATH_START } from './fill-models';
 import type { Path, PathPoint } from './fill-models';
+import { PriceMap } from '../../engine/cache/price-map';
 
 export type FillModelKind = 'bar' | 'trade' | 'book';
 
@@ -74,7 +75,7 @@ export class SimulatedVenue implements ExecutionClient {
   private readonly working = new Map<InstrumentId, Working[]>();
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly books = new Map<InstrumentId, Book>();
-  private readonly lastTrade = new Map<InstrumentId, number>();
+  private readonly lastTrade = new PriceMap();
   private orderSeq = 0;
   private tradeSeq = 0;
   private readonly unsub: (() => void)[] = [];
