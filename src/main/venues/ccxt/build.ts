@@ -129,6 +129,12 @@ export interface CcxtVenueSpec {
    */
   readonly orderEncoder?: boolean;
   /**
+   * Binance spot: market orders sized by quote amount go out as the venue's own `quoteOrderQty`
+   * (default true); false = the engine converts them at the last price less its stated margin,
+   * as for a venue without a quote-amount order.
+   */
+  readonly nativeQuoteOrders?: boolean;
+  /**
    * Live mode on a cluster strategy node: orders go to the execution node through this client
    * instead of the venue (the journal is kept and restored the same way); `start` gets the
    * restored open orders, whose intents it sends again (the execution node dedupes them).
@@ -247,6 +253,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.log ? { log: spec.log } : {}),
     restored: { orders: restoredOrders, fills: restoredFills },
     ...(fastPath ? { fastPath } : {}),
+    ...(spec.nativeQuoteOrders !== false && hasQuoteOrders(spec.exchange, bindings.map((b) => b.instrument)) ? { quoteOrders: 'native' as const } : {}),
     adopt: (order) => {
       cache.putOrder(order);
       risk.onOrderOpened(order.clientOrderId, order.instrumentId);
@@ -288,6 +295,11 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
       journal?.close();
     },
   };
+}
+
+/** Binance spot fills market orders by quote amount itself (`quoteOrderQty`); USD-M has none. */
+function hasQuoteOrders(exchange: CcxtLike, instruments: readonly Instrument[]): boolean {
+  return (exchange as unknown as { id?: string }).id === 'binance' && instruments.length > 0 && instruments.every((i) => i.kind === 'spot');
 }
 
 /** The encoder path for a Binance spot / USD-M exchange whose signing LIBRA installed. */

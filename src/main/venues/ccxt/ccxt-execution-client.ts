@@ -97,6 +97,11 @@ export interface CcxtExecutionOptions {
    * same answers and errors as ccxt's; an order it cannot encode goes through ccxt.
    */
   readonly fastPath?: OrderFastPath;
+  /**
+   * 'native': the venue fills market orders sized by quote amount itself (Binance spot's
+   * `quoteOrderQty`, ccxt's `cost`); the engine then leaves them unconverted.
+   */
+  readonly quoteOrders?: 'native';
 }
 
 type TrackState = 'INFLIGHT' | 'UNKNOWN' | 'OPEN' | 'DONE';
@@ -107,7 +112,10 @@ interface Tracked {
   readonly instrument: Instrument;
   readonly symbol: string;
   readonly side: OrderSide;
-  readonly quantityRaw: number;
+  /** A quote-amount order's quantity is the venue's, known once it answered (`sized`). */
+  quantityRaw: number;
+  readonly quote: boolean;
+  sized: boolean;
   venueOrderId: string | undefined;
   state: TrackState;
   /** Time the placement was sent (for the not-found grace). */
@@ -128,6 +136,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
   /** Amends are cancel-replace, run by the engine (see ExecutionClient.amendsInPlace). */
   readonly amendsInPlace = false;
+  readonly quoteOrders: 'native' | undefined;
   private sink: ExecutionReportSink = () => undefined;
   private readonly ex: CcxtLike;
   private readonly bySymbol = new Map<string, CcxtInstrumentBinding>();
@@ -151,6 +160,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   constructor(private readonly opts: CcxtExecutionOptions) {
     this.venue = opts.venue;
     this.ex = opts.exchange;
+    this.quoteOrders = opts.quoteOrders;
     // Invariant 1: ccxt must not retry anything on its own (fetch2's retry loop).
     this.ex.options['maxRetriesOnFailure'] = 0;
     this.ex.options['maxRetriesOnFailureDelay'] = 0;
@@ -197,6 +207,9 @@ export class CcxtExecutionClient implements ExecutionClient {
         continue;
       }
       const t = this.track(order, b);
+      // Restored from the journal: a quote-amount order's venue quantity is not known again
+      // until the venue answers (reconciliation), unless it already filled some.
+      t.sized = !t.quote || order.filledRaw > 0;
       t.venueOrderId = order.venueOrderId;
       if (order.venueOrderId) this.byVenueId.set(order.venueOrderId, t);
       t.reportedFilledRaw = order.filledRaw;
@@ -500,6 +513,12 @@ export class CcxtExecutionClient implements ExecutionClient {
         t.state = 'OPEN';
         this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: String(o.id ?? ''), ts: o.timestamp ?? this.now() });
       }
+      if (!t.sized) {
+        // Quote amount: the venue's executed quantity is the order's once it is done.
+        if (state === 'OPEN') return;
+        t.quantityRaw = filledRaw(o, t.instrument);
+        t.sized = true;
+      }
       // Fills: those carried by the answer (a REST answer's have no side and no time: the
       // order's and the answer's), then any still missing fetched by order id.
       for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
@@ -555,6 +574,12 @@ export class CcxtExecutionClient implements ExecutionClient {
   private emitTrade(t: Tracked, tr: CcxtTrade, answerTs?: number): Fill | undefined {
     const key = `${t.instrument.id}|${String(tr.id)}`;
     if (this.seenTrades.has(key)) return undefined;
+    if (!t.sized) {
+      // A quote-amount order's quantity is fixed by the venue's answer: hold its fills until
+      // then, so the engine never sees a fill against the estimate (flushOrphans releases them).
+      if (tr.order) this.keepOrphan(String(tr.order), tr);
+      return undefined;
+    }
     let fill: Fill;
     try {
       fill = tradeToFill(tr, t.instrument, { clientOrderId: t.clientOrderId, strategyId: t.strategyId, venueOrderId: t.venueOrderId, side: t.side, ...(answerTs !== undefined ? { ts: answerTs } : {}) });
@@ -575,7 +600,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     }
     t.reportedFilledRaw += fill.quantityRaw;
     this.lastFillTs = Math.max(this.lastFillTs, fill.ts);
-    this.report({ kind: 'FILLED', fill });
+    this.report(t.quote ? { kind: 'FILLED', fill, orderQuantityRaw: t.quantityRaw } : { kind: 'FILLED', fill });
     for (const l of this.fillListeners) l(fill);
     if (t.reportedFilledRaw >= t.quantityRaw) t.state = 'DONE';
     return fill;
@@ -622,12 +647,14 @@ export class CcxtExecutionClient implements ExecutionClient {
       t.chain = t.chain.then(run, run).catch((e: unknown) => this.logError(`trade ${t.clientOrderId}`, e));
       return;
     }
-    if (tr.order) {
-      // The order's own update (watchOrders / REST answer) has not arrived yet; keep the trade.
-      const list = this.orphanTrades.get(String(tr.order)) ?? [];
-      list.push(tr);
-      this.orphanTrades.set(String(tr.order), list);
-    }
+    // The order's own update (watchOrders / REST answer) has not arrived yet; keep the trade.
+    if (tr.order) this.keepOrphan(String(tr.order), tr);
+  }
+
+  private keepOrphan(venueOrderId: string, tr: CcxtTrade): void {
+    const list = this.orphanTrades.get(venueOrderId) ?? [];
+    if (!list.some((x) => x.id === tr.id)) list.push(tr);
+    this.orphanTrades.set(venueOrderId, list);
   }
 
   private async adoptExternal(o: CcxtOrder): Promise<string> {
@@ -816,6 +843,8 @@ export class CcxtExecutionClient implements ExecutionClient {
       symbol: b.symbol,
       side: order.side,
       quantityRaw: order.quantityRaw,
+      quote: order.quoteQuantityRaw !== undefined,
+      sized: order.quoteQuantityRaw === undefined,
       venueOrderId: undefined,
       state: 'INFLIGHT',
       sentAt: this.now(),
