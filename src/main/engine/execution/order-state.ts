@@ -31,7 +31,7 @@ export type OrderEvent =
   | { readonly type: 'CANCEL'; readonly ts: number; readonly reason?: string }
   | { readonly type: 'CANCEL_REJECTED'; readonly ts: number; readonly reason: string }
   | { readonly type: 'REQUEST_UPDATE'; readonly ts: number }
-  | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
+  | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number; readonly venueOrderId?: string }
   | { readonly type: 'UPDATE_REJECTED'; readonly ts: number; readonly reason: string }
   | { readonly type: 'FILL'; readonly ts: number; readonly quantityRaw: number; readonly price: number; readonly venueOrderId?: string; readonly orderQuantityRaw?: number }
   | { readonly type: 'EXPIRE'; readonly ts: number }
@@ -117,6 +117,7 @@ export function transition(order: Order, event: OrderEvent): Order {
         quantityRaw,
         priceRaw: event.priceRaw ?? order.priceRaw,
         triggerPriceRaw: event.triggerPriceRaw ?? order.triggerPriceRaw,
+        ...(event.venueOrderId !== undefined ? { venueOrderId: event.venueOrderId } : {}),
         status: 'ACCEPTED',
       };
       if (quantityRaw === order.filledRaw && order.filledRaw > 0) return { ...updated, status: 'FILLED' };
