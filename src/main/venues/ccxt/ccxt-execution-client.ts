@@ -146,10 +146,13 @@ interface Tracked {
   /** Cancel asked before the venue confirmed the placement: sent once the venue shows the order open. */
   cancelWanted: boolean;
   amend: PendingAmend | undefined;
-  /** Venue orders an amend replaced (their late fills still count; their CANCELED does not). */
-  readonly replaced: Set<string>;
-  /** Fills reported per venue order id (an amended order is several venue orders). */
-  readonly filledBy: Map<string, number>;
+  /**
+   * Venue orders an amend replaced (their late fills still count; their CANCELED does not), and
+   * the fills reported per venue order id from the first replacement on. Undefined until an
+   * amend replaced the order (no allocation per order on the hot path).
+   */
+  replaced: Set<string> | undefined;
+  filledBy: Map<string, number> | undefined;
 }
 
 const EXTERNAL_STRATEGY = 'EXTERNAL';
@@ -356,18 +359,23 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_HALTED: ${this.halted}`, ts: this.now() });
       return;
     }
-    let args;
-    try {
-      args = toCreateOrderArgs(order, t.instrument, t.symbol, this.o.clientOrderIdParam);
-    } catch (e) {
-      t.state = 'DONE';
-      this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `UNSUPPORTED: ${e instanceof Error ? e.message : String(e)}`, ts: this.now() });
-      return;
-    }
     t.sentAt = this.now();
+    // The venue's own encoder first (the hot path: no ccxt arguments built); ccxt otherwise.
+    let sent = this.opts.fastPath?.createOrder(order, t.instrument, t.symbol);
+    if (sent === undefined) {
+      let args;
+      try {
+        args = toCreateOrderArgs(order, t.instrument, t.symbol, this.o.clientOrderIdParam);
+      } catch (e) {
+        t.state = 'DONE';
+        this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `UNSUPPORTED: ${e instanceof Error ? e.message : String(e)}`, ts: this.now() });
+        return;
+      }
+      sent = this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params);
+    }
     let answer: CcxtOrder;
     try {
-      answer = await (this.opts.fastPath?.createOrder(order, t.instrument, t.symbol) ?? this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params));
+      answer = await sent;
     } catch (error) {
       const cls = classifyError(error, this.now());
       switch (cls.kind) {
@@ -575,12 +583,14 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** The venue placed the replacement (`newId`): the order now lives under it, with the new terms. */
   private replacedBy(t: Tracked, newId: string): void {
     const a = t.amend;
-    if (a === undefined || t.venueOrderId === newId || t.replaced.has(newId)) return;
+    if (a === undefined || t.venueOrderId === newId || t.replaced?.has(newId) === true) return;
     const oldId = t.venueOrderId ?? a.fromId;
+    // Every fill reported so far that no other venue order claims is the replaced order's.
+    const filledBy = (t.filledBy ??= new Map());
     let others = 0;
-    for (const [id, q] of t.filledBy) if (id !== oldId) others += q;
-    t.filledBy.set(oldId, t.reportedFilledRaw - others);
-    t.replaced.add(oldId);
+    for (const [id, q] of filledBy) if (id !== oldId) others += q;
+    filledBy.set(oldId, t.reportedFilledRaw - others);
+    (t.replaced ??= new Set()).add(oldId);
     t.venueOrderId = newId;
     this.byVenueId.set(newId, t);
     t.quantityRaw = a.quantityRaw;
@@ -635,12 +645,12 @@ export class CcxtExecutionClient implements ExecutionClient {
       }
       const oid = o.id ? String(o.id) : undefined;
       // The stream can show the replacement before the amend's own answer arrives.
-      if (oid !== undefined && t.amend !== undefined && oid !== t.venueOrderId && !t.replaced.has(oid)) this.replacedBy(t, oid);
+      if (oid !== undefined && t.amend !== undefined && oid !== t.venueOrderId && t.replaced?.has(oid) !== true) this.replacedBy(t, oid);
       const state = venueState(o);
-      if (oid !== undefined && t.replaced.has(oid)) {
+      if (oid !== undefined && t.replaced?.has(oid) === true) {
         // An order an amend replaced: its fills count, its CANCELED is the amend's, not ours.
         for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
-        if (filledRaw(o, t.instrument) > (t.filledBy.get(oid) ?? 0)) await this.fetchOrderTrades(t, oid);
+        if (filledRaw(o, t.instrument) > (t.filledBy?.get(oid) ?? 0)) await this.fetchOrderTrades(t, oid);
         return;
       }
       if (t.amend !== undefined && oid === t.amend.fromId && state === 'CANCELED') {
@@ -670,7 +680,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
       this.flushOrphans(t);
       // Filled quantities compare per venue order once an amend made the order several.
-      const venueFilled = filledRaw(o, t.instrument) + (t.replaced.size > 0 ? t.reportedFilledRaw - (t.filledBy.get(oid ?? '') ?? 0) : 0);
+      const venueFilled = filledRaw(o, t.instrument) + (t.replaced !== undefined ? t.reportedFilledRaw - (t.filledBy?.get(oid ?? '') ?? 0) : 0);
       if (venueFilled > t.reportedFilledRaw) await this.fetchOrderTrades(t);
       if (t.state === 'DONE') return;
       if (state === 'FILLED') {
@@ -723,7 +733,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (this.seenTrades.has(key)) return undefined;
     const vid = tr.order !== undefined && tr.order !== null ? String(tr.order) : t.venueOrderId;
     // A fill of the replacement can arrive before the amend's answer.
-    if (vid !== undefined && t.amend !== undefined && vid !== t.venueOrderId && !t.replaced.has(vid)) this.replacedBy(t, vid);
+    if (vid !== undefined && t.amend !== undefined && vid !== t.venueOrderId && t.replaced?.has(vid) !== true) this.replacedBy(t, vid);
     if (!t.sized) {
       // A quote-amount order's quantity is fixed by the venue's answer: hold its fills until
       // then, so the engine never sees a fill against the estimate (flushOrphans releases them).
@@ -749,7 +759,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: t.venueOrderId ?? String(tr.order ?? ''), ts: fill.ts });
     }
     t.reportedFilledRaw += fill.quantityRaw;
-    if (vid !== undefined) t.filledBy.set(vid, (t.filledBy.get(vid) ?? 0) + fill.quantityRaw);
+    if (vid !== undefined && t.filledBy !== undefined) t.filledBy.set(vid, (t.filledBy.get(vid) ?? 0) + fill.quantityRaw);
     this.lastFillTs = Math.max(this.lastFillTs, fill.ts);
     this.report(t.quote ? { kind: 'FILLED', fill, orderQuantityRaw: t.quantityRaw } : { kind: 'FILLED', fill });
     for (const l of this.fillListeners) l(fill);
@@ -1005,8 +1015,8 @@ export class CcxtExecutionClient implements ExecutionClient {
       pendingCancel: false,
       cancelWanted: false,
       amend: undefined,
-      replaced: new Set(),
-      filledBy: new Map(),
+      replaced: undefined,
+      filledBy: undefined,
     };
     this.orders.set(order.clientOrderId, t);
     return t;
