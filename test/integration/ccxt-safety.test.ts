@@ -258,4 +258,18 @@ describe('CCXT venue safety against the Binance simulator', { timeout: 60_000 },
     ]);
     expect(h.core.cache.order(cid)?.venueOrderId).toBe(String(h.sim.orders()[1]?.orderId));
   });
+
+  it('an amend the venue never received (5xx, not processed): after the grace it is refused, the order works on unchanged, nothing resent', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.01, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    h.sim.faults.nextStatus(503, 1, { pathContains: '/order/cancelReplace' });
+    expect(h.core.execution.modify(cid, { priceRaw: 4_990_000 }).ok).toBe(true);
+    expect(h.core.cache.order(cid)?.status).toBe('PENDING_UPDATE');
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED', 6000, 'the refused amend');
+    expect(h.core.cache.order(cid)).toMatchObject({ priceRaw: 5_000_000, reason: expect.stringMatching(/^AMEND_NOT_APPLIED/) });
+    expect(h.sim.requestsTo('POST', '/api/v3/order/cancelReplace')).toHaveLength(1);
+    expect(h.sim.orders().map((o) => [o.status, o.price])).toEqual([['NEW', 50_000]]);
+  });
 });
+
