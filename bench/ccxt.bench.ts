@@ -18,6 +18,7 @@
  * 2. Order-book updates applied per second on a 1,000-level L2Book (order-book.ts): Binance-style
  *    diffs (5 bid + 5 ask level changes each, a third of them deletes, re-inserted later).
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createTsRiskGate } from '../src/main/engine/risk/ts-risk-gate';
 import type { StrategyContext } from '../src/main/engine/strategy/strategy';
@@ -214,8 +215,11 @@ async function requestBuild(): Promise<Record<string, unknown>> {
   return { encoderUs, ccxtCreateOrderRequestAndSignUs: ccxtUs, signer: sha256.implementation };
 }
 
+// The machine's load before and after: a latency figure means little without it (2 shared cores).
+const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
 const build = await requestBuild();
 const encoderTick = await tickToWire('encoder');
 const ccxtTick = await tickToWire('ccxt');
 const book = bookThroughput();
-console.log(JSON.stringify({ bench: 'ccxt', node: process.version, requestBuild: build, tickToWire: encoderTick, tickToWireCcxt: ccxtTick, orderBook: book }));
+const loadAverage = { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100), cpus: cpus().length };
+console.log(JSON.stringify({ bench: 'ccxt', node: process.version, loadAverage, requestBuild: build, tickToWire: encoderTick, tickToWireCcxt: ccxtTick, orderBook: book }));

@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../test/sim/binance';
 import { ensureRendererBuilt, startServe } from '../test/e2e/support';
@@ -38,7 +38,7 @@ async function until(what: () => boolean | Promise<boolean>, ms: number, label: 
   }
 }
 
-async function main(): Promise<unknown> {
+async function main(): Promise<Record<string, unknown>> {
   ensureRendererBuilt();
   const sim = await startBinanceSim({ balances: { USDT: 100_000, BTC: 0, ETH: 0 } });
   sim.setPrice('BTCUSDT', 60_000);
@@ -132,4 +132,7 @@ async function main(): Promise<unknown> {
   }
 }
 
-console.log(JSON.stringify(await main()));
+const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+const result = await main();
+// The machine's load before and after: a latency figure means little without it (2 shared cores).
+console.log(JSON.stringify({ ...result, loadAverage: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100), cpus: cpus().length } }));

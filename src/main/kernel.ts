@@ -24,6 +24,8 @@ import type { RunConfig } from './config/run-config';
 import { decryptKeys, FileSecretStore, passphraseFrom, SecretError, writeKeyFile } from './config/secrets';
 import type { ApiKeyMaterial, KeyEnvironment, SecretStore } from './config/secrets';
 import { APP_KEYS_FILE, chainSecretStores, SealedSecretStore } from './config/sealed-secrets';
+import { keyFileBook, noKeyBook, sealedKeyBook } from './config/venue-keys';
+import type { VenueKeyBook } from './config/venue-keys';
 import type { Sealer } from './config/sealed-secrets';
 import { BUILTIN_STRATEGIES, loadStrategy, loadStrategyClass } from './config/strategy-loader';
 import type { LoadedStrategy } from './config/strategy-loader';
@@ -68,6 +70,7 @@ export type { BacktestResult } from './backtest/runner';
 export type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 export type { ApiKeyMaterial, KeyEnvironment } from './config/secrets';
 export type { Sealer } from './config/sealed-secrets';
+export type { VenueKeyBook } from './config/venue-keys';
 export type { FileInstrumentOptions, SampleIndexEntry } from './backtest/instrument-from-file';
 export type { ReportInput, ReportStats, ProgressBar, ProgressOptions } from './backtest/report';
 export type { BacktestRuns, BacktestRunsOptions, RunRecord, RunStatus } from './backtest/worker/backtest-runs';
@@ -253,6 +256,16 @@ export class Kernel {
       new SealedSecretStore(join(dataDir, APP_KEYS_FILE), sealer),
     add: (material: ApiKeyMaterial, options: { passphrase: string; keysFile?: string }): { id: string; keys: number } => this.addApiKey(material, options),
     list: (options: { passphrase: string; keysFile?: string }): Promise<readonly { id: string; venue: string; environment: KeyEnvironment }[]> => this.listApiKeys(options),
+    /**
+     * The write-only book of the "Venue keys…" dialog: the app's keychain when a sealer is given
+     * (and available), else the key file with its passphrase, else none, with the reason.
+     */
+    book: (options: { sealer?: Sealer | undefined; keysFile?: string | undefined; passphrase?: string | undefined; dataDir?: string }): VenueKeyBook => {
+      if (options.sealer?.isAvailable() === true) return sealedKeyBook(new SealedSecretStore(join(options.dataDir ?? this.ensureDataDir(), APP_KEYS_FILE), options.sealer));
+      if (options.keysFile !== undefined && options.passphrase !== undefined && options.passphrase !== '') return keyFileBook(options.keysFile, options.passphrase);
+      if (options.keysFile === undefined) return noKeyBook('keys cannot be stored here: start `libra serve --config FILE --keys KEYFILE` with LIBRA_KEY_PASSPHRASE set (or use the desktop app, which seals them in the OS keychain)');
+      return noKeyBook(`keys cannot be stored here: LIBRA_KEY_PASSPHRASE is not set, so the key file ${options.keysFile} cannot be encrypted`);
+    },
   } as const;
 
   /** Backtests: of a file, of a stored series, of any feed, and the worker pool of the panels. */

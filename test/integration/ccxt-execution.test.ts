@@ -66,7 +66,7 @@ async function until(check: () => boolean, ms = 4000, what = 'condition'): Promi
   }
 }
 
-async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean } = {}): Promise<Harness> {
+async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean; nativeQuoteOrders?: boolean } = {}): Promise<Harness> {
   const sim = opts.sim ?? (await startBinanceSim());
   if (!opts.sim) cleanups.push(() => sim.close());
   const ex = makeCcxtClient(sim, { timeoutMs: opts.timeoutMs ?? 800, keepAliveMs: opts.keepAliveMs ?? 10_000 });
@@ -90,6 +90,7 @@ async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: Bin
     log: (l) => logs.push(l),
     ...(opts.journalPath ? { journalPath: opts.journalPath } : {}),
     ...(opts.privateStreams === false ? { privateStreams: false, pollIntervalMs: 5000 } : {}),
+    ...(opts.nativeQuoteOrders === false ? { nativeQuoteOrders: false } : {}),
   });
   cleanups.push(() => venue.stop());
   const client = venue.client as CcxtExecutionClient;
@@ -251,8 +252,34 @@ describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order reque
     expectBalancesMatch(h);
   });
 
-  it('a quote-amount market buy goes to the venue as a base quantity at the last price less the stated 1 % margin', async () => {
+  it('a quote-amount market buy goes to Binance as quoteOrderQty: sized by the venue at the fill price, balances equal to the venue’s', async () => {
     const h = await setup();
+    h.core.cache.setLastPrice(ETH, 2500); // a stale last price: the venue's fill price decides the quantity
+    const qp = h.core.cache.requireInstrument(ETH).quotePrecision;
+    const cid = submit(h, { instrumentId: ETH, side: 'BUY', type: 'MARKET', quantityRaw: 0, quoteQuantityRaw: 300 * 10 ** qp });
+    await until(() => order(h, cid)?.status === 'FILLED');
+    expect(posts(h)).toBe(1);
+    const sent = h.sim.requestsTo('POST', '/api/v3/order')[0]?.params ?? {};
+    expect(sent.quoteOrderQty).toBe('300');
+    expect(sent.quantity).toBeUndefined();
+    const simOrder = h.sim.orders()[0];
+    const fills = h.sim.trades('ETHUSDT');
+    const simQty = fills.reduce((s, f) => s + f.qty, 0);
+    const spent = fills.reduce((s, f) => s + f.qty * f.price, 0);
+    expect(spent).toBeLessThanOrEqual(300);
+    expect(spent).toBeGreaterThan(299); // the whole amount, to one lot
+    expect(simOrder?.origQuoteOrderQty).toBe(300);
+    const filled = Math.round(simQty * 10_000);
+    expect(order(h, cid)?.filledRaw).toBe(filled);
+    expect(order(h, cid)?.quantityRaw).toBe(filled);
+    expect(filled).toBeLessThan(1200); // not the 300/2500 = 0.12 ETH the stale last price says
+    expect(order(h, cid)?.tags ?? []).toEqual([]);
+    await h.client.reconcileNow();
+    expectBalancesMatch(h);
+  });
+
+  it('a quote-amount market buy on a venue without one goes as a base quantity at the last price less the stated 1 % margin', async () => {
+    const h = await setup({ nativeQuoteOrders: false });
     h.core.cache.setLastPrice(ETH, 3000);
     const qp = h.core.cache.requireInstrument(ETH).quotePrecision;
     // Spend 300 USDT: 300 × 0.99 / 3000 = 0.099 ETH (lot 0.0001 → 990 raw).

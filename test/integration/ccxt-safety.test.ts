@@ -39,7 +39,7 @@ interface Harness {
 }
 
 /** `keepAliveMs` is ccxt's own ping interval (Binance's default is 180 000); `staleStreamMs` is ours. */
-async function setup(opts: { keepAliveMs?: number; staleStreamMs?: number; resolveDelayMs?: number; balances?: Record<string, number> } = {}): Promise<Harness> {
+async function setup(opts: { keepAliveMs?: number; staleStreamMs?: number; resolveDelayMs?: number; balances?: Record<string, number>; nativeAmend?: boolean } = {}): Promise<Harness> {
   const sim = await startBinanceSim(opts.balances ? { balances: opts.balances } : {});
   cleanups.push(() => sim.close());
   const ex = makeCcxtClient(sim, { timeoutMs: 800, keepAliveMs: opts.keepAliveMs ?? 180_000 });
@@ -59,6 +59,7 @@ async function setup(opts: { keepAliveMs?: number; staleStreamMs?: number; resol
     backoff: { baseMs: 50, maxMs: 400, jitter: 0.5 },
     waitStreamReady: streamReadyWaiter(ex, () => new Promise((r) => setTimeout(r, 200))),
     ...(opts.staleStreamMs !== undefined ? { staleStreamMs: opts.staleStreamMs } : {}),
+    ...(opts.nativeAmend === false ? { nativeAmend: false } : {}),
     onStatus: (s) => statuses.push(s),
     log: (l) => logs.push(l),
   });
@@ -152,8 +153,8 @@ describe('CCXT venue safety against the Binance simulator', { timeout: 60_000 },
     expect(h.core.portfolio.freeValue('USDT')).toBeCloseTo(400, 8);
   });
 
-  it('amends by cancel-replace: one cancel, then one new order for the rest at the new price, resolved like any new order', async () => {
-    const h = await setup();
+  it('without a native amend, amends by cancel-replace: one cancel, then one new order for the rest at the new price, resolved like any new order', async () => {
+    const h = await setup({ nativeAmend: false });
     const cid = h.core.execution.submit('s1', limit('BUY', 0.02, 50_000)).order.clientOrderId;
     await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
     h.sim.faults.dropNextOrderReply(); // the replacement's answer is lost: UNKNOWN, resolved by client id
@@ -169,4 +170,106 @@ describe('CCXT venue safety against the Binance simulator', { timeout: 60_000 },
       [replacement?.clientOrderId, 'NEW'],
     ]);
   });
+
+  it('amends in one order/cancelReplace (ccxt editOrder) under the same client order id; the new terms fill', async () => {
+    const h = await setup();
+    expect(h.client.amendsInPlace).toBe(true);
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.01, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    const firstId = h.core.cache.order(cid)?.venueOrderId;
+    const r = h.core.execution.modify(cid, { priceRaw: 5_100_000, quantityRaw: 2000 });
+    expect(r.ok && r.order.status).toBe('PENDING_UPDATE');
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED' && h.core.cache.order(cid)?.priceRaw === 5_100_000, 4000, 'the amend');
+    expect(h.core.cache.order(cid)).toMatchObject({ quantityRaw: 2000, priceRaw: 5_100_000 });
+    expect(h.core.cache.order(cid)?.venueOrderId).not.toBe(firstId);
+    const sent = h.sim.requestsTo('POST', '/api/v3/order/cancelReplace');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.params).toMatchObject({ cancelReplaceMode: 'STOP_ON_FAILURE', cancelOrderId: firstId, newClientOrderId: cid, type: 'LIMIT', quantity: '0.02', price: '51000', timeInForce: 'GTC' });
+    expect(h.sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
+    expect(h.sim.requestsTo('DELETE', '/api/v3/order')).toHaveLength(0);
+    expect(h.sim.orders().map((o) => [o.clientOrderId, o.status, o.price, o.origQty])).toEqual([
+      [cid, 'CANCELED', 50_000, 0.01],
+      [cid, 'NEW', 51_000, 0.02],
+    ]);
+    expect(h.core.portfolio.balance('USDT')?.lockedRaw).toBe(1020 * 1e8);
+    h.sim.setPrice('BTCUSDT', 50_500);
+    await until(() => h.core.cache.order(cid)?.status === 'FILLED', 4000, 'the fill');
+    expect(h.core.portfolio.netPosition(BTC)).toBe(2000);
+    await new Promise((res) => setTimeout(res, 300)); // the old order's late CANCELED event
+    expect(h.core.cache.order(cid)?.status).toBe('FILLED');
+    await h.client.reconcileNow();
+    expect(h.core.portfolio.balanceValue('USDT')).toBeCloseTo((h.sim.balances()['USDT']?.free ?? 0) + (h.sim.balances()['USDT']?.locked ?? 0), 7);
+    expect(h.logs.filter((l) => /engine rejected|not readable|overfill/.test(l))).toEqual([]);
+  });
+
+  it('an amend after a partial fill replaces the rest; the fills of both venue orders count once', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.02, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    h.sim.trade('BTCUSDT', 50_000, 0.005);
+    await until(() => h.core.cache.order(cid)?.filledRaw === 500, 4000, 'the partial fill');
+    expect(h.core.execution.modify(cid, { quantityRaw: 3000, priceRaw: 5_000_100 }).ok).toBe(true);
+    await until(() => h.core.cache.order(cid)?.quantityRaw === 3000 && h.core.cache.order(cid)?.status === 'PARTIALLY_FILLED', 4000, 'the amend');
+    expect(h.sim.orders().map((o) => [o.status, o.origQty, o.executedQty])).toEqual([
+      ['CANCELED', 0.02, 0.005],
+      ['NEW', 0.025, 0],
+    ]);
+    h.sim.setPrice('BTCUSDT', 49_000);
+    await until(() => h.core.cache.order(cid)?.status === 'FILLED', 4000, 'the fill');
+    expect(h.core.cache.order(cid)?.filledRaw).toBe(3000);
+    expect(h.core.portfolio.netPosition(BTC)).toBe(3000);
+    await h.client.reconcileNow();
+    expect(h.core.portfolio.netPosition(BTC)).toBe(3000);
+    expect(h.logs.filter((l) => /engine rejected|overfill/.test(l))).toEqual([]);
+  });
+
+  it('an amend racing a fill: the venue refuses the cancel half and places nothing; the order ends FILLED, nothing throws', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.01, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    const seen: string[] = [];
+    h.core.execution.onOrderEvent((o) => {
+      if (o.clientOrderId === cid) seen.push(o.status);
+    });
+    h.sim.setPrice('BTCUSDT', 49_000); // fills at the venue; the engine has not heard yet
+    expect(h.core.execution.modify(cid, { priceRaw: 4_900_000 }).ok).toBe(true);
+    await until(() => h.core.cache.order(cid)?.status === 'FILLED', 4000, 'the fill');
+    await until(() => h.logs.some((l) => l.includes('cancelReplace') || l.includes('AMEND')) || h.sim.requestsTo('POST', '/api/v3/order/cancelReplace')[0]?.status === 400, 4000, 'the refused amend');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(h.sim.requestsTo('POST', '/api/v3/order/cancelReplace').map((q) => q.status)).toEqual([400]);
+    expect(h.sim.orders()).toHaveLength(1);
+    expect(h.core.cache.order(cid)).toMatchObject({ status: 'FILLED', filledRaw: 1000, priceRaw: 5_000_000 });
+    expect(h.core.portfolio.netPosition(BTC)).toBe(1000);
+    expect(seen.at(-1)).toBe('FILLED');
+    expect(h.logs.filter((l) => /engine rejected|InvalidTransition/.test(l))).toEqual([]);
+  });
+
+  it('an amend whose answer is lost (5xx after the venue did it): resolved from the venue’s view to the replacement, never resent', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.01, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    h.sim.faults.nextStatus(503, 1, { pathContains: '/order/cancelReplace', process: true });
+    expect(h.core.execution.modify(cid, { priceRaw: 4_990_000 }).ok).toBe(true);
+    await until(() => h.core.cache.order(cid)?.priceRaw === 4_990_000 && h.core.cache.order(cid)?.status === 'ACCEPTED', 6000, 'the resolved amend');
+    expect(h.sim.requestsTo('POST', '/api/v3/order/cancelReplace')).toHaveLength(1);
+    expect(h.sim.orders().map((o) => [o.status, o.price])).toEqual([
+      ['CANCELED', 50_000],
+      ['NEW', 49_900],
+    ]);
+    expect(h.core.cache.order(cid)?.venueOrderId).toBe(String(h.sim.orders()[1]?.orderId));
+  });
+
+  it('an amend the venue never received (5xx, not processed): after the grace it is refused, the order works on unchanged, nothing resent', async () => {
+    const h = await setup();
+    const cid = h.core.execution.submit('s1', limit('BUY', 0.01, 50_000)).order.clientOrderId;
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED');
+    h.sim.faults.nextStatus(503, 1, { pathContains: '/order/cancelReplace' });
+    expect(h.core.execution.modify(cid, { priceRaw: 4_990_000 }).ok).toBe(true);
+    expect(h.core.cache.order(cid)?.status).toBe('PENDING_UPDATE');
+    await until(() => h.core.cache.order(cid)?.status === 'ACCEPTED', 6000, 'the refused amend');
+    expect(h.core.cache.order(cid)).toMatchObject({ priceRaw: 5_000_000, reason: expect.stringMatching(/^AMEND_NOT_APPLIED/) });
+    expect(h.sim.requestsTo('POST', '/api/v3/order/cancelReplace')).toHaveLength(1);
+    expect(h.sim.orders().map((o) => [o.status, o.price])).toEqual([['NEW', 50_000]]);
+  });
 });
+

@@ -50,6 +50,8 @@ async function start(): Promise<void> {
   const host = new EngineHost(tradingSession, {
     kernel,
     agents,
+    // "Venue keys…": sealed by the OS keychain; without one, the data folder's key file (LIBRA_KEY_PASSPHRASE).
+    keys: kernel.keys.book({ sealer: keychain, keysFile: join(kernel.dataDir, 'keys.json'), passphrase: process.env['LIBRA_KEY_PASSPHRASE'] }),
     alerts: loadAlerts(alerts),
     saveAlerts: (a) => saveAlerts(alerts, a),
     openChart: (spec) => windows?.openChart(spec) ?? false,

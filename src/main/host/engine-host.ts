@@ -45,6 +45,7 @@ import type { BacktestServiceOptions } from './backtest-service';
 import { OptimizeService } from './optimize-service';
 import { AgentsService } from './agents-service';
 import type { AgentDesk } from '../kernel';
+import type { VenueKeyBook } from '../kernel';
 import { createIndicator } from '../engine/indicators';
 import { ChartSeries, offeredTimeframes } from './chart-series';
 import { StrategyService } from './strategy-service';
@@ -99,6 +100,8 @@ export interface EngineHostOptions {
   readonly kernel?: Kernel;
   /** The session's LLM agents (approvals panel); absent when it runs none. */
   readonly agents?: AgentDesk | undefined;
+  /** Where the "Venue keys…" dialog stores keys (kernel.keys.book); absent: it cannot. */
+  readonly keys?: VenueKeyBook | undefined;
 }
 
 const seriesKey = (instrumentId: string, timeframe: string): string => `${instrumentId}|${timeframe}`;
@@ -555,6 +558,26 @@ export class EngineHost<S extends TradingSession = TradingSession> {
           return ok(replay);
         },
       },
+      keys: {
+        list: async () => {
+          const book = this.options.keys;
+          if (!book?.writable) return ok({ writable: false, reason: book?.reason ?? 'this host stores no keys', keys: [] });
+          try {
+            return ok({ writable: true, store: book.store, keys: await book.list() });
+          } catch (error) {
+            return err(HostErrorCodes.rejected, keyError(error));
+          }
+        },
+        put: async (req) => {
+          const book = this.options.keys;
+          if (!book?.writable) return err(HostErrorCodes.notSupported, book?.reason ?? 'this host stores no keys');
+          try {
+            return ok(await book.put(req));
+          } catch (error) {
+            return err(HostErrorCodes.rejected, keyError(error));
+          }
+        },
+      },
       windows: {
         openChart: (req) => {
           if (!this.options.openChart) return err(HostErrorCodes.notSupported, 'this host opens no windows (browser mode opens a tab)');
@@ -591,3 +614,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
   }
 }
 
+/** A key store's error as a window may see it: a SecretError names a field or a file; anything else is not echoed. */
+function keyError(error: unknown): string {
+  return error instanceof Error && error.name === 'SecretError' ? error.message : 'the key could not be stored (see the host log)';
+}

@@ -23,6 +23,8 @@ import type {
   Snapshot,
   StrategyInfoView,
   TradingStateView,
+  VenueKeysView,
+  VenueKeyView,
 } from './views';
 import {
   AgentDecideSchema,
@@ -46,6 +48,7 @@ import {
   StrategyIdSchema,
   StrategyRefSchema,
   StrategyStartSchema,
+  VenueKeyPutSchema,
 } from './schemas';
 
 /** One method: its request schema and (phantom) response type. */
@@ -118,6 +121,12 @@ export const contract = {
     start: method<RunningStrategyView>()(StrategyStartSchema),
     stop: method<RunningStrategyView>()(StrategyIdSchema),
     list: method<readonly RunningStrategyView[]>()(EmptySchema),
+  },
+  keys: {
+    /** Venue names, key names and masked API keys of the stored keys (never a secret), and whether this host can store more. */
+    list: method<VenueKeysView>()(EmptySchema),
+    /** Seals (app: OS keychain) or encrypts (`libra serve --keys`) one key; answers its masked view. Write-only: no method reads a secret back. */
+    put: method<VenueKeyView>()(VenueKeyPutSchema),
   },
   windows: {
     /** Electron opens a chart window; the browser transport opens a tab itself. */

@@ -146,3 +146,16 @@ export const OpenBacktestChartSchema = z.strictObject({ runId: id, trade: z.numb
 
 export const AgentDecideSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a proposal id'), decision: z.enum(['approve', 'reject']), note: z.string().max(500).optional() });
 export const AgentLogSchema = z.strictObject({ last: z.number().int().min(1).max(200).optional() });
+
+/**
+ * A venue key entered in the "Venue keys…" dialog (main validates it again before sealing or
+ * writing it). Messages name the field, never its value.
+ */
+export const VenueKeyPutSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'key name must be 1-64 letters, digits, . _ or -'),
+  venue: z.string().regex(/^[a-z0-9]{1,32}$/, 'venue must be a ccxt id such as binance'),
+  environment: z.enum(['testnet', 'production']),
+  apiKey: z.string().trim().min(1, 'the API key must not be empty').max(512, 'the API key is longer than 512 characters'),
+  secret: z.string().trim().min(1, 'the secret must not be empty').max(8192, 'the secret is longer than 8192 characters'),
+  password: z.string().max(512, 'the passphrase is longer than 512 characters').optional(),
+});

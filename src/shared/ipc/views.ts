@@ -454,3 +454,22 @@ export interface AgentLogView {
   readonly kind: string;
   readonly summary: string;
 }
+
+/** A stored venue key as a window may see it: never the secret, the API key masked (`****abcd`). */
+export interface VenueKeyView {
+  readonly id: string;
+  readonly venue: string;
+  readonly environment: 'testnet' | 'production';
+  readonly apiKey: string;
+  /** Where it is kept: the OS keychain (Electron safeStorage) or the encrypted key file. */
+  readonly store: 'keychain' | 'key file';
+}
+
+/** The "Venue keys…" dialog's view: whether keys can be stored here, why not, and those stored. */
+export interface VenueKeysView {
+  readonly writable: boolean;
+  /** Why keys cannot be stored by this host (`libra serve` without --keys …). */
+  readonly reason?: string | undefined;
+  readonly store?: 'keychain' | 'key file' | undefined;
+  readonly keys: readonly VenueKeyView[];
+}

@@ -160,6 +160,48 @@ export function buildEndpoints(engine: Engine): Map<string, Endpoint> {
   );
 
   // ----------------------------------------------------------------- trading
+  /**
+   * Cancel an order and place a new one in one request (Binance spot `order/cancelReplace`).
+   * STOP_ON_FAILURE: a failed cancel (the order filled or is gone) places nothing: HTTP 400
+   * -2022 with both halves' results in `data`. A cancel that succeeded before the new order
+   * failed: HTTP 409 -2021 (the old order stays canceled). ALLOW_FAILURE places the new order
+   * even when the cancel failed.
+   */
+  const cancelReplace = (p: Params, apiKey: string | undefined): unknown => {
+    const symbol = requireSymbol(p);
+    engine.spec(symbol);
+    const mode = p['cancelReplaceMode'];
+    if (mode === undefined || mode === '') throw new SimApiError(400, -1102, "Mandatory parameter 'cancelReplaceMode' was not sent, was empty/null, or malformed.");
+    if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw new SimApiError(400, -1104, "Invalid value for parameter 'cancelReplaceMode'.");
+    const ref = { orderId: p['cancelOrderId'], origClientOrderId: p['cancelOrigClientOrderId'] };
+    if ((ref.orderId === undefined || ref.orderId === '') && (ref.origClientOrderId === undefined || ref.origClientOrderId === '')) {
+      throw new SimApiError(400, -1102, "Param 'cancelOrigClientOrderId' or 'cancelOrderId' must be sent, but both were empty/null!");
+    }
+    let cancelResponse: unknown;
+    let canceled = false;
+    try {
+      const o = engine.cancelOrder(symbol, ref);
+      cancelResponse = cancelWire(o, p['cancelNewClientOrderId'] ?? randomId(), engine.now());
+      canceled = true;
+    } catch (err) {
+      if (!(err instanceof SimApiError)) throw err;
+      cancelResponse = { code: err.code, msg: err.msg };
+    }
+    if (!canceled && mode === 'STOP_ON_FAILURE') {
+      throw new SimApiError(400, -2022, 'Order cancel-replace failed.', { cancelResult: 'FAILURE', newOrderResult: 'NOT_ATTEMPTED', cancelResponse, newOrderResponse: null });
+    }
+    let newOrderResponse: unknown;
+    try {
+      newOrderResponse = place(p, apiKey, false);
+    } catch (err) {
+      if (!(err instanceof SimApiError)) throw err;
+      const data = { cancelResult: canceled ? 'SUCCESS' : 'FAILURE', newOrderResult: 'FAILURE', cancelResponse, newOrderResponse: { code: err.code, msg: err.msg } };
+      throw canceled ? new SimApiError(409, -2021, 'Order cancel-replace partially failed.', data) : new SimApiError(400, -2022, 'Order cancel-replace failed.', data);
+    }
+    const result = { cancelResult: canceled ? 'SUCCESS' : 'FAILURE', newOrderResult: 'SUCCESS', cancelResponse, newOrderResponse };
+    if (!canceled) throw new SimApiError(409, -2021, 'Order cancel-replace partially failed.', result);
+    return result;
+  };
   const place = (p: Params, apiKey: string | undefined, test: boolean): unknown => {
     if (test) {
       engine.spec(requireSymbol(p));
@@ -181,6 +223,7 @@ export function buildEndpoints(engine: Engine): Map<string, Endpoint> {
     return newOrderWire(order, fills, p['newOrderRespType'] ?? defaultResp, order.time);
   };
   add('POST order', 'SIGNED', 1, (p, k) => place(p, k, false), true);
+  add('POST order/cancelReplace', 'SIGNED', 1, (p, k) => cancelReplace(p, k), true);
   add('POST order/test', 'SIGNED', 1, (p, k) => place(p, k, true));
   add('GET order', 'SIGNED', 4, (p) => orderWire(engine.findOrder(requireSymbol(p), { orderId: p['orderId'], origClientOrderId: p['origClientOrderId'] })));
   add('DELETE order', 'SIGNED', 1, (p) => {

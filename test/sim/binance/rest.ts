@@ -109,7 +109,7 @@ export class RestFrontend {
       } catch (err) {
         if (!(err instanceof SimApiError)) throw err;
         status = err.httpStatus;
-        body = { code: err.code, msg: err.msg };
+        body = err.data === undefined ? { code: err.code, msg: err.msg } : { code: err.code, msg: err.msg, data: err.data };
       }
     }
 

@@ -126,6 +126,8 @@ export class SimApiError extends Error {
     readonly httpStatus: number,
     readonly code: number,
     readonly msg: string,
+    /** Extra payload Binance sends with some errors (cancelReplace: both halves' results). */
+    readonly data?: unknown,
   ) {
     super(`${code} ${msg}`);
     this.name = 'SimApiError';

@@ -122,7 +122,9 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   }
   const file = alertsFile(k.dataDir);
   const allowedDirs = [resolve(servedDataDir), ...allowDirs];
-  const host = new EngineHost(session, { kernel: k, agents, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs } });
+  // The "Venue keys…" dialog writes into the key file this session reads (no keychain headless).
+  const keys = k.keys.book({ keysFile, passphrase: process.env['LIBRA_KEY_PASSPHRASE'] });
+  const host = new EngineHost(session, { kernel: k, agents, keys, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs } });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.

@@ -19,7 +19,8 @@ export type ExecutionReport =
   | { readonly kind: 'FILLED'; readonly fill: Fill; readonly orderQuantityRaw?: number }
   | { readonly kind: 'CANCELED'; readonly clientOrderId: string; readonly ts: number; readonly reason?: string }
   | { readonly kind: 'CANCEL_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
-  | { readonly kind: 'UPDATED'; readonly clientOrderId: string; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
+  /** `venueOrderId`: the venue's id for the order after the amend, when the amend changed it (Binance spot cancelReplace). */
+  | { readonly kind: 'UPDATED'; readonly clientOrderId: string; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number; readonly venueOrderId?: string }
   | { readonly kind: 'UPDATE_REJECTED'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
   | { readonly kind: 'EXPIRED'; readonly clientOrderId: string; readonly ts: number }
   | { readonly kind: 'REPLY_LOST'; readonly clientOrderId: string; readonly reason: string; readonly ts: number };

@@ -345,7 +345,7 @@ export class ExecutionEngine {
         this.applyIfValid(order, { type: 'CANCEL_REJECTED', ts: report.ts, reason: report.reason });
         return;
       case 'UPDATED':
-        this.applyIfValid(order, { type: 'UPDATED', ts: report.ts, quantityRaw: report.quantityRaw, priceRaw: report.priceRaw, triggerPriceRaw: report.triggerPriceRaw });
+        this.applyIfValid(order, { type: 'UPDATED', ts: report.ts, quantityRaw: report.quantityRaw, priceRaw: report.priceRaw, triggerPriceRaw: report.triggerPriceRaw, ...(report.venueOrderId !== undefined ? { venueOrderId: report.venueOrderId } : {}) });
         return;
       case 'UPDATE_REJECTED':
         this.applyIfValid(order, { type: 'UPDATE_REJECTED', ts: report.ts, reason: report.reason });

@@ -31,7 +31,7 @@ export type OrderEvent =
   | { readonly type: 'CANCEL'; readonly ts: number; readonly reason?: string }
   | { readonly type: 'CANCEL_REJECTED'; readonly ts: number; readonly reason: string }
   | { readonly type: 'REQUEST_UPDATE'; readonly ts: number }
-  | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number }
+  | { readonly type: 'UPDATED'; readonly ts: number; readonly quantityRaw?: number; readonly priceRaw?: number; readonly triggerPriceRaw?: number; readonly venueOrderId?: string }
   | { readonly type: 'UPDATE_REJECTED'; readonly ts: number; readonly reason: string }
   | { readonly type: 'FILL'; readonly ts: number; readonly quantityRaw: number; readonly price: number; readonly venueOrderId?: string; readonly orderQuantityRaw?: number }
   | { readonly type: 'EXPIRE'; readonly ts: number }
@@ -164,6 +164,8 @@ export function transition(order: Order, event: OrderEvent): Order {
       next.quantityRaw = quantityRaw;
       next.priceRaw = event.priceRaw ?? order.priceRaw;
       next.triggerPriceRaw = event.triggerPriceRaw ?? order.triggerPriceRaw;
+      // An in-place amend may give the order a new venue id (Binance's cancelReplace does).
+      if (event.venueOrderId !== undefined) next.venueOrderId = event.venueOrderId;
       if (quantityRaw === order.filledRaw && order.filledRaw > 0) next.status = 'FILLED';
       // An amend that overtook our cancel leaves the cancel outstanding.
       else if (order.status === 'PENDING_CANCEL') next.status = 'PENDING_CANCEL';

@@ -142,11 +142,34 @@ describe('Binance spot encoder, byte for byte against ccxt', () => {
     }
   });
 
-  it('declines what it cannot encode exactly (stops, quote amounts, off-tick prices)', () => {
+  it('encodes 200 quote-amount market orders as quoteOrderQty exactly as ccxt createOrder with params.cost', async () => {
+    let truncated = 0;
+    for (const symbol of ['BTC/USDT', 'ETH/USDT']) {
+      const m = ex.markets?.[symbol];
+      if (!m) throw new Error(`no market ${symbol}`);
+      const inst = makeInstrument({ symbol, venue: 'BINANCE', tickSize: String(m.precision.price), lotSize: String(m.precision.amount) });
+      for (let k = 0; k < 100; k++) {
+        // Quote amounts on and off the tick grid (ccxt truncates those to the tick; so must we).
+        const quoteRaw = 10 ** inst.quotePrecision + Math.floor(rnd() * pick([10 ** inst.quotePrecision, 10 ** (inst.quotePrecision + 4)]));
+        if (quoteRaw % 10 ** (inst.quotePrecision - inst.pricePrecision) !== 0) truncated++;
+        const order: Order = { ...genOrder(inst, k, 1, 1, false), type: 'MARKET', timeInForce: 'IOC', postOnly: false, quoteQuantityRaw: quoteRaw, quantityRaw: 1 };
+        delete (order as { priceRaw?: number }).priceRaw;
+        const a = toCreateOrderArgs(order, inst, symbol);
+        expect(a.params['cost']).toBe(quoteRaw / 10 ** inst.quotePrecision);
+        const want = await capture(() => ex.createOrder(a.symbol, a.type, a.side, a.amount, a.price, a.params), last);
+        expect(want.body).toContain('quoteOrderQty=');
+        expect(want.body).not.toContain('quantity=');
+        expect(asWire(enc.newOrder(order, inst, symbol)), JSON.stringify(order)).toEqual(want);
+      }
+    }
+    expect(truncated).toBeGreaterThan(100);
+  });
+
+  it('declines what it cannot encode exactly (stops, quote amounts on limits, off-tick prices)', () => {
     const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.001', lotSize: '0.00001' });
     const base = genOrder(inst, 1, 10, 1, false);
     expect(enc.newOrder({ ...base, type: 'STOP_MARKET', triggerPriceRaw: 1000 }, inst, 'BTC/USDT')).toBeUndefined();
-    expect(enc.newOrder({ ...base, type: 'MARKET', quoteQuantityRaw: 100 }, inst, 'BTC/USDT')).toBeUndefined();
+    expect(enc.newOrder({ ...base, type: 'LIMIT', priceRaw: 60_000_000, quoteQuantityRaw: 100 }, inst, 'BTC/USDT')).toBeUndefined();
     expect(enc.newOrder({ ...base, type: 'LIMIT', priceRaw: 60_000_005 }, inst, 'BTC/USDT')).toBeUndefined();
     expect(enc.newOrder(base, inst, 'DOGE/USDT')).toBeUndefined();
   });
@@ -200,6 +223,12 @@ describe('Binance USD-M encoder, byte for byte against ccxt binanceusdm', () => 
         expect(asWire(enc.newOrder(order, inst, symbol)), JSON.stringify(order)).toEqual(want);
       }
     }
+  });
+
+  it('has no quote-amount order on USD-M: declines it (the engine converts it at the last price)', () => {
+    if (!enc) throw new Error('no encoder');
+    const inst = makeInstrument({ symbol: 'BTC/USDT:USDT', venue: 'BINANCEUSDM', kind: 'perpetual', tickSize: '0.1', lotSize: '0.001' });
+    expect(enc.newOrder({ ...genOrder(inst, 1, 1, 1, true), type: 'MARKET', quoteQuantityRaw: 10 ** inst.quotePrecision * 50 }, inst, 'BTC/USDT:USDT')).toBeUndefined();
   });
 
   it('encodes cancel and query exactly as ccxt cancelOrder / fetchOrder', async () => {

@@ -9,8 +9,10 @@
  * order follows ccxt's `createOrderRequest` + `sign`: symbol, side, newClientOrderId,
  * newOrderRespType, type, quantity, price, [timeInForce GTX], then the caller's params
  * (timeInForce, reduceOnly) and finally timestamp first / recvWindow last around them.
- * Orders it cannot encode exactly (stops, GTD, a price that is not a multiple of the market's
- * tick) return `undefined`: the caller sends those through ccxt.
+ * Spot MARKET orders sized by quote amount go out as Binance's `quoteOrderQty` (what ccxt sends
+ * for `params.cost`). Orders it cannot encode exactly (stops, GTD, a price that is not a
+ * multiple of the market's tick, quote amounts on USD-M) return `undefined`: the caller sends
+ * those through ccxt.
  *
  * Prices and quantities are formatted from the engine's raw integers, so no float rounding can
  * differ from ccxt's (ccxt formats the same value, a multiple of the tick, the same way).
@@ -95,7 +97,9 @@ export class BinanceRequestEncoder {
   newOrder(order: Order, inst: Instrument, symbol: string): EncodedRequest | undefined {
     const m = this.bySymbol.get(symbol);
     if (!m || this.baseOf(m) === undefined) return undefined;
-    if ((order.type !== 'MARKET' && order.type !== 'LIMIT') || order.quoteQuantityRaw !== undefined) return undefined;
+    if (order.type !== 'MARKET' && order.type !== 'LIMIT') return undefined;
+    const quote = order.quoteQuantityRaw;
+    if (quote !== undefined) return this.quoteOrder(order, inst, m, quote);
     if (!this.onGrid(order.quantityRaw, m.stepSize, inst.sizePrecision)) return undefined;
     const q: string[] = [`symbol=${enc(m.id)}`, `side=${order.side}`, `newClientOrderId=${enc(order.clientOrderId)}`];
     const type = order.type === 'MARKET' ? 'market' : 'limit';
@@ -114,6 +118,29 @@ export class BinanceRequestEncoder {
     }
     if (order.reduceOnly && m.kind === 'usdm') tail.push('reduceOnly=true');
     return this.signed('POST', m, q.concat(tail));
+  }
+
+  /**
+   * A spot MARKET order sized by quote amount: Binance's own `quoteOrderQty` (the venue fills it
+   * at the fill price, quantity rounded down to the lot). ccxt truncates the amount to the
+   * market's price tick (`decimalToPrecision(cost, TRUNCATE, precision.price)`); so does this.
+   * USD-M has no quote-amount order: undefined (the caller converts, with its stated margin).
+   */
+  private quoteOrder(order: Order, inst: Instrument, m: BinanceMarket, quoteRaw: number): EncodedRequest | undefined {
+    if (order.type !== 'MARKET' || m.kind !== 'spot' || !Number.isSafeInteger(quoteRaw) || quoteRaw <= 0) return undefined;
+    const tick = unitsOf(m.tickSize, inst.quotePrecision);
+    if (tick === undefined) return undefined;
+    const truncated = quoteRaw - (quoteRaw % tick);
+    if (truncated <= 0) return undefined;
+    const respType = this.o.newOrderRespType?.['market'] ?? 'FULL';
+    return this.signed('POST', m, [
+      `symbol=${enc(m.id)}`,
+      `side=${order.side}`,
+      `newClientOrderId=${enc(order.clientOrderId)}`,
+      `newOrderRespType=${enc(respType)}`,
+      'type=MARKET',
+      `quoteOrderQty=${formatRaw(truncated, inst.quotePrecision)}`,
+    ]);
   }
 
   /** DELETE order by client order id (origClientOrderId). */

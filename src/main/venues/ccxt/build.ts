@@ -129,6 +129,17 @@ export interface CcxtVenueSpec {
    */
   readonly orderEncoder?: boolean;
   /**
+   * Binance spot: market orders sized by quote amount go out as the venue's own `quoteOrderQty`
+   * (default true); false = the engine converts them at the last price less its stated margin,
+   * as for a venue without a quote-amount order.
+   */
+  readonly nativeQuoteOrders?: boolean;
+  /**
+   * Binance spot: amends go out as one `order/cancelReplace` (ccxt editOrder) under the same
+   * client order id (default true); false = the engine's cancel, then a new order.
+   */
+  readonly nativeAmend?: boolean;
+  /**
    * Live mode on a cluster strategy node: orders go to the execution node through this client
    * instead of the venue (the journal is kept and restored the same way); `start` gets the
    * restored open orders, whose intents it sends again (the execution node dedupes them).
@@ -247,6 +258,8 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.log ? { log: spec.log } : {}),
     restored: { orders: restoredOrders, fills: restoredFills },
     ...(fastPath ? { fastPath } : {}),
+    ...(spec.nativeQuoteOrders !== false && isBinanceSpot(spec.exchange, bindings.map((b) => b.instrument)) ? { quoteOrders: 'native' as const } : {}),
+    ...(spec.nativeAmend !== false && isBinanceSpot(spec.exchange, bindings.map((b) => b.instrument)) ? { amend: 'replace' as const } : {}),
     adopt: (order) => {
       cache.putOrder(order);
       risk.onOrderOpened(order.clientOrderId, order.instrumentId);
@@ -288,6 +301,14 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
       journal?.close();
     },
   };
+}
+
+/**
+ * Binance spot: market orders by quote amount (`quoteOrderQty`; USD-M has none) and amends in
+ * one request (`order/cancelReplace`, ccxt's editOrder).
+ */
+function isBinanceSpot(exchange: CcxtLike, instruments: readonly Instrument[]): boolean {
+  return (exchange as unknown as { id?: string }).id === 'binance' && instruments.length > 0 && instruments.every((i) => i.kind === 'spot');
 }
 
 /** The encoder path for a Binance spot / USD-M exchange whose signing LIBRA installed. */

@@ -97,6 +97,28 @@ export interface CcxtExecutionOptions {
    * same answers and errors as ccxt's; an order it cannot encode goes through ccxt.
    */
   readonly fastPath?: OrderFastPath;
+  /**
+   * 'native': the venue fills market orders sized by quote amount itself (Binance spot's
+   * `quoteOrderQty`, ccxt's `cost`); the engine then leaves them unconverted.
+   */
+  readonly quoteOrders?: 'native';
+  /**
+   * How the venue amends a working order, when ccxt has `editOrder` for it. 'replace': one
+   * request cancels the order and places its replacement under the same client order id, with
+   * a new venue order id (Binance spot `order/cancelReplace`, STOP_ON_FAILURE: nothing is placed
+   * when the cancel fails because the order filled). Undefined: the engine amends by
+   * cancel-replace (two requests, each with the UNKNOWN-safety of a new order).
+   */
+  readonly amend?: 'replace';
+}
+
+/** An amend sent to the venue and not answered yet. */
+interface PendingAmend {
+  readonly quantityRaw: number;
+  readonly priceRaw: number | undefined;
+  /** The venue order it replaces. */
+  readonly fromId: string;
+  readonly sentAt: number;
 }
 
 type TrackState = 'INFLIGHT' | 'UNKNOWN' | 'OPEN' | 'DONE';
@@ -107,7 +129,10 @@ interface Tracked {
   readonly instrument: Instrument;
   readonly symbol: string;
   readonly side: OrderSide;
-  readonly quantityRaw: number;
+  /** A quote-amount order's quantity is the venue's, known once it answered (`sized`). */
+  quantityRaw: number;
+  readonly quote: boolean;
+  sized: boolean;
   venueOrderId: string | undefined;
   state: TrackState;
   /** Time the placement was sent (for the not-found grace). */
@@ -120,14 +145,23 @@ interface Tracked {
   pendingCancel: boolean;
   /** Cancel asked before the venue confirmed the placement: sent once the venue shows the order open. */
   cancelWanted: boolean;
+  amend: PendingAmend | undefined;
+  /**
+   * Venue orders an amend replaced (their late fills still count; their CANCELED does not), and
+   * the fills reported per venue order id from the first replacement on. Undefined until an
+   * amend replaced the order (no allocation per order on the hot path).
+   */
+  replaced: Set<string> | undefined;
+  filledBy: Map<string, number> | undefined;
 }
 
 const EXTERNAL_STRATEGY = 'EXTERNAL';
 
 export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
-  /** Amends are cancel-replace, run by the engine (see ExecutionClient.amendsInPlace). */
-  readonly amendsInPlace = false;
+  /** False: amends are cancel-replace, run by the engine (see ExecutionClient.amendsInPlace). */
+  readonly amendsInPlace: boolean;
+  readonly quoteOrders: 'native' | undefined;
   private sink: ExecutionReportSink = () => undefined;
   private readonly ex: CcxtLike;
   private readonly bySymbol = new Map<string, CcxtInstrumentBinding>();
@@ -151,6 +185,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   constructor(private readonly opts: CcxtExecutionOptions) {
     this.venue = opts.venue;
     this.ex = opts.exchange;
+    this.quoteOrders = opts.quoteOrders;
+    this.amendsInPlace = opts.amend === 'replace' && this.ex.has['editOrder'] === true && typeof this.ex.editOrder === 'function';
     // Invariant 1: ccxt must not retry anything on its own (fetch2's retry loop).
     this.ex.options['maxRetriesOnFailure'] = 0;
     this.ex.options['maxRetriesOnFailureDelay'] = 0;
@@ -197,6 +233,9 @@ export class CcxtExecutionClient implements ExecutionClient {
         continue;
       }
       const t = this.track(order, b);
+      // Restored from the journal: a quote-amount order's venue quantity is not known again
+      // until the venue answers (reconciliation), unless it already filled some.
+      t.sized = !t.quote || order.filledRaw > 0;
       t.venueOrderId = order.venueOrderId;
       if (order.venueOrderId) this.byVenueId.set(order.venueOrderId, t);
       t.reportedFilledRaw = order.filledRaw;
@@ -245,10 +284,18 @@ export class CcxtExecutionClient implements ExecutionClient {
     void this.sendCancel(t).catch((e: unknown) => this.logError(`cancel ${order.clientOrderId}`, e));
   }
 
-  modify(order: Order): void {
-    // Not called (amendsInPlace = false: the engine amends by cancel-replace). ccxt's editOrder
-    // on Binance spot is cancelReplace, which issues a NEW order id this client does not track.
-    this.report({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'MODIFY_NOT_SUPPORTED: cancel and submit a new order', ts: this.now() });
+  modify(order: Order, change: { quantityRaw?: number; priceRaw?: number; triggerPriceRaw?: number }): void {
+    const t = this.orders.get(order.clientOrderId);
+    const refuse = (reason: string): void => this.report({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason, ts: this.now() });
+    if (!this.amendsInPlace) return refuse('MODIFY_NOT_SUPPORTED: cancel and submit a new order');
+    if (this.halted !== undefined) return refuse(`VENUE_HALTED: ${this.halted}`);
+    if (!t || t.state !== 'OPEN' || t.venueOrderId === undefined || t.amend !== undefined || t.pendingCancel) {
+      return refuse(`AMEND_NOT_POSSIBLE: order ${order.clientOrderId} is not working at ${this.venue} (or an amend or cancel is outstanding)`);
+    }
+    if (order.type !== 'LIMIT' || change.triggerPriceRaw !== undefined) return refuse(`MODIFY_NOT_SUPPORTED: ${this.venue} amends LIMIT orders' price and quantity only`);
+    const quantityRaw = change.quantityRaw ?? order.quantityRaw;
+    if (quantityRaw <= t.reportedFilledRaw) return refuse(`AMEND_BELOW_FILLED: ${quantityRaw} is not above the ${t.reportedFilledRaw} already filled; cancel instead`);
+    void this.sendAmend(t, order, quantityRaw, change.priceRaw ?? order.priceRaw).catch((e: unknown) => this.logError(`amend ${order.clientOrderId}`, e));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -312,18 +359,23 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `VENUE_HALTED: ${this.halted}`, ts: this.now() });
       return;
     }
-    let args;
-    try {
-      args = toCreateOrderArgs(order, t.instrument, t.symbol, this.o.clientOrderIdParam);
-    } catch (e) {
-      t.state = 'DONE';
-      this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `UNSUPPORTED: ${e instanceof Error ? e.message : String(e)}`, ts: this.now() });
-      return;
-    }
     t.sentAt = this.now();
+    // The venue's own encoder first (the hot path: no ccxt arguments built); ccxt otherwise.
+    let sent = this.opts.fastPath?.createOrder(order, t.instrument, t.symbol);
+    if (sent === undefined) {
+      let args;
+      try {
+        args = toCreateOrderArgs(order, t.instrument, t.symbol, this.o.clientOrderIdParam);
+      } catch (e) {
+        t.state = 'DONE';
+        this.report({ kind: 'REJECTED', clientOrderId: t.clientOrderId, reason: `UNSUPPORTED: ${e instanceof Error ? e.message : String(e)}`, ts: this.now() });
+        return;
+      }
+      sent = this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params);
+    }
     let answer: CcxtOrder;
     try {
-      answer = await (this.opts.fastPath?.createOrder(order, t.instrument, t.symbol) ?? this.ex.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params));
+      answer = await sent;
     } catch (error) {
       const cls = classifyError(error, this.now());
       switch (cls.kind) {
@@ -476,6 +528,109 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (isCcxtOrder(answer)) await this.applyVenueOrder(t, answer);
   }
 
+  // ------------------------------------------------------------------ amend
+
+  /**
+   * One editOrder request (Binance spot: cancel + new order under the same client order id, the
+   * rest of the quantity at the new terms). Never throws into the engine: a fill that beat the
+   * amend makes the venue refuse the cancel half (nothing placed) → UPDATE_REJECTED, and the
+   * venue's view of the order (its fills) is read; a lost answer is resolved by client order
+   * id, never resent.
+   */
+  private async sendAmend(t: Tracked, order: Order, quantityRaw: number, priceRaw: number | undefined): Promise<void> {
+    const fromId = t.venueOrderId ?? '';
+    t.amend = { quantityRaw, priceRaw, fromId, sentAt: this.now() };
+    await this.opts.limiter.take(1);
+    const args = toCreateOrderArgs({ ...order, quantityRaw: quantityRaw - t.reportedFilledRaw, ...(priceRaw !== undefined ? { priceRaw } : {}) }, t.instrument, t.symbol, this.o.clientOrderIdParam);
+    let answer: CcxtOrder;
+    try {
+      if (!this.ex.editOrder) throw new Error('editOrder missing');
+      answer = await this.ex.editOrder(fromId, t.symbol, args.type, args.side, args.amount, args.price, args.params);
+    } catch (error) {
+      const raw = error instanceof Error ? error.message : String(error);
+      const cls = classifyError(error, this.now());
+      if (/"code":\s*-202[12]\b/.test(raw)) {
+        // Binance cancelReplace: -2022 the cancel failed (filled or gone), nothing placed;
+        // -2021 the cancel went through, the replacement was refused. Either way the amend did
+        // not happen; the venue's view of the order (filled, canceled) is read next.
+        const canceled = /"cancelResult":\s*"SUCCESS"/.test(raw);
+        this.endAmend(t, canceled ? `AMEND_FAILED: ${this.venue} canceled the order but refused its replacement` : `AMEND_FAILED: ${this.venue} could not cancel the order (filled or gone)`);
+        this.scheduleResolve(t, 0, true);
+        return;
+      }
+      if (cls.kind === 'LOST' || cls.kind === 'DUPLICATE') {
+        this.log(`amend ${t.clientOrderId}: answer lost (${cls.message}); asking the venue`);
+        this.scheduleAmendResolve(t, 0);
+        return;
+      }
+      if (cls.kind === 'BANNED') this.halt(cls);
+      if (cls.kind === 'RATE_LIMITED') this.opts.limiter.pauseFor(cls.retryAfterMs);
+      this.endAmend(t, cls.message);
+      if (cls.kind === 'NOT_FOUND') this.scheduleResolve(t, 0, true);
+      return;
+    }
+    if (answer.id !== undefined && answer.id !== null && String(answer.id) !== fromId) this.replacedBy(t, String(answer.id));
+    await this.applyVenueOrder(t, answer);
+  }
+
+  /** The amend did not happen: the order works on with its old terms. */
+  private endAmend(t: Tracked, reason: string): void {
+    if (t.amend === undefined) return;
+    t.amend = undefined;
+    this.report({ kind: 'UPDATE_REJECTED', clientOrderId: t.clientOrderId, reason, ts: this.now() });
+  }
+
+  /** The venue placed the replacement (`newId`): the order now lives under it, with the new terms. */
+  private replacedBy(t: Tracked, newId: string): void {
+    const a = t.amend;
+    if (a === undefined || t.venueOrderId === newId || t.replaced?.has(newId) === true) return;
+    const oldId = t.venueOrderId ?? a.fromId;
+    // Every fill reported so far that no other venue order claims is the replaced order's.
+    const filledBy = (t.filledBy ??= new Map());
+    let others = 0;
+    for (const [id, q] of filledBy) if (id !== oldId) others += q;
+    filledBy.set(oldId, t.reportedFilledRaw - others);
+    (t.replaced ??= new Set()).add(oldId);
+    t.venueOrderId = newId;
+    this.byVenueId.set(newId, t);
+    t.quantityRaw = a.quantityRaw;
+    t.amend = undefined;
+    this.report({ kind: 'UPDATED', clientOrderId: t.clientOrderId, quantityRaw: a.quantityRaw, ...(a.priceRaw !== undefined ? { priceRaw: a.priceRaw } : {}), venueOrderId: newId, ts: this.now() });
+    this.flushOrphans(t);
+  }
+
+  /** An amend whose answer was lost: the venue's newest order under the client id tells. */
+  private scheduleAmendResolve(t: Tracked, attempt: number): void {
+    const delay = attempt === 0 ? this.o.resolveDelayMs : backoffDelay(attempt - 1, this.o.backoff, this.opts.random);
+    void sleep(this.opts.time, delay)
+      .then(async () => {
+        const a = t.amend;
+        if (a === undefined || t.state === 'DONE' || this.stopped) return;
+        let found: CcxtOrder | 'NOT_FOUND';
+        try {
+          await this.opts.limiter.take(1);
+          found = await this.queryByClientId(t.symbol, t.clientOrderId);
+        } catch {
+          this.scheduleAmendResolve(t, attempt + 1);
+          return;
+        }
+        const id = found === 'NOT_FOUND' ? undefined : String(found.id ?? '');
+        if (found !== 'NOT_FOUND' && id !== a.fromId && id !== '') {
+          this.replacedBy(t, id ?? '');
+          await this.applyVenueOrder(t, found);
+          return;
+        }
+        // Still the old order: within the grace the request may yet arrive; after it, it did not.
+        if (this.now() - a.sentAt < this.o.notFoundGraceMs && (found === 'NOT_FOUND' || venueState(found) === 'OPEN')) {
+          this.scheduleAmendResolve(t, attempt + 1);
+          return;
+        }
+        this.endAmend(t, `AMEND_NOT_APPLIED: ${this.venue} shows no replacement of ${t.clientOrderId}`);
+        if (found !== 'NOT_FOUND') await this.applyVenueOrder(t, found);
+      })
+      .catch((e: unknown) => this.logError(`amend resolve ${t.clientOrderId}`, e));
+  }
+
   // ------------------------------------------------------------------ venue → engine
 
   /**
@@ -488,7 +643,21 @@ export class CcxtExecutionClient implements ExecutionClient {
         t.venueOrderId = String(o.id);
         this.byVenueId.set(t.venueOrderId, t);
       }
+      const oid = o.id ? String(o.id) : undefined;
+      // The stream can show the replacement before the amend's own answer arrives.
+      if (oid !== undefined && t.amend !== undefined && oid !== t.venueOrderId && t.replaced?.has(oid) !== true) this.replacedBy(t, oid);
       const state = venueState(o);
+      if (oid !== undefined && t.replaced?.has(oid) === true) {
+        // An order an amend replaced: its fills count, its CANCELED is the amend's, not ours.
+        for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
+        if (filledRaw(o, t.instrument) > (t.filledBy?.get(oid) ?? 0)) await this.fetchOrderTrades(t, oid);
+        return;
+      }
+      if (t.amend !== undefined && oid === t.amend.fromId && state === 'CANCELED') {
+        // The cancel half of an amend whose answer is still on its way: the answer decides.
+        for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
+        return;
+      }
       if (state === 'REJECTED') {
         if (t.state === 'INFLIGHT' || t.state === 'UNKNOWN') {
           t.state = 'DONE';
@@ -500,11 +669,18 @@ export class CcxtExecutionClient implements ExecutionClient {
         t.state = 'OPEN';
         this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: String(o.id ?? ''), ts: o.timestamp ?? this.now() });
       }
+      if (!t.sized) {
+        // Quote amount: the venue's executed quantity is the order's once it is done.
+        if (state === 'OPEN') return;
+        t.quantityRaw = filledRaw(o, t.instrument);
+        t.sized = true;
+      }
       // Fills: those carried by the answer (a REST answer's have no side and no time: the
       // order's and the answer's), then any still missing fetched by order id.
       for (const tr of o.trades ?? []) if (tr.id) this.emitTrade(t, tr, o.timestamp ?? this.now());
       this.flushOrphans(t);
-      const venueFilled = filledRaw(o, t.instrument);
+      // Filled quantities compare per venue order once an amend made the order several.
+      const venueFilled = filledRaw(o, t.instrument) + (t.replaced !== undefined ? t.reportedFilledRaw - (t.filledBy?.get(oid ?? '') ?? 0) : 0);
       if (venueFilled > t.reportedFilledRaw) await this.fetchOrderTrades(t);
       if (t.state === 'DONE') return;
       if (state === 'FILLED') {
@@ -531,13 +707,13 @@ export class CcxtExecutionClient implements ExecutionClient {
     return next;
   }
 
-  private async fetchOrderTrades(t: Tracked): Promise<void> {
-    if (t.venueOrderId === undefined) return;
+  private async fetchOrderTrades(t: Tracked, venueOrderId = t.venueOrderId): Promise<void> {
+    if (venueOrderId === undefined) return;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await this.opts.limiter.take(1);
-        const trades = await this.ex.fetchMyTrades(t.symbol, undefined, undefined, { orderId: t.venueOrderId });
-        for (const tr of trades) if (isOrderExecution(tr) && (tr.order === undefined || String(tr.order) === t.venueOrderId)) this.emitTrade(t, tr);
+        const trades = await this.ex.fetchMyTrades(t.symbol, undefined, undefined, { orderId: venueOrderId });
+        for (const tr of trades) if (isOrderExecution(tr) && (tr.order === undefined || String(tr.order) === venueOrderId)) this.emitTrade(t, tr);
         return;
       } catch (error) {
         const cls = classifyError(error, this.now());
@@ -555,6 +731,15 @@ export class CcxtExecutionClient implements ExecutionClient {
   private emitTrade(t: Tracked, tr: CcxtTrade, answerTs?: number): Fill | undefined {
     const key = `${t.instrument.id}|${String(tr.id)}`;
     if (this.seenTrades.has(key)) return undefined;
+    const vid = tr.order !== undefined && tr.order !== null ? String(tr.order) : t.venueOrderId;
+    // A fill of the replacement can arrive before the amend's answer.
+    if (vid !== undefined && t.amend !== undefined && vid !== t.venueOrderId && t.replaced?.has(vid) !== true) this.replacedBy(t, vid);
+    if (!t.sized) {
+      // A quote-amount order's quantity is fixed by the venue's answer: hold its fills until
+      // then, so the engine never sees a fill against the estimate (flushOrphans releases them).
+      if (tr.order) this.keepOrphan(String(tr.order), tr);
+      return undefined;
+    }
     let fill: Fill;
     try {
       fill = tradeToFill(tr, t.instrument, { clientOrderId: t.clientOrderId, strategyId: t.strategyId, venueOrderId: t.venueOrderId, side: t.side, ...(answerTs !== undefined ? { ts: answerTs } : {}) });
@@ -574,8 +759,9 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.report({ kind: 'ACCEPTED', clientOrderId: t.clientOrderId, venueOrderId: t.venueOrderId ?? String(tr.order ?? ''), ts: fill.ts });
     }
     t.reportedFilledRaw += fill.quantityRaw;
+    if (vid !== undefined && t.filledBy !== undefined) t.filledBy.set(vid, (t.filledBy.get(vid) ?? 0) + fill.quantityRaw);
     this.lastFillTs = Math.max(this.lastFillTs, fill.ts);
-    this.report({ kind: 'FILLED', fill });
+    this.report(t.quote ? { kind: 'FILLED', fill, orderQuantityRaw: t.quantityRaw } : { kind: 'FILLED', fill });
     for (const l of this.fillListeners) l(fill);
     if (t.reportedFilledRaw >= t.quantityRaw) t.state = 'DONE';
     return fill;
@@ -622,12 +808,14 @@ export class CcxtExecutionClient implements ExecutionClient {
       t.chain = t.chain.then(run, run).catch((e: unknown) => this.logError(`trade ${t.clientOrderId}`, e));
       return;
     }
-    if (tr.order) {
-      // The order's own update (watchOrders / REST answer) has not arrived yet; keep the trade.
-      const list = this.orphanTrades.get(String(tr.order)) ?? [];
-      list.push(tr);
-      this.orphanTrades.set(String(tr.order), list);
-    }
+    // The order's own update (watchOrders / REST answer) has not arrived yet; keep the trade.
+    if (tr.order) this.keepOrphan(String(tr.order), tr);
+  }
+
+  private keepOrphan(venueOrderId: string, tr: CcxtTrade): void {
+    const list = this.orphanTrades.get(venueOrderId) ?? [];
+    if (!list.some((x) => x.id === tr.id)) list.push(tr);
+    this.orphanTrades.set(venueOrderId, list);
   }
 
   private async adoptExternal(o: CcxtOrder): Promise<string> {
@@ -816,6 +1004,8 @@ export class CcxtExecutionClient implements ExecutionClient {
       symbol: b.symbol,
       side: order.side,
       quantityRaw: order.quantityRaw,
+      quote: order.quoteQuantityRaw !== undefined,
+      sized: order.quoteQuantityRaw === undefined,
       venueOrderId: undefined,
       state: 'INFLIGHT',
       sentAt: this.now(),
@@ -824,6 +1014,9 @@ export class CcxtExecutionClient implements ExecutionClient {
       resolving: false,
       pendingCancel: false,
       cancelWanted: false,
+      amend: undefined,
+      replaced: undefined,
+      filledBy: undefined,
     };
     this.orders.set(order.clientOrderId, t);
     return t;

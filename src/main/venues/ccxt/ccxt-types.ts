@@ -23,6 +23,8 @@ export interface CcxtLike {
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: CcxtParams): Promise<CcxtOrder>;
   cancelOrder(id: string, symbol?: string, params?: CcxtParams): Promise<unknown>;
   fetchOrder(id: string, symbol?: string, params?: CcxtParams): Promise<CcxtOrder>;
+  /** Present where ccxt implements it (`has.editOrder`); Binance spot: order/cancelReplace. */
+  editOrder?(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: CcxtParams): Promise<CcxtOrder>;
   fetchOpenOrders(symbol?: string, since?: number, limit?: number, params?: CcxtParams): Promise<CcxtOrder[]>;
   fetchMyTrades(symbol?: string, since?: number, limit?: number, params?: CcxtParams): Promise<CcxtTrade[]>;
   fetchBalance(params?: CcxtParams): Promise<Balances>;

@@ -161,6 +161,9 @@ export function toCreateOrderArgs(order: Order, inst: Instrument, symbol: string
     else params['timeInForce'] = order.timeInForce;
   }
   if (order.reduceOnly && inst.kind !== 'spot') params['reduceOnly'] = true;
+  // A quote-amount market order reaches this only for a client that sizes it natively
+  // (quoteOrders 'native'): ccxt's unified `cost` (Binance: quoteOrderQty).
+  if (order.quoteQuantityRaw !== undefined && type === 'market') params['cost'] = order.quoteQuantityRaw / 10 ** inst.quotePrecision;
   const price = type === 'limit' && order.priceRaw !== undefined ? order.priceRaw / 10 ** inst.pricePrecision : undefined;
   return { symbol, type, side: order.side === 'BUY' ? 'buy' : 'sell', amount, price, params };
 }

@@ -27,6 +27,7 @@ import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
 import { VenueBadges } from '../../features/session/venue-badges';
+import { VenueKeysButton } from '../../features/session/venue-keys-dialog';
 import { AuthFailed } from '../../features/session/auth-failed';
 import { selectSession } from '../../features/session/session-slice';
 
@@ -62,6 +63,7 @@ export function MainWindow() {
         <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
         <span className="spacer" />
         <a href="#research" className="muted">Backtest &amp; strategies ↓</a>
+        <VenueKeysButton />
         {tradingState === 'ACTIVE' ? (
           <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
         ) : (
