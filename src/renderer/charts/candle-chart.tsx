@@ -262,6 +262,8 @@ export function CandleChart(props: CandleChartProps) {
         text: `${f.side === 'BUY' ? 'B' : 'S'} ${f.quantity}`,
       }));
     s.markers.setMarkers(markers);
+    // The newest fill drawn (tests and the terminal bench read it: a fill reached the chart).
+    if (el.current) el.current.dataset.lastFill = fills.at(-1)?.tradeId ?? '';
   }, [fills, timeframe, loaded]);
 
   // Active alerts as dashed price lines.
