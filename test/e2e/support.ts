@@ -63,9 +63,12 @@ export function ensureRendererBuilt(): void {
 }
 
 function buildRenderer(): void {
+  // NODE_ENV=production: vitest sets NODE_ENV=test, and vite builds React's development bundle
+  // for any NODE_ENV but production (jsxDEV, dev checks: several times slower under load).
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
 }
