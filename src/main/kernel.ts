@@ -35,6 +35,7 @@ import type { BacktestResult, BacktestSpec } from './backtest/runner';
 import { detectFormat, readAllBars, readBars, readBook, readTrades } from './backtest/data';
 import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
+import { readBookRecordings } from './backtest/recorded-book';
 import { openFileFeed, runFeedBacktest } from './backtest/file-backtest';
 import type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 import { instrumentForFile, readSampleIndex, withOverrides } from './backtest/instrument-from-file';
@@ -299,6 +300,8 @@ export class Kernel {
     const dir = options.resourcesDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../resources/sample-data');
     const index = JSON.parse(readFileSync(resolve(dir, 'index.json'), 'utf8')) as {
       files: { file: string; symbol: string; venue: string; timeframe: string; tickSize: string; lotSize: string }[];
+      /** Recorded L2 books + trades looped beside the bars (the book and tape panels). */
+      books?: { file: string }[];
     };
     const wanted = options.symbols?.map((s) => s.toUpperCase());
     const entries = wanted ? index.files.filter((e) => wanted.includes(e.symbol.toUpperCase())) : index.files;
@@ -313,8 +316,10 @@ export class Kernel {
         return { instrument, bars };
       }),
     );
+    const books = (index.books ?? []).flatMap((b) => readBookRecordings(resolve(dir, b.file)));
     return new PaperReplaySession({
       feeds,
+      books,
       timeframeMs,
       capital: options.capital ?? 10_000,
       risk: this.createRiskGate(feeds.map((f) => f.instrument)),

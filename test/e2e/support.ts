@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,9 +63,12 @@ export function ensureRendererBuilt(): void {
 }
 
 function buildRenderer(): void {
+  // NODE_ENV=production: vitest sets NODE_ENV=test, and vite builds React's development bundle
+  // for any NODE_ENV but production (jsxDEV, dev checks: several times slower under load).
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
 }
@@ -142,12 +145,36 @@ export async function startServe(extra: string[] = [], env: NodeJS.ProcessEnv = 
  * Launches Debian's Chromium, opens the served main window at `viewport`, collects page errors
  * of every page of the context into `pageErrors`, and waits until the window's stream is open.
  */
-export async function openMainWindow(served: Served, viewport: { width: number; height: number }, pageErrors: string[]): Promise<{ browser: Browser; main: Page }> {
+export async function openMainWindow(
+  served: Served,
+  viewport: { width: number; height: number },
+  pageErrors: string[],
+  options: { readonly latencyMs?: number; readonly beforeGoto?: (page: Page) => Promise<void> } = {},
+): Promise<{ browser: Browser; main: Page; network: CDPSession | undefined }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport });
   context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
   const main = await context.newPage();
+  const network = options.latencyMs !== undefined ? await emulateLatency(main, options.latencyMs) : undefined;
+  await options.beforeGoto?.(main);
   await main.goto(served.url);
   await main.getByTestId('connection').filter({ hasText: /^open$/ }).waitFor({ timeout: 15_000 });
-  return { browser, main };
+  return { browser, main, network };
+}
+
+/**
+ * Chromium's network emulation (DevTools protocol Network.emulateNetworkConditions) on one page:
+ * `latencyMs` added to every request (the page, its scripts, the WebSocket handshake), no
+ * throughput cap; `offline: true` cuts the page off (its open sockets drop).
+ */
+export async function emulateLatency(page: Page, latencyMs: number): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await setNetwork(cdp, latencyMs);
+  return cdp;
+}
+
+/** Changes the emulated conditions of a session from `emulateLatency`. */
+export async function setNetwork(cdp: CDPSession, latencyMs: number, offline = false): Promise<void> {
+  await cdp.send('Network.emulateNetworkConditions', { offline, latency: latencyMs, downloadThroughput: -1, uploadThroughput: -1 });
 }

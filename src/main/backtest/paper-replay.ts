@@ -17,6 +17,8 @@ import type { RiskGate } from '../engine/risk/risk-gate';
 import type { SessionVenueState, TradingSession } from '../engine/session';
 import { TradingNode } from '../engine/trading-node';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue';
+import type { BookRecording } from './recorded-book';
+import { RecordedBookLoop } from './recorded-book';
 
 /** One instrument of the replay and all its bars, in time order. */
 export interface PaperReplayFeed {
@@ -47,6 +49,11 @@ export interface PaperReplayOptions {
   readonly risk: RiskGate;
   /** Real time and scheduling, from the host (the engine never reads the wall clock). */
   readonly time: TimeSource;
+  /**
+   * Recorded L2 books + trades, by symbol, looped while the replay runs (scaled to each
+   * instrument's last close; see recorded-book.ts) so the book and tape panels are alive.
+   */
+  readonly books?: readonly BookRecording[];
 }
 
 interface Track {
@@ -78,6 +85,10 @@ export class PaperReplaySession implements TradingSession {
   private speed: number;
   private cancelTimer: (() => void) | null = null;
   private running = false;
+  /** The recorded books looped beside the bars, one per instrument that has one. */
+  readonly bookLoops: readonly RecordedBookLoop[];
+  /** Real time of the last step (the book's times are interpolated inside the bar). */
+  private stepRealAt = 0;
 
   constructor(private readonly opts: PaperReplayOptions) {
     const feeds = opts.feeds ?? (opts.instrument && opts.bars ? [{ instrument: opts.instrument, bars: opts.bars }] : []);
@@ -132,6 +143,31 @@ export class PaperReplaySession implements TradingSession {
     this.speed = opts.speed ?? 2;
     const warm = Math.min(opts.warmupBars ?? 300, this.steps.length - 1);
     for (let i = 0; i < warm; i++) this.releaseStep();
+    this.bookLoops = (opts.books ?? []).flatMap((recording) => {
+      const inst = this.instruments.find((i) => i.symbol.toUpperCase() === recording.symbol.toUpperCase());
+      if (!inst) return [];
+      return [
+        new RecordedBookLoop({
+          recording,
+          instrument: inst,
+          bus: this.node.bus,
+          time: opts.time,
+          anchor: () => this.lastBar(inst.id)?.close,
+          simTime: () => this.simTimeNow(),
+        }),
+      ];
+    });
+  }
+
+  /**
+   * Simulated time between steps: the last step's time plus the real time since, at the replay's
+   * pace (one bar per 1/speed s), never reaching the next step.
+   */
+  private simTimeNow(): number {
+    const base = this.clock.now();
+    if (!this.running) return base;
+    const frac = Math.min(0.999, Math.max(0, ((this.opts.time.now() - this.stepRealAt) * this.speed) / 1000));
+    return base + Math.floor(frac * this.timeframeMs);
   }
 
   private track(instrumentId: string): Track {
@@ -199,13 +235,16 @@ export class PaperReplaySession implements TradingSession {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stepRealAt = this.opts.time.now();
     this.schedule();
+    for (const l of this.bookLoops) l.start();
   }
 
   stop(): void {
     this.running = false;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    for (const l of this.bookLoops) l.stop();
   }
 
   /**
@@ -228,6 +267,7 @@ export class PaperReplaySession implements TradingSession {
     for (const bar of released) this.node.markPrice(bar.instrumentId, bar.close);
     for (const bar of released) this.node.bus.publish(Topics.bars(bar.instrumentId, this.timeframe), bar);
     this.node.updateEquity(ts);
+    this.stepRealAt = this.opts.time.now();
     return released;
   }
 
@@ -240,7 +280,7 @@ export class PaperReplaySession implements TradingSession {
     this.cancelTimer = this.opts.time.schedule(1000 / this.speed, () => {
       if (!this.running) return;
       if (this.releaseStep().length === 0) {
-        this.running = false;
+        this.stop();
         return;
       }
       this.schedule();

@@ -23,6 +23,8 @@ import { outputKeysOf, outputLabel, placeIndicators } from './indicator-layout';
 import { parseTimeframe } from '../../shared/messages/market-data';
 import type { AlertView, BarView, FillView } from '../../shared/ipc/views';
 import { useBridge } from '../app/bridge-context';
+import { useAppSelector } from '../app/hooks';
+import { selectSnapshots } from '../features/session/session-slice';
 
 const PAGE = 500;
 const COLORS = ['#f5c542', '#4fa3ff', '#c678dd', '#56d4a8', '#ff9f43', '#e06c75'];
@@ -44,6 +46,13 @@ function markLast(el: HTMLElement, candles: ISeriesApi<'Candlestick'>, bar: BarV
   el.dataset.lastTime = String(bar.time);
   const y = candles.priceToCoordinate(bar.close);
   el.dataset.lastY = y === null ? '' : String(Math.round(y));
+}
+
+/** How many times consecutive bars are more than one timeframe apart (tests read it: a reconnect must not add holes). */
+function markHoles(el: HTMLElement, bars: readonly BarView[], tfMs: number): void {
+  let holes = 0;
+  for (let i = 1; i < bars.length; i++) if ((bars[i] as BarView).time - (bars[i - 1] as BarView).time > tfMs) holes++;
+  el.dataset.holes = String(holes);
 }
 
 /** A horizontal level drawn across the price pane (a working order, the position's entry). */
@@ -100,6 +109,11 @@ export function CandleChart(props: CandleChartProps) {
   const [hover, setHover] = useState<Ohlc | null>(null);
   const [legend, setLegend] = useState<readonly { key: string; color: string }[]>([]);
   const indicatorKey = indicators.join(',');
+  // Every snapshot (a reconnect, a resync, a restarted server) reloads the history: the bars
+  // missed while away come back, and nothing of an older session stays on the chart.
+  const generation = useAppSelector(selectSnapshots);
+  const reload = useRef<(() => void) | null>(null);
+  const loadedGeneration = useRef(generation);
 
   // Create the chart, load the first page, page older history in on scroll-back.
   useEffect(() => {
@@ -148,6 +162,8 @@ export function CandleChart(props: CandleChartProps) {
     let disposed = false;
     let loading = false;
     let hasMore = true;
+    /** Bumped by a reload: an answer to an older request is dropped. */
+    let epoch = 0;
 
     const setAll = (): void => {
       const data = bars.current;
@@ -157,17 +173,20 @@ export function CandleChart(props: CandleChartProps) {
       for (const [spec, line] of lines) line.setData(data.map((b) => point(b, spec)));
       setLoaded(data.length);
       markLast(container, candles, data.at(-1));
+      markHoles(container, data, parseTimeframe(timeframe));
     };
     const load = async (before?: number): Promise<void> => {
       if (loading || !hasMore) return;
       loading = true;
+      const asked = epoch;
       const r = await bridge.chart.history({ instrumentId, timeframe, limit: PAGE, indicators: specs, ...(before !== undefined ? { before } : {}) });
+      if (disposed || asked !== epoch) return;
       loading = false;
-      if (disposed) return;
       if (!r.ok) {
         setError(`${r.error.code}: ${r.error.message}`);
         return;
       }
+      setError(null);
       hasMore = r.value.hasMore;
       const page = r.value.bars;
       if (before === undefined) {
@@ -213,8 +232,18 @@ export function CandleChart(props: CandleChartProps) {
     });
     ro.observe(container);
     void load();
+    reload.current = () => {
+      // Drop what is on screen (it may be another session's), then the first page again.
+      epoch++;
+      loading = false;
+      hasMore = true;
+      bars.current = [];
+      setAll();
+      void load();
+    };
     return () => {
       disposed = true;
+      reload.current = null;
       ro.disconnect();
       chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       chart.unsubscribeClick(onClick);
@@ -225,6 +254,12 @@ export function CandleChart(props: CandleChartProps) {
   }, [bridge, instrumentId, timeframe, indicatorKey, pricePrecision]);
 
   useEffect(() => {
+    if (generation === loadedGeneration.current) return;
+    loadedGeneration.current = generation;
+    reload.current?.();
+  }, [generation]);
+
+  useEffect(() => {
     series.current?.chart.priceScale('right', 0).applyOptions({ mode: logScale ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
   }, [logScale, loaded]);
 
@@ -233,6 +268,7 @@ export function CandleChart(props: CandleChartProps) {
     const s = series.current;
     if (!s) return;
     const last = bars.current.at(-1);
+    const before = bars.current.length;
     for (const b of liveBars) {
       const tail = bars.current.at(-1);
       if (tail && b.time < tail.time) continue;
@@ -243,7 +279,10 @@ export function CandleChart(props: CandleChartProps) {
       s.volume.update(vol(b));
       for (const [spec, line] of s.lines) line.update(point(b, spec));
     }
-    if (el.current) markLast(el.current, s.candles, bars.current.at(-1));
+    if (el.current) {
+      markLast(el.current, s.candles, bars.current.at(-1));
+      if (bars.current.length !== before) markHoles(el.current, bars.current, parseTimeframe(timeframe));
+    }
   }, [liveBars, loaded]);
 
   // Fills as markers, snapped to the bar they happened in.
@@ -262,6 +301,8 @@ export function CandleChart(props: CandleChartProps) {
         text: `${f.side === 'BUY' ? 'B' : 'S'} ${f.quantity}`,
       }));
     s.markers.setMarkers(markers);
+    // The newest fill drawn (tests and the terminal bench read it: a fill reached the chart).
+    if (el.current) el.current.dataset.lastFill = fills.at(-1)?.tradeId ?? '';
   }, [fills, timeframe, loaded]);
 
   // Active alerts as dashed price lines.

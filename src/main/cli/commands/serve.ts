@@ -129,7 +129,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.
     process.stderr.write('libra serve: building the UI once (vite build -c vite.renderer.config.ts)…\n');
-    const built = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const built = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
     if (built.status !== 0) process.stderr.write(`libra serve: the UI build failed (exit ${String(built.status)}); serving the API only\n`);
   }
   if (!existsSync(staticDir)) process.stderr.write(`libra serve: no built renderer at ${staticDir} — build it with \`npm run build:renderer\` (API only until then)\n`);

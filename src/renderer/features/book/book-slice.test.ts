@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeStore } from '../../app/store';
+import type { Snapshot } from '../../../shared/ipc/views';
+import { snapshotReceived } from '../session/session-slice';
 import { bookReceived, ladderRows, selectBook, selectTape, TAPE_LENGTH, tradeReceived } from './book-slice';
 
 const book = { instrumentId: 'X', ts: 1, bids: [{ price: 100, size: 1 }, { price: 99, size: 3 }], asks: [{ price: 101, size: 2 }, { price: 102, size: 6 }] };
@@ -25,5 +27,21 @@ describe('book slice', () => {
     expect(tape[0]?.tradeId).toBe(String(TAPE_LENGTH + 4));
     expect(tape[0]?.price).toBe(100 + TAPE_LENGTH + 4);
     expect(selectTape(store.getState(), 'Y')).toEqual([]);
+  });
+
+  it('a snapshot (a reconnect, a restarted server) drops every book and trade of before', () => {
+    const store = makeStore();
+    store.dispatch(bookReceived(book));
+    store.dispatch(tradeReceived({ instrumentId: 'X', tradeId: 't1', ts: 1, price: 100, size: 1, side: 'SELL' }));
+    const snap: Snapshot = {
+      session: { kind: 'replay', label: 'paper replay', recording: false }, venues: [], instruments: [], quotes: [], orders: [], fills: [], positions: [],
+      account: { balances: [], equity: 0, currency: 'USD' }, risk: { tradingState: 'ACTIVE', denials: [], events: [] }, alerts: [],
+      replay: { speed: 2, running: false, timeframe: '4h', simTime: 0 }, indicators: [], timeframes: ['4h'],
+    };
+    store.dispatch(snapshotReceived(snap));
+    expect(selectBook(store.getState(), 'X')).toBeUndefined();
+    expect(selectTape(store.getState(), 'X')).toEqual([]);
+    store.dispatch(bookReceived(book)); // the host's last book, sent after the snapshot
+    expect(selectBook(store.getState(), 'X')?.bids[0]?.price).toBe(100);
   });
 });

@@ -5,6 +5,7 @@
 import { createSlice, prepareAutoBatched } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import type { BookView, TradeView } from '../../../shared/ipc/views';
+import { snapshotReceived } from '../session/session-slice';
 
 export const TAPE_LENGTH = 100;
 
@@ -37,6 +38,10 @@ export const bookSlice = createSlice({
       prepare: prepareAutoBatched<TradeView>(),
     },
   },
+  // A snapshot starts over (a reconnect, a restarted server: maybe another session): no book or
+  // trade of before stays; the host sends its last books right after the snapshot.
+  extraReducers: (b) =>
+    b.addCase(snapshotReceived, () => initialState),
 });
 
 export const { bookReceived, tradeReceived } = bookSlice.actions;

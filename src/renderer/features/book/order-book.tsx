@@ -21,7 +21,7 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
       <h2>Order book {instrument ? <span className="muted">{instrument.symbol}</span> : null}</h2>
       {rows.length === 0 ? (
         <p className="muted" data-testid="no-book">
-          No order book for this session{session.kind === 'replay' ? ' (the replay has bars only; a live or paper session on a venue streams its L2 here)' : ' yet'}.
+          No order book for this session{session.kind === 'replay' ? ' yet (the replay plays its recorded book while it runs)' : ' yet'}.
         </p>
       ) : (
         <table className="ladder">

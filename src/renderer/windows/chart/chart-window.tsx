@@ -16,6 +16,7 @@ import { selectFillsFor } from '../../features/orders/orders-slice';
 import { selectReplay } from '../../features/replay/replay-slice';
 import { selectIndicators, selectInstruments, selectStatus, selectTimeframes } from '../../features/session/session-slice';
 import { AuthFailed } from '../../features/session/auth-failed';
+import { StaleBanner } from '../../features/session/stale-banner';
 
 export interface ChartParams {
   readonly instrumentId: string | null;
@@ -138,6 +139,7 @@ export function ChartWindow({ params }: { params: ChartParams }) {
         <span className="spacer" />
         <span className={`conn conn-${status}`}>{status}</span>
       </header>
+      <StaleBanner />
       {picked !== null ? (
         <div className="notice" data-testid="alert-confirm">
           Set a price alert on {instrument.symbol} at <b>{fmt(picked, instrument.pricePrecision)}</b>?{' '}

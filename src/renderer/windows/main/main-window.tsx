@@ -30,6 +30,7 @@ import { VenueBadges } from '../../features/session/venue-badges';
 import { VenueKeysButton } from '../../features/session/venue-keys-dialog';
 import { AuthFailed } from '../../features/session/auth-failed';
 import { selectSession } from '../../features/session/session-slice';
+import { StaleBanner, useStale, useTradingLive } from '../../features/session/stale-banner';
 
 export function MainWindow() {
   const bridge = useBridge();
@@ -42,6 +43,8 @@ export function MainWindow() {
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
+  const live = useTradingLive();
+  const stale = useStale();
 
   const panic = async () => {
     const r = await bridge.trading.panic({ flatten: true });
@@ -65,26 +68,29 @@ export function MainWindow() {
         <a href="#research" className="muted">Backtest &amp; strategies ↓</a>
         <VenueKeysButton />
         {tradingState === 'ACTIVE' ? (
-          <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
+          <button onClick={() => void pause(true)} data-testid="pause-trading" disabled={!live}>Pause trading</button>
         ) : (
-          <button onClick={() => void pause(false)} data-testid="resume-trading">Resume trading</button>
+          <button onClick={() => void pause(false)} data-testid="resume-trading" disabled={!live}>Resume trading</button>
         )}
-        <button className="panic" onClick={() => void panic()} data-testid="panic" title="Cancel all orders and flatten every position">PANIC</button>
+        <button className="panic" onClick={() => void panic()} data-testid="panic" title="Cancel all orders and flatten every position" disabled={!live}>PANIC</button>
       </header>
       {notice ? <div className="notice" role="status">{notice}</div> : null}
-      <main className="terminal">
+      <StaleBanner />
+      <main className={stale ? 'terminal stale' : 'terminal'} data-stale={stale ? 'true' : 'false'}>
         <div className="terminal-screen">
           <div className="col side">
             <Watchlist onSelect={setSelected} selected={instrument?.id} />
-            <OrderTicket instrument={instrument} />
+            <fieldset className="trading-controls" disabled={!live} data-testid="ticket-controls">
+              <OrderTicket instrument={instrument} />
+            </fieldset>
             <Balances />
           </div>
           <div className="centre">
             {instrument ? <DockedChart instrument={instrument} /> : <section className="panel docked-chart"><p className="muted">Connecting… ({status})</p></section>}
-            <div className="dock-bottom">
+            <fieldset className="dock-bottom trading-controls" disabled={!live}>
               <PositionsTable />
               <OrdersTable />
-            </div>
+            </fieldset>
           </div>
           <div className="col side">
             <OrderBookPanel instrument={instrument} />
