@@ -227,7 +227,9 @@ describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order reque
 
   it('reply slower than the timeout (REST only): UNKNOWN, resolved once the venue answers queries again', async () => {
     const h = await setup({ timeoutMs: 300, privateStreams: false });
-    h.sim.faults.delayReplies(600);
+    // Far beyond the timeout: with a margin of only 300 ms a stalled event loop on a loaded machine
+    // could run the late reply before the timeout timer, and the order never passed through UNKNOWN.
+    h.sim.faults.delayReplies(2000);
     const cid = submit(h, limit('BUY', 0.01, 50_000));
     await until(() => order(h, cid)?.status === 'UNKNOWN');
     h.sim.faults.delayReplies(0);
