@@ -31,6 +31,9 @@ export function touchTicket(instrument: InstrumentView, side: 'BUY' | 'SELL', qu
   return { instrumentId: instrument.id, side, type: 'LIMIT', quantity, price: level.price.toFixed(instrument.pricePrecision), timeInForce: 'IOC' };
 }
 
+/** "0.01000000" → "0.01", "10" stays "10". */
+export const trimZeros = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+
 export function useHotkeys(ctx: HotkeyContext): void {
   const bridge = useBridge();
   const latest = useRef(ctx);
@@ -75,7 +78,7 @@ export function useHotkeys(ctx: HotkeyContext): void {
           const qty = c.positions.filter((p) => p.instrumentId === inst.id).reduce((n, p) => n + p.quantity, 0);
           if (qty === 0) return c.notify(`no position in ${inst.symbol} to close`);
           const decimals = Math.max(0, Math.ceil(-Math.log10(inst.lotSize) - 1e-9));
-          const ticket: Ticket = { instrumentId: inst.id, side: qty > 0 ? 'SELL' : 'BUY', type: 'MARKET', quantity: Math.abs(qty).toFixed(decimals), reduceOnly: true };
+          const ticket: Ticket = { instrumentId: inst.id, side: qty > 0 ? 'SELL' : 'BUY', type: 'MARKET', quantity: trimZeros(Math.abs(qty).toFixed(decimals)), reduceOnly: true };
           const r = await bridge.orders.submit(ticket);
           return c.notify(r.ok ? `close ${inst.symbol}: ${ticket.side} ${ticket.quantity} ${r.value.clientOrderId} ${r.value.status}` : failed(r));
         }
