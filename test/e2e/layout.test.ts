@@ -105,7 +105,7 @@ describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows a 2×2 grid of charts with their own symbols; one pops out and comes back', async () => {
+  it('shows a 2×2 grid of charts with their own symbols; one pops out and comes back to the grid', async () => {
     await main.getByRole('button', { name: '2×2 charts' }).click();
     for (const id of ['docked-chart', 'docked-chart-2', 'docked-chart-3', 'docked-chart-4']) await expect.poll(() => bars(main, id), { timeout: 30_000 }).toBeGreaterThan(100);
     await main.getByLabel('Chart 3 symbol').selectOption({ label: 'BTC/USD' });
@@ -116,8 +116,9 @@ describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve
     await popup.waitForLoadState('domcontentloaded');
     await expect.poll(async () => Number(await popup.getByTestId('chart').getAttribute('data-bars')), { timeout: 20_000 }).toBeGreaterThan(100);
     expect(await popup.getByTestId('chart-symbol').textContent()).toBe('ETH/USD');
-    await popup.close();
-    await main.getByTestId('docked-chart-2').getByTestId('bring-back').click();
+    // Back: the chart window closes itself; the docked cell kept its symbol and bars.
+    await Promise.all([popup.waitForEvent('close'), popup.getByTestId('dock-back').click()]);
+    expect(await main.getByTestId('docked-chart-2').getAttribute('aria-label')).toBe('Chart ETH/USD');
     await expect.poll(() => bars(main, 'docked-chart-2'), { timeout: 20_000 }).toBeGreaterThan(100);
     // The grid and each cell's symbol are part of the saved layout.
     await main.reload();

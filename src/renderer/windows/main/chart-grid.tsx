@@ -1,23 +1,14 @@
 /**
  * The centre of the main window: 1, 2 (side by side) or 4 (2×2) docked charts. The first follows
  * the watchlist; each other cell picks its own symbol (kept in the layout) and, like every chart,
- * keeps its own timeframe, indicators and scale. A chart popped out into its own window leaves a
- * placeholder here with "Bring back", which docks it again.
+ * keeps its own timeframe, indicators and scale. "Pop out" opens the cell's chart in its own
+ * window and leaves the cell docked (its window's "Back to main window" closes it again).
  */
-import { useState } from 'react';
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { DockedChart } from './docked-chart';
 import type { GridSize } from './layout';
 
 export function ChartGrid({ grid, instruments, first, cells, onCellSymbol }: { grid: GridSize; instruments: readonly InstrumentView[]; first: InstrumentView; cells: readonly (string | null)[]; onCellSymbol: (cell: number, instrumentId: string) => void }) {
-  const [popped, setPopped] = useState<ReadonlySet<number>>(new Set());
-  const setPop = (cell: number, out: boolean): void =>
-    setPopped((p) => {
-      const next = new Set(p);
-      if (out) next.add(cell);
-      else next.delete(cell);
-      return next;
-    });
   const firstIndex = Math.max(0, instruments.findIndex((i) => i.id === first.id));
   const instrumentOf = (cell: number): InstrumentView => {
     if (cell === 0) return first;
@@ -29,14 +20,6 @@ export function ChartGrid({ grid, instruments, first, cells, onCellSymbol }: { g
       {Array.from({ length: grid }, (_, cell) => {
         const inst = instrumentOf(cell);
         const testId = cell === 0 ? 'docked-chart' : `docked-chart-${cell + 1}`;
-        if (popped.has(cell)) {
-          return (
-            <section key={cell} className="panel docked-chart popped" data-testid={testId} aria-label={`Chart ${inst.symbol} (popped out)`}>
-              <p className="muted">{inst.symbol} is open in its own window.</p>
-              <button type="button" onClick={() => setPop(cell, false)} data-testid="bring-back">Bring back {inst.symbol}</button>
-            </section>
-          );
-        }
         const picker =
           cell === 0 ? undefined : (
             <select aria-label={`Chart ${cell + 1} symbol`} value={inst.id} onChange={(e) => onCellSymbol(cell - 1, e.target.value)} data-testid="docked-symbol">
@@ -45,7 +28,7 @@ export function ChartGrid({ grid, instruments, first, cells, onCellSymbol }: { g
               ))}
             </select>
           );
-        return <DockedChart key={cell} instrument={inst} testId={testId} symbolPicker={picker} onPopOut={() => setPop(cell, true)} />;
+        return <DockedChart key={cell} instrument={inst} testId={testId} symbolPicker={picker} />;
       })}
     </div>
   );

@@ -20,8 +20,8 @@ import { selectIndicators, selectTimeframes } from '../../features/session/sessi
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { pickTimeframe } from '../chart/chart-window';
 
-/** `symbolPicker`: a grid cell's own symbol choice (the first cell follows the watchlist); `onPopOut`: told after the chart window opens. */
-export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker, onPopOut }: { instrument: InstrumentView; testId?: string; symbolPicker?: ReactNode; onPopOut?: () => void }) {
+/** `symbolPicker`: a grid cell's own symbol choice (the first cell follows the watchlist). */
+export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker }: { instrument: InstrumentView; testId?: string; symbolPicker?: ReactNode }) {
   const bridge = useBridge();
   const hostIndicators = useAppSelector(selectIndicators);
   const served = useAppSelector(selectTimeframes);
@@ -40,7 +40,6 @@ export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker,
   const levels = useChartLevels(id);
   const popOut = (): void => {
     void bridge.windows.openChart({ instrumentId: id, timeframe, indicators: [...indicators] });
-    onPopOut?.();
   };
 
   return (
