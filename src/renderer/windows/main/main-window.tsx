@@ -144,7 +144,7 @@ export function MainWindow() {
         <span className="spacer" />
         <LayoutBar controls={controls} />
         <button type="button" className="small" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
-        <a href="#research" className="muted">Research ↓</a>
+        <a href="#research" className="muted" title="Backtest and strategies, below">Research ↓</a>
         {tradingState === 'ACTIVE' ? (
           <button onClick={() => void pause(true)} data-testid="pause-trading">Pause trading</button>
         ) : (
