@@ -29,7 +29,6 @@ export function DockFrame({ panel, area, onMove, onShift, children }: { panel: P
   };
   return (
     <div className="dock-frame" data-panel={panel} data-area={area}>
-      {children}
       <div className="dock-menu" ref={ref} onKeyDown={onMenuKey}>
         <button type="button" className="dock-menu-button" aria-haspopup="menu" aria-expanded={open} aria-label={`${name} panel menu`} title={`Move ${name}`} onClick={() => setOpen((o) => !o)}>
           ⋮
@@ -46,6 +45,7 @@ export function DockFrame({ panel, area, onMove, onShift, children }: { panel: P
           </div>
         ) : null}
       </div>
+      {children}
     </div>
   );
 }

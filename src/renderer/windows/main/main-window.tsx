@@ -6,7 +6,7 @@
  * screen down to 1280×720. Hotkeys (? lists them) trade through the same calls as the ticket;
  * PANIC asks first.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { fmt } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
@@ -31,7 +31,6 @@ import { selectInstruments, selectSession, selectStatus } from '../../features/s
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
 import { VenueBadges } from '../../features/session/venue-badges';
 import { AuthFailed } from '../../features/session/auth-failed';
-import type { InstrumentView } from '../../../shared/ipc/views';
 import { ChartGrid } from './chart-grid';
 import { ConfirmDialog, HotkeyHelp } from './dialogs';
 import { DockFrame, Splitter } from './dock';
@@ -96,28 +95,37 @@ export function MainWindow() {
     setNotice(r.ok ? `trading ${r.value.tradingState}` : `${r.error.code}: ${r.error.message}`);
   };
 
+  // The same element objects from render to render (until the selection changes): React skips
+  // the panels when the window re-renders for its own state (equity, positions on each tick).
+  const panels = useMemo<Readonly<Record<PanelId, ReactNode>>>(
+    () => ({
+      watchlist: <Watchlist onSelect={setSelected} selected={instrument?.id} />,
+      ticket: <OrderTicket instrument={instrument} onQuantity={onQuantity} />,
+      balances: <Balances />,
+      positions: <PositionsTable onSelect={setSelected} />,
+      orders: <OrdersTable onSelect={setSelected} />,
+      book: <OrderBookPanel instrument={instrument} />,
+      tape: <TradesTape instrument={instrument} />,
+      risk: <RiskPanel />,
+      alerts: <AlertsList />,
+      agents: <AgentsPanel />,
+      backtest: <BacktestPanel />,
+      strategies: <StrategiesPanel instrument={instrument} />,
+    }),
+    [instrument, onQuantity],
+  );
+  const setCellSymbol = useCallback((cell: number, id: string) => update((l) => ({ ...l, charts: l.charts.map((c, i) => (i === cell ? id : c)) })), [update]);
+  const charts = useMemo(
+    () => (instrument ? <ChartGrid grid={layout.grid} instruments={instruments} first={instrument} cells={layout.charts} onCellSymbol={setCellSymbol} /> : null),
+    [instrument, instruments, layout.grid, layout.charts, setCellSymbol],
+  );
+
   if (status === 'unauthorized') return <AuthFailed />;
 
-  const content = (p: PanelId): ReactNode => {
-    switch (p) {
-      case 'watchlist': return <Watchlist onSelect={setSelected} selected={instrument?.id} />;
-      case 'ticket': return <OrderTicket instrument={instrument} onQuantity={onQuantity} />;
-      case 'balances': return <Balances />;
-      case 'positions': return <PositionsTable onSelect={setSelected} />;
-      case 'orders': return <OrdersTable onSelect={setSelected} />;
-      case 'book': return <OrderBookPanel instrument={instrument} />;
-      case 'tape': return <TradesTape instrument={instrument} />;
-      case 'risk': return <RiskPanel />;
-      case 'alerts': return <AlertsList />;
-      case 'agents': return <AgentsPanel />;
-      case 'backtest': return <BacktestPanel />;
-      case 'strategies': return <StrategiesPanel instrument={instrument} />;
-    }
-  };
   const area = (a: DockArea): ReactNode =>
     layout.areas[a].map((p) => (
       <DockFrame key={p} panel={p} area={a} onMove={(to) => update((l) => movePanel(l, p, to))} onShift={(by) => update((l) => shiftPanel(l, p, by))}>
-        {content(p)}
+        {panels[p]}
       </DockFrame>
     ));
   const hasLeft = layout.areas.left.length > 0;
@@ -126,12 +134,7 @@ export function MainWindow() {
   const sizes = fitSizes(layout.sizes, viewport.width, viewport.height - 48, hasLeft, hasRight);
   const setSize = (key: 'left' | 'right' | 'bottom') => (v: number) => update((l) => ({ ...l, sizes: { ...l.sizes, [key]: clampSize(key, v) } }));
   const columns = [hasLeft ? `${sizes.left}px 6px` : '', 'minmax(0, 1fr)', hasRight ? `6px ${sizes.right}px` : ''].filter(Boolean).join(' ');
-  const centre = (inst: InstrumentView | undefined): ReactNode =>
-    inst ? (
-      <ChartGrid grid={layout.grid} instruments={instruments} first={inst} cells={layout.charts} onCellSymbol={(cell, id) => update((l) => ({ ...l, charts: l.charts.map((c, i) => (i === cell ? id : c)) }))} />
-    ) : (
-      <section className="panel docked-chart" data-testid="docked-chart"><p className="muted">Connecting… ({status})</p></section>
-    );
+  const centre = charts ?? <section className="panel docked-chart" data-testid="docked-chart"><p className="muted">Connecting… ({status})</p></section>;
 
   return (
     <div className="app">
@@ -158,7 +161,7 @@ export function MainWindow() {
           {hasLeft ? <div className="col side" data-dock="left">{area('left')}</div> : null}
           {hasLeft ? <Splitter label="Resize the left panels" orientation="vertical" value={sizes.left} sign={1} onChange={setSize('left')} /> : null}
           <div className="centre">
-            {centre(instrument)}
+            {centre}
             {hasBottom ? <Splitter label="Resize the panels under the chart" orientation="horizontal" value={sizes.bottom} sign={-1} onChange={setSize('bottom')} /> : null}
             {hasBottom ? <div className="dock-bottom" data-dock="bottom" style={{ height: sizes.bottom, flex: `0 0 ${sizes.bottom}px` }}>{area('bottom')}</div> : null}
           </div>
