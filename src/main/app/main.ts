@@ -55,7 +55,7 @@ async function start(): Promise<void> {
     alerts: loadAlerts(alerts),
     saveAlerts: (a) => saveAlerts(alerts, a),
     openChart: (spec) => windows?.openChart(spec) ?? false,
-    backtests: { sampleDir: samples() },
+    backtests: { sampleDir: samples(), savedDir: join(kernel.dataDir, 'backtests') },
   });
   host.onDidNotify((n) => {
     if (n.kind !== 'denial') notify(n);

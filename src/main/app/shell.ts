@@ -3,7 +3,7 @@
  * fills, risk breaches, disconnects and price alerts. Thin: every action goes through the
  * EngineHost's contract handlers like a window's would.
  */
-import { app, Menu, nativeImage, Notification, Tray } from 'electron';
+import { app, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { EngineHost, HostNotification } from '../host/engine-host';
 import type { WindowManager } from './window-manager';
@@ -38,7 +38,19 @@ function sessionItems(m: SessionMenu | undefined): MenuItemConstructorOptions[] 
   ];
 }
 
+/** PANIC cancels every order and flattens every position: it asks first (Cancel is the default). */
 async function panic(host: EngineHost): Promise<void> {
+  const answer = await dialog.showMessageBox({
+    type: 'warning',
+    title: 'PANIC',
+    message: 'Cancel all orders and flatten every position?',
+    detail: 'Trading is halted afterwards until you resume it.',
+    buttons: ['Cancel', 'Confirm PANIC'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  if (answer.response !== 1) return;
   const r = await host.call('libra:trading.panic', { flatten: true });
   notify({ kind: 'risk', title: 'PANIC', body: r.ok ? 'All orders cancelled, positions flattening, trading halted.' : JSON.stringify(r.error) });
 }

@@ -13,12 +13,13 @@ import { formatTimeframe } from '../../shared/messages/market-data';
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { BacktestStart } from '../../shared/ipc/schemas';
-import type { BacktestCatalogView, BacktestChartView, BacktestReportView, BacktestRunView, BarView, StrategyInfoView } from '../../shared/ipc/views';
+import type { BacktestCatalogView, BacktestChartView, BacktestReportView, BacktestRunView, BarView, SavedBacktestsView, StrategyInfoView } from '../../shared/ipc/views';
 import type { RiskConfig } from '../engine/risk/risk-gate';
 import { resolveParams } from '../engine/strategy/strategy';
 import type { ParamValue, StrategyClass } from '../engine/strategy/strategy';
 import { PACKED_BAR_STRIDE as BAR_STRIDE } from '../kernel';
 import type { BacktestRuns, Kernel, RunRecord } from '../kernel';
+import { SavedBacktests } from './saved-backtests';
 
 export const DEFAULT_SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/sample-data');
 
@@ -45,6 +46,11 @@ export interface BacktestServiceOptions {
    * Unset (the desktop app, where the user picks their own files): any readable file.
    */
   readonly allowedDirs?: readonly string[];
+  /**
+   * Where finished runs are kept across restarts (`<data-dir>/backtests`); unset: nothing is
+   * kept (tests, one-off hosts), and the saved list is empty.
+   */
+  readonly savedDir?: string;
 }
 
 /** The real path (symlinks resolved) of `p`, or its normalised absolute form when it does not exist. */
@@ -96,6 +102,8 @@ export class BacktestService {
   readonly runs: BacktestRuns;
   private readonly sampleDir: string;
   private readonly cwd: string;
+  readonly saved: SavedBacktests | null;
+  private readonly stopSaving: () => void;
 
   constructor(
     private readonly kernel: Kernel,
@@ -104,6 +112,31 @@ export class BacktestService {
     this.runs = opts.runs ?? kernel.createBacktestRuns();
     this.sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
     this.cwd = opts.cwd ?? process.cwd();
+    const saved = opts.savedDir ? new SavedBacktests(opts.savedDir) : null;
+    this.saved = saved;
+    this.stopSaving = saved
+      ? this.runs.onDidChange((run) => {
+          if (run.status !== 'done' || !run.output) return;
+          try {
+            saved.save(runView(run, true));
+          } catch (error) {
+            // A full disk must not fail the run: it stays in memory, only not kept.
+            process.stderr.write(`libra: could not keep backtest ${run.id} in ${saved.dir}: ${message(error)}\n`);
+          }
+        })
+      : () => undefined;
+  }
+
+  savedList(): SavedBacktestsView {
+    return this.saved ? this.saved.list() : { saved: [], skipped: 0 };
+  }
+
+  openSaved(id: string): Result<BacktestRunView> {
+    return this.saved ? this.saved.read(id) : err(HostErrorCodes.notFound, `no saved backtest ${id} (this host keeps none)`);
+  }
+
+  deleteSaved(id: string): Result<{ id: string }> {
+    return this.saved ? this.saved.remove(id) : err(HostErrorCodes.notFound, `no saved backtest ${id} (this host keeps none)`);
   }
 
   catalog(): BacktestCatalogView {
@@ -251,6 +284,7 @@ export class BacktestService {
   }
 
   dispose(): void {
+    this.stopSaving();
     this.runs.dispose();
   }
 }

@@ -600,6 +600,9 @@ export class EngineHost<S extends TradingSession = TradingSession> {
         cancel: ({ id }) => this.backtests.cancel(id),
         list: () => ok(this.backtests.list()),
         chart: ({ id, trade, padBars }) => this.backtests.chart(id, trade, padBars),
+        saved: () => ok(this.backtests.savedList()),
+        openSaved: ({ id }) => this.backtests.openSaved(id),
+        deleteSaved: ({ id }) => this.backtests.deleteSaved(id),
       },
       strategies: {
         describe: async ({ strategy }) => {

@@ -20,6 +20,7 @@ import type {
   OptimizeRunView,
   ReplayView,
   RunningStrategyView,
+  SavedBacktestsView,
   Snapshot,
   StrategyInfoView,
   TradingStateView,
@@ -106,6 +107,11 @@ export const contract = {
     list: method<readonly BacktestRunView[]>()(EmptySchema),
     /** Bars around one trade of a finished run (the chart window's focus). */
     chart: method<BacktestChartView>()(BacktestChartSchema),
+    /** Finished runs kept under the data folder (across restarts), newest first, without reports. */
+    saved: method<SavedBacktestsView>()(EmptySchema),
+    /** A kept run with its report (validated on read; its bars are not kept, so it is not chartable). */
+    openSaved: method<BacktestRunView>()(BacktestIdSchema),
+    deleteSaved: method<{ id: string }>()(BacktestIdSchema),
   },
   optimize: {
     /** Validates data, strategy and grid, then runs every set of the grid in worker threads. */

@@ -362,6 +362,25 @@ export interface BacktestRunView {
   readonly report: BacktestReportView | null;
 }
 
+/** A finished backtest the host keeps under its data folder (listed without the report). */
+export interface SavedBacktestView {
+  readonly id: string;
+  readonly label: string;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly strategy: string;
+  readonly trades: number;
+  readonly totalReturn: number;
+}
+
+export interface SavedBacktestsView {
+  readonly saved: readonly SavedBacktestView[];
+  /** Files in the folder that failed validation (not listed; opening one says why). */
+  readonly skipped: number;
+}
+
 /** Bars around one trade of a finished run, for the chart window's focus. */
 export interface BacktestChartView {
   readonly runId: string;

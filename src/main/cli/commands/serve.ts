@@ -8,7 +8,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstRunRisk, Kernel } from '../../kernel';
 import type { AgentDesk, TradingSession } from '../../kernel';
@@ -124,7 +124,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const allowedDirs = [resolve(servedDataDir), ...allowDirs];
   // The "Venue keys…" dialog writes into the key file this session reads (no keychain headless).
   const keys = k.keys.book({ keysFile, passphrase: process.env['LIBRA_KEY_PASSPHRASE'] });
-  const host = new EngineHost(session, { kernel: k, agents, keys, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs } });
+  const host = new EngineHost(session, { kernel: k, agents, keys, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs, savedDir: join(k.dataDir, 'backtests') } });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.

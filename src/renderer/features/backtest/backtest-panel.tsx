@@ -9,6 +9,7 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { BacktestForm } from './backtest-form';
 import { BacktestReport } from './backtest-report';
 import { OptimizeForm } from './optimize-form';
+import { SavedBacktests } from './saved-backtests';
 import { selectStatus } from '../session/session-slice';
 import { catalogReceived, progressFraction, runSelected, runUpdated, selectBacktestCatalog, selectRunningIds, selectRuns, selectSelectedRun } from './backtest-slice';
 
@@ -64,6 +65,7 @@ export function BacktestPanel() {
         <summary>Optimise parameters (grid search)</summary>
         <OptimizeForm />
       </details>
+      <SavedBacktests />
       {runs.length > 1 ? (
         <div className="bt-runs">
           {runs.map((r) => (

@@ -40,11 +40,16 @@ export const backtestSlice = createSlice({
       const next = run.report === null && old.report !== null ? { ...run, report: old.report } : run;
       return { ...state, runs: { ...state.runs, [run.id]: next } };
     },
+    /** A result the host kept (a past session's): shown like a finished run of this window. */
+    savedOpened: (state, action: PayloadAction<BacktestRunView>): BacktestState => {
+      const run = action.payload;
+      return { ...state, runs: { ...state.runs, [run.id]: run }, order: [run.id, ...state.order.filter((id) => id !== run.id)], selected: run.id };
+    },
     runSelected: (state, action: PayloadAction<string>): BacktestState => (state.runs[action.payload] ? { ...state, selected: action.payload } : state),
   },
 });
 
-export const { catalogReceived, startRequested, startRejected, runStarted, runUpdated, runSelected } = backtestSlice.actions;
+export const { catalogReceived, startRequested, startRejected, runStarted, runUpdated, runSelected, savedOpened } = backtestSlice.actions;
 
 type WithBacktest = { backtest: BacktestState };
 export const selectBacktestCatalog = (s: WithBacktest) => s.backtest.catalog;

@@ -1,6 +1,7 @@
-/** Watchlist: one row per instrument of the session (last price, 24h change); click a row to select it for the order ticket. */
+/** Watchlist: one row per instrument of the session (last price, 24h change); click a row (or focus it and press Enter; ↑/↓ move) to select it for the order ticket. */
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
+import { rowKeys } from '../../app/row-keys';
 import { selectInstruments } from '../session/session-slice';
 import { selectQuotes } from './market-slice';
 
@@ -20,6 +21,7 @@ export function Watchlist({ onSelect, selected }: { onSelect?: (instrumentId: st
             <tr
               key={q.instrumentId}
               onClick={() => onSelect?.(q.instrumentId)}
+              {...rowKeys(() => onSelect?.(q.instrumentId))}
               className={q.instrumentId === selected ? 'clickable selected' : 'clickable'}
               aria-selected={q.instrumentId === selected}
               data-testid="watch-row"

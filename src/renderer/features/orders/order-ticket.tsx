@@ -2,7 +2,7 @@
  * Order ticket for the selected symbol (the watchlist picks it): market / limit / stop /
  * stop-limit, TIF, post-only, reduce-only; shows the risk gate's denial inline.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
 import type { InstrumentView } from '../../../shared/ipc/views';
@@ -38,7 +38,8 @@ export function quoteToBase(amount: string, price: number | undefined, lotSize: 
   return (lots * lotSize).toFixed(decimals);
 }
 
-export function OrderTicket({ instrument }: { instrument: InstrumentView | undefined }) {
+/** `onQuantity`: told the ticket's base quantity for the symbol (null: none), for the hotkeys that trade it. */
+export function OrderTicket({ instrument, onQuantity }: { instrument: InstrumentView | undefined; onQuantity?: (instrumentId: string, quantity: string | null) => void }) {
   const last = useAppSelector((s) => (instrument ? selectQuote(s, instrument.id)?.last : undefined));
   const [inQuote, setInQuote] = useState(false);
   const bridge = useBridge();
@@ -84,6 +85,9 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   // A quote amount converts at the price the order would pay: limit, else trigger, else last.
   const refPrice = needsPrice ? Number(price) || undefined : needsTrigger ? Number(trigger) || undefined : last;
   const baseQty = inQuote && instrument ? quoteToBase(quantity, refPrice, instrument.lotSize) : quantity;
+  useEffect(() => {
+    if (instrument) onQuantity?.(instrument.id, baseQty === null || baseQty.trim() === '' ? null : baseQty.trim());
+  }, [instrument, baseQty, onQuantity]);
   const quantityId = useId();
   // A market buy in quote units is "spend N quote": the venue sizes it at the fill price.
   const spends = inQuote && type === 'MARKET' && side === 'BUY';

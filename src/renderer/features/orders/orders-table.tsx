@@ -2,15 +2,20 @@ import { useState } from 'react';
 import { fmt, fmtQty, fmtTime } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { useBridge } from '../../app/bridge-context';
+import { rowKeys } from '../../app/row-keys';
 import { selectDoneOrders, selectWorkingOrders } from './orders-slice';
 
-export function OrdersTable() {
+/** `onSelect`: Enter on a focused row selects its symbol; Delete cancels a working one (↑/↓ move between rows). */
+export function OrdersTable({ onSelect }: { onSelect?: (instrumentId: string) => void } = {}) {
   const bridge = useBridge();
   const [tab, setTab] = useState<'working' | 'done'>('working');
   const working = useAppSelector(selectWorkingOrders);
   const done = useAppSelector(selectDoneOrders);
   const [error, setError] = useState<string | null>(null);
   const rows = tab === 'working' ? working : done;
+  const cancel = (clientOrderId: string): void => {
+    void bridge.orders.cancel({ clientOrderId }).then((r) => setError(r.ok ? null : `${r.error.code}: ${r.error.message}`));
+  };
   return (
     <section className="panel" data-testid="orders">
       <h2>
@@ -27,7 +32,7 @@ export function OrdersTable() {
         </thead>
         <tbody>
           {rows.slice(0, 100).map((o) => (
-            <tr key={o.clientOrderId} data-testid={`order-${o.clientOrderId}`} title={o.reason ?? ''}>
+            <tr key={o.clientOrderId} data-testid={`order-${o.clientOrderId}`} title={o.reason ?? ''} {...rowKeys(() => onSelect?.(o.instrumentId), o.working ? () => cancel(o.clientOrderId) : undefined)}>
               <td>{o.clientOrderId}</td>
               <td>{fmtTime(o.createdAt)}</td>
               <td data-testid="order-symbol">{o.symbol}</td>
@@ -43,7 +48,7 @@ export function OrdersTable() {
                   <button
                     className="small"
                     data-testid="cancel-order"
-                    onClick={() => void bridge.orders.cancel({ clientOrderId: o.clientOrderId }).then((r) => setError(r.ok ? null : `${r.error.code}: ${r.error.message}`))}
+                    onClick={() => cancel(o.clientOrderId)}
                   >
                     Cancel
                   </button>

@@ -1,8 +1,10 @@
 import { fmt, fmtQty, fmtSigned, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
+import { rowKeys } from '../../app/row-keys';
 import { selectAllPositions } from './positions-slice';
 
-export function PositionsTable() {
+/** `onSelect`: Enter on a focused row (↑/↓ move between rows) selects its symbol. */
+export function PositionsTable({ onSelect }: { onSelect?: (instrumentId: string) => void } = {}) {
   const positions = useAppSelector(selectAllPositions);
   return (
     <section className="panel" data-testid="positions">
@@ -16,7 +18,7 @@ export function PositionsTable() {
             <tr><td colSpan={7} className="muted">No positions</td></tr>
           ) : (
             positions.map((p) => (
-              <tr key={p.key} data-testid={`position-${p.strategyId}`} data-symbol={p.symbol}>
+              <tr key={p.key} data-testid={`position-${p.strategyId}`} data-symbol={p.symbol} {...rowKeys(() => onSelect?.(p.instrumentId))}>
                 <td>{p.symbol}</td>
                 <td>{p.strategyId}</td>
                 <td className={`num ${pnlClass(p.quantity)}`} data-testid="position-qty">{fmtQty(p.quantity)}</td>

@@ -126,6 +126,8 @@ export function ChartWindow({ params }: { params: ChartParams }) {
         </span>
         <span className="visually-hidden" data-testid="chart-timeframe">{timeframe}</span>
         <span className="muted">{instrument.venue}</span>
+        {/* Back to the docked chart: this window closes; the main window's grid still holds the chart. */}
+        <button type="button" className="small" onClick={() => window.close()} data-testid="dock-back" title="Close this window and go back to the main window's charts">Back to main window</button>
         {quote ? (
           <span>
             <b data-testid="chart-last">{fmt(quote.last, instrument.pricePrecision)}</b>{' '}

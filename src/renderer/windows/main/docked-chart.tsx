@@ -5,6 +5,7 @@
  * same symbol, timeframe and indicators (on any monitor; the window manager remembers it).
  */
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { useBridge } from '../../app/bridge-context';
@@ -19,7 +20,8 @@ import { selectIndicators, selectTimeframes } from '../../features/session/sessi
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { pickTimeframe } from '../chart/chart-window';
 
-export function DockedChart({ instrument, testId = 'docked-chart' }: { instrument: InstrumentView; testId?: string }) {
+/** `symbolPicker`: a grid cell's own symbol choice (the first cell follows the watchlist). */
+export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker }: { instrument: InstrumentView; testId?: string; symbolPicker?: ReactNode }) {
   const bridge = useBridge();
   const hostIndicators = useAppSelector(selectIndicators);
   const served = useAppSelector(selectTimeframes);
@@ -43,7 +45,7 @@ export function DockedChart({ instrument, testId = 'docked-chart' }: { instrumen
   return (
     <section className="panel docked-chart" data-testid={testId} aria-label={`Chart ${instrument.symbol}`}>
       <div className="chart-toolbar">
-        <strong data-testid="docked-symbol">{instrument.symbol}</strong>
+        {symbolPicker ?? <strong data-testid="docked-symbol">{instrument.symbol}</strong>}
         {quote ? (
           <span>
             <b>{fmt(quote.last, instrument.pricePrecision)}</b> <span className={pnlClass(quote.change)}>{fmtSigned(quote.changePct)}%</span>
