@@ -160,7 +160,7 @@ describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve
     await main.getByTestId('quantity').fill('0.01');
     await blur(main);
     await main.keyboard.press('b');
-    await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^BUY 0\.01 BTC\/USD market: \S+ /);
+    await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^BUY 0\.01 BTC\/USD (@ [\d.]+ IOC|market): \S+ /); // at the touch: IOC at the best ask (the replay ships a book), market without one
     await expect.poll(async () => main.locator('[data-testid^="position-"][data-symbol="BTC/USD"] [data-testid="position-qty"]').first().textContent(), { timeout: 15_000 }).toBe('0.01');
     await main.keyboard.press('x');
     await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^close BTC\/USD: SELL 0\.01 /);
