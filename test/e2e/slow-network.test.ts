@@ -93,7 +93,10 @@ describe.skipIf(!existsSync(CHROMIUM))('slow network (200 ms emulated latency): 
       expect(await main.getByTestId('panic').isDisabled()).toBe(true);
       expect(await main.getByTestId('pause-trading').isDisabled()).toBe(true);
       expect(await main.getByRole('button', { name: /^Buy/ }).last().isDisabled()).toBe(true);
-      expect(await main.locator('fieldset.dock-bottom').getAttribute('disabled')).not.toBeNull(); // the positions' and orders' row buttons
+      // The ticket's, the positions' and the orders' fieldsets (their row buttons) wherever the layout docks them.
+      const fieldsets = main.locator('fieldset.trading-controls');
+      expect(await fieldsets.count()).toBe(3);
+      for (const f of await fieldsets.all()) expect(await f.getAttribute('disabled')).not.toBeNull();
       expect(await main.locator('main.terminal').getAttribute('data-stale')).toBe('true');
       await main.screenshot({ path: join(ARTIFACTS, 'slow-dropped-stale.png') });
       const shownWhileAway = await attr(main, 'data-last-time');
