@@ -3,8 +3,9 @@
  *
  * - Schema: created/migrated at `open()` through `/exec` DDL (schema.ts), versioned in a
  *   `schema_version` table; a server holding a newer version is refused (StoreVersionError).
- * - Writes: ILP over HTTP through @questdb/nodejs-client (IlpWriter): one request per call, which
- *   QuestDB commits as one transaction per table. Every table carries DEDUP UPSERT KEYS covering
+ * - Writes: ILP over HTTP through LIBRA's own writer (IlpWriter: one pre-sized buffer, binary
+ *   doubles with protocol v2): one request per call, which QuestDB commits as one transaction
+ *   per table. Every table carries DEDUP UPSERT KEYS covering
  *   the row's natural key, so the client's retries and replayed batches never duplicate rows.
  * - Differences from the DuckDB store, by QuestDB's design (the contract suite runs with
  *   `countsExact: false, keyConflict: 'last-wins'`):
