@@ -139,7 +139,8 @@ export class IlpBuffer {
   /** Raw bytes (a pre-encoded prefix). */
   raw(b: Buffer): void {
     this.ensure(b.length);
-    this.pos += b.copy(this.buf, this.pos);
+    this.buf.set(b, this.pos); // TypedArray.set: cheaper than Buffer.copy or a JS loop (measured)
+    this.pos += b.length;
   }
 
   byte(c: number): void {
