@@ -230,23 +230,14 @@ export class DuckDbStore implements TimeSeriesStore {
     readonly minTs: number;
     readonly maxTs: number;
     readonly sortedUnique: boolean;
-    /** The target table's own columns, in order, for appending a sorted all-new batch directly. */
-    readonly direct?: readonly StageColumn[];
   }): Promise<WriteResult> {
     if (p.rows === 0) return { inserted: 0, ignored: 0 };
     let newMax = -Infinity;
     const inserted = await this.tx(async (c) => {
-      const m = await this.storedMax(c, p.maxKey, p.maxSql);
-      if (p.direct && p.sortedUnique && p.minTs > m) {
-        // the recorder's common case — new rows, sorted, after everything stored: append them
-        // straight into the table (same transaction), no staging copy, no INSERT … SELECT
-        await appendStaging(c, p.target, p.rows, p.direct, 'db');
-        newMax = Math.max(m, p.maxTs);
-        return p.rows;
-      }
       await c.run(p.stageDdl);
       await c.run(`DELETE FROM ${p.stage}`);
       await appendStaging(c, p.stage, p.rows, p.columns);
+      const m = await this.storedMax(c, p.maxKey, p.maxSql);
       const src = p.sortedUnique ? p.stage : `(SELECT DISTINCT ON (${p.keyCols.map(([, e]) => e).join(', ')}) * FROM ${p.stage} s)`;
       let where = '';
       if (p.minTs <= m) {
@@ -283,7 +274,6 @@ export class DuckDbStore implements TimeSeriesStore {
     let prevTs = -1;
     let prevNo = -2;
     let prevId = '';
-    let sideless = false;
     for (let i = 0; i < len; i++) {
       const t = trades[i]!;
       const k = numericTradeId(t.tradeId);
@@ -295,7 +285,6 @@ export class DuckDbStore implements TimeSeriesStore {
       price[i] = t.price;
       size[i] = t.size;
       side[i] = t.side === 'BUY' ? 1 : t.side === 'SELL' ? -1 : 0;
-      if (side[i] === 0) sideless = true;
       if (t.ts < minTs) minTs = t.ts;
       if (t.ts > maxTs) maxTs = t.ts;
       // strictly increasing (ts, trade_no, trade_id) proves no duplicate key in the batch
@@ -324,9 +313,6 @@ export class DuckDbStore implements TimeSeriesStore {
       minTs,
       maxTs,
       sortedUnique,
-      // the table's columns (sid, ts, trade_no, trade_id, price, size, side) when every id is
-      // numeric (trade_id '') and every trade has a side (a NULL side goes through staging)
-      ...(ids || sideless ? {} : { direct: [{ int32: sid }, { bigint: ts }, { bigint: no }, new Array<string>(len).fill(''), price, size, side] }),
     });
   }
 
@@ -338,14 +324,12 @@ export class DuckDbStore implements TimeSeriesStore {
     const len = bars.length;
     const cols = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(len));
     const [ot, o, h, l, cl, v] = cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const close = new Float64Array(len);
     let minTs = Infinity;
     let maxTs = -Infinity;
     let sortedUnique = true;
     for (let i = 0; i < len; i++) {
       const b = bars[i]!;
       ot[i] = b.openTime;
-      close[i] = b.openTime + timeframeMs;
       o[i] = b.open;
       h[i] = b.high;
       l[i] = b.low;
@@ -370,8 +354,6 @@ export class DuckDbStore implements TimeSeriesStore {
       minTs,
       maxTs,
       sortedUnique,
-      // the table's columns: sid, timeframe_ms, open_time, ts (close time), open … volume
-      direct: [{ int32: sid }, { bigint: new Float64Array(len).fill(timeframeMs) }, { bigint: ot }, { bigint: close }, o, h, l, cl, v],
     });
   }
 

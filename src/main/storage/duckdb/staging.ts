@@ -9,24 +9,16 @@
  * string, so hot paths leave VARCHAR out when they can). NULL-free numeric columns are copied
  * with one `TypedArray.set` per chunk.
  */
-import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBDoubleVector, INTEGER, TINYINT, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBDoubleVector, TINYINT, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 
-/**
- * A staging column: DOUBLE (NaN = NULL), BIGINT (safe integers), TINYINT, or VARCHAR (null =
- * NULL); or `{ int32 }`, the same INTEGER on every row.
- */
-export type StageColumn =
-  | Float64Array
-  | { readonly bigint: Float64Array }
-  | Int8Array
-  | readonly (string | null)[]
-  | { readonly int32: number };
+/** A staging column: DOUBLE (NaN = NULL), BIGINT (safe integers), TINYINT, or VARCHAR (null = NULL). */
+export type StageColumn = Float64Array | { readonly bigint: Float64Array } | Int8Array | readonly (string | null)[];
 
 export type StageType = 'DOUBLE' | 'BIGINT' | 'TINYINT' | 'VARCHAR';
 
 const typeOf = (c: StageColumn): DuckDBType =>
-  c instanceof Float64Array ? DOUBLE : c instanceof Int8Array ? TINYINT : 'bigint' in c ? BIGINT : 'int32' in c ? INTEGER : VARCHAR;
+  c instanceof Float64Array ? DOUBLE : c instanceof Int8Array ? TINYINT : 'bigint' in c ? BIGINT : VARCHAR;
 
 /** DDL of a temp staging table with typed columns. */
 export function typedStagingDdl(table: string, cols: readonly (readonly [string, StageType])[]): string {
@@ -46,7 +38,7 @@ function writeInt64(items: BigInt64Array, src: Float64Array, off: number, n: num
 
 /** The typed-array view node-api keeps behind numeric vectors (flushed by `flush()`). */
 interface NumericVector {
-  readonly items: Float64Array | BigInt64Array | Int8Array | Int32Array;
+  readonly items: Float64Array | BigInt64Array | Int8Array;
   flush(): void;
 }
 
@@ -59,14 +51,13 @@ export function stagingDdl(table: string, doubles: readonly string[], varchars: 
 }
 
 /**
- * Appends `rows` rows to temp table `table` (or, with `catalog` 'db', to the database's own
- * table), whose columns are exactly `columns` in order and of their kinds (as `stagingDdl` /
- * `typedStagingDdl` declare them). Inside a transaction the rows are part of it.
+ * Appends `rows` rows to temp table `table`, whose columns are exactly `columns` in order and
+ * of their kinds (as `stagingDdl` / `typedStagingDdl` declare them).
  */
-export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[], catalog: 'temp' | 'db' = 'temp'): Promise<void> {
+export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[]): Promise<void> {
   const types: DuckDBType[] = columns.map(typeOf);
   const nullable = columns.map((c) => c instanceof Float64Array && c.subarray(0, rows).some(Number.isNaN));
-  const appender = catalog === 'temp' ? await conn.createAppender(table, 'main', 'temp') : await conn.createAppender(table);
+  const appender = await conn.createAppender(table, 'main', 'temp');
   try {
     for (let off = 0; off < rows; off += CHUNK) {
       const n = Math.min(CHUNK, rows - off);
@@ -86,8 +77,6 @@ export async function appendStaging(conn: DuckDBConnection, table: string, rows:
           (raw.items as Int8Array).set(col.subarray(off, off + n));
         } else if ('bigint' in col) {
           writeInt64(raw.items as BigInt64Array, col.bigint, off, n);
-        } else if ('int32' in col) {
-          (raw.items as Int32Array).fill(col.int32, 0, n);
         } else {
           for (let i = 0; i < n; i++) vec.setItem(i, col[off + i] ?? null);
         }
