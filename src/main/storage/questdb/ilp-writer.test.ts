@@ -152,6 +152,17 @@ describe('ILP writer', () => {
     }
   });
 
+  it("writes the as-of scratch rows as (ts, idx = position, venue, symbol)", async () => {
+    rx = await startIlpReceiver({ protocolVersions: [2] });
+    w = await IlpWriter.connect(`http::addr=127.0.0.1:${rx.port};`, 't_');
+    await w.writeAsofSignals('asof_x', [{ ts: T0, venue: 'BINANCE', symbol: 'BTC/USDT' }, { ts: T0 + 5, venue: 'KRAKEN', symbol: 'ETH USD' }, { ts: T0 + 5, venue: 'BINANCE', symbol: 'BTC/USDT' }]);
+    expect(rx.rows.map((r) => [r.table, r.symbols, r.fields.idx, r.timestampNs])).toEqual([
+      ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 0n }, BigInt(T0) * 1_000_000n],
+      ['t_asof_x', { venue: 'KRAKEN', symbol: 'ETH USD' }, { type: 'int', value: 1n }, BigInt(T0 + 5) * 1_000_000n],
+      ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 2n }, BigInt(T0 + 5) * 1_000_000n],
+    ]);
+  });
+
   it('refuses config strings it does not understand, naming the key', () => {
     expect(parseIlpConfig('http::addr=h:9001;retry_timeout=5;')).toMatchObject({ host: 'h', port: 9001, retryTimeoutMs: 5, protocolVersion: 'auto' });
     expect(() => parseIlpConfig('tcp::addr=h:9009;')).toThrow(/http:: or https::/);

@@ -492,6 +492,26 @@ export class IlpWriter {
     });
   }
 
+  /**
+   * The as-of join's scratch table: row i = `(ts, idx = i, venue, symbol)` of `signals[i]`, one
+   * pre-encoded line prefix per series (the generic row path costs ~4× per row).
+   */
+  async writeAsofSignals(table: string, signals: readonly { readonly ts: number; readonly venue: string; readonly symbol: string }[]): Promise<number> {
+    const prefixes = new Map<string, Buffer>();
+    const idx = lit(' idx=');
+    return this.batch(signals.length, (b) => {
+      for (let i = 0; i < signals.length; i++) {
+        const s = signals[i]!;
+        const key = `${s.venue}\u0000${s.symbol}`;
+        let pre = prefixes.get(key);
+        if (!pre) prefixes.set(key, (pre = Buffer.concat([this.seriesPrefix(table, s.venue, s.symbol), idx])));
+        b.raw(pre);
+        b.long(i);
+        b.at(Math.trunc(s.ts));
+      }
+    });
+  }
+
   /** Generic keyed row table (orders, fills, instruments, backtest runs). */
   async writeRows(table: string, rows: readonly { symbols: Record<string, string>; fields: Record<string, IlpValue>; tsMs: number }[]): Promise<number> {
     return this.batch(rows.length, (b) => {

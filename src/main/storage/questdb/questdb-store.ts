@@ -519,10 +519,7 @@ export class QuestDbStore implements TimeSeriesStore {
       sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
       try {
         // idx = the signal's position in (ts, index) order: output order, and chunks by range
-        await this.writer().writeRows(
-          name,
-          sorted.map((r, i) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: i } }, tsMs: r.ts })),
-        );
+        await this.writer().writeAsofSignals(name, sorted);
         await this.waitApplied(60_000, [temp]);
       } catch (err) {
         // the join never starts: drop the scratch table here (the finally below is not reached)
