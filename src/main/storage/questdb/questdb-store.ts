@@ -205,6 +205,12 @@ export class QuestDbStore implements TimeSeriesStore {
     return out;
   }
 
+  /** Every row strictly after the one before (`lt`): the batch has no duplicate key, no Set needed. */
+  private static increasing<T>(rows: readonly T[], lt: (a: T, b: T) => boolean): boolean {
+    for (let i = 1; i < rows.length; i++) if (!lt(rows[i - 1]!, rows[i]!)) return false;
+    return true;
+  }
+
   private static result(total: number, sent: number): WriteResult {
     return { inserted: sent, ignored: total - sent, exact: false };
   }
@@ -212,7 +218,9 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
-    const rows = QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
+    const rows = QuestDbStore.increasing(trades, (a, b) => a.ts < b.ts || (a.ts === b.ts && a.tradeId.length === b.tradeId.length && a.tradeId < b.tradeId))
+      ? trades
+      : QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
     if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows);
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(trades.length, rows.length);
@@ -221,7 +229,7 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeBars(venue: string, symbol: string, timeframeMs: number, bars: readonly Bar[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkBars(n.id, timeframeMs, bars);
-    const rows = QuestDbStore.unique(bars, (b) => String(b.openTime));
+    const rows = QuestDbStore.increasing(bars, (a, b) => a.openTime < b.openTime) ? bars : QuestDbStore.unique(bars, (b) => String(b.openTime));
     if (rows.length > 0) await this.writer().writeBars(n.venue, n.symbol, timeframeMs, rows);
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(bars.length, rows.length);
