@@ -4,7 +4,7 @@
  *   LIBRA_BENCH_SCALE=0.1 npx tsx bench/storage.bench.ts   (smaller, for CI)
  *
  * - ingest: trades through the Recorder into DuckDB (JS objects → appender → keyed insert)
- * - ilp: rows/s of the QuestDB ILP writer (@questdb/nodejs-client) against the loopback receiver
+ * - ilp: rows/s of the QuestDB ILP writer (LIBRA's own, src/main/storage/questdb/ilp-writer.ts) against the loopback receiver
  * - asof: 100 k signals × 10 M trades; resample: 1-minute bars from 10 M trades
  * - stream: 10 M bars read through scanBars, with RSS before/after/peak to show it stays flat
  * Large tables are generated inside DuckDB (INSERT … SELECT FROM range) — generating them

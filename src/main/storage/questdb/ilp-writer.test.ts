@@ -3,12 +3,37 @@
  * every line is parsed and checked (table, symbols, typed fields, timestamp precision) for both
  * protocol versions the client negotiates.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Sender } from '@questdb/nodejs-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bar, trade } from '../contract';
 import { StoreInputError } from '../store';
 import type { IlpReceiver } from './ilp-receiver';
 import { parseIlp, startIlpReceiver } from './ilp-receiver';
-import { IlpWriter } from './ilp-writer';
+import { IlpWriter, parseIlpConfig } from './ilp-writer';
+
+/** A loopback HTTP server that keeps every raw /write body and answers `status()` (204 by default). */
+async function rawServer(versions: readonly number[], status: () => number = () => 204): Promise<{ port: number; bodies: Buffer[]; close: () => Promise<void> }> {
+  const bodies: Buffer[] = [];
+  const srv = createServer((req, res) => {
+    if (req.url === '/settings') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ config: { 'line.proto.support.versions': versions } }));
+      return;
+    }
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(parts));
+      const s = status();
+      res.statusCode = s;
+      res.end(s === 204 ? undefined : JSON.stringify({ code: 'invalid', message: `refused with ${s}` }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return { port: (srv.address() as AddressInfo).port, bodies, close: () => new Promise((r) => srv.close(() => r())) };
+}
 
 const T0 = Date.UTC(2024, 0, 1);
 let rx: IlpReceiver | undefined;
@@ -70,5 +95,80 @@ describe('ILP writer', () => {
     expect(() => parseIlp(Buffer.from('trades,venue=X price=abc 123\n'))).toThrow(/bad field value/);
     expect(() => parseIlp(Buffer.from('trades,venue=X price=1.5 123'))).toThrow(/not terminated/);
     expect(() => parseIlp(Buffer.from('trades,venue price=1.5\n'))).toThrow(/tag without/);
+  });
+
+  for (const version of [1, 2] as const) {
+    it(`writes the same bytes as @questdb/nodejs-client for the same rows (protocol v${version})`, async () => {
+      const srv = await rawServer([version]);
+      try {
+        const odd = ['7', 'x y,z="q"', 'back\\slash', 'new\nline\rcr', 'é€😀', 'a=b'];
+        const trades = odd.map((id, i) => ({ ...trade(T0 + i, 42_000.5 + i / 3, id), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
+        const bars = [bar(T0, 100.25), bar(T0 + 60_000, 1e-7), bar(T0 + 120_000, 123456789.123)];
+        const official = await Sender.fromConfig(`http::addr=127.0.0.1:${srv.port};auto_flush=off;`);
+        for (const t of trades) {
+          official.table('t_trades').symbol('venue', 'BINANCE').symbol('symbol', 'BTC/USDT');
+          if (t.side) official.symbol('side', t.side);
+          official.intColumn('trade_no', /^(0|[1-9]\d*)$/.test(t.tradeId) ? Number(t.tradeId) : -1).stringColumn('trade_id', t.tradeId).floatColumn('price', t.price).floatColumn('size', t.size);
+          await official.at(t.ts, 'ms');
+        }
+        await official.flush();
+        for (const b of bars) {
+          official.table('t_bars').symbol('venue', 'BINANCE').symbol('symbol', 'BTC/USDT').intColumn('timeframe_ms', 60_000).timestampColumn('open_time', b.openTime, 'ms');
+          official.floatColumn('open', b.open).floatColumn('high', b.high).floatColumn('low', b.low).floatColumn('close', b.close).floatColumn('volume', b.volume);
+          await official.at(b.ts, 'ms');
+        }
+        await official.flush();
+        official.table('t_orders').symbol('tag', 'v é,=x').stringColumn('spec', '{"k":"v\\n"}').intColumn('n', -3).booleanColumn('ok', true).floatColumn('f', -0.5);
+        await official.at(T0, 'ms');
+        await official.flush();
+        await official.close();
+        w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};`, 't_');
+        expect(w.protocolVersion).toBe(version);
+        await w.writeTrades('BINANCE', 'BTC/USDT', trades);
+        await w.writeBars('BINANCE', 'BTC/USDT', 60_000, bars);
+        await w.writeRows('orders', [{ symbols: { tag: 'v é,=x' }, fields: { spec: '{"k":"v\\n"}', n: { int: -3 }, ok: true, f: -0.5 }, tsMs: T0 }]);
+        expect(srv.bodies.length).toBe(6);
+        for (let i = 0; i < 3; i++) expect(srv.bodies[i + 3]!.toString('latin1')).toBe(srv.bodies[i]!.toString('latin1'));
+      } finally {
+        await srv.close();
+      }
+    });
+  }
+
+  it('re-sends a batch the server answered with a retryable status, and fails at once on a bad request', async () => {
+    const answers = [503, 500, 204, 400];
+    const srv = await rawServer([2], () => answers.shift() ?? 204);
+    try {
+      w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};retry_timeout=5000;`);
+      await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1')]);
+      expect(srv.bodies.length).toBe(3);
+      expect(new Set(srv.bodies.map((b) => b.toString('latin1'))).size).toBe(1);
+      await expect(w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 2, '2')])).rejects.toThrow(/HTTP 400: refused with 400/);
+      // nothing of the failed batch stays buffered: the next request holds only the next row
+      await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 3, '3')]);
+      expect(parseIlp(srv.bodies[srv.bodies.length - 1]!).map((r) => r.fields.trade_id)).toEqual([{ type: 'string', value: '3' }]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("writes the as-of scratch rows as (ts, idx = position, venue, symbol)", async () => {
+    rx = await startIlpReceiver({ protocolVersions: [2] });
+    w = await IlpWriter.connect(`http::addr=127.0.0.1:${rx.port};`, 't_');
+    await w.writeAsofSignals('asof_x', [{ ts: T0, venue: 'BINANCE', symbol: 'BTC/USDT' }, { ts: T0 + 5, venue: 'KRAKEN', symbol: 'ETH USD' }, { ts: T0 + 5, venue: 'BINANCE', symbol: 'BTC/USDT' }]);
+    expect(rx.rows.map((r) => [r.table, r.symbols, r.fields.idx, r.timestampNs])).toEqual([
+      ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 0n }, BigInt(T0) * 1_000_000n],
+      ['t_asof_x', { venue: 'KRAKEN', symbol: 'ETH USD' }, { type: 'int', value: 1n }, BigInt(T0 + 5) * 1_000_000n],
+      ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 2n }, BigInt(T0 + 5) * 1_000_000n],
+    ]);
+  });
+
+  it('refuses config strings it does not understand, naming the key', () => {
+    expect(parseIlpConfig('http::addr=h:9001;retry_timeout=5;')).toMatchObject({ host: 'h', port: 9001, retryTimeoutMs: 5, protocolVersion: 'auto' });
+    expect(() => parseIlpConfig('tcp::addr=h:9009;')).toThrow(/http:: or https::/);
+    expect(() => parseIlpConfig('http::retry_timeout=5;')).toThrow(/needs addr/);
+    expect(() => parseIlpConfig('http::addr=h:9000;retry_timeout=-1;')).toThrow(/retry_timeout must be a non-negative integer/);
+    expect(() => parseIlpConfig('http::addr=h:9000;bogus=1;')).toThrow(/"bogus" is not supported/);
+    expect(() => parseIlpConfig('http::addr=h:9000;username=u;')).toThrow(/both username and password/);
   });
 });

@@ -3,8 +3,9 @@
  *
  * - Schema: created/migrated at `open()` through `/exec` DDL (schema.ts), versioned in a
  *   `schema_version` table; a server holding a newer version is refused (StoreVersionError).
- * - Writes: ILP over HTTP through @questdb/nodejs-client (IlpWriter): one request per call, which
- *   QuestDB commits as one transaction per table. Every table carries DEDUP UPSERT KEYS covering
+ * - Writes: ILP over HTTP through LIBRA's own writer (IlpWriter: one pre-sized buffer, binary
+ *   doubles with protocol v2): one request per call, which QuestDB commits as one transaction
+ *   per table. Every table carries DEDUP UPSERT KEYS covering
  *   the row's natural key, so the client's retries and replayed batches never duplicate rows.
  * - Differences from the DuckDB store, by QuestDB's design (the contract suite runs with
  *   `countsExact: false, keyConflict: 'last-wins'`):
@@ -204,6 +205,12 @@ export class QuestDbStore implements TimeSeriesStore {
     return out;
   }
 
+  /** Every row strictly after the one before (`lt`): the batch has no duplicate key, no Set needed. */
+  private static increasing<T>(rows: readonly T[], lt: (a: T, b: T) => boolean): boolean {
+    for (let i = 1; i < rows.length; i++) if (!lt(rows[i - 1]!, rows[i]!)) return false;
+    return true;
+  }
+
   private static result(total: number, sent: number): WriteResult {
     return { inserted: sent, ignored: total - sent, exact: false };
   }
@@ -211,7 +218,9 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
-    const rows = QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
+    const rows = QuestDbStore.increasing(trades, (a, b) => a.ts < b.ts || (a.ts === b.ts && a.tradeId.length === b.tradeId.length && a.tradeId < b.tradeId))
+      ? trades
+      : QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
     if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows);
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(trades.length, rows.length);
@@ -220,7 +229,7 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeBars(venue: string, symbol: string, timeframeMs: number, bars: readonly Bar[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkBars(n.id, timeframeMs, bars);
-    const rows = QuestDbStore.unique(bars, (b) => String(b.openTime));
+    const rows = QuestDbStore.increasing(bars, (a, b) => a.openTime < b.openTime) ? bars : QuestDbStore.unique(bars, (b) => String(b.openTime));
     if (rows.length > 0) await this.writer().writeBars(n.venue, n.symbol, timeframeMs, rows);
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(bars.length, rows.length);
@@ -501,6 +510,7 @@ export class QuestDbStore implements TimeSeriesStore {
     let order: string;
     let extra = '';
     let temp: string | undefined;
+    let sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[] = [];
     if (!isSignalTable(q.signals)) {
       // inline signals go to a throw-away table with a designated ts, dropped after the join
       const sig = q.signals.map((r, i) => {
@@ -514,12 +524,10 @@ export class QuestDbStore implements TimeSeriesStore {
       // a WAL table (ILP/HTTP refuses non-WAL tables) filled by one ILP request, then read once
       // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
       await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
-      const sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
+      sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
       try {
-        await this.writer().writeRows(
-          name,
-          sorted.map((r) => ({ symbols: { venue: r.venue, symbol: r.symbol }, fields: { idx: { int: r.idx } }, tsMs: r.ts })),
-        );
+        // idx = the signal's position in (ts, index) order: output order, and chunks by range
+        await this.writer().writeAsofSignals(name, sorted);
         await this.waitApplied(60_000, [temp]);
       } catch (err) {
         // the join never starts: drop the scratch table here (the finally below is not reached)
@@ -528,6 +536,14 @@ export class QuestDbStore implements TimeSeriesStore {
       }
       left = `${temp} s`;
       order = 's.ts, s.idx';
+      if (q.with === 'trades') {
+        try {
+          yield* this.asofTradesInline(temp, sorted, chunkSize);
+        } finally {
+          await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
+        }
+        return;
+      }
     } else {
       const t = q.signals;
       if (t.table !== 'signals') throw new StoreQueryError(`asofJoin reads signals from table 'signals' only`);
@@ -601,7 +617,7 @@ export class QuestDbStore implements TimeSeriesStore {
             }
           }
           pending.push({
-            index: temp ? cellNum(r[0]) : position,
+            index: temp ? (sorted[cellNum(r[0])]?.idx ?? -1) : position,
             ts: tsNum(r[1]),
             venue,
             symbol,
@@ -618,6 +634,60 @@ export class QuestDbStore implements TimeSeriesStore {
       }
     } finally {
       if (temp) await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
+    }
+  }
+
+  /**
+   * As-of trades for inline signals (already in the scratch table `temp`, idx = position in
+   * `sorted`): ONE query per chunk of signals, no follow-up per boundary millisecond. QuestDB's
+   * ASOF JOIN finds each signal's matched millisecond; a hash join (the chunk's matches hashed,
+   * the trades scanned once, up to the chunk's last signal) then returns every trade at that
+   * millisecond, and the highest (trade_no, trade_id) wins here. Signals without a match get
+   * `match: null` from `sorted` itself. Rows come as numbers (timestamps cast to LONG µs).
+   */
+  private async *asofTradesInline(
+    temp: string,
+    sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[],
+    chunkSize: number,
+  ): AsyncGenerator<AsofRow<AsofTradeMatch>[]> {
+    const p = this.p;
+    for (let lo = 0; lo < sorted.length; lo += this.pageRows) {
+      const hi = Math.min(sorted.length, lo + this.pageRows);
+      const n = hi - lo;
+      const mts = new Float64Array(n).fill(Number.NaN);
+      const no = new Float64Array(n);
+      const price = new Float64Array(n);
+      const size = new Float64Array(n);
+      const ids = new Array<string>(n);
+      const lastTs = sorted[hi - 1]!.ts;
+      const sql = `SELECT a.idx, cast(t.ts AS LONG), t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+        JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${temp} s ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol) WHERE s.idx >= ${lo} AND s.idx < ${hi}) a
+        ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
+        WHERE t.ts <= ${qts(lastTs)}`;
+      const { dataset } = await this.http.exec(sql);
+      for (const r of dataset) {
+        const k = cellNum(r[0]) - lo;
+        if (!(k >= 0 && k < n)) throw new StoreQueryError(`QuestDB as-of join returned signal ${cellNum(r[0])} outside the chunk [${lo}, ${hi})`);
+        const tradeNo = cellNum(r[2]);
+        const tradeId = cellStr(r[3]);
+        if (!Number.isNaN(mts[k]!) && tieCmp({ tradeNo, tradeId, price: 0, size: 0 }, { tradeNo: no[k]!, tradeId: ids[k]!, price: 0, size: 0 }) <= 0) continue;
+        mts[k] = Math.round(cellNum(r[1]) / 1000);
+        no[k] = tradeNo;
+        ids[k] = tradeId;
+        price[k] = cellNum(r[4]);
+        size[k] = cellNum(r[5]);
+      }
+      let pending: AsofRow<AsofTradeMatch>[] = [];
+      for (let k = 0; k < n; k++) {
+        const sgn = sorted[lo + k]!;
+        const t = mts[k]!;
+        pending.push({ index: sgn.idx, ts: sgn.ts, venue: sgn.venue, symbol: sgn.symbol, match: Number.isNaN(t) ? null : { ts: t, price: price[k]!, size: size[k]!, tradeId: ids[k]! } });
+        if (pending.length >= chunkSize) {
+          yield pending;
+          pending = [];
+        }
+      }
+      if (pending.length > 0) yield pending;
     }
   }
 
