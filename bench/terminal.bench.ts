@@ -17,7 +17,8 @@
  * runs before the host's) → the chart element's `data-last-fill` changes (set right after
  * `setMarkers`), MutationObserver time and the next frame after it.
  * Targets: ≥ 50 fps (mean and worst 1 s) in every window, no long task, fill → chart p99 ≤ 100 ms.
- * Env: LIBRA_TERMINAL_SECONDS (15), LIBRA_TERMINAL_BOOK_RATE (1000), LIBRA_TERMINAL_SPEED (5).
+ * Env: LIBRA_TERMINAL_SECONDS (15), LIBRA_TERMINAL_BOOK_RATE (1000), LIBRA_TERMINAL_SPEED (5),
+ *      LIBRA_TERMINAL_PROFILE=1 (CPU profile of the main window: its hottest functions).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,25 @@ const SPEED = Number(process.env.LIBRA_TERMINAL_SPEED ?? 5);
 const TARGETS = { fps: 50, longTasks: 0, fillToChartP99Ms: 100 };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
+/** LIBRA_TERMINAL_PROFILE=1: CPU-profile the main window during the run and list its 15 hottest functions (self time). */
+const PROFILE = process.env.LIBRA_TERMINAL_PROFILE === '1';
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+function selfTimes(profile: CpuProfile): Record<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    if (!f) return;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  return Object.fromEntries([...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, Math.round(v)]));
+}
 
 async function buildRenderer(): Promise<string> {
   const outDir = resolve(ROOT, '.vite/bench/terminal_window');
@@ -170,9 +190,15 @@ async function main(): Promise<Record<string, unknown>> {
     timers.push(setInterval(feed, 10));
     await wait(1500); // warm: first batches, layout
     for (const p of pages) await p.page.evaluate('window.__probe.on = true');
+    const profiler = PROFILE ? await (pages[0] as { page: Page }).page.context().newCDPSession((pages[0] as { page: Page }).page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
     const from = wallNow();
     await wait(SECONDS * 1000);
     const to = wallNow();
+    const hot = profiler ? selfTimes((await profiler.send('Profiler.stop')).profile) : undefined;
     for (const p of pages) await p.page.evaluate('window.__probe.on = false');
     for (const t of timers) clearInterval(t);
     offBar();
@@ -219,6 +245,7 @@ async function main(): Promise<Record<string, unknown>> {
       fillToChartMs: fill,
       fillToNextFrameMs: stats(fillFrameMs),
       met: met && fillOk && rate >= BOOK_RATE * 0.9,
+      ...(hot ? { mainWindowProfileTopSelfMs: hot } : {}),
       buildSeconds,
       note: 'headless Chromium, --disable-gpu (software raster), rAF vsync-capped at ~60; one context per window; the machine is shared (2 cores), so long tasks may come from CPU contention — rerun idle before drawing conclusions',
     };

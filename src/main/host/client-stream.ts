@@ -29,6 +29,8 @@ export interface ClientStreamOptions {
   readonly maxPending?: number;
   /** True while the transport's own buffer is full (e.g. ws.bufferedAmount high): hold batches. */
   readonly isBackpressured?: () => boolean;
+  /** Delta kinds this client does not show (a chart window has no order book or tape): never sent. */
+  readonly skip?: ReadonlySet<Delta['t']>;
 }
 
 export class ClientStream {
@@ -61,7 +63,7 @@ export class ClientStream {
   }
 
   push(delta: Delta): void {
-    if (this.closed) return;
+    if (this.closed || this.opts.skip?.has(delta.t)) return;
     this.stats.deltasIn++;
     this.buffer.push(delta);
     if (this.buffer.size > this.maxPending) {

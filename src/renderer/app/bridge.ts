@@ -40,7 +40,8 @@ export function getBridge(): LibraBridge {
   }
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   bridge = createWsBridge({
-    url: `${scheme}//${location.host}/ws?token=${encodeURIComponent(pageToken())}`,
+    // A chart window shows no order book or tape: the host leaves their deltas out of its feed.
+    url: `${scheme}//${location.host}/ws?token=${encodeURIComponent(pageToken())}${location.pathname.startsWith('/chart') ? '&feed=chart' : ''}`,
     openChart: (req) => {
       window.open(chartUrl(req), '_blank', 'noopener');
     },

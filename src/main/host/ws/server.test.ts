@@ -61,6 +61,29 @@ describe('libra serve WebSocket host', () => {
     ws.close();
   });
 
+  it('leaves book and trade deltas out of a chart window\'s feed (feed=chart), not out of the main window\'s', async () => {
+    const collect = async (query: string): Promise<{ kinds: Set<string>; ws: WebSocket }> => {
+      const { ws } = await open(`ws://127.0.0.1:${server.port}/ws?token=${server.token}${query}`);
+      const kinds = new Set<string>();
+      ws.on('message', (d) => {
+        const f = JSON.parse(String(d)) as { t: string; msg?: { kind: string; deltas?: { t: string }[] } };
+        for (const x of f.msg?.deltas ?? []) kinds.add(x.t);
+      });
+      return { kinds, ws };
+    };
+    const main = await collect('');
+    const chart = await collect('&feed=chart');
+    const inst = host.session.instrument;
+    host.broadcast({ t: 'book', book: { instrumentId: inst.id, ts: 1, bids: [{ price: 1, size: 1 }], asks: [{ price: 2, size: 1 }] } });
+    host.broadcast({ t: 'trade', trade: { instrumentId: inst.id, tradeId: 'x1', ts: 1, price: 1, size: 1, side: 'BUY' } });
+    host.broadcast({ t: 'tradingState', tradingState: 'ACTIVE' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect([...main.kinds].sort()).toEqual(['book', 'trade', 'tradingState']);
+    expect([...chart.kinds]).toEqual(['tradingState']);
+    main.ws.close();
+    chart.ws.close();
+  });
+
   it('refuses API calls without the token and foreign Host headers', async () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/api/health`)).status).toBe(401);
     const r = await fetch(`http://127.0.0.1:${server.port}/api/call/alerts.list`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: '{}' });

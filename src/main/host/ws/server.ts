@@ -19,6 +19,7 @@ import type { WebSocket } from 'ws';
 import { HostErrorCodes } from '../../../shared/ipc/result';
 import { WsClientMessageSchema } from '../../../shared/ipc/schemas';
 import { WS_CLOSE_UNAUTHORIZED } from '../../../shared/ipc/state-stream';
+import type { Delta } from '../../../shared/ipc/state-stream';
 import type { EngineHost } from '../engine-host';
 
 export interface WsServeOptions {
@@ -186,13 +187,16 @@ export async function startWsServer(opts: WsServeOptions): Promise<WsServer> {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(WS_CLOSE_UNAUTHORIZED, 'invalid or expired token'));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    // `feed=chart`: a chart window, which shows no order book or tape — spare it their deltas.
+    const chartFeed = url.searchParams.get('feed') === 'chart';
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, chartFeed));
   });
 
-  const attach = (ws: WebSocket): void => {
+  const CHART_SKIP: ReadonlySet<Delta['t']> = new Set(['book', 'trade']);
+  const attach = (ws: WebSocket, chartFeed: boolean): void => {
     const client = opts.host.connect((msg) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'state', msg }));
-    }, { isBackpressured: () => ws.bufferedAmount > maxBuffered });
+    }, { isBackpressured: () => ws.bufferedAmount > maxBuffered, ...(chartFeed ? { skip: CHART_SKIP } : {}) });
     ws.on('message', (data) => {
       let parsed: unknown;
       try {

@@ -29,8 +29,10 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
             <tr><th className="num">Price</th><th className="num">Size</th><th className="num">Total</th></tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.side}${r.price}`} className={`ladder-${r.side}`} data-testid={`book-${r.side}`} style={{ backgroundSize: `${Math.round(r.depth * 100)}% 100%` }}>
+            {/* Keyed by position, not price: a moving book updates the rows' text in place instead
+                of removing and inserting rows every frame. */}
+            {rows.map((r, i) => (
+              <tr key={`${r.side}${i}`} className={`ladder-${r.side}`} data-testid={`book-${r.side}`} style={{ backgroundSize: `${Math.round(r.depth * 100)}% 100%` }}>
                 <td className={`num ${r.side === 'bid' ? 'up' : 'down'}`}>{fmt(r.price, px)}</td>
                 <td className="num">{fmt(r.size, sz)}</td>
                 <td className="num muted">{fmt(r.cumulative, sz)}</td>
