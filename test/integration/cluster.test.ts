@@ -135,8 +135,10 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     try {
       await until(() => /FILL /.test(strat.output()), 30_000, () => `a fill on the strategy node; strategy:\n${strat.output()}\nexecution:\n${exec.output()}`);
       const status = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', redis, '--prefix', prefix], { cwd: ROOT, encoding: 'utf8' });
-      expect(status.stdout).toMatch(/^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms$/m);
-      expect(status.stdout).toMatch(/^x1\troles=execution,data\tstate=running/m);
+      // s1 has no data role: its trades came from x1 over `<prefix>:md`, none missed.
+      expect(status.stdout).toMatch(/^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd received [1-9]\d* gaps 0 delay \d+ ms$/m);
+      expect(status.stdout).toMatch(/^x1\troles=execution,data\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd sent [1-9]\d* dropped 0$/m);
+      expect(strat.output()).toMatch(/CLUSTER market data for BINANCE from t\d+:md/);
 
       expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
       expect(sim.orders()).toHaveLength(1);

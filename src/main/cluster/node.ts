@@ -3,8 +3,8 @@
  * connections, heartbeat, and per role what it runs —
  *   execution: the lease on the venue accounts (waits for it), then the intents bridge;
  *   strategy:  one RemoteExecutionClient per venue instead of the venue's own execution client.
- * Data over Redis (the `data` role feeding strategy nodes) is not built yet: a strategy node
- * reads public market data from the venue itself.
+ *   data:      the venues' data clients run here, and their bus's market data goes to `<prefix>:md`;
+ *   no data:   the venues' market data comes from `<prefix>:md` onto this node's bus instead.
  */
 import { Redis } from 'ioredis';
 import type { Cache } from '../engine/cache/cache';
@@ -14,6 +14,8 @@ import { ExecutionBridge } from './execution-bridge';
 import { startHeartbeat } from './heartbeat';
 import { acquireLease } from './lease';
 import type { Lease } from './lease';
+import { MarketDataPublisher, MarketDataSubscriber } from './market-data';
+import type { MessageBus } from '../engine/bus/message-bus';
 import { RemoteExecutionClient } from './remote-execution-client';
 import { shownUrl } from './status';
 
@@ -33,6 +35,9 @@ export class ClusterNode {
   private bridge: ExecutionBridge | undefined;
   private readonly remotes: RemoteExecutionClient[] = [];
   private state = 'starting';
+  private mdOut: MarketDataPublisher | undefined;
+  private mdIn: MarketDataSubscriber | undefined;
+  private readonly mdVenues = new Set<string>();
 
   constructor(
     readonly config: ClusterConfig,
@@ -48,8 +53,42 @@ export class ClusterNode {
   /** Connects and starts beating. */
   async start(): Promise<void> {
     await this.cmd.connect();
-    this.heartbeat = startHeartbeat(this.cmd, { prefix: this.config.prefix, node: this.config.node, roles: this.config.roles, state: () => this.state, warn: this.print });
+    this.heartbeat = startHeartbeat(this.cmd, { prefix: this.config.prefix, node: this.config.node, roles: this.config.roles, state: () => this.state, stats: () => this.stats(), warn: this.print });
     this.print(`CLUSTER node ${this.config.node} (${this.config.roles.join(', ')}) on ${shownUrl(this.config.redis)} prefix ${this.config.prefix}`);
+  }
+
+  private stats(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.mdOut) Object.assign(out, { mdSent: String(this.mdOut.sent), mdDropped: String(this.mdOut.dropped) });
+    if (this.mdIn) Object.assign(out, { mdReceived: String(this.mdIn.received), mdGaps: String(this.mdIn.gaps), mdLagMs: String(this.mdIn.lagMs) });
+    return out;
+  }
+
+  /** Data role: relays the bus's market data (`data.**`) to `<prefix>:md`. */
+  publishMarketData(bus: MessageBus): void {
+    if (!this.has('data')) throw new Error('publishMarketData needs the data role');
+    this.mdOut ??= new MarketDataPublisher({ redis: this.cmd, prefix: this.config.prefix, node: this.config.node, warn: this.print });
+    this.mdOut.attach(bus);
+  }
+
+  /** No data role: the venue's market data client is `<prefix>:md` → this node's bus. */
+  marketData(venue: string, bus: MessageBus): { start(): void; stop(): Promise<void> } {
+    this.mdVenues.add(venue);
+    if (!this.mdIn) {
+      const reader = connect(this.config.redis, this.print);
+      this.readers.push(reader);
+      this.mdIn = new MarketDataSubscriber({ redis: reader, prefix: this.config.prefix, venues: this.mdVenues, deliver: (e) => bus.publish(e.topic, e.payload), warn: this.print });
+    }
+    const sub = this.mdIn;
+    return {
+      start: () => {
+        sub.start().then(
+          () => this.print(`CLUSTER market data for ${venue} from ${this.config.prefix}:md`),
+          (e: unknown) => this.print(`CLUSTER market data for ${venue} not started: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      },
+      stop: () => sub.stop(),
+    };
   }
 
   /** Execution role: waits for the lease on every account this node writes to. */
@@ -99,6 +138,8 @@ export class ClusterNode {
 
   async stop(): Promise<void> {
     this.state = 'stopping';
+    this.mdOut?.stop();
+    await this.mdIn?.stop();
     await this.bridge?.stop();
     await Promise.allSettled(this.remotes.map((r) => r.stop()));
     await this.lease?.release();

@@ -89,6 +89,9 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
     if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.setTradingState('HALTED', 'cluster execution lease lost'));
     cluster.attachExecution(core.execution, core.cache);
   }
+  // The data role runs the venues' data clients and relays their market data; any other node reads it from Redis.
+  if (cluster?.has('data')) cluster.publishMarketData(core.bus);
+  const clusterData = cluster !== undefined && !cluster.has('data');
   const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: VenueParts[] = [];
@@ -116,6 +119,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
         onConnected: () => onConnected(),
         print,
         ...(remote ? { remoteExecution: (venue: string) => cluster.remoteExecution(venue) } : {}),
+        ...(clusterData ? { marketData: (venue: string) => cluster.marketData(venue, core.bus) } : {}),
       }),
     );
   }
