@@ -17,9 +17,16 @@ import type { Lease } from './lease';
 import { MarketDataPublisher, MarketDataSubscriber } from './market-data';
 import type { MessageBus } from '../engine/bus/message-bus';
 import { RemoteExecutionClient } from './remote-execution-client';
+import { GroupReader } from './group-reader';
+import { startTrimmer } from './trim';
+import { clusterKeys } from './cluster-config';
+import type { Position } from '../../shared/domain/position';
+import { riskTopic } from '../engine/bus/topics';
 import { shownUrl } from './status';
 
 export const LEASE_TTL_MS = 10_000;
+/** How often the execution node trims the streams to what their groups still need. */
+export const TRIM_MS = 5_000;
 
 function connect(url: string, print: (l: string) => void): Redis {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: 'libra' });
@@ -38,6 +45,10 @@ export class ClusterNode {
   private mdOut: MarketDataPublisher | undefined;
   private mdIn: MarketDataSubscriber | undefined;
   private readonly mdVenues = new Set<string>();
+  private risk: GroupReader | undefined;
+  private trimmer: { stop(): void } | undefined;
+  /** The execution node's positions of this node's strategies (`strategy|instrument` → position). */
+  readonly positions = new Map<string, Position>();
 
   constructor(
     readonly config: ClusterConfig,
@@ -91,6 +102,32 @@ export class ClusterNode {
     };
   }
 
+  /**
+   * Not the execution role: the execution node's risk events onto this node's bus (printed, shown
+   * in the windows), through a consumer group of this node's own, so each node gets every event once
+   * (a node that was down reads what it missed).
+   */
+  async followRisk(bus: MessageBus): Promise<void> {
+    const reader = connect(this.config.redis, this.print);
+    this.readers.push(reader);
+    const seen = new Set<string>();
+    this.risk = new GroupReader({
+      redis: reader,
+      stream: clusterKeys(this.config.prefix).risk,
+      group: `node.${this.config.node}`,
+      from: '$', // a node new to the cluster starts from now; one that was down reads what it missed
+      consumer: this.config.node,
+      claimIdleMs: this.config.claimIdleMs,
+      warn: this.print,
+      handle: (m) => {
+        if (m.kind !== 'risk.event' || seen.has(m.id)) return;
+        seen.add(m.id);
+        bus.publish(riskTopic(m.body.kind), { ...m.body, message: `${m.node}: ${m.body.message}` });
+      },
+    });
+    await this.risk.start();
+  }
+
   /** Execution role: waits for the lease on every account this node writes to. */
   async acquireExecutionLease(accounts: readonly string[], onLost: () => void): Promise<void> {
     this.state = 'waiting-lease';
@@ -110,10 +147,10 @@ export class ClusterNode {
   }
 
   /** Execution role, before the venues attach: remote orders' events are forwarded from the start. */
-  attachExecution(execution: ExecutionEngine, cache: Cache): void {
+  attachExecution(execution: ExecutionEngine, cache: Cache, bus: MessageBus): void {
     const reader = connect(this.config.redis, this.print);
     this.readers.push(reader);
-    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, now: () => Date.now(), print: this.print });
+    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, bus, now: () => Date.now(), print: this.print });
     this.bridge.listen();
   }
 
@@ -121,13 +158,27 @@ export class ClusterNode {
   async startExecutionBridge(): Promise<void> {
     if (!this.bridge) throw new Error('attachExecution must be called before startExecutionBridge');
     await this.bridge.start();
+    this.trimmer = startTrimmer(this.cmd, { prefix: this.config.prefix, everyMs: TRIM_MS, warn: this.print });
     this.print(`CLUSTER execution: reading order intents from ${this.config.prefix}:intents`);
   }
 
   remoteExecution(venue: string): RemoteExecutionClient {
     const reader = connect(this.config.redis, this.print);
     this.readers.push(reader);
-    const c = new RemoteExecutionClient({ venue, redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, now: () => Date.now(), warn: this.print });
+    const c = new RemoteExecutionClient({
+      venue,
+      redis: this.cmd,
+      reader,
+      node: this.config.node,
+      prefix: this.config.prefix,
+      claimIdleMs: this.config.claimIdleMs,
+      now: () => Date.now(),
+      warn: this.print,
+      onPosition: (p) => {
+        this.positions.set(`${p.strategyId}|${p.instrumentId}`, p);
+        this.print(`CLUSTER position ${p.strategyId} ${p.instrumentId} net=${p.netRaw} (execution node)`);
+      },
+    });
     this.remotes.push(c);
     return c;
   }
@@ -140,7 +191,9 @@ export class ClusterNode {
     this.state = 'stopping';
     this.mdOut?.stop();
     await this.mdIn?.stop();
+    this.trimmer?.stop();
     await this.bridge?.stop();
+    await this.risk?.stop();
     await Promise.allSettled(this.remotes.map((r) => r.stop()));
     await this.lease?.release();
     await this.heartbeat?.stop();
