@@ -46,8 +46,8 @@ import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
 const RATE = 50_000;
 const MD_SECONDS = 3;
 const WARMUP_MS = 500;
-const INTENTS = 2_000;
-const INTENT_WARMUP = 200;
+const INTENTS = 500;
+const INTENT_WARMUP = 50;
 const TARGETS = { ratePerSecond: 50_000, mdP99Ms: 2, intentP99Ms: 5 };
 
 const wall = (): number => performance.timeOrigin + performance.now();
@@ -102,6 +102,8 @@ async function child(mode: string, url: string): Promise<void> {
     await Promise.all(inFlight);
     process.stdout.write(`${JSON.stringify({ published: n })}\n`);
   } else if (mode === 'intent') {
+    await redis.ping();
+    process.stdout.write('ready\n');
     const lines = createInterface({ input: process.stdin });
     for await (const line of lines) {
       if (line === 'end') break;
@@ -130,12 +132,17 @@ async function freePort(): Promise<number> {
 }
 
 const self = fileURLToPath(import.meta.url);
-function spawnChild(mode: string, url: string): { proc: ChildProcess; result: Promise<string> } {
+function spawnChild(mode: string, url: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
   const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  let isReady: () => void = () => undefined;
+  const ready = new Promise<void>((res) => (isReady = res));
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('ready\n')) isReady();
+  });
   const result = new Promise<string>((res) => proc.once('exit', () => res(out.trim())));
-  return { proc, result };
+  return { proc, result, ready };
 }
 
 async function marketData(url: string): Promise<Record<string, unknown>> {
@@ -233,7 +240,10 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   while (client.currentStatus !== 'CONNECTED') await new Promise((r) => setTimeout(r, 10));
   const cmd = new Redis(url, { maxRetriesPerRequest: null });
   const reader = new Redis(url, { maxRetriesPerRequest: null });
-  const bridge = new ExecutionBridge({ redis: cmd, reader, node: 'x1', prefix: 'b', claimIdleMs: 60_000, execution: core.execution, cache: core.cache, bus: core.bus, now: () => Date.now(), print: () => undefined });
+  const bridge = new ExecutionBridge({ redis: cmd, reader, node: 'x1', prefix: 'b', claimIdleMs: 60_000, execution: core.execution, cache: core.cache, bus: core.bus, now: () => Date.now(), print: (l) => (/refused|not sent|failed|not placed|dropped/.test(l) ? process.stderr.write(`${l}\n`) : undefined) });
+  core.execution.onOrderEvent((o) => {
+    if (o.status === 'DENIED' || o.status === 'REJECTED') process.stderr.write(`intent ${o.clientOrderId} ${o.status}: ${o.reason ?? ''}\n`);
+  });
   // The bridge reads `<prefix>:intents` = b:intents.
   await bridge.start();
   let arrived: ((t: number) => void) | undefined;
@@ -241,6 +251,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     if (r.method === 'POST' && r.path === '/api/v3/order') arrived?.(wall());
   });
   const c = spawnChild('intent', url);
+  await c.ready; // loading the child's modules takes seconds on a loaded machine: not part of the figure
   const lat: number[] = [];
   const sentAt = new Map<number, number>();
   for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
@@ -248,7 +259,11 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     const t0 = wall();
     sentAt.set(i, t0);
     c.proc.stdin?.write(`${i}\n`);
-    const t1 = await Promise.race([got, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`intent ${i} did not reach the venue in 10 s`)), 10_000))]);
+    const t1 = await Promise.race([got, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`intent ${i} did not reach the venue in 10 s`)), 10_000))]).catch((e: unknown) => {
+      c.proc.kill('SIGKILL');
+      process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} posts=${sim.requestsTo('POST', '/api/v3/order').length}\n`);
+      throw e;
+    });
     if (i > INTENT_WARMUP) lat.push(t1 - t0);
   }
   c.proc.stdin?.write('end\n');
@@ -317,14 +332,15 @@ if (process.argv[2] === 'child') {
   const url = `redis://127.0.0.1:${port}`;
   try {
     const step = (w: string): boolean => process.stderr.write(`cluster bench: ${w}\n`);
+    const only = process.env['LIBRA_BENCH_ONLY'];
     step('market data');
-    const md = await marketData(url);
+    const md = only === 'intent' ? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 } : await marketData(url);
     step('bare client');
-    const bareClient = await bare(url);
+    const bareClient = only === 'intent' ? { skipped: true } : await bare(url);
     step('redis-benchmark');
-    const rb = redisBenchmark(port);
+    const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
     step('intent to the wire');
-    const intent = await intentToWire(url);
+    const intent = await intentToWire(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } }));
     step('serialization');
     const ser = serialization();
     const mdP99 = (md['publishToDeliverMs'] as { p99: number }).p99;

@@ -130,7 +130,8 @@ export class ExecutionBridge {
     } else {
       this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node}`);
       this.strategyNode.set(b.strategyId, m.node);
-      this.o.execution.submit(b.strategyId, intentOf(b), b.clientOrderId);
+      const r = this.o.execution.submit(b.strategyId, intentOf(b), b.clientOrderId);
+      if (!r.ok) this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node} not placed: ${r.message}`);
     }
     await this.pending;
   }

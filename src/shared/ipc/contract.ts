@@ -16,6 +16,7 @@ import type {
   BacktestCatalogView,
   BacktestChartView,
   BacktestRunView,
+  ClusterView,
   HistoryPage,
   OptimizeRunView,
   ReplayView,
@@ -118,6 +119,10 @@ export const contract = {
     start: method<RunningStrategyView>()(StrategyStartSchema),
     stop: method<RunningStrategyView>()(StrategyIdSchema),
     list: method<readonly RunningStrategyView[]>()(EmptySchema),
+  },
+  cluster: {
+    /** Every node of the session's Redis cluster (heartbeats): roles, state, lag, market data drops. */
+    status: method<ClusterView>()(EmptySchema),
   },
   windows: {
     /** Electron opens a chart window; the browser transport opens a tab itself. */

@@ -146,3 +146,21 @@ export const OpenBacktestChartSchema = z.strictObject({ runId: id, trade: z.numb
 
 export const AgentDecideSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a proposal id'), decision: z.enum(['approve', 'reject']), note: z.string().max(500).optional() });
 export const AgentLogSchema = z.strictObject({ last: z.number().int().min(1).max(200).optional() });
+
+const count = z.number().int().nonnegative();
+/** What the host answers for `cluster.status`: checked before it leaves the host (it comes from Redis). */
+export const ClusterViewSchema = z.strictObject({
+  enabled: z.boolean(),
+  self: z.string().nullable(),
+  prefix: z.string().nullable(),
+  nodes: z.array(
+    z.strictObject({
+      node: z.string().regex(/^[a-z0-9_-]{1,16}$/),
+      roles: z.string().max(64),
+      state: z.string().max(32),
+      lastBeatAgoMs: z.number().finite().nullable(),
+      lagMs: z.number().finite().nonnegative().nullable(),
+      md: z.strictObject({ sent: count.optional(), dropped: count.optional(), received: count.optional(), gaps: count.optional(), lagMs: z.number().finite().nonnegative().optional() }),
+    }),
+  ).max(256),
+});

@@ -23,6 +23,7 @@ import { PositionsTable } from '../../features/positions/positions-table';
 import { selectTotalUnrealized } from '../../features/positions/positions-slice';
 import { ReplayControls } from '../../features/replay/replay-controls';
 import { RiskPanel } from '../../features/risk/risk-panel';
+import { ClusterPanel } from '../../features/cluster/cluster-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
@@ -88,6 +89,7 @@ export function MainWindow() {
             <OrderBookPanel instrument={instrument} />
             <TradesTape instrument={instrument} />
             <RiskPanel />
+            <ClusterPanel />
             <AlertsList />
             <AgentsPanel />
           </div>
