@@ -42,7 +42,7 @@ export function ClusterPanel() {
     <section className="panel" data-testid="cluster-panel">
       <h2>Cluster {view?.prefix ? <span className="muted">{view.prefix}</span> : null}</h2>
       {error ? <p className="error" role="alert">{error}</p> : null}
-      <table className="grid">
+      <table>
         <thead>
           <tr><th>Node</th><th>Roles</th><th>State</th><th>Beat</th><th>Lag</th><th>Market data</th></tr>
         </thead>

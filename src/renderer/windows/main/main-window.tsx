@@ -89,12 +89,12 @@ export function MainWindow() {
             <OrderBookPanel instrument={instrument} />
             <TradesTape instrument={instrument} />
             <RiskPanel />
-            <ClusterPanel />
             <AlertsList />
             <AgentsPanel />
           </div>
         </div>
         <div className="lower" id="research">
+          <ClusterPanel />
           <BacktestPanel />
           <StrategiesPanel instrument={instrument} />
         </div>
