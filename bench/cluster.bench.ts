@@ -110,6 +110,8 @@ async function child(mode: string, url: string): Promise<void> {
       const i = Number(line);
       await redis.xadd('b:intents', '*', 'm', encode(intentMsg(i, wall())));
     }
+    lines.close();
+    process.stdin.destroy();
   }
   redis.disconnect();
 }
@@ -266,7 +268,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     });
     if (i > INTENT_WARMUP) lat.push(t1 - t0);
   }
-  c.proc.stdin?.write('end\n');
+  c.proc.stdin?.end('end\n');
   await c.result;
   const placed = sim.requestsTo('POST', '/api/v3/order').length;
   await bridge.stop();
