@@ -1,25 +1,127 @@
 /**
- * Order intents over Redis on loopback (a real redis-server started here, stopped by PID):
- *  - latency: one intent at a time, XADD on one connection → delivered by the cluster's
- *    GroupReader (XREADGROUP BLOCK, JSON + zod decode, XACK) on another, p50/p99;
- *  - beside it, the bare client: XADD → XREADGROUP BLOCK → XACK with no decode, same run;
- *  - throughput: 50 000 intents pipelined, until the GroupReader has handled them all.
- * Producer and consumer share this process (two connections), so the figures include one event
- * loop doing both: not yet the cross-process bench the issue asks for.
+ * The cluster over Redis on loopback, CROSS-PROCESS (a real redis-server started here, stopped by
+ * PID; the producer is a child process of this bench, the consumer is this process). Prints ONE
+ * JSON object. Run: node bin/bench.js cluster
+ *
+ * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (pipelined
+ *    XADD MAXLEN ~) → MarketDataSubscriber here (XREAD BLOCK COUNT 500, JSON + zod) → delivered;
+ *    publish→deliver p50/p99/max, the rate sustained, drops and gaps.
+ * 2. Beside it, same run and rate, the bare client: pipelined XADD of a timestamp → XREADGROUP
+ *    BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark` XADD (if installed).
+ * 3. An order intent from a strategy process to the venue's wire: the child XADDs an intent
+ *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, zod) → the
+ *    ExecutionEngine (risk gate) → LIBRA's Binance request encoder → the loopback Binance
+ *    simulator's HTTP server (its onRequest hook). Sequential: the next intent once the last one
+ *    reached the wire.
+ * 4. Serialization of a market data entry and an intent: JSON vs MessagePack (msgpackr), encode +
+ *    decode (+ the zod check both need), per second, and bytes.
+ *
+ * Clocks: `performance.timeOrigin + performance.now()` in both processes (the same machine's wall
+ * clock at µs resolution).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { GroupReader } from '../src/main/cluster/group-reader';
-import { encode } from '../src/main/cluster/messages';
+import { MarketDataPublisher, MarketDataSubscriber, decodeMd, encodeMd } from '../src/main/cluster/market-data';
+import { ExecutionBridge } from '../src/main/cluster/execution-bridge';
+import { decode, encode, messageSchema } from '../src/main/cluster/messages';
 import type { ClusterMessage } from '../src/main/cluster/messages';
+import { MessageBus } from '../src/main/engine/bus/message-bus';
+import { Topics } from '../src/main/engine/bus/topics';
+import { createTsRiskGate } from '../src/main/engine/risk/ts-risk-gate';
+import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../src/main/venues/ccxt/build';
+import type { CcxtExecutionClient } from '../src/main/venues/ccxt/ccxt-execution-client';
+import { TokenBucket } from '../src/main/venues/ccxt/rate-limiter';
+import { streamReadyWaiter } from '../src/main/venues/ccxt/venues';
+import type { TradeTick } from '../src/shared/messages/market-data';
+import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
 
-const SAMPLES = 2_000;
-const BULK = 50_000;
+const RATE = 50_000;
+const MD_SECONDS = 3;
+const WARMUP_MS = 500;
+const INTENTS = 500;
+const INTENT_WARMUP = 50;
+const TARGETS = { ratePerSecond: 50_000, mdP99Ms: 2, intentP99Ms: 5 };
+
+const wall = (): number => performance.timeOrigin + performance.now();
+const trade = (i: number): TradeTick => ({ instrumentId: 'BTC/USDT@BINANCE', ts: 1_700_000_000_000 + i, price: 30_000 + (i % 100) / 100, size: 0.012, side: i % 2 ? 'BUY' : 'SELL', tradeId: String(100_000_000 + i) });
+function intentMsg(i: number, ts: number): ClusterMessage {
+  return { v: 1, id: `s1.L1-${i}`, kind: 'order.submit', node: 's1', ts, body: { clientOrderId: `s1.L1-${i}`, strategyId: 'bench#1', instrumentId: 'BTC/USDT@BINANCE', side: 'BUY', type: 'LIMIT', quantityRaw: 100, priceRaw: 3_000_000, timeInForce: 'IOC', postOnly: false, reduceOnly: false } };
+}
+
+async function pace(seconds: number, each: (i: number) => void, flushTick?: () => void): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  for (;;) {
+    const el = performance.now() - t0;
+    if (el >= seconds * 1000) break;
+    const due = Math.floor((el * RATE) / 1000);
+    while (n < due) each(n++);
+    flushTick?.();
+    await new Promise((r) => setImmediate(r));
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- child (the producer process)
+async function child(mode: string, url: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  if (mode === 'md') {
+    const bus = new MessageBus();
+    const pub = new MarketDataPublisher({ redis, prefix: 'b', node: 'd1', now: wall, warn: (l) => process.stderr.write(`${l}\n`) });
+    pub.attach(bus);
+    const topic = Topics.trades('BTC/USDT@BINANCE');
+    const n = await pace(MD_SECONDS, (i) => bus.publish(topic, trade(i)));
+    while (pub.sent + pub.dropped < n) await new Promise((r) => setTimeout(r, 5));
+    process.stdout.write(`${JSON.stringify({ published: n, sent: pub.sent, dropped: pub.dropped })}\n`);
+  } else if (mode === 'bare') {
+    let p = redis.pipeline();
+    let queued = 0;
+    const inFlight: Promise<unknown>[] = [];
+    const n = await pace(
+      MD_SECONDS,
+      () => {
+        p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', String(wall()));
+        queued++;
+      },
+      () => {
+        if (queued === 0) return;
+        inFlight.push(p.exec());
+        p = redis.pipeline();
+        queued = 0;
+      },
+    );
+    inFlight.push(p.exec());
+    await Promise.all(inFlight);
+    process.stdout.write(`${JSON.stringify({ published: n })}\n`);
+  } else if (mode === 'intent') {
+    await redis.ping();
+    process.stdout.write('ready\n');
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) {
+      if (line === 'end') break;
+      const i = Number(line);
+      await redis.xadd('b:intents', '*', 'm', encode(intentMsg(i, wall())));
+    }
+    lines.close();
+    process.stdin.destroy();
+  }
+  redis.disconnect();
+}
+
+// ---------------------------------------------------------------- parent
+function stats(xs: number[]): { n: number; p50: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => Number((s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN).toFixed(3));
+  return { n: s.length, p50: q(0.5), p99: q(0.99), max: Number((s.at(-1) ?? NaN).toFixed(3)) };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -31,72 +133,233 @@ async function freePort(): Promise<number> {
   });
 }
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number((s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN).toFixed(3));
-};
-
-function intent(i: number): ClusterMessage {
-  return { v: 1, id: `s1.L1-${i}`, kind: 'order.submit', node: 's1', ts: performance.now(), body: { clientOrderId: `s1.L1-${i}`, strategyId: 'bench#1', instrumentId: 'BTC/USDT@BINANCE', side: 'BUY', type: 'MARKET', quantityRaw: 100, timeInForce: 'IOC', postOnly: false, reduceOnly: false } };
+const self = fileURLToPath(import.meta.url);
+function spawnChild(mode: string, url: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
+  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let isReady: () => void = () => undefined;
+  const ready = new Promise<void>((res) => (isReady = res));
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('ready\n')) isReady();
+  });
+  const result = new Promise<string>((res) => proc.once('exit', () => res(out.trim())));
+  return { proc, result, ready };
 }
 
-const port = await freePort();
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', mkdtempSync(join(tmpdir(), 'libra-bench-redis-')), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((res) => server.stdout.on('data', (d: Buffer) => (/Ready to accept/.test(d.toString()) ? res() : undefined)));
-const url = `redis://127.0.0.1:${port}`;
-const producer = new Redis(url);
-const reader = new Redis(url);
-const bare = new Redis(url);
-
-try {
-  // ---- the cluster's path
-  let waiting: ((ms: number) => void) | undefined;
-  let handled = 0;
-  const gr = new GroupReader({ redis: reader, stream: 'b:intents', group: 'execution', consumer: 'x1', claimIdleMs: 60_000, warn: () => undefined, handle: (m) => {
-    handled++;
-    waiting?.(performance.now() - m.ts);
-  } });
-  await gr.start();
+async function marketData(url: string): Promise<Record<string, unknown>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
   const lat: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const done = new Promise<number>((r) => (waiting = r));
-    await producer.xadd('b:intents', '*', 'm', encode(intent(i)));
-    lat.push(await done);
-  }
-  waiting = undefined;
-  handled = 0;
-  const t0 = performance.now();
-  const pipe = producer.pipeline();
-  for (let i = 0; i < BULK; i++) pipe.xadd('b:intents', '*', 'm', encode(intent(i)));
-  await pipe.exec();
-  while (handled < BULK) await new Promise((r) => setTimeout(r, 5));
-  const bulkMs = performance.now() - t0;
-  await gr.stop();
+  let first = 0;
+  let last = 0;
+  let got = 0;
+  const sub = new MarketDataSubscriber({
+    redis,
+    prefix: 'b',
+    now: wall,
+    warn: (l) => process.stderr.write(`${l}\n`),
+    deliver: (e) => {
+      const t = wall();
+      got++;
+      if (first === 0) first = t;
+      last = t;
+      if (t - first > WARMUP_MS) lat.push(t - e.publishedAt);
+    },
+  });
+  await sub.start();
+  const c = spawnChild('md', url);
+  const r = JSON.parse(await c.result) as { published: number; sent: number; dropped: number };
+  const end = Date.now() + 5_000;
+  while (got < r.sent && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  await sub.stop();
+  redis.disconnect();
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), gaps: sub.gaps, refused: sub.refused, publishToDeliverMs: stats(lat) };
+}
 
-  // ---- the bare client, same run
-  await bare.xgroup('CREATE', 'b:bare', 'g', '0', 'MKSTREAM');
-  const bareLat: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const t = performance.now();
-    const read = bare.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', 'b:bare', '>') as Promise<[string, [string, string[]][]][] | null>;
-    await producer.xadd('b:bare', '*', 'm', 'x');
-    const r = await read;
-    const id = r?.[0]?.[1][0]?.[0];
-    if (id) await bare.xack('b:bare', 'g', id);
-    bareLat.push(performance.now() - t);
-  }
+async function bare(url: string): Promise<Record<string, unknown>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  await redis.xgroup('CREATE', 'b:bare', 'g', '$', 'MKSTREAM');
+  const lat: number[] = [];
+  let got = 0;
+  let first = 0;
+  let last = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 500, 'BLOCK', 200, 'STREAMS', 'b:bare', '>')) as [string, [string, string[]][]][] | null;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      const t = wall();
+      if (first === 0) first = t;
+      last = t;
+      for (const [, f] of entries) {
+        got++;
+        if (t - first > WARMUP_MS) lat.push(t - Number(f[1]));
+      }
+      await redis.xack('b:bare', 'g', ...entries.map(([id]) => id));
+    }
+  })();
+  const c = spawnChild('bare', url);
+  const r = JSON.parse(await c.result) as { published: number };
+  const end = Date.now() + 5_000;
+  while (got < r.published && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  running = false;
+  await loop;
+  redis.disconnect();
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), publishToDeliverMs: stats(lat) };
+}
 
-  console.log(
-    JSON.stringify({
-      intentDeliverMs: { p50: pct(lat, 0.5), p99: pct(lat, 0.99), samples: SAMPLES },
-      bareXaddXreadgroupMs: { p50: pct(bareLat, 0.5), p99: pct(bareLat, 0.99), samples: SAMPLES },
-      intentsPerSecond: Math.round(BULK / (bulkMs / 1000)),
-      note: 'producer and consumer in one process on two connections; loopback redis-server',
-    }),
-  );
-} finally {
-  producer.disconnect();
+function redisBenchmark(port: number): Record<string, unknown> {
+  const which = spawnSync('redis-benchmark', ['--version'], { encoding: 'utf8' });
+  if (which.status !== 0) return { skipped: 'redis-benchmark not installed' };
+  const out: Record<string, unknown> = {};
+  for (const [name, pipeline] of [['xaddPipeline1', '1'], ['xaddPipeline16', '16']] as const) {
+    const r = spawnSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-n', '200000', '-c', '10', '-P', pipeline, '-q', 'XADD', 'b:rb', 'MAXLEN', '~', '100000', '*', 'm', 'x'], { encoding: 'utf8' });
+    const line = r.stdout.split(/\r|\n/).filter((l) => /requests per second/.test(l)).pop() ?? '';
+    const rps = /([\d.]+) requests per second/.exec(line)?.[1];
+    const p50 = /p50=([\d.]+) msec/.exec(line)?.[1];
+    out[name] = { requestsPerSecond: rps ? Number(rps) : null, p50Ms: p50 ? Number(p50) : null, clients: 10 };
+  }
+  return out;
+}
+
+async function intentToWire(url: string): Promise<Record<string, unknown>> {
+  const sim = await startBinanceSim({ historyMinutes: 10 });
+  const time = systemTimeSource();
+  const core = buildLiveCore({ time, risk: createTsRiskGate({ defaults: {}, referencePrice: 'last', maxOpenOrders: 1_000_000 }), accountCurrency: 'USDT', run: 1, idPrefix: 'x1.L' });
+  const exec = makeCcxtClient(sim, { timeoutMs: 5000 });
+  const venue = await attachCcxtVenue(core, {
+    venue: 'BINANCE',
+    exchange: exec,
+    symbols: ['BTC/USDT'],
+    mode: 'live',
+    limiter: new TokenBucket({ capacity: 1e9, perSecond: 1e9 }, time),
+    random: Math.random,
+    waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 200))),
+    orderEncoder: true,
+  });
+  const client = venue.client as CcxtExecutionClient;
+  while (client.currentStatus !== 'CONNECTED') await new Promise((r) => setTimeout(r, 10));
+  const cmd = new Redis(url, { maxRetriesPerRequest: null });
+  const reader = new Redis(url, { maxRetriesPerRequest: null });
+  const bridge = new ExecutionBridge({ redis: cmd, reader, node: 'x1', prefix: 'b', claimIdleMs: 60_000, execution: core.execution, cache: core.cache, bus: core.bus, now: () => Date.now(), print: (l) => (/refused|not sent|failed|not placed|dropped/.test(l) ? process.stderr.write(`${l}\n`) : undefined) });
+  core.execution.onOrderEvent((o) => {
+    if (o.status === 'DENIED' || o.status === 'REJECTED') process.stderr.write(`intent ${o.clientOrderId} ${o.status}: ${o.reason ?? ''}\n`);
+  });
+  // The bridge reads `<prefix>:intents` = b:intents.
+  await bridge.start();
+  let arrived: ((t: number) => void) | undefined;
+  sim.onRequest((r) => {
+    if (r.method === 'POST' && r.path === '/api/v3/order') arrived?.(wall());
+  });
+  const c = spawnChild('intent', url);
+  await c.ready; // loading the child's modules takes seconds on a loaded machine: not part of the figure
+  const lat: number[] = [];
+  const sentAt = new Map<number, number>();
+  for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
+    const got = new Promise<number>((res) => (arrived = res));
+    const t0 = wall();
+    sentAt.set(i, t0);
+    c.proc.stdin?.write(`${i}\n`);
+    const t1 = await Promise.race([got, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`intent ${i} did not reach the venue in 10 s`)), 10_000))]).catch((e: unknown) => {
+      c.proc.kill('SIGKILL');
+      process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} posts=${sim.requestsTo('POST', '/api/v3/order').length}\n`);
+      throw e;
+    });
+    if (i > INTENT_WARMUP) lat.push(t1 - t0);
+  }
+  c.proc.stdin?.end('end\n');
+  await c.result;
+  const placed = sim.requestsTo('POST', '/api/v3/order').length;
+  await bridge.stop();
+  await venue.stop();
+  cmd.disconnect();
   reader.disconnect();
-  bare.disconnect();
-  server.kill('SIGTERM');
+  await sim.close();
+  return {
+    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, zod) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
+    intents: INTENTS,
+    warmup: INTENT_WARMUP,
+    venueOrders: placed,
+    // t0: this process asks the child (stdin pipe) to send; includes that hop (~tens of µs).
+    intentToWireMs: stats(lat),
+  };
+}
+
+function serialization(): Record<string, unknown> {
+  // Loaded here only: a bench-only dependency (devDependency), not on any runtime path.
+  const req = createRequire(import.meta.url);
+  const { Packr } = req('msgpackr') as { Packr: new (o?: Record<string, unknown>) => { pack(v: unknown): Buffer; unpack(b: Buffer): unknown } };
+  const packr = new Packr({ useRecords: false });
+  const N = 200_000;
+  const md = { v: 1, n: 'd1', s: 1, p: wall(), t: 'data.trades.BINANCE.BTC/USDT', d: trade(7) };
+  const intent = intentMsg(7, wall());
+  const run = (f: () => void): number => {
+    for (let i = 0; i < 5_000; i++) f();
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) f();
+    return Math.round(N / ((performance.now() - t0) / 1000));
+  };
+  const mdJson = encodeMd('d1', 1, md.p, md.t, md.d);
+  const mdPack = packr.pack(md);
+  const inJson = encode(intent);
+  const inPack = packr.pack(intent);
+  return {
+    marketDataEntry: {
+      jsonBytes: Buffer.byteLength(mdJson),
+      msgpackBytes: mdPack.length,
+      jsonRoundTripPerSecond: run(() => void JSON.parse(encodeMd('d1', 1, md.p, md.t, md.d))),
+      msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(md))),
+      jsonWithCheckPerSecond: run(() => void decodeMd(encodeMd('d1', 1, md.p, md.t, md.d))),
+    },
+    intent: {
+      jsonBytes: Buffer.byteLength(inJson),
+      msgpackBytes: inPack.length,
+      jsonRoundTripPerSecond: run(() => void JSON.parse(encode(intent))),
+      msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(intent))),
+      jsonWithCheckPerSecond: run(() => void decode(encode(intent))),
+      msgpackWithCheckPerSecond: run(() => void messageSchema.parse(packr.unpack(packr.pack(intent)))),
+    },
+  };
+}
+
+
+if (process.argv[2] === 'child') {
+  await child(process.argv[3] ?? '', process.argv[4] ?? '');
+} else {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'libra-bench-redis-'));
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((res) => server.stdout.on('data', (d: Buffer) => (/Ready to accept/.test(d.toString()) ? res() : undefined)));
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    const step = (w: string): boolean => process.stderr.write(`cluster bench: ${w}\n`);
+    const only = process.env['LIBRA_BENCH_ONLY'];
+    step('market data');
+    const md = only === 'intent' ? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 } : await marketData(url);
+    step('bare client');
+    const bareClient = only === 'intent' ? { skipped: true } : await bare(url);
+    step('redis-benchmark');
+    const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
+    step('intent to the wire');
+    const intent = await intentToWire(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } }));
+    step('serialization');
+    const ser = serialization();
+    const mdP99 = (md['publishToDeliverMs'] as { p99: number }).p99;
+    const inP99 = (intent['intentToWireMs'] as { p99: number }).p99;
+    console.log(
+      JSON.stringify({
+        marketData: md,
+        bareXaddXreadgroup: bareClient,
+        redisBenchmark: rb,
+        intent,
+        serialization: ser,
+        targets: { ...TARGETS, met: { rate: (md['deliveredPerSecond'] as number) >= TARGETS.ratePerSecond * 0.98, mdP99: mdP99 <= TARGETS.mdP99Ms, intentP99: inP99 <= TARGETS.intentP99Ms } },
+        machine: { note: 'loopback; 2 cores shared with other work', cores: cpus().length, loadAverage1m: Number(loadavg()[0]?.toFixed(2)) },
+      }),
+    );
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -353,10 +353,12 @@ export class Kernel {
     const needsKeys = config.venues.some((v) => v.mode === 'live') && (config.cluster === undefined || config.cluster.roles.includes('execution'));
     const secrets = needsKeys ? this.sessionSecrets(dataDir, options.keysFile, options.appKeys) : undefined;
     const { startRunSession } = await import('./venues/ccxt/run-session'); // lazy: ccxt loads only for `libra run`
+    // In a cluster the data nodes record (they run the venues' data clients); the others would record the same data again.
+    const record = config.record && (config.cluster === undefined || config.cluster.roles.includes('data'));
     const session = await startRunSession({
       config,
       dataDir,
-      recording: config.record,
+      recording: record,
       ...(options.label !== undefined ? { label: options.label } : {}),
       risk: createRiskGate(config.risk as RiskConfig, this.riskImplementation),
       ...(secrets ? { secrets } : {}),
@@ -383,7 +385,7 @@ export class Kernel {
           }
         : {}),
     });
-    if (!config.record) return session;
+    if (!record) return session;
     // The recorder runs in every paper and live session unless the config says `"record": false`.
     const store = await createStore(config.store, () => dataDir);
     await store.open();

@@ -48,6 +48,31 @@ export default class BuyOnce {
 }
 `;
 
+// Rests a limit BUY far below the market, cancels it once accepted, then buys at market once
+// the cancel is confirmed: a cancel intent across nodes, then a fill.
+const CANCEL_THEN_BUY = `
+export default class CancelThenBuy {
+  private ctx: any;
+  private step = 0;
+  onStart(ctx: any) { this.ctx = ctx; }
+  onTrade(t: { instrumentId: string }) {
+    if (this.step !== 0) return;
+    this.step = 1;
+    this.ctx.limit(t.instrumentId, 'BUY', 0.001, 20000);
+  }
+  onOrder(o: { clientOrderId: string; instrumentId: string; status: string }) {
+    if (o.status === 'ACCEPTED' && this.step === 1) {
+      this.step = 2;
+      console.log('CTB cancel ' + o.clientOrderId + ' ' + this.ctx.cancel(o.clientOrderId));
+    } else if (o.status === 'CANCELED' && this.step === 2) {
+      this.step = 3;
+      console.log('CTB canceled ' + o.clientOrderId);
+      this.ctx.market(o.instrumentId, 'BUY', 0.001);
+    }
+  }
+}
+`;
+
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -115,9 +140,9 @@ async function setup() {
   expect(exec.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence \d+\)/);
 
   // The strategy node: same venues block, no key file in its folder, no passphrase.
-  const strategyDir = (node: string): string => {
+  const strategyDir = (node: string, code = STRATEGY): string => {
     const d = mkdtempSync(join(tmpdir(), `libra-${node}-`));
-    writeFileSync(join(d, 'buy-once.ts'), STRATEGY);
+    writeFileSync(join(d, 'buy-once.ts'), code);
     writeFileSync(join(d, 'run.json'), JSON.stringify({ venues: [venue], strategies: [{ strategy: join(d, 'buy-once.ts'), instruments: ['BTC/USDT@BINANCE'] }], record: false, cluster: { redis, node, roles: ['strategy'], prefix } }));
     return d;
   };
@@ -135,14 +160,20 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     try {
       await until(() => /FILL /.test(strat.output()), 30_000, () => `a fill on the strategy node; strategy:\n${strat.output()}\nexecution:\n${exec.output()}`);
       const status = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', redis, '--prefix', prefix], { cwd: ROOT, encoding: 'utf8' });
-      expect(status.stdout).toMatch(/^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms$/m);
-      expect(status.stdout).toMatch(/^x1\troles=execution,data\tstate=running/m);
+      // s1 has no data role: its trades came from x1 over `<prefix>:md`, none missed.
+      expect(status.stdout).toMatch(/^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd received [1-9]\d* gaps 0 delay \d+ ms$/m);
+      expect(status.stdout).toMatch(/^x1\troles=execution,data\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd sent [1-9]\d* dropped 0$/m);
+      expect(strat.output()).toMatch(/CLUSTER market data for BINANCE from t\d+:md/);
 
       expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
       expect(sim.orders()).toHaveLength(1);
       expect(sim.orders()[0]?.clientOrderId).toMatch(/^s1\.L\d+-1$/);
       expect(count(strat.output(), / FILL s1\.L\d+-1 /), strat.output()).toBe(1);
       expect(strat.output()).not.toMatch(/key file|passphrase/i);
+      // The execution node's position of the strategy came back to s1, equal to the venue's fill.
+      const qty = / FILL s1\.L\d+-1 \S+ BUY qty=(\d+) /.exec(strat.output())?.[1];
+      await until(() => new RegExp(`CLUSTER position \\S+ BTC/USDT@BINANCE net=${qty} \\(execution node\\)`).test(strat.output()), 10_000, () => `the position on s1; output:\n${strat.output()}`);
+      expect(Number(qty) / 1e5).toBeCloseTo(sim.orders()[0]?.executedQty ?? 0, 8);
 
       // SIGKILL the strategy node and start it again: its journal says it holds the position.
       strat.child.kill('SIGKILL');
@@ -187,13 +218,37 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
       clearInterval(ticker);
     }
     expect(filledBeforeKill).toBe(false);
+    // The restarted execution node's risk event (its gate halts while the venue reconnects) reached s1, once.
+    await until(() => /RISK HALTED x1: CIRCUIT_BREAKER: trading ACTIVE -> HALTED: BINANCE CONNECTING/.test(strat.output()), 10_000, () => `the risk event on s1; output:\n${strat.output()}\nrestarted execution:\n${again?.output() ?? ''}`);
     expect(again?.output()).toMatch(/CLUSTER lease BINANCE held by another execution node: waiting/);
     expect(again?.output()).toMatch(/CLUSTER lease BINANCE acquired \(fence 2\)/);
     expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
     expect(sim.orders()).toHaveLength(1);
     expect(count(strat.output(), / FILL s1\.L\d+-1 /), strat.output()).toBe(1);
     expect(strat.output()).not.toMatch(/BUYONCE buying[\s\S]*BUYONCE buying/);
+    expect(count(strat.output(), /RISK HALTED x1: /)).toBe(count(again?.output() ?? '', /RISK HALTED /));
   }, 240_000);
+
+  it('carries a cancel across nodes: the resting order is cancelled at the venue, then one market order fills once', async () => {
+    const { sim, exec, strategyDir } = await setup();
+    const strat = startNode(strategyDir('s1', CANCEL_THEN_BUY));
+    await until(() => /STRATEGY .* started/.test(strat.output()), 60_000, () => `the strategy node; output:\n${strat.output()}`);
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => / FILL s1\.L\d+-2 /.test(strat.output()), 40_000, () => `the fill of the second order; strategy:\n${strat.output()}\nexecution:\n${exec.output()}`);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(strat.output()).toMatch(/CTB cancel s1\.L\d+-1 true/);
+    expect(strat.output()).toMatch(/ORDER s1\.L\d+-1 BTC\/USDT@BINANCE BUY LIMIT CANCELED/);
+    const orders = sim.orders();
+    expect(orders.map((o) => [o.clientOrderId.replace(/L\d+/, 'L'), o.type, o.status])).toEqual([
+      ['s1.L-1', 'LIMIT', 'CANCELED'],
+      ['s1.L-2', 'MARKET', 'FILLED'],
+    ]);
+    expect(sim.requestsTo('DELETE', '/api/v3/order')).toHaveLength(1);
+    expect(count(strat.output(), / FILL /)).toBe(1);
+  }, 180_000);
 
   it('`libra cluster status` refuses a bad flag with exit 2 and says in one line why Redis cannot be read', async () => {
     const bad = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', 'http://127.0.0.1:1'], { cwd: ROOT, encoding: 'utf8' });

@@ -25,6 +25,7 @@ export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 export function clusterKeys(prefix: string) {
   return {
     intents: `${prefix}:intents`,
+    risk: `${prefix}:risk`,
     events: (node: string) => `${prefix}:events:${node}`,
     node: (node: string) => `${prefix}:node:${node}`,
     nodes: `${prefix}:nodes`,

@@ -4,10 +4,15 @@
  * the client order id the strategy node decided. An id the engine already knows (cache, restored
  * from the journal after a restart) is never placed again: the intent is acked and the order's
  * current state is sent back. Order events and fills of a remote order go to the events stream
- * of the node named in its client order id (`<node>.<…>`).
+ * of the node named in its client order id (`<node>.<…>`), and so do the positions of that node's
+ * strategies; this node's risk events (its gate is the global one) go to `<prefix>:risk`, read by
+ * every other node through a consumer group of its own.
  */
 import type { Redis } from 'ioredis';
 import type { Fill, Order, OrderIntent } from '../../shared/domain/order';
+import type { Position } from '../../shared/domain/position';
+import type { MessageBus } from '../engine/bus/message-bus';
+import { Topics } from '../engine/bus/topics';
 import type { Cache } from '../engine/cache/cache';
 import type { ExecutionEngine } from '../engine/execution/execution-engine';
 import { clusterKeys, originNode } from './cluster-config';
@@ -23,6 +28,7 @@ export interface ExecutionBridgeOptions {
   readonly claimIdleMs: number;
   readonly execution: ExecutionEngine;
   readonly cache: Cache;
+  readonly bus: MessageBus;
   readonly now: () => number;
   readonly print: (line: string) => void;
 }
@@ -31,6 +37,10 @@ export class ExecutionBridge {
   private readonly keys;
   private readonly intents: GroupReader;
   private off: (() => void) | undefined;
+  private offBus: (() => void)[] = [];
+  /** Strategy id → the node that runs it (learnt from its orders' client order ids). */
+  private readonly strategyNode = new Map<string, string>();
+  private riskSeq = 0;
   /** Event sends in flight, in order: a report is written before the intent that caused it is acked. */
   private pending: Promise<unknown> = Promise.resolve();
 
@@ -46,6 +56,27 @@ export class ExecutionBridge {
    */
   listen(): void {
     this.off ??= this.o.execution.onOrderEvent((order, fill) => this.forward(order, fill));
+    if (this.offBus.length === 0) {
+      this.offBus.push(
+        this.o.bus.subscribe(Topics.allRiskEvents, (e) => {
+          const m: ClusterMessage = { v: 1, id: `${this.o.node}:risk:${e.ts}:${++this.riskSeq}`, kind: 'risk.event', node: this.o.node, ts: this.o.now(), body: { kind: e.kind, ts: e.ts, state: e.state, message: e.message } };
+          this.send(this.keys.risk, m, `risk event ${m.id}`);
+        }),
+        this.o.bus.subscribe<Position>('events.position.*', (p) => this.forwardPosition(p)),
+      );
+    }
+  }
+
+  private forwardPosition(p: Position): void {
+    const node = this.strategyNode.get(p.strategyId);
+    if (node === undefined || node === this.o.node) return;
+    const m: ClusterMessage = { v: 1, id: `pos:${p.strategyId}:${p.instrumentId}:${p.updatedAt}:${p.netRaw}`, kind: 'position', node: this.o.node, ts: this.o.now(), body: { ...p } };
+    this.send(this.keys.events(node), m, `position ${m.id}`);
+  }
+
+  /** One XADD after the ones before it (order kept per stream and across them). */
+  private send(stream: string, m: ClusterMessage, what: string): void {
+    this.pending = this.pending.then(() => this.o.redis.xadd(stream, '*', 'm', encode(m))).catch((e: unknown) => this.o.print(`CLUSTER ${what} not sent: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** Reads intents (after the venues reconciled: a known id must be known by then). */
@@ -57,23 +88,35 @@ export class ExecutionBridge {
   async stop(): Promise<void> {
     await this.intents.stop();
     this.off?.();
+    for (const off of this.offBus.splice(0)) off();
     await this.pending.catch(() => undefined);
   }
 
   private forward(order: Order, fill?: Fill): void {
     const node = originNode(order.clientOrderId);
     if (node === undefined || node === this.o.node) return;
+    this.strategyNode.set(order.strategyId, node);
     const r = reportOf(order, fill, this.o.now());
     if (!r) return;
     const m: ClusterMessage = { v: 1, id: r.id, kind: 'order.report', node: this.o.node, ts: this.o.now(), body: { report: r.report } };
-    const stream = this.keys.events(node);
-    this.pending = this.pending.then(() => this.o.redis.xadd(stream, '*', 'm', encode(m))).catch((e: unknown) => this.o.print(`CLUSTER report ${r.id} not sent: ${e instanceof Error ? e.message : String(e)}`));
+    this.send(this.keys.events(node), m, `report ${r.id}`);
   }
 
   private async onIntent(m: ClusterMessage): Promise<void> {
     if (m.kind === 'order.cancel') {
-      const known = this.o.cache.order(m.body.clientOrderId);
-      if (known) this.o.execution.cancel(known.clientOrderId);
+      const id = m.body.clientOrderId;
+      const known = this.o.cache.order(id);
+      if (originNode(id) !== m.node) {
+        this.o.print(`CLUSTER cancel ${id} from ${m.node} refused: not its order`);
+        return;
+      }
+      if (!known) {
+        this.send(this.keys.events(m.node), { v: 1, id: `${id}:cancel-rejected:${m.id}`, kind: 'order.report', node: this.o.node, ts: this.o.now(), body: { report: { kind: 'CANCEL_REJECTED', clientOrderId: id, reason: `unknown order ${id} at the execution node`, ts: this.o.now() } } }, `cancel answer ${id}`);
+      } else if (known.status !== 'PENDING_CANCEL' && !this.o.execution.cancel(id).ok) {
+        // Already closed here (filled, cancelled…): its state goes back, so the order does not hang in PENDING_CANCEL there.
+        this.forward(known);
+      }
+      await this.pending;
       return;
     }
     if (m.kind !== 'order.submit') return;
@@ -86,7 +129,9 @@ export class ExecutionBridge {
       this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node} refused: its client order id must start with "${m.node}."`);
     } else {
       this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node}`);
-      this.o.execution.submit(b.strategyId, intentOf(b), b.clientOrderId);
+      this.strategyNode.set(b.strategyId, m.node);
+      const r = this.o.execution.submit(b.strategyId, intentOf(b), b.clientOrderId);
+      if (!r.ok) this.o.print(`CLUSTER intent ${b.clientOrderId} from ${m.node} not placed: ${r.message}`);
     }
     await this.pending;
   }

@@ -18,14 +18,16 @@ export interface GroupReaderOptions {
   readonly claimIdleMs: number;
   readonly handle: (m: ClusterMessage) => Promise<void> | void;
   readonly warn: (line: string) => void;
+  /** Where a group created now starts: '0' (default: entries written before it existed are read too) or '$' (from now). */
+  readonly from?: '0' | '$';
 }
 
 type Entries = [id: string, fields: string[]][];
 
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+export async function ensureGroup(redis: Redis, stream: string, group: string, from: '0' | '$' = '0'): Promise<void> {
   try {
-    // From the start of the stream: entries written before the group existed are read too.
-    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+    // By default from the start of the stream: entries written before the group existed are read too.
+    await redis.xgroup('CREATE', stream, group, from, 'MKSTREAM');
   } catch (e) {
     if (!(e instanceof Error && e.message.startsWith('BUSYGROUP'))) throw e;
   }
@@ -39,7 +41,7 @@ export class GroupReader {
 
   async start(): Promise<void> {
     const { redis, stream, group } = this.o;
-    await ensureGroup(redis, stream, group);
+    await ensureGroup(redis, stream, group, this.o.from ?? '0');
     this.running = true;
     await this.drainOwnPending();
     await this.claimIdle();

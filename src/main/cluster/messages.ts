@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Fill, Order } from '../../shared/domain/order';
 import type { ExecutionReport } from '../engine/execution/execution-client';
+import { TRADING_STATES } from '../engine/risk/risk-gate';
 
 const side = z.enum(['BUY', 'SELL']);
 const int = z.number().int();
@@ -66,10 +67,28 @@ const report = z.discriminatedUnion('kind', [
 const envelope = <K extends string, B extends z.ZodType>(kind: K, body: B) =>
   z.object({ v: z.literal(1), id: z.string().min(1), kind: z.literal(kind), node: z.string().min(1), ts: z.number(), body }).strict();
 
+const riskEvent = z.object({ kind: z.enum(['RISK_LIMIT_BREACH', 'DRAWDOWN_WARNING', 'CIRCUIT_BREAKER']), ts, state: z.enum(TRADING_STATES), message: z.string() }).strict();
+const position = z
+  .object({
+    instrumentId: z.string().min(1),
+    strategyId: z.string().min(1),
+    netRaw: int,
+    avgEntryPx: z.number().finite(),
+    realizedRaw: int,
+    quotePrecision: int.nonnegative(),
+    openedAt: z.number().nullable(),
+    updatedAt: z.number(),
+  })
+  .strict();
+
 export const messageSchema = z.discriminatedUnion('kind', [
   envelope('order.submit', orderBody),
   envelope('order.cancel', z.object({ clientOrderId: z.string().min(1) }).strict()),
   envelope('order.report', z.object({ report }).strict()),
+  /** The execution node's risk events (its gate is the global one), to every strategy node. */
+  envelope('risk.event', riskEvent),
+  /** The execution node's position of a strategy, to the node that runs it. */
+  envelope('position', position),
 ]);
 
 export type ClusterMessage = z.infer<typeof messageSchema>;

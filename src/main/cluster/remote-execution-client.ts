@@ -10,6 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Fill, Order } from '../../shared/domain/order';
+import type { Position } from '../../shared/domain/position';
 import type { ExecutionClient, ExecutionReportSink } from '../engine/execution/execution-client';
 import { clusterKeys } from './cluster-config';
 import { GroupReader } from './group-reader';
@@ -26,10 +27,18 @@ export interface RemoteExecutionOptions {
   readonly claimIdleMs: number;
   readonly now: () => number;
   readonly warn: (line: string) => void;
+  /** The execution node's position of one of this node's strategies. */
+  readonly onPosition?: (p: Position) => void;
 }
 
 export class RemoteExecutionClient implements ExecutionClient {
   readonly venue: string;
+  /**
+   * The venues behind an execution node amend by cancel-replace: this node's engine cancels, and
+   * once the cancel is confirmed sends the replacement as a new intent with a client order id
+   * decided here (so it routes back here, and is placed once like any intent).
+   */
+  readonly amendsInPlace = false;
   private sink: ExecutionReportSink | undefined;
   private readonly seen = new Set<string>();
   private seq = 0;
@@ -83,8 +92,9 @@ export class RemoteExecutionClient implements ExecutionClient {
     });
   }
 
+  /** Not called (amendsInPlace = false: the engine amends by cancel-replace through submit/cancel). */
   modify(order: Order): void {
-    this.sink?.({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'modify is not carried between cluster nodes yet', ts: this.o.now() });
+    this.sink?.({ kind: 'UPDATE_REJECTED', clientOrderId: order.clientOrderId, reason: 'amend in place is not carried between cluster nodes (cancel-replace is)', ts: this.o.now() });
   }
 
   private async send(order: Order): Promise<void> {
@@ -93,6 +103,10 @@ export class RemoteExecutionClient implements ExecutionClient {
   }
 
   private onMessage(m: ClusterMessage): void {
+    if (m.kind === 'position') {
+      this.o.onPosition?.(m.body);
+      return;
+    }
     if (m.kind !== 'order.report') return;
     if (this.seen.has(m.id)) return;
     this.seen.add(m.id);

@@ -20,13 +20,14 @@ import type { ServiceHandlers } from '../../shared/ipc/contract';
 import { channelEntry } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
-import { describeZodError } from '../../shared/ipc/schemas';
+import { ClusterViewSchema, describeZodError } from '../../shared/ipc/schemas';
 import type { OrderTicket } from '../../shared/ipc/schemas';
 import type { Delta, StateMessage } from '../../shared/ipc/state-stream';
 import type {
   AccountView,
   AlertView,
   BookView,
+  ClusterView,
   DenialView,
   FillView,
   HistoryPage,
@@ -102,6 +103,8 @@ export interface EngineHostOptions {
   readonly agents?: AgentDesk | undefined;
   /** Where the "Venue keys…" dialog stores keys (kernel.keys.book); absent: it cannot. */
   readonly keys?: VenueKeyBook | undefined;
+  /** The session's cluster block (Cluster panel); absent when the session is not a cluster node. */
+  readonly cluster?: { readonly redis: string; readonly prefix: string; readonly node: string } | undefined;
 }
 
 const seriesKey = (instrumentId: string, timeframe: string): string => `${instrumentId}|${timeframe}`;
@@ -470,6 +473,27 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     };
   }
 
+  private async clusterStatus(): Promise<Result<ClusterView>> {
+    const c = this.options.cluster;
+    if (!c) return ok({ enabled: false, self: null, prefix: null, nodes: [] });
+    try {
+      const now = Date.now();
+      const nodes = (await this.kernel.clusterStatus(c.redis, c.prefix)).map((n) => ({
+        node: n.node,
+        roles: n.roles,
+        state: n.state,
+        lastBeatAgoMs: n.lastBeat === undefined ? null : Math.max(0, now - n.lastBeat),
+        lagMs: n.lagMs ?? null,
+        md: n.md,
+      }));
+      const checked = ClusterViewSchema.safeParse({ enabled: true, self: c.node, prefix: c.prefix, nodes });
+      if (!checked.success) return err(HostErrorCodes.internal, `cluster status from Redis rejected: ${describeZodError(checked.error)}`);
+      return ok(checked.data);
+    } catch (e) {
+      return err(HostErrorCodes.disconnected, e instanceof Error ? e.message : String(e));
+    }
+  }
+
   private history(req: { instrumentId: string; timeframe: string; before?: number | undefined; limit: number; indicators?: string[] | undefined }): Result<HistoryPage> {
     if (!this.instruments.some((i) => i.id === req.instrumentId)) {
       return err(HostErrorCodes.notFound, `no bars for ${req.instrumentId}: this session replays ${this.instruments.map((i) => i.symbol).join(', ')}`);
@@ -593,6 +617,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
         status: ({ id }) => this.optimizations.status(id),
         cancel: ({ id }) => this.optimizations.cancel(id),
       },
+      cluster: { status: () => this.clusterStatus() },
       backtest: {
         catalog: () => ok(this.backtests.catalog()),
         start: (req) => this.backtests.start(req),

@@ -16,6 +16,7 @@ import type {
   BacktestCatalogView,
   BacktestChartView,
   BacktestRunView,
+  ClusterView,
   HistoryPage,
   OptimizeRunView,
   ReplayView,
@@ -133,6 +134,10 @@ export const contract = {
     list: method<VenueKeysView>()(EmptySchema),
     /** Seals (app: OS keychain) or encrypts (`libra serve --keys`) one key; answers its masked view. Write-only: no method reads a secret back. */
     put: method<VenueKeyView>()(VenueKeyPutSchema),
+  },
+  cluster: {
+    /** Every node of the session's Redis cluster (heartbeats): roles, state, lag, market data drops. */
+    status: method<ClusterView>()(EmptySchema),
   },
   windows: {
     /** Electron opens a chart window; the browser transport opens a tab itself. */

@@ -159,3 +159,21 @@ export const VenueKeyPutSchema = z.strictObject({
   secret: z.string().trim().min(1, 'the secret must not be empty').max(8192, 'the secret is longer than 8192 characters'),
   password: z.string().max(512, 'the passphrase is longer than 512 characters').optional(),
 });
+
+const count = z.number().int().nonnegative();
+/** What the host answers for `cluster.status`: checked before it leaves the host (it comes from Redis). */
+export const ClusterViewSchema = z.strictObject({
+  enabled: z.boolean(),
+  self: z.string().nullable(),
+  prefix: z.string().nullable(),
+  nodes: z.array(
+    z.strictObject({
+      node: z.string().regex(/^[a-z0-9_-]{1,16}$/),
+      roles: z.string().max(64),
+      state: z.string().max(32),
+      lastBeatAgoMs: z.number().finite().nullable(),
+      lagMs: z.number().finite().nonnegative().nullable(),
+      md: z.strictObject({ sent: count.optional(), dropped: count.optional(), received: count.optional(), gaps: count.optional(), lagMs: z.number().finite().nonnegative().optional() }),
+    }),
+  ).max(256),
+});

@@ -492,3 +492,24 @@ export interface VenueKeysView {
   readonly store?: 'keychain' | 'key file' | undefined;
   readonly keys: readonly VenueKeyView[];
 }
+
+/** One node of the session's Redis cluster as `libra cluster status` reads it (heartbeats under the prefix). */
+export interface ClusterNodeView {
+  readonly node: string;
+  readonly roles: string;
+  /** running, waiting-lease, lease-lost, stopping, stopped, or lost (its beats expired). */
+  readonly state: string;
+  readonly lastBeatAgoMs: number | null;
+  /** Event-loop lag of the node, ms. */
+  readonly lagMs: number | null;
+  /** Market data: a data node's sent and shed counts; a reader's received, gaps and publish→delivery delay. */
+  readonly md: { readonly sent?: number; readonly dropped?: number; readonly received?: number; readonly gaps?: number; readonly lagMs?: number };
+}
+
+/** The whole cluster, seen from the node the window's session runs on (`enabled: false`: no cluster block). */
+export interface ClusterView {
+  readonly enabled: boolean;
+  readonly self: string | null;
+  readonly prefix: string | null;
+  readonly nodes: readonly ClusterNodeView[];
+}

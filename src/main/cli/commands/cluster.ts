@@ -38,7 +38,11 @@ export async function run(argv: string[], kernel: Kernel): Promise<number> {
   const now = Date.now();
   for (const n of nodes) {
     const beat = n.lastBeat === undefined ? 'never' : `${((now - n.lastBeat) / 1000).toFixed(1)} s ago`;
-    process.stdout.write(`${n.node}\troles=${n.roles}\tstate=${n.state}\tlast beat ${beat}\tlag ${n.lagMs ?? '?'} ms\n`);
+    const md = [
+      n.md.sent !== undefined ? `md sent ${n.md.sent} dropped ${n.md.dropped ?? 0}` : '',
+      n.md.received !== undefined ? `md received ${n.md.received} gaps ${n.md.gaps ?? 0} delay ${n.md.lagMs ?? '?'} ms` : '',
+    ].filter((x) => x !== '');
+    process.stdout.write(`${n.node}\troles=${n.roles}\tstate=${n.state}\tlast beat ${beat}\tlag ${n.lagMs ?? '?'} ms${md.map((x) => `\t${x}`).join('')}\n`);
   }
   return 0;
 }

@@ -94,6 +94,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   let startSession = (): void => undefined;
   let banner: string;
   let agents: AgentDesk | undefined;
+  let cluster: { redis: string; prefix: string; node: string } | undefined;
   if (configFile) {
     const config = k.sessions.loadConfig(configFile);
     const dataDir = dataDirFlag ?? config.dataDir ?? k.dataDir;
@@ -108,6 +109,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
     session = run.session;
     stopSession = () => run.stop();
     if (config.agents.length > 0) agents = k.agentDesk(dataDir);
+    if (config.cluster) cluster = { redis: config.cluster.redis, prefix: config.cluster.prefix, node: config.cluster.node };
     banner = `libra serve: session ${basename(configFile)} (${config.venues.map((v) => `${v.name ?? v.ccxtId.toUpperCase()} ${v.mode}`).join(', ')})${config.record ? ', recording' : ''}, data in ${dataDir}`;
   } else {
     const replay = await k.sessions.startReplay({
@@ -124,7 +126,7 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const allowedDirs = [resolve(servedDataDir), ...allowDirs];
   // The "Venue keys…" dialog writes into the key file this session reads (no keychain headless).
   const keys = k.keys.book({ keysFile, passphrase: process.env['LIBRA_KEY_PASSPHRASE'] });
-  const host = new EngineHost(session, { kernel: k, agents, keys, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs, savedDir: join(k.dataDir, 'backtests') } });
+  const host = new EngineHost(session, { kernel: k, agents, keys, alerts: loadAlerts(file), saveAlerts: (a) => saveAlerts(file, a), backtests: { allowedDirs, savedDir: join(k.dataDir, 'backtests') }, cluster });
   const staticDir = str(flags, 'static') ?? DEFAULT_STATIC_DIR;
   if (!existsSync(staticDir) && staticDir === DEFAULT_STATIC_DIR) {
     // First run from a source checkout: build the windows once (about 10 s), then serve them.

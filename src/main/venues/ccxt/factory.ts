@@ -13,7 +13,7 @@ import { assertEndpointMatches, assertNoWithdrawal, binanceWithdrawalCheck } fro
 import type { ApiKey, WithdrawalCheck } from '../../config/secrets';
 import type { TimeSource } from '../../engine/clock/clock';
 import { VenueRegistry } from '../venue';
-import type { VenueFactory, VenueParts } from '../venue';
+import type { DataClient, VenueFactory, VenueParts } from '../venue';
 import { attachCcxtVenue } from './build';
 import type { LiveCore, RemoteVenueExecution } from './build';
 import { CcxtDataClient } from './ccxt-data-client';
@@ -42,6 +42,8 @@ export interface VenueContext {
   readonly print: (line: string) => void;
   /** Cluster strategy node: the venue's orders go to the execution node through this client; no key is resolved. */
   readonly remoteExecution?: ((venue: string) => RemoteVenueExecution) | undefined;
+  /** Cluster node without the data role: the venue's market data comes from the cluster, not from the venue. */
+  readonly marketData?: ((venue: string) => DataClient) | undefined;
 }
 
 type ProCtor = new (config: Record<string, unknown>) => CcxtLike & CcxtMarketData;
@@ -155,10 +157,11 @@ export const ccxtVenueFactory: VenueFactory<VenueConfig, VenueContext> = {
     });
     const cap = dc.capabilities();
     if (cap.lacks.length > 0) print(`VENUE ${name} lacks: ${cap.lacks.join('; ')}`);
-    dc.start();
+    const data: DataClient = ctx.marketData ? ctx.marketData(name) : dc;
+    data.start();
     if (v.mode === 'paper') ctx.session.setVenueState(name, 'paper', 'CONNECTED', null, ctx.time.now());
     print(`VENUE ${name} ready (${v.mode}${v.sandbox ? ', sandbox' : ''}): ${attached.instruments.map((x) => x.id).join(', ')}`);
-    return { venue: name, instruments: attached.instruments, data: dc, execution: attached.client, stop: () => attached.stop() };
+    return { venue: name, instruments: attached.instruments, data, execution: attached.client, stop: () => attached.stop() };
   },
 };
 

@@ -87,8 +87,12 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   if (cluster?.has('execution')) {
     const accounts = config.venues.filter((v) => v.mode === 'live').map((v) => v.name ?? v.ccxtId.toUpperCase());
     if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.setTradingState('HALTED', 'cluster execution lease lost'));
-    cluster.attachExecution(core.execution, core.cache);
+    cluster.attachExecution(core.execution, core.cache, core.bus);
   }
+  // The data role runs the venues' data clients and relays their market data; any other node reads it from Redis.
+  if (cluster?.has('data')) cluster.publishMarketData(core.bus);
+  if (remote) await cluster.followRisk(core.bus);
+  const clusterData = cluster !== undefined && !cluster.has('data');
   const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: VenueParts[] = [];
@@ -116,6 +120,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
         onConnected: () => onConnected(),
         print,
         ...(remote ? { remoteExecution: (venue: string) => cluster.remoteExecution(venue) } : {}),
+        ...(clusterData ? { marketData: (venue: string) => cluster.marketData(venue, core.bus) } : {}),
       }),
     );
   }

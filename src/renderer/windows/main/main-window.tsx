@@ -26,6 +26,7 @@ import { PositionsTable } from '../../features/positions/positions-table';
 import { selectAllPositions, selectTotalUnrealized } from '../../features/positions/positions-slice';
 import { ReplayControls } from '../../features/replay/replay-controls';
 import { RiskPanel } from '../../features/risk/risk-panel';
+import { ClusterPanel } from '../../features/cluster/cluster-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectSession, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
@@ -174,7 +175,8 @@ export function MainWindow() {
           {hasRight ? <Splitter label="Resize the right panels" orientation="vertical" value={sizes.right} sign={-1} onChange={setSize('right')} /> : null}
           {hasRight ? <div className="col side" data-dock="right">{area('right')}</div> : null}
         </div>
-        <div className="lower" id="research" data-dock="lower">{area('lower')}</div>
+        {/* The Cluster panel renders only for a cluster node's session, so it stays outside the dockable panels. */}
+        <div className="lower" id="research" data-dock="lower"><ClusterPanel />{area('lower')}</div>
       </main>
       {confirmPanic ? (
         <ConfirmDialog title="PANIC" message="Cancel every working order and flatten every position? Trading is halted until you resume it." confirmLabel="Confirm PANIC" onConfirm={() => void panic()} onCancel={() => setConfirmPanic(false)} />

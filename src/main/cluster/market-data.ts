@@ -1,0 +1,256 @@
+/**
+ * Market data between nodes: a data node relays every `data.**` message of its bus (trades,
+ * quotes, books, bars from the venues' data clients) to one bounded stream `<prefix>:md`
+ * (XADD MAXLEN ~, batched in pipelines); nodes without the data role read it (XREAD BLOCK from
+ * where they are, no consumer group: market data is the one thing that may be shed) and publish
+ * it on their own bus under the same topic, so strategies see the same API.
+ *
+ * Shedding is counted, never silent: the publisher drops (and counts) new messages while its
+ * queue to Redis is full (Redis slow or unreachable); a reader counts every message it never got
+ * (a gap in the publisher's sequence: trimmed before it was read, or shed) and every entry it
+ * refused. Commands, order events and risk events never go this way.
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { MessageBus } from '../engine/bus/message-bus';
+
+/** Stream entries kept (approximately: `MAXLEN ~`): a reader this far behind loses the oldest, counted as gaps. */
+export const MD_MAXLEN = 100_000;
+/** Messages waiting for Redis beyond which new market data is shed (and counted). */
+export const MD_MAX_QUEUE = 20_000;
+/** Entries per pipeline / per read. */
+const BATCH = 500;
+/** Pipelines a publisher has in flight at once. */
+const IN_FLIGHT = 4;
+
+export function mdStream(prefix: string): string {
+  return `${prefix}:md`;
+}
+
+const num = z.number().finite();
+const level = z.object({ price: num, size: num.nonnegative() }).strict();
+const side = z.enum(['BUY', 'SELL']);
+const schemas = {
+  trades: z.object({ instrumentId: z.string().min(1), ts: num, price: num, size: num, side: side.optional(), tradeId: z.string() }).strict(),
+  quotes: z.object({ instrumentId: z.string().min(1), ts: num, bid: num, bidSize: num, ask: num, askSize: num }).strict(),
+  book: z.object({ instrumentId: z.string().min(1), ts: num, action: z.enum(['SNAPSHOT', 'DELTA']), sequence: num, bids: z.array(level), asks: z.array(level) }).strict(),
+  bars: z.object({ instrumentId: z.string().min(1), timeframeMs: num.positive(), openTime: num, ts: num, open: num, high: num, low: num, close: num, volume: num }).strict(),
+} as const;
+type Kind = keyof typeof schemas;
+const TOPIC = /^data\.(trades|quotes|book|bars)\.([^.]+)\.[^\s]+$/;
+
+/** One market data entry: `{ v: 1, n: node, s: seq, p: published ms, t: topic, d: payload }`. */
+const envelope = z.object({ v: z.literal(1), n: z.string().min(1), s: z.number().int().positive(), p: num, t: z.string().regex(TOPIC), d: z.unknown() }).strict();
+
+export interface MdEntry {
+  readonly node: string;
+  readonly seq: number;
+  readonly publishedAt: number;
+  readonly topic: string;
+  readonly venue: string;
+  readonly payload: unknown;
+}
+
+export function encodeMd(node: string, seq: number, publishedAt: number, topic: string, payload: unknown): string {
+  return JSON.stringify({ v: 1, n: node, s: seq, p: publishedAt, t: topic, d: payload });
+}
+
+/** Parses and checks one entry; throws naming the first problem (never echoes the payload). */
+export function decodeMd(text: string): MdEntry {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('market data entry is not JSON');
+  }
+  const e = envelope.safeParse(json);
+  if (!e.success) throw new Error(`market data entry rejected: ${issue(e.error)}`);
+  const m = TOPIC.exec(e.data.t);
+  const kind = m?.[1] as Kind;
+  const d = schemas[kind].safeParse(e.data.d);
+  if (!d.success) throw new Error(`market data ${kind} rejected: ${issue(d.error)}`);
+  return { node: e.data.n, seq: e.data.s, publishedAt: e.data.p, topic: e.data.t, venue: m?.[2] ?? '', payload: d.data };
+}
+
+function issue(err: z.ZodError): string {
+  const i = err.issues[0];
+  return i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid';
+}
+
+export interface MdPublisherStats {
+  readonly sent: number;
+  readonly dropped: number;
+}
+
+/** The data node's side: its bus's `data.**` → `<prefix>:md`. */
+export class MarketDataPublisher {
+  private readonly queue: string[] = [];
+  private seq = 0;
+  private flushing = false;
+  private inFlight = 0;
+  private off: (() => void) | undefined;
+  private stopped = false;
+  sent = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly o: { redis: Redis; prefix: string; node: string; maxLen?: number; maxQueue?: number; now?: () => number; warn: (l: string) => void },
+  ) {}
+
+  attach(bus: MessageBus): void {
+    this.off ??= bus.subscribe<unknown>('data.**', (msg, topic) => this.publish(topic, msg));
+  }
+
+  stats(): MdPublisherStats {
+    return { sent: this.sent, dropped: this.dropped };
+  }
+
+  /** Queues one message; sheds (and counts) it when the queue to Redis is full. */
+  publish(topic: string, payload: unknown): void {
+    if (this.stopped) return;
+    if (this.queue.length >= (this.o.maxQueue ?? MD_MAX_QUEUE)) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(encodeMd(this.o.node, ++this.seq, (this.o.now ?? Date.now)(), topic, payload));
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /**
+   * Sends the queue in pipelines of BATCH, up to IN_FLIGHT at once on the one connection (so
+   * they stay in order): a round trip per batch does not cap the rate.
+   */
+  private flush(): void {
+    const stream = mdStream(this.o.prefix);
+    const maxLen = this.o.maxLen ?? MD_MAXLEN;
+    while (this.queue.length > 0 && this.inFlight < IN_FLIGHT && !this.stopped) {
+      const batch = this.queue.splice(0, BATCH);
+      const p = this.o.redis.pipeline();
+      for (const m of batch) p.xadd(stream, 'MAXLEN', '~', maxLen, '*', 'm', m);
+      this.inFlight++;
+      p.exec().then(
+        (r) => {
+          for (const [err] of r ?? []) {
+            if (err) this.dropped++;
+            else this.sent++;
+          }
+        },
+        (e: unknown) => {
+          this.dropped += batch.length;
+          this.o.warn(`CLUSTER market data not sent: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+    this.flushing = this.inFlight > 0;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.off?.();
+    this.dropped += this.queue.length;
+    this.queue.length = 0;
+  }
+}
+
+export interface MdSubscriberStats {
+  readonly received: number;
+  /** Messages of a publisher this reader never got (sequence gaps: trimmed before read, or shed). */
+  readonly gaps: number;
+  readonly refused: number;
+  /** Publish → delivery of the last entry, ms. */
+  readonly lagMs: number;
+}
+
+/** A node without the data role: `<prefix>:md` → its bus (optionally only some venues). */
+export class MarketDataSubscriber {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private lastId = '$';
+  private starting: Promise<void> | undefined;
+  private readonly lastSeq = new Map<string, number>();
+  received = 0;
+  gaps = 0;
+  refused = 0;
+  lagMs = 0;
+
+  constructor(
+    private readonly o: {
+      redis: Redis;
+      prefix: string;
+      deliver: (e: MdEntry) => void;
+      venues?: ReadonlySet<string>;
+      now?: () => number;
+      warn: (l: string) => void;
+    },
+  ) {}
+
+  /** Reads from the stream's end: what was published before this node came is not replayed. */
+  start(): Promise<void> {
+    this.starting ??= this.begin();
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    if (this.lastId === '$') {
+      // Pin the position now, so nothing published between start() and the first read is missed.
+      // Started again after a stop, it goes on from where it was (what was trimmed meanwhile counts as gaps).
+      const last = (await this.o.redis.xrevrange(mdStream(this.o.prefix), '+', '-', 'COUNT', 1)) as [string, string[]][];
+      this.lastId = last[0]?.[0] ?? '0-0';
+    }
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  stats(): MdSubscriberStats {
+    return { received: this.received, gaps: this.gaps, refused: this.refused, lagMs: this.lagMs };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop?.catch(() => undefined);
+    this.starting = undefined;
+  }
+
+  private async run(): Promise<void> {
+    const stream = mdStream(this.o.prefix);
+    const now = this.o.now ?? Date.now;
+    let warned = false;
+    while (this.running) {
+      try {
+        const r = (await this.o.redis.xread('COUNT', BATCH, 'BLOCK', 500, 'STREAMS', stream, this.lastId)) as [string, [string, string[]][]][] | null;
+        warned = false;
+        for (const [id, fields] of r?.[0]?.[1] ?? []) {
+          this.lastId = id;
+          const text = fields[fields.indexOf('m') + 1];
+          let e: MdEntry;
+          try {
+            if (text === undefined) throw new Error('market data entry has no "m" field');
+            e = decodeMd(text);
+          } catch (err) {
+            if (this.refused++ < 5) this.o.warn(`CLUSTER ${stream} entry ${id} refused: ${err instanceof Error ? err.message : String(err)}`);
+            continue;
+          }
+          const prev = this.lastSeq.get(e.node);
+          // A publisher that restarted starts again at 1: not a gap.
+          if (prev !== undefined && e.seq > prev + 1) this.gaps += e.seq - prev - 1;
+          this.lastSeq.set(e.node, e.seq);
+          this.received++;
+          this.lagMs = Math.max(0, now() - e.publishedAt);
+          if (this.o.venues && !this.o.venues.has(e.venue)) continue;
+          this.o.deliver(e);
+        }
+      } catch (e) {
+        if (!this.running) return;
+        if (!warned) this.o.warn(`CLUSTER ${stream} read failed: ${e instanceof Error ? e.message : String(e)}; retrying`);
+        warned = true;
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    }
+  }
+}
