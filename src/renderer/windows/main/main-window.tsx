@@ -26,6 +26,7 @@ import { RiskPanel } from '../../features/risk/risk-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
+import { OrderToasts } from '../../features/toasts/order-toasts';
 import { VenueBadges } from '../../features/session/venue-badges';
 import { AuthFailed } from '../../features/session/auth-failed';
 import { selectSession } from '../../features/session/session-slice';
@@ -97,6 +98,7 @@ export function MainWindow() {
           <StrategiesPanel instrument={instrument} />
         </div>
       </main>
+      <OrderToasts />
     </div>
   );
 }
