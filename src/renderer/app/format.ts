@@ -21,7 +21,10 @@ export function fmtSigned(n: number, digits = 2): string {
 /** Decimals of a step: 0.01 → 2, 0.5 → 1, 1 → 0, 1e-8 → 8. */
 export function decimalsOf(step: number): number {
   if (!(step > 0) || !Number.isFinite(step)) return 0;
-  for (let d = 0; d <= 12; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6) return d;
+  for (let d = 0; d <= 12; d++) {
+    const v = step * 10 ** d;
+    if (Math.round(v) >= 1 && Math.abs(Math.round(v) - v) < 1e-6 * v) return d;
+  }
   return 12;
 }
 

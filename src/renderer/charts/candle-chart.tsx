@@ -306,6 +306,10 @@ export function CandleChart(props: CandleChartProps) {
     const ro = new ResizeObserver((entries) => {
       const r = entries[0]?.contentRect;
       if (r && r.width > 0 && r.height > 0) chart.resize(Math.floor(r.width), Math.floor(r.height));
+      // The price scale is laid out on the next frame: the order lines' y moves then.
+      requestAnimationFrame(() => {
+        if (!disposed) markLevels(container, candles, orderLines.current.map((l) => l.level));
+      });
     });
     ro.observe(container);
     void load();

@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { InstrumentView } from '../../shared/ipc/views';
-import { fmtPrice, priceInput } from '../app/format';
+import { amountInput, fmtPrice, priceInput } from '../app/format';
 import { useOrderActions } from '../features/toasts/use-order-actions';
 import type { PriceLevel } from './candle-chart';
 
@@ -51,7 +51,8 @@ export function useChartTrading(instrument: InstrumentView, last: number | undef
 } {
   const actions = useOrderActions();
   const [oneClick, setOneClick] = useState(readOneClick);
-  const [size, setSize] = useState(String(Math.max(instrument.minQty, instrument.lotSize)));
+  // 0.1 of the base to start with (as the ticket), or one lot where lots are bigger.
+  const [size, setSize] = useState(() => amountInput(Math.max(instrument.minQty, instrument.lotSize, 0.1), instrument));
   const [pending, setPending] = useState<Pending | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 

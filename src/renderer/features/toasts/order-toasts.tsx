@@ -1,4 +1,8 @@
-/** The order toasts, bottom right: each follows its order; a filled one fades after a while, a failed one stays until closed. */
+/**
+ * The order toasts, top right: each follows its order. A finished one goes after a while (filled
+ * or cancelled 8 s, failed 20 s: long enough to read the reason, which the orders row keeps too);
+ * a working one stays while it works (the newest few are shown).
+ */
 import { useEffect } from 'react';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { selectOrderById } from '../orders/orders-slice';
@@ -7,7 +11,7 @@ import { toastState } from './toast-state';
 import type { Toast } from './toasts-slice';
 import { selectToasts, toastDismissed } from './toasts-slice';
 
-const FILLED_FADE_MS = 8000;
+const FADE_MS: Partial<Record<string, number>> = { filled: 8000, cancelled: 8000, failed: 20_000 };
 
 function OrderToast({ toast }: { toast: Toast }) {
   const dispatch = useAppDispatch();
@@ -15,8 +19,9 @@ function OrderToast({ toast }: { toast: Toast }) {
   const inst = useAppSelector((s) => (order ? selectInstrumentById(s, order.instrumentId) : undefined));
   const { kind, text } = toastState(toast, order, inst);
   useEffect(() => {
-    if (kind !== 'filled') return;
-    const t = setTimeout(() => dispatch(toastDismissed(toast.id)), FILLED_FADE_MS);
+    const ms = FADE_MS[kind];
+    if (ms === undefined) return;
+    const t = setTimeout(() => dispatch(toastDismissed(toast.id)), ms);
     return () => clearTimeout(t);
   }, [kind, toast.id, dispatch]);
   return (

@@ -3,17 +3,18 @@ import type { InstrumentView, OrderView } from '../../../shared/ipc/views';
 import { fmtAmount, fmtPrice } from '../../app/format';
 import type { Toast } from './toasts-slice';
 
-export type ToastKind = 'pending' | 'working' | 'filled' | 'failed';
+export type ToastKind = 'pending' | 'working' | 'filled' | 'cancelled' | 'failed';
 
-const FAILED = new Set(['CANCELED', 'REJECTED', 'DENIED', 'EXPIRED']);
+const ENDED = new Set(['CANCELED', 'REJECTED', 'DENIED', 'EXPIRED']);
 
 export function toastState(t: Toast, o: OrderView | undefined, inst: InstrumentView | undefined): { kind: ToastKind; text: string } {
   if (t.error !== null) return { kind: 'failed', text: t.error };
   if (!o) return { kind: 'pending', text: 'sent, waiting for the venue' };
   if (o.status === 'FILLED') return { kind: 'filled', text: `FILLED ${fmtAmount(o.filled, inst)} @ ${fmtPrice(o.avgPx, inst)}` };
-  if (FAILED.has(o.status)) {
+  if (ENDED.has(o.status)) {
     const part = o.filled > 0 ? ` after ${fmtAmount(o.filled, inst)} filled` : '';
-    return { kind: 'failed', text: `${o.status}${part}: ${o.reason ?? 'the venue gave no reason'}` };
+    // Cancelled is an end the trader may have asked for: not an error, but never green either.
+    return { kind: o.status === 'CANCELED' ? 'cancelled' : 'failed', text: `${o.status}${part}: ${o.reason ?? 'the venue gave no reason'}` };
   }
   if (o.status === 'PARTIALLY_FILLED') return { kind: 'working', text: `PARTIALLY_FILLED ${fmtAmount(o.filled, inst)} of ${fmtAmount(o.quantity, inst)}` };
   const at = o.price !== null ? ` at ${fmtPrice(o.price, inst)}` : o.triggerPrice !== null ? ` trigger ${fmtPrice(o.triggerPrice, inst)}` : '';

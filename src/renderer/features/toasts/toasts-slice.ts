@@ -18,7 +18,7 @@ export interface Toast {
   readonly amend: boolean;
 }
 
-export const MAX_TOASTS = 6;
+export const MAX_TOASTS = 4;
 
 export interface ToastsState {
   readonly next: number;
