@@ -215,7 +215,12 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
         </div>
         <div className="ticket-estimate muted" data-testid="ticket-estimate">
           Cost ≈ <b data-testid="ticket-cost">{cost === null ? '—' : fmt(cost, 2)}</b> {instrument?.quote ?? ''}
-          {' · '}fee ≈ <b data-testid="ticket-fee">{fee === null ? '—' : fmt(fee, 2)}</b> {fee === null ? '' : `${instrument?.quote ?? ''} (taker ${feeBps ?? ''} bps)`}
+          {' · '}
+          {feeBps === undefined ? (
+            <span data-testid="ticket-fee">fee: the venue&apos;s rate is not known here</span>
+          ) : (
+            <>fee ≈ <b data-testid="ticket-fee">{fee === null ? '—' : fmt(fee, 2)}</b> {instrument?.quote ?? ''} (taker {feeBps} bps)</>
+          )}
         </div>
         <button type="submit" className={side === 'BUY' ? 'submit buy' : 'submit sell'} disabled={busy || !instrument} data-testid="submit-order">
           {spends ? `Buy for ${quantity.trim()} ${instrument?.quote ?? ''}` : `${side === 'BUY' ? 'Buy' : 'Sell'} ${inQuote ? (baseQty ?? '…') : quantity} ${instrument?.base ?? ''}`}
