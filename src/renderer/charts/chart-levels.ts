@@ -1,5 +1,5 @@
 /** Working orders (at their limit and trigger prices, draggable) and open positions (at the entry) of one instrument, as chart price lines. */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { OrderView, PositionView } from '../../shared/ipc/views';
 import { useAppSelector } from '../app/hooks';
 import { selectWorkingOrders } from '../features/orders/orders-slice';
@@ -26,5 +26,11 @@ export function chartLevels(orders: readonly OrderView[], positions: readonly Po
 export function useChartLevels(instrumentId: string): PriceLevel[] {
   const orders = useAppSelector(selectWorkingOrders);
   const positions = useAppSelector(selectOpenPositions);
-  return useMemo(() => chartLevels(orders, positions, instrumentId), [orders, positions, instrumentId]);
+  const levels = useMemo(() => chartLevels(orders, positions, instrumentId), [orders, positions, instrumentId]);
+  // Positions change on every mark (each bar) while their lines do not: keep the same array while
+  // the lines are the same, so the chart does not redraw its price lines on every bar.
+  const key = JSON.stringify(levels);
+  const kept = useRef<{ key: string; levels: PriceLevel[] } | null>(null);
+  if (kept.current?.key !== key) kept.current = { key, levels };
+  return kept.current.levels;
 }
