@@ -76,7 +76,7 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
     const cost = num(await ticket().getByTestId('ticket-cost').textContent());
     expect(cost).toBeCloseTo(qty * px, -1);
     expect(num(await ticket().getByTestId('ticket-fee').textContent())).toBeCloseTo(cost * 0.001, 0);
-    expect(await ticket().getByTestId('ticket-estimate').textContent()).toMatch(/taker 10 bps/);
+    expect(await ticket().getByTestId('ticket-estimate').textContent()).toMatch(/\(10 bps taker\)/);
   });
 
   it('follows a market buy to its fill in a toast, never green before it, and formats the position at the lot', async () => {

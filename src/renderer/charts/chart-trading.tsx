@@ -85,7 +85,7 @@ export function useChartTrading(instrument: InstrumentView, last: number | undef
         <input type="checkbox" checked={oneClick} onChange={(e) => { setOneClick(e.target.checked); writeOneClick(e.target.checked); }} data-testid="one-click" /> One-click trading
       </label>
       <label className="check">
-        Click size <input className="inline" value={size} onChange={(e) => setSize(e.target.value)} inputMode="decimal" aria-label="Chart order size" data-testid="chart-size" style={{ width: 70 }} /> {instrument.base}
+        Click size <input className="inline" value={size} onChange={(e) => setSize(e.target.value)} inputMode="decimal" aria-label="Chart order size" data-testid="chart-size" style={{ width: 96 }} /> {instrument.base}
       </label>
     </span>
   );

@@ -189,19 +189,17 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
             <b data-testid="ticket-available">{free === null ? '—' : side === 'BUY' ? fmt(free, 2) : fmtAmount(free, instrument)}</b> {payCurrency}
           </div>
         ) : null}
-        <label className="ticket-pct">Size by % of balance
-          <span className="pct-row">
-            <input type="range" min={0} max={100} step={1} value={pct} onChange={(e) => choosePct(Number(e.target.value))} disabled={!instrument || free === null || free <= 0} data-testid="size-pct" aria-valuetext={`${pct} %`} />
-            <span className="pct-val" data-testid="size-pct-value">{pct}%</span>
-          </span>
-        </label>
+        <span className="pct-row">
+          <input type="range" min={0} max={100} step={1} value={pct} onChange={(e) => choosePct(Number(e.target.value))} disabled={!instrument || free === null || free <= 0} aria-label="Size by % of balance" data-testid="size-pct" aria-valuetext={`${pct} %`} />
+          <span className="pct-val" data-testid="size-pct-value">{pct}%</span>
+        </span>
         {needsTrigger ? (
           <label>Trigger price<input value={trigger} onChange={(e) => setTrigger(e.target.value)} inputMode="decimal" data-testid="trigger-price" /></label>
         ) : null}
         {needsPrice ? (
           <label>Limit price<input value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" data-testid="limit-price" /></label>
         ) : null}
-        <label>Time in force
+        <label className="inline-field">Time in force
           <select value={tif} onChange={(e) => setTif(e.target.value as Tif | '')} data-testid="tif">
             <option value="">Default</option>
             <option value="GTC">GTC</option>
@@ -217,9 +215,9 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
           Cost ≈ <b data-testid="ticket-cost">{cost === null ? '—' : fmt(cost, 2)}</b> {instrument?.quote ?? ''}
           {' · '}
           {feeBps === undefined ? (
-            <span data-testid="ticket-fee">fee: the venue&apos;s rate is not known here</span>
+            <span data-testid="ticket-fee" title="the venue's fee rate is not known here">fee unknown</span>
           ) : (
-            <>fee ≈ <b data-testid="ticket-fee">{fee === null ? '—' : fmt(fee, 2)}</b> {instrument?.quote ?? ''} (taker {feeBps} bps)</>
+            <>fee ≈ <b data-testid="ticket-fee">{fee === null ? '—' : fmt(fee, 2)}</b> ({feeBps} bps taker)</>
           )}
         </div>
         <button type="submit" className={side === 'BUY' ? 'submit buy' : 'submit sell'} disabled={busy || !instrument} data-testid="submit-order">
