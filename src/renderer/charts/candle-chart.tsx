@@ -397,6 +397,13 @@ export function CandleChart(props: CandleChartProps) {
     };
   }, [levels, loaded]);
 
+  // A refused drag's reason goes after a while: it must not outlive the state that caused it.
+  useEffect(() => {
+    if (dragError === null) return;
+    const t = setTimeout(() => setDragError(null), 10_000);
+    return () => clearTimeout(t);
+  }, [dragError]);
+
   const shown = hover ?? lastOhlc(bars.current.at(-1));
   const p = (v: number): string => v.toFixed(pricePrecision);
   return (

@@ -5,7 +5,7 @@
  * confirmation, unless "one-click trading" is on (a setting kept in this browser profile, off by
  * default). Every order sent opens a toast that follows it.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { InstrumentView } from '../../shared/ipc/views';
 import { amountInput, fmtPrice, priceInput } from '../app/format';
@@ -55,6 +55,12 @@ export function useChartTrading(instrument: InstrumentView, last: number | undef
   const [size, setSize] = useState(() => amountInput(Math.max(instrument.minQty, instrument.lotSize, 0.1), instrument));
   const [pending, setPending] = useState<Pending | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (message === null) return;
+    const t = setTimeout(() => setMessage(null), 10_000);
+    return () => clearTimeout(t);
+  }, [message]);
 
   const place = async (p: Pending): Promise<void> => {
     setPending(null);
