@@ -4,8 +4,8 @@
  * each order to its end (never green before the fill; a denial red with its reason); Alt+click
  * on the chart places a limit after a confirmation (none with one-click trading on); dragging
  * the order's line amends it, and a drag the gate refuses snaps back with the reason; the orders
- * row edits the quantity inline, shows TIF and a stop-limit's trigger; Cancel all; Close position;
- * paging past 100 rows. Screenshots: artifacts/e2e/trading-*.png.
+ * row edits the quantity inline, shows TIF and a stop-limit's trigger; a popped-out chart window
+ * trades the same way; Cancel all; Close position; paging past 100 rows. Screenshots: artifacts/e2e/trading-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -189,6 +189,35 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
     await main.getByTestId('one-click').uncheck();
   });
 
+  it('trades from a popped-out chart window too: Alt+click places a limit (after the confirmation), a plain click still offers an alert', async () => {
+    const [popup] = await Promise.all([main.context().waitForEvent('page'), main.getByTestId('open-chart').click()]);
+    try {
+      await popup.setViewportSize({ width: 1100, height: 640 });
+      const popChart = popup.getByTestId('chart');
+      await popup.locator('[data-testid="chart"]:not([data-bars="0"])').waitFor({ timeout: 20_000 });
+      const working = async (): Promise<number> => num(await main.getByTestId('tab-working').textContent());
+      const before = await working();
+      const box = await popChart.boundingBox();
+      if (!box) throw new Error('no chart in the chart window');
+      const lastY = Number(await popChart.getAttribute('data-last-y'));
+      await popup.keyboard.down('Alt');
+      await popup.mouse.click(box.x + box.width * 0.5, box.y + Math.min(box.height - 40, lastY + 60));
+      await popup.keyboard.up('Alt');
+      const confirm = popup.getByRole('dialog', { name: 'Confirm order' });
+      await confirm.waitFor({ timeout: 5_000 });
+      expect(await popup.getByTestId('alert-confirm').count()).toBe(0);
+      await confirm.getByRole('button', { name: 'Place buy limit' }).click();
+      await expect.poll(working, { timeout: 10_000 }).toBe(before + 1);
+      await expect.poll(() => popup.getByTestId('order-toast').last().getAttribute('data-kind'), { timeout: 10_000 }).toBe('working');
+      // Away from the new order's line (a press on a line grabs it to drag).
+      await popup.mouse.click(box.x + box.width * 0.5, box.y + Math.max(20, lastY - 40));
+      await popup.getByTestId('alert-confirm').waitFor({ timeout: 5_000 });
+      await popup.screenshot({ path: join(ARTIFACTS, 'trading-chart-window.png') });
+    } finally {
+      await popup.close();
+    }
+  });
+
   it('amends the quantity inline from the orders row; shows TIF and a stop-limit\'s trigger', async () => {
     await main.getByTestId('tab-working').click();
     await orderRow(limitId).getByRole('button', { name: `Amend ${limitId}` }).click();
@@ -217,7 +246,7 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
 
   it('Cancel all cancels every working order; their toasts end CANCELED, not green', async () => {
     const working = main.getByTestId('tab-working');
-    expect(num(await working.textContent())).toBeGreaterThanOrEqual(3);
+    expect(num(await working.textContent())).toBeGreaterThanOrEqual(4);
     await main.getByTestId('cancel-all').click();
     await expect.poll(async () => num(await working.textContent()), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => main.locator(`[data-testid="order-toast"][data-order="${limitId}"]`).last().getAttribute('data-kind'), { timeout: 5_000 }).toBe('cancelled');

@@ -10,7 +10,8 @@ import type { ReactNode } from 'react';
 import type { InstrumentView } from '../../shared/ipc/views';
 import { amountInput, fmtPrice, priceInput } from '../app/format';
 import { useOrderActions } from '../features/toasts/use-order-actions';
-import type { PriceLevel } from './candle-chart';
+import { CandleChart } from './candle-chart';
+import type { CandleChartProps, PriceLevel } from './candle-chart';
 
 const ONE_CLICK_KEY = 'libra.oneClickTrading';
 
@@ -112,4 +113,16 @@ export function useChartTrading(instrument: InstrumentView, last: number | undef
     </>
   );
   return { onModifierClick, onAmendLevel, toolbar, overlay };
+}
+
+/** A candle chart with chart trading and its own small toolbar (the chart window's). */
+export function TradingCandleChart({ instrument, last, ...chart }: CandleChartProps & { readonly instrument: InstrumentView; readonly last: number | undefined }) {
+  const trading = useChartTrading(instrument, last);
+  return (
+    <div className="chart-stack">
+      <div className="chart-toolbar">{trading.toolbar}</div>
+      {trading.overlay}
+      <CandleChart {...chart} onModifierClick={trading.onModifierClick} onAmendLevel={trading.onAmendLevel} />
+    </div>
+  );
 }
