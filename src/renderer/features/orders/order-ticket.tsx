@@ -84,9 +84,11 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   const last = useAppSelector((s) => (instrument ? selectQuote(s, instrument.id)?.last : undefined));
   const [inQuote, setInQuote] = useState(false);
   const actions = useOrderActions();
-  const account = useAppSelector(selectAccount);
   const [pct, setPct] = useState(0);
   const [side, setSide] = useState<'BUY' | 'SELL'>('BUY');
+  const payCurrency = instrument ? (side === 'BUY' ? instrument.quote : instrument.base) : '';
+  // A number, not the account: the ticket re-renders when what it can spend changes, not on every equity tick.
+  const free = useAppSelector((s) => (instrument ? freeBalance(selectAccount(s).balances, payCurrency, instrument.venue) : null));
   const [type, setType] = useState<Type>('MARKET');
   // Quantity and prices are per symbol (0.5 BTC is not 0.5 ETH): switching symbols brings back that symbol's values.
   const [fields, setFields] = useState<Readonly<Record<string, { quantity: string; price: string; trigger: string }>>>({});
@@ -132,8 +134,6 @@ export function OrderTicket({ instrument }: { instrument: InstrumentView | undef
   const quantityId = useId();
   // A market buy in quote units is "spend N quote": the venue sizes it at the fill price.
   const spends = inQuote && type === 'MARKET' && side === 'BUY';
-  const payCurrency = instrument ? (side === 'BUY' ? instrument.quote : instrument.base) : '';
-  const free = instrument ? freeBalance(account.balances, payCurrency, instrument.venue) : null;
   const feeBps = instrument?.takerFeeBps;
   const pricedAt = refPrice ?? last;
   const qtyNum = Number(inQuote ? (baseQty ?? '') : quantity);
