@@ -27,6 +27,8 @@ export interface SessionNode {
   readonly strategies: StrategyHost;
   readonly clock: Clock;
   readonly risk: RiskGate;
+  /** The taker fee rate of an instrument, where the session knows it (the ticket's fee estimate). */
+  readonly takerFeeRate?: (instrumentId: string) => number;
 }
 
 /**

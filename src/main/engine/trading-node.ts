@@ -43,9 +43,12 @@ export class TradingNode {
   readonly strategies: StrategyHost;
   readonly clock: Clock;
   readonly risk: RiskGate;
+  /** The taker fee rate strategies size with (and the order ticket estimates with). */
+  readonly takerFeeRate: (instrumentId: string) => number;
 
   constructor(config: TradingNodeConfig) {
     this.clock = config.clock;
+    this.takerFeeRate = config.takerFeeRate ?? (() => 0);
     this.risk = config.risk;
     this.cache = new Cache({ keepClosed: config.keepClosedOrders !== false });
     this.bus = new MessageBus(config.onBusError ? { onError: config.onBusError } : {});
@@ -68,7 +71,7 @@ export class TradingNode {
       cache: this.cache,
       portfolio: this.portfolio,
       execution: this.execution,
-      takerFeeRate: config.takerFeeRate ?? (() => 0),
+      takerFeeRate: this.takerFeeRate,
       ...(config.log ? { log: config.log } : {}),
     });
   }

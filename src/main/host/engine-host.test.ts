@@ -180,6 +180,36 @@ describe('EngineHost', () => {
     expect(denied).toMatchObject({ ok: false, error: { code: 'TRADING_HALTED' } });
   });
 
+  it('amends a working limit order through the gate, and a denied amend leaves the order as it was', async () => {
+    const { host, session, id } = await setup();
+    session.release();
+    const last = session.history().at(-1)?.close ?? 0;
+    const placed = await host.call('libra:orders.submit', { instrumentId: id, side: 'BUY', type: 'LIMIT', quantity: '0.1', price: (last * 0.9).toFixed(2) });
+    if (!placed.ok) throw new Error(placed.error.message);
+    const orderId = (placed.value as { clientOrderId: string }).clientOrderId;
+    session.release(); // the venue accepts it
+    const price = (last * 0.85).toFixed(2);
+    const amended = await host.call('libra:orders.amend', { clientOrderId: orderId, price });
+    expect(amended).toMatchObject({ ok: true, value: { clientOrderId: orderId } });
+    session.release(); // the venue confirms the new terms
+    expect(host.snapshot().orders.find((o) => o.clientOrderId === orderId)?.price).toBe(Number(price));
+    // Over the per-order notional cap (50,000): denied with the gate's reason, the order keeps its terms.
+    const big = await host.call('libra:orders.amend', { clientOrderId: orderId, quantity: '100' });
+    expect(big).toMatchObject({ ok: false, error: { code: 'MAX_NOTIONAL_EXCEEDED' } });
+    expect(host.snapshot().orders.find((o) => o.clientOrderId === orderId)).toMatchObject({ quantity: 0.1, price: Number(price), working: true });
+    expect(await host.call('libra:orders.amend', { clientOrderId: orderId, price: '1.001' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/precision/) } });
+    expect(await host.call('libra:orders.amend', { clientOrderId: orderId, triggerPrice: '100' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/no trigger price/) } });
+    expect(await host.call('libra:orders.amend', { clientOrderId: orderId })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await host.call('libra:orders.amend', { clientOrderId: 'P-999', price })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await host.call('libra:trading.pause', { paused: true });
+    expect(await host.call('libra:orders.amend', { clientOrderId: orderId, price: (last * 0.8).toFixed(2) })).toMatchObject({ ok: false, error: { code: 'TRADING_HALTED' } });
+  });
+
+  it('tells the windows the taker fee the ticket estimates with', async () => {
+    const { host } = await setup();
+    expect(host.snapshot().instruments[0]?.takerFeeBps).toBe(10);
+  });
+
   describe('with two instruments (BTC/USD and ETH/USD) and coarser timeframes', () => {
     const ETH = 'ETH/USD@COINBASE';
     const history = async (host: EngineHost, req: Record<string, unknown>): Promise<HistoryPage> => {

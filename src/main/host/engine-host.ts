@@ -36,6 +36,7 @@ import type {
   ReplayView,
   RiskEventView,
   Snapshot,
+  InstrumentView,
 } from '../../shared/ipc/views';
 import { Topics } from '../engine/bus/topics';
 import { Kernel } from '../kernel';
@@ -233,7 +234,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     return {
       session: { kind: this.session.kind, label: this.session.label, recording: this.session.recording },
       venues: [...this.session.venueStates()],
-      instruments: this.instruments.map(instrumentView),
+      instruments: this.instruments.map((i) => this.instrumentWithFee(i)),
       quotes: this.instruments.flatMap((i) => this.quotes.get(i.id) ?? []),
       orders: this.node.cache.allOrders().map((o) => orderView(o, this.node.cache.instrument(o.instrumentId))),
       fills: [...this.fills],
@@ -450,15 +451,8 @@ export class EngineHost<S extends TradingSession = TradingSession> {
       if (!(quoteQuantityRaw > 0)) throw new RangeError(`quote amount ${t.quoteQuantity} is below the smallest ${inst.quote} unit`);
       return { instrumentId: inst.id, side: t.side, type: t.type, quantityRaw: 0, quoteQuantityRaw, reduceOnly: t.reduceOnly ?? false };
     }
-    const qty = qtyRaw(inst, t.quantity);
-    if (Math.abs(qtyToNumber(inst, qty) - Number(t.quantity)) > 1e-12 * Math.max(1, Number(t.quantity)) || qty % inst.lotRaw !== 0) {
-      throw new RangeError(`quantity ${t.quantity} is not a multiple of the lot size ${qtyToNumber(inst, inst.lotRaw)} ${inst.base}`);
-    }
-    const px = (v: string, what: string): number => {
-      const raw = priceRaw(inst, v);
-      if (raw % inst.tickRaw !== 0) throw new RangeError(`${what} ${v} is not a multiple of the tick size ${priceToNumber(inst, inst.tickRaw)}`);
-      return raw;
-    };
+    const qty = this.lotsOf(inst, t.quantity);
+    const px = (v: string, what: string): number => this.ticksOf(inst, v, what);
     return {
       instrumentId: inst.id,
       side: t.side,
@@ -492,6 +486,55 @@ export class EngineHost<S extends TradingSession = TradingSession> {
     } catch (e) {
       return err(HostErrorCodes.disconnected, e instanceof Error ? e.message : String(e));
     }
+  }
+
+  private instrumentWithFee(i: Instrument): InstrumentView {
+    const rate = this.node.takerFeeRate?.(i.id);
+    return rate === undefined || !Number.isFinite(rate) ? instrumentView(i) : { ...instrumentView(i), takerFeeBps: Math.round(rate * 1e6) / 100 };
+  }
+
+  /** A decimal quantity typed by a person as raw units; throws (RangeError) when it is off the lot. */
+  private lotsOf(inst: Instrument, quantity: string): number {
+    const qty = qtyRaw(inst, quantity);
+    if (Math.abs(qtyToNumber(inst, qty) - Number(quantity)) > 1e-12 * Math.max(1, Number(quantity)) || qty % inst.lotRaw !== 0) {
+      throw new RangeError(`quantity ${quantity} is not a multiple of the lot size ${qtyToNumber(inst, inst.lotRaw)} ${inst.base}`);
+    }
+    return qty;
+  }
+
+  /** A decimal price as raw units; throws (RangeError) when it is off the tick. */
+  private ticksOf(inst: Instrument, v: string, what: string): number {
+    const raw = priceRaw(inst, v);
+    if (raw % inst.tickRaw !== 0) throw new RangeError(`${what} ${v} is not a multiple of the tick size ${priceToNumber(inst, inst.tickRaw)}`);
+    return raw;
+  }
+
+  /** Amends a working order of this session through the gate (`ExecutionEngine.modify`). */
+  private amend(a: { clientOrderId: string; quantity?: string | undefined; price?: string | undefined; triggerPrice?: string | undefined }): Result<{ clientOrderId: string; status: string }> {
+    const order = this.node.cache.order(a.clientOrderId);
+    if (!order) return err(HostErrorCodes.notFound, `no order ${a.clientOrderId} in this session`);
+    const inst = this.instrumentOr(order.instrumentId);
+    if ('ok' in inst) return inst;
+    const change: { quantityRaw?: number; priceRaw?: number; triggerPriceRaw?: number } = {};
+    try {
+      if (a.quantity !== undefined) change.quantityRaw = this.lotsOf(inst, a.quantity);
+      if (a.price !== undefined) {
+        if (order.priceRaw === undefined) throw new RangeError(`${order.type} order ${a.clientOrderId} has no limit price to amend`);
+        change.priceRaw = this.ticksOf(inst, a.price, 'price');
+      }
+      if (a.triggerPrice !== undefined) {
+        if (order.triggerPriceRaw === undefined) throw new RangeError(`${order.type} order ${a.clientOrderId} has no trigger price to amend`);
+        change.triggerPriceRaw = this.ticksOf(inst, a.triggerPrice, 'trigger price');
+      }
+    } catch (error) {
+      return err(HostErrorCodes.invalidArgument, error instanceof Error ? error.message : String(error));
+    }
+    if (change.quantityRaw !== undefined && change.quantityRaw <= order.filledRaw) {
+      return err(HostErrorCodes.invalidArgument, `quantity ${a.quantity ?? ''} is not above the ${qtyToNumber(inst, order.filledRaw)} ${inst.base} already filled`);
+    }
+    const r = this.node.execution.modify(a.clientOrderId, change);
+    if (r.ok) return ok({ clientOrderId: r.order.clientOrderId, status: r.order.status });
+    return 'reason' in r ? err(r.reason, stripCode(r.reason, r.message)) : err(HostErrorCodes.rejected, r.message);
   }
 
   private history(req: { instrumentId: string; timeframe: string; before?: number | undefined; limit: number; indicators?: string[] | undefined }): Result<HistoryPage> {
@@ -537,6 +580,7 @@ export class EngineHost<S extends TradingSession = TradingSession> {
           const r = execution.cancel(clientOrderId);
           return r.ok ? ok({ clientOrderId }) : err(HostErrorCodes.rejected, r.message ?? `cannot cancel ${clientOrderId}`);
         },
+        amend: (a) => this.amend(a),
         cancelAll: () => ok({ cancelled: execution.cancelAll() }),
       },
       trading: {

@@ -11,8 +11,9 @@ import { replaySlice } from '../features/replay/replay-slice';
 import { riskSlice } from '../features/risk/risk-slice';
 import { sessionSlice } from '../features/session/session-slice';
 import { strategiesSlice } from '../features/strategies/strategies-slice';
+import { toastsSlice } from '../features/toasts/toasts-slice';
 
-export const rootReducer = combineSlices(sessionSlice, marketSlice, ordersSlice, positionsSlice, accountSlice, riskSlice, alertsSlice, replaySlice, backtestSlice, strategiesSlice, bookSlice);
+export const rootReducer = combineSlices(sessionSlice, marketSlice, ordersSlice, positionsSlice, accountSlice, riskSlice, alertsSlice, replaySlice, backtestSlice, strategiesSlice, bookSlice, toastsSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(preloadedState?: Partial<RootState>) {

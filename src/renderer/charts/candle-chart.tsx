@@ -2,7 +2,9 @@
  * The one component that owns a lightweight-charts chart: candles + volume, engine indicators
  * (overlays on the price pane, oscillators each in a pane of their own, every output of a
  * multi-output one), an OHLC legend that follows the crosshair, log or linear price scale, fills
- * as markers, alerts, working orders and the position as price lines. `setData` for history
+ * as markers, alerts, working orders and the position as price lines. A working order's line can
+ * be dragged to a new price (the owner amends it; a refusal puts the line back), and a click with
+ * Alt, Ctrl or ⌘ hands the price to `onModifierClick` (a limit there). `setData` for history
  * (paged in when the user scrolls back), `series.update` for live bars, always in time order;
  * `chart.remove()` on unmount; ResizeObserver for size. Whoever renders it owns its indicator
  * list: two charts never share one.
@@ -60,6 +62,21 @@ export interface PriceLevel {
   readonly price: number;
   readonly title: string;
   readonly color: string;
+  /** Set on a working order's line: dragging it amends this price of that order. */
+  readonly order?: { readonly clientOrderId: string; readonly field: 'price' | 'triggerPrice' };
+}
+
+/** How close (px) the pointer must be to an order line to grab it. */
+const GRAB_PX = 6;
+
+/** Publishes where each order line is (y in the chart element), for automation and tests. */
+function markLevels(el: HTMLElement, candles: ISeriesApi<'Candlestick'>, levels: readonly PriceLevel[]): void {
+  const out = levels.flatMap((l) => {
+    if (!l.order) return [];
+    const y = candles.priceToCoordinate(l.price);
+    return y === null ? [] : [{ id: l.order.clientOrderId, field: l.order.field, price: l.price, y: Math.round(y) }];
+  });
+  el.dataset.orderLines = JSON.stringify(out);
 }
 
 interface Ohlc {
@@ -82,6 +99,10 @@ export interface CandleChartProps {
   readonly fills: readonly FillView[];
   readonly alerts: readonly AlertView[];
   readonly onPickPrice?: (price: number) => void;
+  /** A click with Alt, Ctrl or ⌘ held, at this price (rounded to the price precision). */
+  readonly onModifierClick?: (price: number) => void;
+  /** An order line dropped at `price`: resolves to null once amended, or the reason it was refused (the line then snaps back). */
+  readonly onAmendLevel?: (level: PriceLevel, price: number) => Promise<string | null>;
   /** Logarithmic price scale on the price pane. */
   readonly logScale?: boolean;
   readonly levels?: readonly PriceLevel[];
@@ -97,13 +118,20 @@ interface Series {
 }
 
 export function CandleChart(props: CandleChartProps) {
-  const { instrumentId, timeframe, indicators, pricePrecision, liveBars, fills, alerts, onPickPrice, logScale = false, levels = [] } = props;
+  const { instrumentId, timeframe, indicators, pricePrecision, liveBars, fills, alerts, onPickPrice, onModifierClick, onAmendLevel, logScale = false, levels = [] } = props;
   const bridge = useBridge();
   const el = useRef<HTMLDivElement>(null);
   const series = useRef<Series | null>(null);
   const bars = useRef<BarView[]>([]);
   const pick = useRef(onPickPrice);
   pick.current = onPickPrice;
+  const modPick = useRef(onModifierClick);
+  modPick.current = onModifierClick;
+  const amendRef = useRef(onAmendLevel);
+  amendRef.current = onAmendLevel;
+  /** The order lines drawn now, with the level each shows (the drag handler reads them). */
+  const orderLines = useRef<{ level: PriceLevel; line: IPriceLine }[]>([]);
+  const [dragError, setDragError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [hover, setHover] = useState<Ohlc | null>(null);
@@ -207,14 +235,82 @@ export function CandleChart(props: CandleChartProps) {
       if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
     };
     const onRange = (range: { from: number; to: number } | null): void => {
+      markLevels(container, candles, orderLines.current.map((l) => l.level));
       if (range && range.from < 20 && bars.current.length > 0) void load(bars.current[0]?.time);
     };
     chart.timeScale().subscribeVisibleLogicalRangeChange(onRange);
     const onClick = (param: MouseEventParams<Time>): void => {
       if (!param.point) return;
       const price = candles.coordinateToPrice(param.point.y);
-      if (price !== null && price > 0) pick.current?.(Number(price.toFixed(pricePrecision)));
+      if (price === null || !(price > 0)) return;
+      const ev = param.sourceEvent;
+      const rounded = Number(price.toFixed(pricePrecision));
+      if (ev && (ev.altKey || ev.ctrlKey || ev.metaKey) && modPick.current) modPick.current(rounded);
+      else pick.current?.(rounded);
     };
+    // Dragging an order line: grab within GRAB_PX of it (capture phase, before the chart pans),
+    // move the line with the pointer, hand the drop price to the owner; snap back if refused.
+    const hit = (clientY: number): { level: PriceLevel; line: IPriceLine } | undefined => {
+      const y = clientY - container.getBoundingClientRect().top;
+      let best: { level: PriceLevel; line: IPriceLine } | undefined;
+      let bestD = GRAB_PX + 1;
+      for (const l of orderLines.current) {
+        const ly = candles.priceToCoordinate(l.level.price);
+        if (ly === null) continue;
+        const d = Math.abs(ly - y);
+        if (d < bestD) {
+          bestD = d;
+          best = l;
+        }
+      }
+      return best;
+    };
+    const stopIfGrab = (e: MouseEvent): void => {
+      if (amendRef.current && hit(e.clientY)) {
+        e.stopPropagation();
+        e.preventDefault();
+      }
+    };
+    const onPointerDown = (e: PointerEvent): void => {
+      if (e.button !== 0 || !amendRef.current) return;
+      const grabbed = hit(e.clientY);
+      if (!grabbed) return;
+      e.stopPropagation();
+      e.preventDefault();
+      const from = grabbed.level.price;
+      let to = from;
+      chart.applyOptions({ handleScroll: false, handleScale: false });
+      container.dataset.dragging = grabbed.level.order?.clientOrderId ?? '';
+      const move = (m: PointerEvent): void => {
+        const p = candles.coordinateToPrice(m.clientY - container.getBoundingClientRect().top);
+        if (p === null || !(p > 0)) return;
+        to = Number(p.toFixed(pricePrecision));
+        grabbed.line.applyOptions({ price: to, title: `${grabbed.level.title} → ${to.toFixed(pricePrecision)}` });
+      };
+      const up = (): void => {
+        window.removeEventListener('pointermove', move, true);
+        window.removeEventListener('pointerup', up, true);
+        chart.applyOptions({ handleScroll: true, handleScale: true });
+        delete container.dataset.dragging;
+        const snapBack = (): void => grabbed.line.applyOptions({ price: from, title: grabbed.level.title });
+        if (to === from || !amendRef.current) {
+          snapBack();
+          return;
+        }
+        void amendRef.current(grabbed.level, to).then((why) => {
+          if (why === null) {
+            setDragError(null);
+            return;
+          }
+          if (!disposed) snapBack();
+          setDragError(why);
+        });
+      };
+      window.addEventListener('pointermove', move, true);
+      window.addEventListener('pointerup', up, true);
+    };
+    container.addEventListener('pointerdown', onPointerDown, true);
+    container.addEventListener('mousedown', stopIfGrab, true);
     chart.subscribeClick(onClick);
     const onMove = (param: MouseEventParams<Time>): void => {
       const c = param.seriesData.get(candles);
@@ -229,6 +325,10 @@ export function CandleChart(props: CandleChartProps) {
     const ro = new ResizeObserver((entries) => {
       const r = entries[0]?.contentRect;
       if (r && r.width > 0 && r.height > 0) chart.resize(Math.floor(r.width), Math.floor(r.height));
+      // The price scale is laid out on the next frame: the order lines' y moves then.
+      requestAnimationFrame(() => {
+        if (!disposed) markLevels(container, candles, orderLines.current.map((l) => l.level));
+      });
     });
     ro.observe(container);
     void load();
@@ -244,6 +344,8 @@ export function CandleChart(props: CandleChartProps) {
     return () => {
       disposed = true;
       reload.current = null;
+      container.removeEventListener('pointerdown', onPointerDown, true);
+      container.removeEventListener('mousedown', stopIfGrab, true);
       ro.disconnect();
       chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       chart.unsubscribeClick(onClick);
@@ -282,6 +384,7 @@ export function CandleChart(props: CandleChartProps) {
     if (el.current) {
       markLast(el.current, s.candles, bars.current.at(-1));
       if (bars.current.length !== before) markHoles(el.current, bars.current, parseTimeframe(timeframe));
+      markLevels(el.current, s.candles, orderLines.current.map((l) => l.level));
     }
   }, [liveBars, loaded]);
 
@@ -321,17 +424,35 @@ export function CandleChart(props: CandleChartProps) {
   useEffect(() => {
     const s = series.current;
     if (!s) return;
-    const lines: IPriceLine[] = levels.map((l) => s.candles.createPriceLine({ price: l.price, color: l.color, lineStyle: LineStyle.Solid, lineWidth: 1, axisLabelVisible: true, title: l.title }));
+    const lines: IPriceLine[] = levels.map((l) => s.candles.createPriceLine({ price: l.price, color: l.color, lineStyle: LineStyle.Solid, lineWidth: l.order ? 2 : 1, axisLabelVisible: true, title: l.title }));
+    orderLines.current = levels.flatMap((level, i) => {
+      const line = lines[i];
+      return level.order && line ? [{ level, line }] : [];
+    });
+    if (el.current) markLevels(el.current, s.candles, levels);
     return () => {
+      orderLines.current = [];
       if (series.current === s) for (const l of lines) s.candles.removePriceLine(l);
     };
   }, [levels, loaded]);
+
+  // A refused drag's reason goes after a while: it must not outlive the state that caused it.
+  useEffect(() => {
+    if (dragError === null) return;
+    const t = setTimeout(() => setDragError(null), 10_000);
+    return () => clearTimeout(t);
+  }, [dragError]);
 
   const shown = hover ?? lastOhlc(bars.current.at(-1));
   const p = (v: number): string => v.toFixed(pricePrecision);
   return (
     <div className="chart-wrap">
       {error ? <p className="error" role="alert">{error}</p> : null}
+      {dragError ? (
+        <p className="error chart-trade-error" role="alert" data-testid="amend-error">
+          {dragError} <button type="button" className="small" onClick={() => setDragError(null)} aria-label="Dismiss">×</button>
+        </p>
+      ) : null}
       <div className="chart-legend" data-testid="ohlc-legend" aria-live="off">
         {shown ? (
           <span className={shown.close >= shown.open ? 'up' : 'down'}>

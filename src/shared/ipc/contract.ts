@@ -30,6 +30,7 @@ import type {
 } from './views';
 import {
   AgentDecideSchema,
+  AmendOrderSchema,
   AgentLogSchema,
   BacktestChartSchema,
   BacktestIdSchema,
@@ -77,6 +78,8 @@ export const contract = {
   orders: {
     submit: method<{ clientOrderId: string; status: string }>()(OrderTicketSchema),
     cancel: method<{ clientOrderId: string }>()(CancelOrderSchema),
+    /** New price / trigger / quantity of a working order, through the risk gate (denied: the order keeps its terms). */
+    amend: method<{ clientOrderId: string; status: string }>()(AmendOrderSchema),
     cancelAll: method<{ cancelled: number }>()(EmptySchema),
   },
   trading: {

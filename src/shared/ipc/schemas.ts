@@ -52,6 +52,10 @@ export type OrderTicket = z.infer<typeof OrderTicketSchema>;
 
 export const EmptySchema = z.strictObject({});
 export const CancelOrderSchema = z.strictObject({ clientOrderId: id });
+/** New terms of a working order (chart line drag, the orders row's inline edit); at least one. */
+export const AmendOrderSchema = z
+  .strictObject({ clientOrderId: id, quantity: decimal.optional(), price: decimal.optional(), triggerPrice: decimal.optional() })
+  .refine((a) => a.quantity !== undefined || a.price !== undefined || a.triggerPrice !== undefined, { message: 'an amend needs a new quantity, price or trigger price' });
 export const PanicSchema = z.strictObject({ flatten: z.boolean().optional() });
 export const PauseSchema = z.strictObject({ paused: z.boolean() });
 export const IndicatorSpecSchema = z.string().regex(/^[a-z]{2,12}(:\d{1,4}(\.\d{1,4})?){0,4}$/, 'indicator spec such as sma:20');

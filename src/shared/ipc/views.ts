@@ -19,6 +19,8 @@ export interface InstrumentView {
   readonly tickSize: number;
   readonly lotSize: number;
   readonly minQty: number;
+  /** The session's taker fee for this instrument, in basis points (the ticket's fee estimate); absent when the host does not know it. */
+  readonly takerFeeBps?: number;
 }
 
 export interface QuoteView {

@@ -1,18 +1,19 @@
-/** Order book ladder (asks over bids, size, cumulative size, depth bars) and time & sales of one instrument. */
-import { fmt } from '../../app/format';
+/** Order book ladder (asks over bids, size, cumulative size, depth bars), its depth chart, and time & sales of one instrument; prices at the tick, sizes at the lot. */
+import { fmtAmount, fmtPrice } from '../../app/format';
+import { DepthChart } from './depth-chart';
 import { useAppSelector } from '../../app/hooks';
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { selectSession } from '../session/session-slice';
 import { ladderRows, selectBook, selectTape } from './book-slice';
 
 const LEVELS = 8;
+/** The depth chart looks deeper than the ladder shows. */
+const DEPTH_LEVELS = 50;
 
 export function OrderBookPanel({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
   const book = useAppSelector((s) => selectBook(s, id));
   const session = useAppSelector(selectSession);
-  const px = instrument?.pricePrecision ?? 2;
-  const sz = instrument?.sizePrecision ?? 4;
   const rows = book ? ladderRows(book, LEVELS) : [];
   const bestBid = book?.bids[0]?.price;
   const bestAsk = book?.asks[0]?.price;
@@ -33,15 +34,16 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
                 of removing and inserting rows every frame. */}
             {rows.map((r, i) => (
               <tr key={`${r.side}${i}`} className={`ladder-${r.side}`} data-testid={`book-${r.side}`} style={{ backgroundSize: `${Math.round(r.depth * 100)}% 100%` }}>
-                <td className={`num ${r.side === 'bid' ? 'up' : 'down'}`}>{fmt(r.price, px)}</td>
-                <td className="num">{fmt(r.size, sz)}</td>
-                <td className="num muted">{fmt(r.cumulative, sz)}</td>
+                <td className={`num ${r.side === 'bid' ? 'up' : 'down'}`}>{fmtPrice(r.price, instrument)}</td>
+                <td className="num" data-testid="book-size">{fmtAmount(r.size, instrument)}</td>
+                <td className="num muted" data-testid="book-total">{fmtAmount(r.cumulative, instrument)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {bestBid !== undefined && bestAsk !== undefined ? <p className="muted" data-testid="book-spread">Spread {fmt(bestAsk - bestBid, px)}</p> : null}
+      {book && rows.length > 0 ? <DepthChart book={book} levels={DEPTH_LEVELS} formatPrice={(p) => fmtPrice(p, instrument)} /> : null}
+      {bestBid !== undefined && bestAsk !== undefined ? <p className="muted" data-testid="book-spread">Spread {fmtPrice(bestAsk - bestBid, instrument)}</p> : null}
     </section>
   );
 }
@@ -49,8 +51,6 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
 export function TradesTape({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
   const tape = useAppSelector((s) => selectTape(s, id));
-  const px = instrument?.pricePrecision ?? 2;
-  const sz = instrument?.sizePrecision ?? 4;
   return (
     <section className="panel tape" data-testid="trades-tape" aria-label="Time and sales">
       <h2>Time &amp; sales</h2>
@@ -62,8 +62,8 @@ export function TradesTape({ instrument }: { instrument: InstrumentView | undefi
             {tape.slice(0, 30).map((t) => (
               <tr key={t.tradeId} data-testid="tape-row">
                 <td className="muted">{new Date(t.ts).toISOString().slice(11, 19)}</td>
-                <td className={`num ${t.side === 'SELL' ? 'down' : t.side === 'BUY' ? 'up' : ''}`}>{fmt(t.price, px)}</td>
-                <td className="num">{fmt(t.size, sz)}</td>
+                <td className={`num ${t.side === 'SELL' ? 'down' : t.side === 'BUY' ? 'up' : ''}`}>{fmtPrice(t.price, instrument)}</td>
+                <td className="num">{fmtAmount(t.size, instrument)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTicket, quoteToBase } from './order-ticket';
+import { buildTicket, freeBalance, quoteToBase, sizeForPercent } from './order-ticket';
+import { decimalsOf, fmtAmount, fmtPrice } from '../../app/format';
 
 describe('order ticket', () => {
   it('converts a quote amount to the base quantity at the price, rounded down to the lot', () => {
@@ -29,5 +30,30 @@ describe('order ticket', () => {
     expect(buildTicket({ ...base, type: 'MARKET' })).toEqual({ instrumentId: 'BTC/USD@COINBASE', side: 'BUY', type: 'MARKET', quantity: '0.0025', quoteQuantity: '100' });
     expect(buildTicket({ ...base, type: 'MARKET', side: 'SELL' }).quoteQuantity).toBeUndefined();
     expect(buildTicket({ ...base, type: 'LIMIT', price: '40000' }).quoteQuantity).toBeUndefined();
+  });
+
+  it('sizes by % of the free balance: a buy spends that share of the quote (fee included), a sell sells that share of the base, down to the lot', () => {
+    const inst = { tickSize: 0.01, lotSize: 0.0001 };
+    expect(sizeForPercent(10, 'BUY', 10_000, 600, inst, 10)).toBe('1.6650'); // 1000 / 600 / 1.001 = 1.66500…
+    expect(sizeForPercent(50, 'SELL', 0.33333, 600, inst)).toBe('0.1666');
+    expect(sizeForPercent(10, 'BUY', 10_000, undefined, inst)).toBeNull();
+    expect(sizeForPercent(0, 'BUY', 10_000, 600, inst)).toBeNull();
+    expect(sizeForPercent(1, 'BUY', 1, 600, inst)).toBeNull(); // less than one lot
+  });
+
+  it('reads the free balance of the venue, else of the shared account, less what orders lock', () => {
+    const balances = [{ venue: '', currency: 'USD', total: 100, locked: 30 }, { venue: 'BINANCE', currency: 'USDT', total: 50, locked: 0 }];
+    expect(freeBalance(balances, 'USD', 'COINBASE')).toBe(70);
+    expect(freeBalance(balances, 'USDT', 'BINANCE')).toBe(50);
+    expect(freeBalance(balances, 'BTC', 'BINANCE')).toBeNull();
+  });
+
+  it('formats prices at the tick and amounts at the lot (USD 2 decimals, BTC 0.00000001)', () => {
+    const btc = { tickSize: 0.01, lotSize: 0.00000001 };
+    expect(decimalsOf(0.5)).toBe(1);
+    expect(decimalsOf(1e-8)).toBe(8);
+    expect(fmtPrice(60123.4, btc)).toBe('60,123.40');
+    expect(fmtAmount(0.5, btc)).toBe('0.50000000');
+    expect(fmtAmount(0.5, { tickSize: 1, lotSize: 0.001 })).toBe('0.500');
   });
 });

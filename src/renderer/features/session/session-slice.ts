@@ -70,3 +70,6 @@ export const sessionSlice = createSlice({
 
 export const { connectionChanged, gapDetected, venueUpdated } = sessionSlice.actions;
 export const { selectStatus, selectInstruments, selectIndicators, selectTimeframes, selectSnapshots, selectSession, selectVenues } = sessionSlice.selectors;
+
+/** One instrument of the session by id (its tick and lot format every number shown of it). */
+export const selectInstrumentById = (s: { session: SessionState }, id: string): InstrumentView | undefined => s.session.instruments.find((i) => i.id === id);

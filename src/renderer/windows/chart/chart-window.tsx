@@ -4,7 +4,8 @@
  * comes back to it), engine indicators, fills, click a level to set an alert on that symbol.
  */
 import { useCallback, useState } from 'react';
-import { CandleChart } from '../../charts/candle-chart';
+import { TradingCandleChart } from '../../charts/chart-trading';
+import { OrderToasts } from '../../features/toasts/order-toasts';
 import { useChartLevels } from '../../charts/chart-levels';
 import { IndicatorPicker } from '../../charts/indicator-picker';
 import { fmt, fmtSigned, pnlClass } from '../../app/format';
@@ -152,11 +153,13 @@ export function ChartWindow({ params }: { params: ChartParams }) {
         <div className="notice" role="status" data-testid="alert-message">{message}</div>
       ) : (
         <div className="notice muted">
-          Click a price level to set an alert · scroll back for older history
+          Click a price level to set an alert · Alt/Ctrl+click to place a limit · drag an order line to amend it · scroll back for older history
           {timeframe !== timeframes[0] ? ` · ${timeframe} bars are built from the ${timeframes[0] ?? ''} replay; the last one is forming until its period ends` : ''}
         </div>
       )}
-      <CandleChart
+      <TradingCandleChart
+        instrument={instrument}
+        last={quote?.last}
         key={`${instrumentId}|${timeframe}`}
         instrumentId={instrumentId}
         timeframe={timeframe}
@@ -169,6 +172,7 @@ export function ChartWindow({ params }: { params: ChartParams }) {
         logScale={logScale}
         onPickPrice={onPick}
       />
+      <OrderToasts />
     </div>
   );
 }

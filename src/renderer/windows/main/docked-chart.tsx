@@ -3,6 +3,7 @@
  * timeframe, indicators (the host's defaults to start with, then whatever the user picks here —
  * never shared with another chart) and log/linear scale; "Pop out" opens a chart window with the
  * same symbol, timeframe and indicators (on any monitor; the window manager remembers it).
+ * Orders are traded from it (see chart-trading: drag a line to amend, Alt/Ctrl+click to place).
  */
 import { useState } from 'react';
 import type { ReactNode } from 'react';
@@ -11,6 +12,7 @@ import { useAppSelector } from '../../app/hooks';
 import { useBridge } from '../../app/bridge-context';
 import { CandleChart } from '../../charts/candle-chart';
 import { useChartLevels } from '../../charts/chart-levels';
+import { useChartTrading } from '../../charts/chart-trading';
 import { IndicatorPicker } from '../../charts/indicator-picker';
 import { selectActiveAlertsFor } from '../../features/alerts/alerts-slice';
 import { selectQuote, selectRecentBars } from '../../features/market/market-slice';
@@ -38,6 +40,7 @@ export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker 
   const fills = useAppSelector((s) => selectFillsFor(s, id));
   const alerts = useAppSelector((s) => selectActiveAlertsFor(s, id));
   const levels = useChartLevels(id);
+  const trading = useChartTrading(instrument, quote?.last);
   const popOut = (): void => {
     void bridge.windows.openChart({ instrumentId: id, timeframe, indicators: [...indicators] });
   };
@@ -65,7 +68,10 @@ export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker 
         <label className="check">
           <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> Log
         </label>
+        {trading.toolbar}
       </div>
+      <div className="chart-stack">
+      {trading.overlay}
       {timeframe === '' ? (
         <p className="muted">Waiting for the session…</p>
       ) : (
@@ -80,8 +86,11 @@ export function DockedChart({ instrument, testId = 'docked-chart', symbolPicker 
           alerts={alerts}
           levels={levels}
           logScale={logScale}
+          onModifierClick={trading.onModifierClick}
+          onAmendLevel={trading.onAmendLevel}
         />
       )}
+      </div>
     </section>
   );
 }

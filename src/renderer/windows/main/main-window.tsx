@@ -30,6 +30,7 @@ import { ClusterPanel } from '../../features/cluster/cluster-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectSession, selectStatus } from '../../features/session/session-slice';
 import { StrategiesPanel } from '../../features/strategies/strategies-panel';
+import { OrderToasts } from '../../features/toasts/order-toasts';
 import { VenueBadges } from '../../features/session/venue-badges';
 import { VenueKeysButton } from '../../features/session/venue-keys-dialog';
 import { AuthFailed } from '../../features/session/auth-failed';
@@ -182,6 +183,7 @@ export function MainWindow() {
         <ConfirmDialog title="PANIC" message="Cancel every working order and flatten every position? Trading is halted until you resume it." confirmLabel="Confirm PANIC" onConfirm={() => void panic()} onCancel={() => setConfirmPanic(false)} />
       ) : null}
       {help ? <HotkeyHelp onClose={() => setHelp(false)} /> : null}
+      <OrderToasts />
     </div>
   );
 }
