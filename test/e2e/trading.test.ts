@@ -52,6 +52,18 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
   const lastToast = (): Locator => main.getByTestId('order-toast').last();
   const orderRow = (id: string): Locator => main.getByTestId(`order-${id}`);
   const orderLines = async (): Promise<OrderLine[]> => JSON.parse((await chart().getAttribute('data-order-lines')) ?? '[]') as OrderLine[];
+  /**
+   * A y in the chart near `lastY + below` (clamped inside it) that is clear of every order line:
+   * a click within a few pixels of a line grabs the line (a drag to amend) instead of placing.
+   */
+  const clearY = async (on: Locator, lastY: number, below: number, height: number): Promise<number> => {
+    const lines = JSON.parse((await on.getAttribute('data-order-lines')) ?? '[]') as OrderLine[];
+    for (const step of [0, 24, -24, 48, -48, 72]) {
+      const y = Math.min(height - 40, lastY + below + step);
+      if (y > lastY + 20 && lines.every((l) => Math.abs(l.y - y) > 14)) return y;
+    }
+    throw new Error('no free spot below the last price in the chart');
+  };
   const last = async (): Promise<number> => Number(await chart().getAttribute('data-last-close'));
 
   /** Every kind a toast took, in order (a fill can be quicker than any poll). */
@@ -121,7 +133,7 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
     if (!box) throw new Error('no chart');
     const lastY = Number(await chart().getAttribute('data-last-y'));
     await main.keyboard.down('Alt');
-    await main.mouse.click(box.x + box.width * 0.5, box.y + Math.min(box.height - 40, lastY + 70));
+    await main.mouse.click(box.x + box.width * 0.5, box.y + (await clearY(chart(), lastY, 70, box.height)));
     await main.keyboard.up('Alt');
     const confirm = main.getByRole('dialog', { name: 'Confirm order' });
     await confirm.waitFor({ timeout: 5_000 });
@@ -190,7 +202,7 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
     if (!box) throw new Error('no chart');
     const lastY = Number(await chart().getAttribute('data-last-y'));
     await main.keyboard.down('Alt');
-    await main.mouse.click(box.x + box.width * 0.5, box.y + Math.min(box.height - 40, lastY + 90));
+    await main.mouse.click(box.x + box.width * 0.5, box.y + (await clearY(chart(), lastY, 90, box.height)));
     await main.keyboard.up('Alt');
     const id = await newToastOrder(seen);
     expect(await main.getByRole('dialog', { name: 'Confirm order' }).count()).toBe(0);
@@ -217,7 +229,7 @@ describe.skipIf(!hasBrowser)('trading from the terminal (libra serve + Chromium)
       // (no second click event): leave a pause between them, as a person does.
       await popup.waitForTimeout(700);
       await popup.keyboard.down('Alt');
-      await popup.mouse.click(box.x + box.width * 0.5, box.y + Math.min(box.height - 40, lastY + 100));
+      await popup.mouse.click(box.x + box.width * 0.5, box.y + (await clearY(popChart, lastY, 100, box.height)));
       await popup.keyboard.up('Alt');
       const confirm = popup.getByRole('dialog', { name: 'Confirm order' });
       await confirm.waitFor({ timeout: 5_000 });
