@@ -4,11 +4,11 @@
  * reload, reopened into the report (stats as before), and deleted from there.
  * Screenshot: artifacts/e2e/backtest-saved.png.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -21,16 +21,9 @@ describe.skipIf(!hasBrowser)('saved backtest results (libra serve + Chromium)', 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '20']);
-    ({ browser, main } = await openMainWindow(served, { width: 1500, height: 1300 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '20'], { width: 1500, height: 1300 }, pageErrors));
   }, 80_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('lists a finished run after a reload, reopens its report and deletes it', async () => {
     await expect.poll(() => main.getByTestId('bt-param-fast').inputValue(), { timeout: 10_000 }).toBe('10');

@@ -4,12 +4,12 @@
  * chart (close, the strategy's indicators, entry and exit markers), equity and drawdown charts, buy-and-hold, monthly returns and failed orders, click a trade and see the chart tab move to it; load and start sma-cross
  * in the paper session and see it running. Screenshots go to artifacts/e2e/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -51,16 +51,9 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '20']);
-    ({ browser, main } = await openMainWindow(served, { width: 1500, height: 1300 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '20'], { width: 1500, height: 1300 }, pageErrors));
   }, 80_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('shows a clear error for a missing data file', async () => {
     await main.getByTestId('bt-data').selectOption('__path__');

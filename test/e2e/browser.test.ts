@@ -6,11 +6,11 @@
  * switch one to ETH/USD and 1d and see its candles (and the forming daily bar move), set a price
  * alert by clicking the other chart and see it fire. Screenshots go to artifacts/e2e/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -42,16 +42,9 @@ describe.skipIf(!hasBrowser)('browser mode (libra serve + Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '20', '--max-notional', '50000']);
-    ({ browser, main } = await openMainWindow(served, { width: 1400, height: 860 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '20', '--max-notional', '50000'], { width: 1400, height: 860 }, pageErrors));
   }, 80_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('rejects WebSocket and API access without the token', async () => {
     const noToken = await fetch(`${served.origin}/api/health`);

@@ -6,11 +6,11 @@
  * popped out and brought back; the hotkeys trade, cancel and switch symbols (never while typing);
  * PANIC asks first; rows take the focus and act on Enter/Delete. Screenshots: artifacts/e2e/layout-*.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -38,16 +38,9 @@ describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '5']);
-    ({ browser, main } = await openMainWindow(served, { width: 1280, height: 720 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '5'], { width: 1280, height: 720 }, pageErrors));
   }, 80_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('resizes by splitter and moves a panel from its menu; both survive a reload', async () => {
     await expect.poll(() => bars(main, 'docked-chart'), { timeout: 20_000 }).toBeGreaterThan(100);

@@ -3,11 +3,11 @@
  * *Optimise parameters*, set two small ranges for sma-cross on the bundled sample, run, and see
  * the ranked sets and the heatmap appear. A screenshot goes to artifacts/e2e/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 describe.skipIf(!existsSync(CHROMIUM))('optimise mode of the backtest panel (libra serve + Chromium)', () => {
@@ -17,16 +17,9 @@ describe.skipIf(!existsSync(CHROMIUM))('optimise mode of the backtest panel (lib
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '5']);
-    ({ browser, main } = await openMainWindow(served, { width: 1500, height: 1400 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '5'], { width: 1500, height: 1400 }, pageErrors));
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('runs a grid and shows the ranked sets and the heatmap', async () => {
     await main.getByTestId('opt-section').locator('summary').click();

@@ -163,6 +163,25 @@ export async function openMainWindow(
 }
 
 /**
+ * The set-up most window suites share: the artifacts folder, the renderer built once, `libra serve`
+ * started with `serveArgs` and the main window open at `viewport` (see openMainWindow). Pair it with
+ * closeServed in afterAll.
+ */
+export async function serveAndOpen(serveArgs: string[], viewport: { width: number; height: number }, pageErrors: string[]): Promise<{ served: Served; browser: Browser; main: Page }> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  ensureRendererBuilt();
+  const served = await startServe(serveArgs);
+  const { browser, main } = await openMainWindow(served, viewport, pageErrors);
+  return { served, browser, main };
+}
+
+/** Closes what serveAndOpen opened (either may be missing when the set-up failed part-way). */
+export async function closeServed(browser: Browser | undefined, served: Served | undefined): Promise<void> {
+  await browser?.close();
+  await served?.stop();
+}
+
+/**
  * Chromium's network emulation (DevTools protocol Network.emulateNetworkConditions) on one page:
  * `latencyMs` added to every request (the page, its scripts, the WebSocket handshake), no
  * throughput cap; `offline: true` cuts the page off (its open sockets drop).

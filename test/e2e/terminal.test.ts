@@ -6,11 +6,11 @@
  * second chart (popped out) starts from the defaults, not from the first chart's picks; the OHLC
  * legend follows the crosshair. Screenshots: artifacts/e2e/terminal-*.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, ensureRendererBuilt, openMainWindow, startServe } from './support';
+import { ARTIFACTS, CHROMIUM, closeServed, serveAndOpen } from './support';
 import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -54,16 +54,9 @@ describe.skipIf(!hasBrowser)('the terminal (libra serve + Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureRendererBuilt();
-    served = await startServe(['--speed', '5']);
-    ({ browser, main } = await openMainWindow(served, { width: 1280, height: 720 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '5'], { width: 1280, height: 720 }, pageErrors));
   }, 80_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => closeServed(browser, served));
 
   it('paints a chart of the selected symbol on the first screen, with the trading panels above the fold at 1280×720', async () => {
     const docked = main.getByTestId('docked-chart');
