@@ -1,17 +1,14 @@
 /**
  * One A/B side: the backtest bench's run (sma-cross over generated 1-minute bars) at the
- * checkout this file is bundled from, printed as bars per CPU-second. bench/ab/backtest-ab.sh
- * bundles it at two commits and runs them side by side. Kept to the Kernel.backtest call every
- * commit since b5f156c accepts. Args: bars, repeats.
+ * checkout this file is bundled from; `run(n)` returns its CPU time. bench/ab/backtest-ab.sh
+ * bundles it at two commits and alternates the two in one process. Kept to the Kernel.backtest
+ * call every commit since b5f156c accepts.
  */
 import { makeInstrument } from '../../src/shared/domain/instrument';
 import type { Bar } from '../../src/shared/messages/market-data';
 import SmaCross from '../../src/main/engine/strategy/examples/sma-cross';
 import { Kernel } from '../../src/main/kernel';
 
-const N = Number(process.argv[2] ?? 1_000_000);
-const R = Number(process.argv[3] ?? 2);
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(R) || R < 1) throw new Error('usage: run-backtest <bars ≥ 1> <repeats ≥ 1>');
 const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'SIM', tickSize: '0.01', lotSize: '0.00001' });
 
 async function* generate(n: number, chunk = 8192): AsyncGenerator<Bar[]> {
@@ -31,7 +28,7 @@ async function* generate(n: number, chunk = 8192): AsyncGenerator<Bar[]> {
 }
 
 const kernel = new Kernel();
-const run = async (n: number): Promise<{ cpuMs: number; trades: number }> => {
+export const run = async (n: number): Promise<{ cpuMs: number; trades: number }> => {
   const c0 = process.cpuUsage();
   const r = await kernel.backtest({
     instruments: [inst],
@@ -48,13 +45,3 @@ const run = async (n: number): Promise<{ cpuMs: number; trades: number }> => {
   const c = process.cpuUsage(c0);
   return { cpuMs: (c.user + c.system) / 1000, trades: r.trades.length };
 };
-
-await run(200_000); // warm-up
-const rates: number[] = [];
-let trades = 0;
-for (let i = 0; i < R; i++) {
-  const x = await run(N);
-  trades = x.trades;
-  rates.push(Math.round(N / (x.cpuMs / 1000)));
-}
-console.log(JSON.stringify({ bars: N, barsPerCpuSec: rates, best: Math.max(...rates), trades }));
