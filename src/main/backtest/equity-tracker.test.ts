@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeStats } from './report';
-import { EquityTracker } from './equity-tracker';
+import { DecimatedCurve, EquityTracker } from './equity-tracker';
 
 function curve(n: number): [number, number][] {
   let seed = 7;
@@ -35,5 +35,36 @@ describe('EquityTracker', () => {
     expect(c.at(-1)).toEqual([99_999, 1000 + (99_999 % 7)]);
     expect(t.stats().exposure).toBeCloseTo(0.5, 9);
     expect(t.stats().samples).toBe(100_000);
+  });
+
+  it('keeps the same points as the modulo rule it replaced (keep when adds since the last decimation % stride = 0)', () => {
+    // The former rule, verbatim: sinceKept counts adds (reset to 1 by a decimation), kept when sinceKept % stride === 0.
+    const reference = (n: number, cap: number): [number, number][] => {
+      let times: number[] = [];
+      let values: number[] = [];
+      let stride = 1;
+      let sinceKept = 0;
+      for (let i = 0; i < n; i++) {
+        if (sinceKept++ % stride !== 0) continue;
+        if (times.length === cap) {
+          times = times.filter((_, k) => k % 2 === 0);
+          values = values.filter((_, k) => k % 2 === 0);
+          stride *= 2;
+          sinceKept = 1;
+        }
+        times.push(i * 60);
+        values.push(i * 0.5 + 1);
+      }
+      const out = times.map((t, k) => [t, values[k] as number] as [number, number]);
+      if (n > 0 && (out.length === 0 || out[out.length - 1]?.[0] !== (n - 1) * 60)) out.push([(n - 1) * 60, (n - 1) * 0.5 + 1]);
+      return out;
+    };
+    for (const cap of [2, 3, 8, 64, 1000]) {
+      for (const n of [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 129, 1000, 4097, 20_011]) {
+        const c = new DecimatedCurve(cap);
+        for (let i = 0; i < n; i++) c.add(i * 60, i * 0.5 + 1);
+        expect(c.points(), `cap ${cap}, ${n} adds`).toEqual(reference(n, cap));
+      }
+    }
   });
 });

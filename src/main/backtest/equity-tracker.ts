@@ -35,7 +35,8 @@ export class DecimatedCurve {
   private values: Float64Array;
   private len = 0;
   private stride = 1;
-  private sinceKept = 0;
+  /** Adds still to skip before the next kept point (a countdown: no modulo per add). */
+  private skip = 0;
   private added = 0;
   private lastTime = NaN;
   private last = NaN;
@@ -50,11 +51,16 @@ export class DecimatedCurve {
     this.added++;
     this.lastTime = time;
     this.last = value;
-    if (this.sinceKept++ % this.stride !== 0) return;
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    // Kept: every stride-th add (a decimation in grow() doubles the stride from this point on).
     if (this.len === this.times.length) this.grow();
     this.times[this.len] = time;
     this.values[this.len] = value;
     this.len++;
+    this.skip = this.stride - 1;
   }
 
   /** The kept points as [time, value] pairs (always including the last one added). */
@@ -87,7 +93,6 @@ export class DecimatedCurve {
     }
     this.len = j;
     this.stride *= 2;
-    this.sinceKept = 1;
   }
 }
 

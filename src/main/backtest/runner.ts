@@ -267,6 +267,23 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     }
   };
 
+  // The lines as two flat arrays: the per-bar loop reads them without a record per line.
+  const lineInds = lines.map((l) => l.ind);
+  const lineCurves = lines.map((l) => l.curve);
+  const nLines = lines.length;
+  /** sampleBench(ts, close, true, close) for a bar of the benchmark's instrument, one call per bar. */
+  const sampleBarBench = (ts: number, close: number): void => {
+    benchClose = close;
+    if (benchUnits !== benchUnits) benchUnits = entryFactor / close;
+    if (bench === null || priceCurve === null || close !== close) return;
+    bench.sample(ts, benchUnits * close, true);
+    priceCurve.add(ts, close);
+    for (let i = 0; i < nLines; i++) {
+      const v = (lineInds[i] as { readonly current: number }).current;
+      if (Number.isFinite(v)) (lineCurves[i] as DecimatedCurve).add(ts, v);
+    }
+  };
+
   const visit = (feed: number, e: MarketEvent): void => {
     if (!started0) {
       started0 = true;
@@ -283,7 +300,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
       bars++;
       tracker.sample(b.ts, node.updateEquity(b.ts), inPosition());
       if (full) {
-        if (b.instrumentId === benchId) sampleBench(b.ts, b.close, true, b.close);
+        if (b.instrumentId === benchId) sampleBarBench(b.ts, b.close);
         else sampleBench(b.ts, NaN, false, NaN);
       }
     } else {
@@ -330,7 +347,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     equity: tracker.curve(),
     denials,
     orderIssues: issues.summary(orders + deniedCount),
-    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : prices.map(([t, p]) => [t, benchUnits * p] as [number, number]), stats: bench.stats() } : null,
+    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : scaled(prices, benchUnits), stats: bench.stats() } : null,
     prices,
     indicators: lines.map((l) => ({ name: l.name, points: l.curve.points() })),
     orders,
@@ -339,4 +356,14 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     timeframeMs,
     elapsedMs: now() - started,
   };
+}
+
+/** [t, k·p] for every [t, p] (buy-and-hold's curve from the price line), sized once. */
+function scaled(points: readonly (readonly [number, number])[], k: number): [number, number][] {
+  const out = new Array<[number, number]>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const pt = points[i] as readonly [number, number];
+    out[i] = [pt[0], k * pt[1]];
+  }
+  return out;
 }
