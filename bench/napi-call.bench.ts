@@ -9,8 +9,9 @@
  *         Float64Array bound once; a plain function, no class receiver checks) vs new
  *         `checkSubmitScratch()` (same scratch, class method) vs new `checkSubmit(9 numbers)`; plus the whole
  *         NativeRiskGate.checkSubmit wrapper (what the engine would call).
- *   hmac: old `sign(query, 'hex')` vs new `signHex(query)` (reused input buffer, hex built on
- *         the stack) vs new `sign(query, 'hex')`.
+ *   hmac: old `sign(query, 'hex')` vs new `hexSigner()` function (plain function; reused input
+ *         buffer, hex built on the stack) vs new `signHex(query)` (same, class method) vs new
+ *         `sign(query, 'hex')`.
  *   noop: the empty call on both.
  * Run: LIBRA_NATIVE_OLD=/tmp/old.node npx tsx bench/napi-call.bench.ts
  */
@@ -116,8 +117,10 @@ if (allowed === 0) throw new Error('no order allowed: the bench would measure th
 // ---- HMAC ---------------------------------------------------------------------------------
 const hNew = new addon.HmacSigner('sha256', SECRET);
 const expected = hNew.sign(QUERY, 'hex');
-if (hNew.signHex(QUERY) !== expected) throw new Error('signHex differs from sign(hex)');
+const hexFn = hNew.hexSigner();
+if (hNew.signHex(QUERY) !== expected || hexFn(QUERY) !== expected) throw new Error('signHex differs from sign(hex)');
 const hmacCases: Record<string, (i: number) => unknown> = {
+  newHexFunction: () => hexFn(QUERY),
   newSignHex: () => hNew.signHex(QUERY),
   newSign: () => hNew.sign(QUERY, 'hex'),
 };

@@ -358,11 +358,16 @@ d('NativeRiskGate — fuzzing and failure modes', () => {
     expect(codes.size).toBeGreaterThan(3);
   });
 
-  it('signHex refuses the wrong receiver and a payload that is not a string or bytes', () => {
+  it('signHex and the hexSigner function sign like sign(hex) and refuse the wrong receiver and a payload that is not a string or bytes', () => {
     if (!addon) return;
     const signer = new addon.HmacSigner('sha256', 'k');
     const gate = new addon.RiskGate('{"defaults":{}}');
     expect(() => (addon.HmacSigner.prototype.signHex as (this: unknown, p: string) => string).call(gate, 'x')).toThrow();
     expect(() => signer.signHex(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+    const hex = signer.hexSigner();
+    expect(hex('payload')).toBe(signer.sign('payload', 'hex'));
+    expect(hex(Buffer.from('payload'))).toBe(signer.sign('payload', 'hex'));
+    expect(() => hex(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+    expect(() => (hex as unknown as () => string)()).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
   });
 });
