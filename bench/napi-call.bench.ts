@@ -3,7 +3,9 @@
  * an older build of it (LIBRA_NATIVE_OLD=/path/to/old.node, e.g. a copy of the previous
  * native/*.node), in CPU time (process.cpuUsage, user + system) so that other load on the
  * machine counts less than in wall time. Rounds alternate A, B, A, B…; the median per op is
- * reported. Without LIBRA_NATIVE_OLD only the new addon is measured.
+ * reported. LIBRA_NATIVE_FFI=/path.node adds a build of the hand-written Node-API shim that
+ * napi-rs replaced (commit af51210: `cargo build --release -p libra-native`, the .so copied to a
+ * .node); its cases are named ffi…. Without either, only the new addon is measured.
  *
  *   risk: old `checkSubmit(9 numbers)` vs new `scratchChecker` function (numbers written into a
  *         Float64Array bound once; a plain function, no class receiver checks) vs new
@@ -13,7 +15,7 @@
  *         buffer, hex built on the stack) vs new `signHex(query)` (same, class method) vs new
  *         `sign(query, 'hex')`.
  *   noop: the empty call on both.
- * Run: LIBRA_NATIVE_OLD=/tmp/old.node npx tsx bench/napi-call.bench.ts
+ * Run: LIBRA_NATIVE_OLD=/tmp/old.node LIBRA_NATIVE_FFI=/tmp/ffi.node npx tsx bench/napi-call.bench.ts
  */
 import { createRequire } from 'node:module';
 import { makeInstrument } from '../src/shared/domain/instrument';
@@ -28,7 +30,12 @@ if (!addon) {
   process.exit(0);
 }
 const oldPath = process.env.LIBRA_NATIVE_OLD;
-const old = oldPath ? (createRequire(import.meta.url)(oldPath) as NativeAddon) : undefined;
+const ffiPath = process.env.LIBRA_NATIVE_FFI;
+const req = createRequire(import.meta.url);
+/** Earlier builds to compare with, by the prefix of their cases. */
+const olds: Array<[string, NativeAddon]> = [];
+if (oldPath) olds.push(['old', req(oldPath) as NativeAddon]);
+if (ffiPath) olds.push(['ffi', req(ffiPath) as NativeAddon]);
 
 const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
 const QUERY = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.00150&price=64321.50&newClientOrderId=libra-0001-abcdef&recvWindow=5000&timestamp=1717171717171';
@@ -99,9 +106,9 @@ const riskCases: Record<string, (i: number) => unknown> = {
   },
   newArgs: (i) => (sink += nw.gate.checkSubmit(nw.sh, nw.ih, i & 1, 1, qty(i), price(i), 0, 2, 4)),
 };
-if (old) {
-  const og = rawGate(old);
-  riskCases.oldArgs = (i) => (sink += og.gate.checkSubmit(og.sh, og.ih, i & 1, 1, qty(i), price(i), 0, 2, 4));
+for (const [name, a] of olds) {
+  const og = rawGate(a);
+  riskCases[`${name}Args`] = (i) => (sink += og.gate.checkSubmit(og.sh, og.ih, i & 1, 1, qty(i), price(i), 0, 2, 4));
 }
 const wrapper = new NativeRiskGate(addon, CONFIG);
 wrapper.registerInstrument(inst);
@@ -124,15 +131,15 @@ const hmacCases: Record<string, (i: number) => unknown> = {
   newSignHex: () => hNew.signHex(QUERY),
   newSign: () => hNew.sign(QUERY, 'hex'),
 };
-if (old) {
-  const hOld = new old.HmacSigner('sha256', SECRET);
-  if (hOld.sign(QUERY, 'hex') !== expected) throw new Error('old and new addons sign differently');
-  hmacCases.oldSign = () => hOld.sign(QUERY, 'hex');
+for (const [name, a] of olds) {
+  const hOld = new a.HmacSigner('sha256', SECRET);
+  if (hOld.sign(QUERY, 'hex') !== expected) throw new Error(`${name} and new addons sign differently`);
+  hmacCases[`${name}Sign`] = () => hOld.sign(QUERY, 'hex');
 }
 const hmac = ab(hmacCases);
 
 const noopCases: Record<string, (i: number) => unknown> = { newNoop: () => addon.noop() };
-if (old) noopCases.oldNoop = () => old.noop();
+for (const [name, a] of olds) noopCases[`${name}Noop`] = () => a.noop();
 const noop = ab(noopCases);
 
 console.log(
@@ -140,6 +147,7 @@ console.log(
     bench: 'napi-call',
     unit: 'CPU ns per call (median of 9 alternating rounds of 200 k)',
     old: oldPath ?? null,
+    ffi: ffiPath ?? null,
     riskCheckSubmit: risk,
     hmacSha256Hex: { payloadBytes: QUERY.length, ...hmac },
     noop,
