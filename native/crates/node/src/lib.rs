@@ -12,6 +12,14 @@
 //! (`lastMessage()`). A panic inside the gate is caught and becomes DENY INTERNAL_ERROR; the
 //! gate is then poisoned (every later check denies) because its state may be half-updated.
 //!
+//! The two hot calls do not go through napi-rs at all per call: a napi-rs class method unwraps
+//! and type-checks `this` every time (most of its cost), so `RiskGate.scratchChecker` and
+//! `HmacSigner.hexSigner` return plain Node-API functions (module `fast`, hand-written
+//! callbacks) bound once to their state — the risk order is read from a private Float64Array
+//! the caller writes (10 numbers, 80 bytes: off the V8 heap, and napi-rs's conversion pins its
+//! backing store; the caller must never transfer it), the HMAC payload into a reused buffer.
+//! Their errors still come from `error.rs` (`throw`), their panics are still a DENY.
+//!
 //! Async work (napi-rs `AsyncTask`, run on the libuv thread pool, off the JS thread):
 //! `RiskGate.checkSubmitBatchAsync` and `Ed25519Signer.signBatch`. Every gate call keeps call
 //! order, as if all were synchronous: an async batch is queued (copied) when it is called; a
