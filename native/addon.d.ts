@@ -21,6 +21,16 @@ export declare class Ed25519Signer {
 export declare class HmacSigner {
   constructor(algorithm: 'sha256' | 'sha512', secret: string | Uint8Array)
   sign(payload: string | Uint8Array, encoding?: 'hex' | 'base64'): string
+  /**
+   * Lowercase hex signature: the hot call. A string payload is read into a buffer the
+   * signer reuses and the result is built on the stack (no allocation per call but the tag).
+   */
+  signHex(payload: string | Uint8Array): string
+  /**
+   * `signHex` as a plain function bound to this signer's key: the hot path (no per-call
+   * receiver checks, which cost most of a method call). Throws like `signHex`.
+   */
+  hexSigner(): (payload: string | Uint8Array) => string
 }
 
 /**
@@ -36,6 +46,25 @@ export declare class RiskGate {
   registerInstrument(instrumentId: string, pricePrecision: number, sizePrecision: number, tickRaw: number, lotRaw: number, minQtyRaw: number, minNotional: number, base: string, quote: string): number
   checkSubmit(strategy: number, instrument: number, side: number, orderType: number, quantityRaw: number, priceRaw: number, triggerPriceRaw: number, flags: number, now: number): number
   checkModify(strategy: number, instrument: number, side: number, orderType: number, quantityRaw: number, priceRaw: number, triggerPriceRaw: number, flags: number, now: number): number
+  /**
+   * Binds the order scratch once: a Float64Array of at least 9 numbers — strategy,
+   * instrument, side, type, qty, price, trigger, flags, now — that the caller writes before
+   * each `checkSubmitScratch()` / `checkModifyScratch()`. The gate keeps a reference to it;
+   * the caller must keep it private and never transfer (detach) its buffer.
+   */
+  bindScratch(scratch: Float64Array): void
+  /**
+   * The cheapest check: a plain function bound to this gate and to `scratch` (a private
+   * Float64Array of at least 10 numbers: the 9 of `bindScratch`, then 0 = submit or
+   * 1 = modify). Calling it converts nothing and skips the class receiver checks (napi-rs
+   * unwraps and type-checks `this` on every method call, most of a method call's cost); it
+   * returns the same wire code as `checkSubmit` / `checkModify`.
+   */
+  scratchChecker(scratch: Float64Array): () => number
+  /** `checkSubmit` on the bound scratch (the hot path: nothing converted per call). */
+  checkSubmitScratch(): number
+  /** `checkModify` on the bound scratch. */
+  checkModifyScratch(): number
   /**
    * 8 numbers per order (strategy, instrument, side, type, qty, price, trigger, flags);
    * writes one code per order into `out`; returns the allowed count.

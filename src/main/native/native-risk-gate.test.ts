@@ -321,4 +321,53 @@ d('NativeRiskGate — fuzzing and failure modes', () => {
     const buf = new ArrayBuffer(64);
     expect(() => gate.checkSubmitBatch(new Float64Array(buf), 0, new Uint8Array(buf))).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
   });
+
+  it('the scratch checker (a plain function, the wrapper\'s hot path) returns exactly the codes of the argument calls, submit and modify', () => {
+    if (!addon) return;
+    const cfg = JSON.stringify({ defaults: { maxOrderQty: 5, collarBps: 100 }, orderRate: { capacity: 50, perSecond: 1 } });
+    const a = new addon.RiskGate(cfg);
+    const b = new addon.RiskGate(cfg);
+    const i = btc();
+    const ha = a.registerInstrument(i.id, i.pricePrecision, i.sizePrecision, i.tickRaw, i.lotRaw, i.minQtyRaw, i.minNotional, i.base, i.quote);
+    const hb = b.registerInstrument(i.id, i.pricePrecision, i.sizePrecision, i.tickRaw, i.lotRaw, i.minQtyRaw, i.minNotional, i.base, i.quote);
+    a.referencePrice(ha, 'last', 30_000);
+    b.referencePrice(hb, 'last', 30_000);
+    const sa = a.internStrategy('s1');
+    expect(b.internStrategy('s1')).toBe(sa);
+    expect(() => b.scratchChecker(new Float64Array(9))).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+    const s = new Float64Array(10);
+    const check = b.scratchChecker(s);
+    const r = prng(11);
+    const codes = new Set<number>();
+    for (let k = 0; k < 3000; k++) {
+      const good = r() < 0.5;
+      const args = good
+        ? ([sa, ha, k & 1, 1, 1000 * (1 + Math.floor(r() * 3)), 3_000_000 + Math.floor(r() * 100), 0, 2, k / 10] as const)
+        : ([r() < 0.9 ? sa : 7, r() < 0.9 ? ha : 99, Math.floor(r() * 3), Math.floor(r() * 5), Math.floor(r() * 2e6), 2_990_000 + Math.floor(r() * 20_000), Math.floor(r() * 4e6), Math.floor(r() * 8), k / 10] as const);
+      const modify = r() < 0.3;
+      const want = modify ? a.checkModify(...args) : a.checkSubmit(...args);
+      s.set(args);
+      s[9] = modify ? 1 : 0;
+      const got = check();
+      expect(got).toBe(want);
+      if (got !== 0) expect(b.lastMessage()).toBe(a.lastMessage());
+      codes.add(got);
+    }
+    // Both allow and several deny reasons were exercised.
+    expect(codes.has(0)).toBe(true);
+    expect(codes.size).toBeGreaterThan(3);
+  });
+
+  it('signHex and the hexSigner function sign like sign(hex) and refuse the wrong receiver and a payload that is not a string or bytes', () => {
+    if (!addon) return;
+    const signer = new addon.HmacSigner('sha256', 'k');
+    const gate = new addon.RiskGate('{"defaults":{}}');
+    expect(() => (addon.HmacSigner.prototype.signHex as (this: unknown, p: string) => string).call(gate, 'x')).toThrow();
+    expect(() => signer.signHex(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+    const hex = signer.hexSigner();
+    expect(hex('payload')).toBe(signer.sign('payload', 'hex'));
+    expect(hex(Buffer.from('payload'))).toBe(signer.sign('payload', 'hex'));
+    expect(() => hex(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+    expect(() => (hex as unknown as () => string)()).toThrow(expect.objectContaining({ code: 'ERR_LIBRA_INVALID_ARGUMENT' }));
+  });
 });

@@ -66,6 +66,14 @@ export class NativeRiskGate implements RiskGate {
   private readonly reasons: readonly DenyReason[];
   private readonly instruments = new Map<InstrumentId, number>();
   private readonly strategies = new Map<string, number>();
+  /**
+   * The order scratch bound once to the native checker: 8 order numbers, `now`, then 0 submit /
+   * 1 modify — written here, read by `checkScratch()` with no argument converted per call.
+   * Private, never transferred (the native side reads its memory).
+   */
+  private readonly scratch = new Float64Array(10);
+  /** Plain native function over the gate and the scratch (no per-call receiver checks). */
+  private readonly checkScratch: () => number;
   /** Reused buffers for batch checks. */
   private batchIn = new Float64Array(0);
   private batchOut = new Uint8Array(0);
@@ -73,6 +81,7 @@ export class NativeRiskGate implements RiskGate {
   constructor(addon: typeof Addon, config: RiskConfig) {
     this.reasons = assertReasonTable(addon);
     this.gate = new addon.RiskGate(JSON.stringify(config));
+    this.checkScratch = this.gate.scratchChecker(this.scratch);
     // Strategies with limits are interned natively while parsing the config; mirror the handles.
     for (const id of Object.keys(config.strategies ?? {})) this.strategies.set(id, this.gate.internStrategy(id));
   }
@@ -113,10 +122,19 @@ export class NativeRiskGate implements RiskGate {
     const sh = this.strategies.get(o.strategyId) ?? UNKNOWN;
     const price = o.priceRaw;
     const trigger = o.triggerPriceRaw;
-    const flags = (o.reduceOnly ? FLAG_REDUCE_ONLY : 0) | (price !== undefined ? FLAG_HAS_PRICE : 0) | (trigger !== undefined ? FLAG_HAS_TRIGGER : 0);
-    const code = submit
-      ? this.gate.checkSubmit(sh, ih, sideCode(o.side), typeCode(o.type), o.quantityRaw, price ?? 0, trigger ?? 0, flags, now)
-      : this.gate.checkModify(sh, ih, sideCode(o.side), typeCode(o.type), o.quantityRaw, price ?? 0, trigger ?? 0, flags, now);
+    const s = this.scratch;
+    s[0] = sh;
+    s[1] = ih;
+    s[2] = sideCode(o.side);
+    s[3] = typeCode(o.type);
+    s[4] = o.quantityRaw;
+    s[5] = price ?? 0;
+    s[6] = trigger ?? 0;
+    s[7] = (o.reduceOnly ? FLAG_REDUCE_ONLY : 0) | (price !== undefined ? FLAG_HAS_PRICE : 0) | (trigger !== undefined ? FLAG_HAS_TRIGGER : 0);
+    s[8] = now;
+    s[9] = submit ? 0 : 1;
+    // A failed Node-API call returns undefined: fail closed.
+    const code = (this.checkScratch() as number | undefined) ?? this.reasons.indexOf('INTERNAL_ERROR') + 1;
     if (code === 0) return ALLOW;
     return this.verdict(code, ih === UNKNOWN ? o.instrumentId : undefined);
   }

@@ -107,6 +107,8 @@ type AddonModule = typeof Addon;
 export class NativeHmacSigner implements HmacRequestSigner {
   readonly implementation = 'native' as const;
   private readonly inner: Addon.HmacSigner;
+  /** Plain native function bound to the key (the hex hot path, no per-call receiver checks). */
+  private readonly hex: (payload: string | Uint8Array) => string;
   constructor(
     addon: AddonModule,
     readonly algorithm: HmacAlgorithm,
@@ -114,9 +116,11 @@ export class NativeHmacSigner implements HmacRequestSigner {
   ) {
     checkAlgorithm(algorithm);
     this.inner = new addon.HmacSigner(algorithm, secret);
+    this.hex = this.inner.hexSigner();
   }
   sign(payload: string | Uint8Array, encoding: SignatureEncoding): string {
-    return this.inner.sign(payload, encoding);
+    // Hex (every HMAC venue in CCXT's hot path) takes the no-allocation call.
+    return encoding === 'hex' ? this.hex(payload) : this.inner.sign(payload, encoding);
   }
 }
 

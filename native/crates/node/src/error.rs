@@ -83,6 +83,16 @@ pub(crate) fn guard_task<T>(label: &'static str, f: impl FnOnce() -> T) -> napi:
     })
 }
 
+/// Throws `e` as a JS `Error` with its stable `code`, for the hand-written Node-API callbacks
+/// (the `#[napi]` entry points throw through napi-rs, from the same `code()`/`message()`).
+#[allow(unsafe_code)]
+pub(crate) fn throw(env: napi::sys::napi_env, e: &AddonError) {
+    let code = std::ffi::CString::new(e.code()).unwrap_or_default();
+    let message = std::ffi::CString::new(e.message()).unwrap_or_default();
+    // SAFETY: env is the live env of the current callback; both strings are NUL-terminated.
+    unsafe { napi::sys::napi_throw_error(env, code.as_ptr(), message.as_ptr()) };
+}
+
 pub(crate) fn invalid(message: &str) -> AddonError {
     AddonError::InvalidArgument(message.to_string())
 }

@@ -12,6 +12,14 @@
 //! (`lastMessage()`). A panic inside the gate is caught and becomes DENY INTERNAL_ERROR; the
 //! gate is then poisoned (every later check denies) because its state may be half-updated.
 //!
+//! The two hot calls do not go through napi-rs at all per call: a napi-rs class method unwraps
+//! and type-checks `this` every time (most of its cost), so `RiskGate.scratchChecker` and
+//! `HmacSigner.hexSigner` return plain Node-API functions (module `fast`, hand-written
+//! callbacks) bound once to their state — the risk order is read from a private Float64Array
+//! the caller writes (10 numbers, 80 bytes: off the V8 heap, and napi-rs's conversion pins its
+//! backing store; the caller must never transfer it), the HMAC payload into a reused buffer.
+//! Their errors still come from `error.rs` (`throw`), their panics are still a DENY.
+//!
 //! Async work (napi-rs `AsyncTask`, run on the libuv thread pool, off the JS thread):
 //! `RiskGate.checkSubmitBatchAsync` and `Ed25519Signer.signBatch`. Every gate call keeps call
 //! order, as if all were synchronous: an async batch is queued (copied) when it is called; a
@@ -27,7 +35,7 @@ use error::{guard, guard_task, invalid, AddonError, Result};
 use libra_risk::{DenyReason, InstrumentSpec, OrderArgs, RiskEvent, TradingState};
 use libra_sign::HmacAlgorithm;
 use napi::bindgen_prelude::{
-    AsyncTask, Buffer, Either, Float64ArraySlice, Uint8Array, Uint8ArraySlice,
+    AsyncTask, Buffer, Either, Float64Array, Float64ArraySlice, Uint8Array, Uint8ArraySlice,
 };
 use napi::{Env, Task};
 use napi_derive::napi;
@@ -93,7 +101,9 @@ pub fn deny_reasons() -> Result<String> {
 /// returned.
 #[napi]
 pub struct HmacSigner {
-    inner: libra_sign::HmacSigner,
+    inner: Arc<libra_sign::HmacSigner>,
+    /// Reused UTF-8 buffer for string payloads (`signHex`).
+    scratch: Vec<u8>,
 }
 
 #[napi]
@@ -111,7 +121,10 @@ impl HmacSigner {
             };
             let inner = with_bytes(&secret, |s| libra_sign::HmacSigner::new(alg, s));
             wipe(secret);
-            Ok(HmacSigner { inner: inner? })
+            Ok(HmacSigner {
+                inner: Arc::new(inner?),
+                scratch: Vec::new(),
+            })
         })
     }
 
@@ -131,6 +144,160 @@ impl HmacSigner {
                 }
             }))
         })
+    }
+
+    /// Lowercase hex signature: the hot call. A string payload is read into a buffer the
+    /// signer reuses and the result is built on the stack (no allocation per call but the tag).
+    #[napi(
+        ts_args_type = "payload: string | Uint8Array",
+        ts_return_type = "string"
+    )]
+    pub fn sign_hex(&mut self, payload: RawArg) -> Result<HexOut> {
+        let RawArg(env, value) = payload;
+        let scratch = &mut self.scratch;
+        let inner = &self.inner;
+        guard("HmacSigner.signHex", || {
+            let tag = with_raw_bytes(env, value, scratch, |p| inner.sign(p))?;
+            Ok(HexOut::new(&tag))
+        })
+    }
+}
+
+#[napi]
+impl HmacSigner {
+    /// `signHex` as a plain function bound to this signer's key: the hot path (no per-call
+    /// receiver checks, which cost most of a method call). Throws like `signHex`.
+    #[napi(ts_return_type = "(payload: string | Uint8Array) => string")]
+    pub fn hex_signer(&self, env: Env) -> Result<napi::sys::napi_value> {
+        guard("HmacSigner.hexSigner", || {
+            fast::create_hex(env.raw(), Arc::clone(&self.inner))
+                .ok_or_else(|| invalid("cannot create the signer function"))
+        })
+    }
+}
+
+/// A JS argument taken as it is (converted by the method itself).
+pub struct RawArg(napi::sys::napi_env, napi::sys::napi_value);
+
+impl napi::bindgen_prelude::FromNapiValue for RawArg {
+    #[allow(unsafe_code)]
+    unsafe fn from_napi_value(
+        env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
+        Ok(RawArg(env, value))
+    }
+}
+
+/// Bytes of a `string | Uint8Array` JS value, a string read as UTF-8 into `scratch` (kept
+/// between calls; wiped after use, as payloads may be sensitive).
+#[allow(unsafe_code)]
+fn with_raw_bytes<R>(
+    env: napi::sys::napi_env,
+    value: napi::sys::napi_value,
+    scratch: &mut Vec<u8>,
+    f: impl FnOnce(&[u8]) -> R,
+) -> std::result::Result<R, AddonError> {
+    use napi::sys;
+    let mut ty = 0;
+    // SAFETY: env and value come from napi-rs for this synchronous call.
+    if unsafe { sys::napi_typeof(env, value, &mut ty) } != sys::Status::napi_ok {
+        return Err(invalid("payload must be a string or a Uint8Array"));
+    }
+    if ty == sys::ValueType::napi_string {
+        if scratch.len() < 256 {
+            scratch.resize(256, 0);
+        }
+        let mut len = 0usize;
+        // SAFETY: scratch is a valid writable buffer of scratch.len() bytes.
+        let st = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                scratch.as_mut_ptr().cast(),
+                scratch.len(),
+                &mut len,
+            )
+        };
+        if st != sys::Status::napi_ok {
+            return Err(invalid("payload must be a string or a Uint8Array"));
+        }
+        if len + 4 >= scratch.len() {
+            // Possibly truncated (Node-API never splits a character, so a truncated read can
+            // stop up to 3 bytes short of the end): ask the length, then read into a buffer
+            // that fits.
+            // SAFETY: a null buffer asks for the length only.
+            unsafe {
+                sys::napi_get_value_string_utf8(env, value, std::ptr::null_mut(), 0, &mut len)
+            };
+            scratch.resize(len + 1, 0);
+            // SAFETY: as above, with a buffer of len + 1 bytes.
+            unsafe {
+                sys::napi_get_value_string_utf8(
+                    env,
+                    value,
+                    scratch.as_mut_ptr().cast(),
+                    scratch.len(),
+                    &mut len,
+                )
+            };
+        }
+        let r = f(&scratch[..len]);
+        scratch[..len].fill(0);
+        std::hint::black_box(&scratch);
+        return Ok(r);
+    }
+    // SAFETY: as above; napi-rs checks that the value is a Uint8Array.
+    let slice = unsafe {
+        <Uint8ArraySlice<'_> as napi::bindgen_prelude::FromNapiValue>::from_napi_value(env, value)
+    }
+    .map_err(|_| invalid("payload must be a string or a Uint8Array"))?;
+    Ok(f(&slice))
+}
+
+/// A hex string built on the stack (up to a 64-byte tag), created as a Latin-1 JS string.
+pub struct HexOut {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl HexOut {
+    fn new(tag: &[u8]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut buf = [0u8; 128];
+        let n = tag.len().min(64);
+        for (k, b) in tag[..n].iter().enumerate() {
+            buf[2 * k] = DIGITS[usize::from(b >> 4)];
+            buf[2 * k + 1] = DIGITS[usize::from(b & 15)];
+        }
+        HexOut { buf, len: 2 * n }
+    }
+}
+
+impl napi::bindgen_prelude::ToNapiValue for HexOut {
+    #[allow(unsafe_code)]
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        val: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: buf holds len ASCII bytes; env is the live env of this call.
+        let st = unsafe {
+            napi::sys::napi_create_string_latin1(
+                env,
+                val.buf.as_ptr().cast(),
+                val.len as isize,
+                &mut out,
+            )
+        };
+        if st == napi::sys::Status::napi_ok {
+            Ok(out)
+        } else {
+            Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                "cannot create the signature string",
+            ))
+        }
     }
 }
 
@@ -335,6 +502,9 @@ fn events_json(events: &[RiskEvent]) -> String {
 #[napi]
 pub struct RiskGate {
     inner: Arc<Mutex<GateBox>>,
+    /// The caller's order scratch (`bindScratch`): 8 order numbers then `now`, read by the
+    /// `…Scratch` checks. Holding it keeps the array alive (napi-rs keeps a reference).
+    scratch: Option<Float64Array>,
 }
 
 impl RiskGate {
@@ -345,9 +515,20 @@ impl RiskGate {
         g
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn check(&self, submit: bool, o: [f64; BATCH_STRIDE], now: f64) -> u32 {
         run_check(&mut self.lock(), &order_args(&o), now, submit)
+    }
+
+    /// The check on the bound scratch: no argument crosses, so the call costs one receiver
+    /// check and one integer back.
+    fn check_scratch(&self, submit: bool) -> std::result::Result<u32, AddonError> {
+        let s = self.scratch.as_ref().ok_or_else(|| {
+            invalid("no scratch bound: call bindScratch(new Float64Array(9)) first")
+        })?;
+        let s: &[f64] = s;
+        let mut o = [0.0; BATCH_STRIDE];
+        o.copy_from_slice(&s[..BATCH_STRIDE]);
+        Ok(self.check(submit, o, s[BATCH_STRIDE]))
     }
 }
 
@@ -367,6 +548,7 @@ impl RiskGate {
                     done: HashMap::new(),
                     next_ticket: 0,
                 })),
+                scratch: None,
             })
         })
     }
@@ -470,6 +652,63 @@ impl RiskGate {
             ];
             Ok(self.check(false, o, now))
         })
+    }
+
+    /// Binds the order scratch once: a Float64Array of at least 9 numbers — strategy,
+    /// instrument, side, type, qty, price, trigger, flags, now — that the caller writes before
+    /// each `checkSubmitScratch()` / `checkModifyScratch()`. The gate keeps a reference to it;
+    /// the caller must keep it private and never transfer (detach) its buffer.
+    #[napi]
+    pub fn bind_scratch(&mut self, scratch: Float64Array) -> Result<()> {
+        guard("RiskGate.bindScratch", || {
+            if scratch.len() < BATCH_STRIDE + 1 {
+                return Err(invalid(
+                    "scratch must be a Float64Array of at least 9 numbers",
+                ));
+            }
+            self.scratch = Some(scratch);
+            Ok(())
+        })
+    }
+
+    /// The cheapest check: a plain function bound to this gate and to `scratch` (a private
+    /// Float64Array of at least 10 numbers: the 9 of `bindScratch`, then 0 = submit or
+    /// 1 = modify). Calling it converts nothing and skips the class receiver checks (napi-rs
+    /// unwraps and type-checks `this` on every method call, most of a method call's cost); it
+    /// returns the same wire code as `checkSubmit` / `checkModify`.
+    #[napi(ts_return_type = "() => number")]
+    pub fn scratch_checker(
+        &self,
+        env: Env,
+        scratch: Float64Array,
+    ) -> Result<napi::sys::napi_value> {
+        guard("RiskGate.scratchChecker", || {
+            if scratch.len() < BATCH_STRIDE + 2 {
+                return Err(invalid(
+                    "scratch must be a Float64Array of at least 10 numbers",
+                ));
+            }
+            fast::create(
+                env.raw(),
+                fast::Checker {
+                    gate: Arc::clone(&self.inner),
+                    scratch,
+                },
+            )
+            .ok_or_else(|| invalid("cannot create the checker function"))
+        })
+    }
+
+    /// `checkSubmit` on the bound scratch (the hot path: nothing converted per call).
+    #[napi]
+    pub fn check_submit_scratch(&self) -> Result<u32> {
+        guard("RiskGate.checkSubmitScratch", || self.check_scratch(true))
+    }
+
+    /// `checkModify` on the bound scratch.
+    #[napi]
+    pub fn check_modify_scratch(&self) -> Result<u32> {
+        guard("RiskGate.checkModifyScratch", || self.check_scratch(false))
     }
 
     /// 8 numbers per order (strategy, instrument, side, type, qty, price, trigger, flags);
@@ -614,6 +853,203 @@ impl RiskGate {
             self.lock().inject_panic = true;
             Ok(())
         })
+    }
+}
+
+/// The plain-function checker (`scratchChecker`): the Node-API callback is written by hand
+/// because napi-rs's closure functions and class methods both do more per call.
+#[allow(unsafe_code)]
+mod fast {
+    use super::*;
+    use napi::sys;
+
+    pub(super) struct Checker {
+        pub(super) gate: Arc<Mutex<GateBox>>,
+        pub(super) scratch: Float64Array,
+    }
+
+    impl Checker {
+        fn check(&self) -> u32 {
+            let s: &[f64] = &self.scratch;
+            let mut o = [0.0; BATCH_STRIDE];
+            o.copy_from_slice(&s[..BATCH_STRIDE]);
+            let submit = s[BATCH_STRIDE + 1] == 0.0;
+            let mut g = lock_gate(&self.gate);
+            g.run_queued();
+            run_check(&mut g, &order_args(&o), s[BATCH_STRIDE], submit)
+        }
+    }
+
+    /// A JS function over `checker`, freed by a finalizer when the function is collected.
+    pub(super) fn create(env: sys::napi_env, checker: Checker) -> Option<sys::napi_value> {
+        let data = Box::into_raw(Box::new(checker));
+        let mut f = std::ptr::null_mut();
+        let name = "checkScratch";
+        // SAFETY: env is live for this call; `data` stays valid until the finalizer frees it.
+        let ok = unsafe {
+            sys::napi_create_function(
+                env,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                Some(call),
+                data.cast(),
+                &mut f,
+            ) == sys::Status::napi_ok
+                && sys::napi_add_finalizer(
+                    env,
+                    f,
+                    data.cast(),
+                    Some(finalize),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                ) == sys::Status::napi_ok
+        };
+        if ok {
+            Some(f)
+        } else {
+            // SAFETY: not handed to JS (or the finalizer was not attached): still ours.
+            drop(unsafe { Box::from_raw(data) });
+            None
+        }
+    }
+
+    unsafe extern "C" fn call(
+        env: sys::napi_env,
+        info: sys::napi_callback_info,
+    ) -> sys::napi_value {
+        let mut data = std::ptr::null_mut();
+        // SAFETY: info is this call's callback info; only the data pointer is asked for.
+        let st = unsafe {
+            sys::napi_get_cb_info(
+                env,
+                info,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut data,
+            )
+        };
+        let code = if st != sys::Status::napi_ok || data.is_null() {
+            DenyReason::InternalError.code()
+        } else {
+            // SAFETY: data is the Checker given to napi_create_function, alive while the
+            // function is (freed only by its finalizer).
+            let checker = unsafe { &*data.cast::<Checker>() };
+            // run_check catches a panic inside the gate (and poisons it); this catches any
+            // other, so nothing unwinds into V8: a panic is a DENY.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker.check()))
+                .unwrap_or(DenyReason::InternalError.code())
+        };
+        let mut out = std::ptr::null_mut();
+        // SAFETY: env is live; on failure null is returned (undefined in JS: the wrapper denies).
+        unsafe { sys::napi_create_uint32(env, code, &mut out) };
+        out
+    }
+
+    struct HexFn {
+        signer: Arc<libra_sign::HmacSigner>,
+        scratch: std::cell::RefCell<Vec<u8>>,
+    }
+
+    /// A JS function `(payload) => hex` over `signer`, freed by a finalizer.
+    pub(super) fn create_hex(
+        env: sys::napi_env,
+        signer: Arc<libra_sign::HmacSigner>,
+    ) -> Option<sys::napi_value> {
+        let data = Box::into_raw(Box::new(HexFn {
+            signer,
+            scratch: std::cell::RefCell::new(Vec::new()),
+        }));
+        let mut f = std::ptr::null_mut();
+        let name = "signHex";
+        // SAFETY: as in `create`.
+        let ok = unsafe {
+            sys::napi_create_function(
+                env,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                Some(call_hex),
+                data.cast(),
+                &mut f,
+            ) == sys::Status::napi_ok
+                && sys::napi_add_finalizer(
+                    env,
+                    f,
+                    data.cast(),
+                    Some(finalize_hex),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                ) == sys::Status::napi_ok
+        };
+        if ok {
+            Some(f)
+        } else {
+            // SAFETY: as in `create`.
+            drop(unsafe { Box::from_raw(data) });
+            None
+        }
+    }
+
+    unsafe extern "C" fn call_hex(
+        env: sys::napi_env,
+        info: sys::napi_callback_info,
+    ) -> sys::napi_value {
+        let mut data = std::ptr::null_mut();
+        let mut argc = 1usize;
+        let mut argv = [std::ptr::null_mut(); 1];
+        // SAFETY: argv has room for argc values.
+        let st = unsafe {
+            sys::napi_get_cb_info(
+                env,
+                info,
+                &mut argc,
+                argv.as_mut_ptr(),
+                std::ptr::null_mut(),
+                &mut data,
+            )
+        };
+        let result = if st != sys::Status::napi_ok || data.is_null() || argc < 1 {
+            Err(invalid("payload must be a string or a Uint8Array"))
+        } else {
+            // SAFETY: data is the HexFn given to napi_create_function, alive while the
+            // function is. Node-API calls it on the JS thread only, never re-entrantly.
+            let hex = unsafe { &*data.cast::<HexFn>() };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut scratch = hex.scratch.borrow_mut();
+                with_raw_bytes(env, argv[0], &mut scratch, |p| hex.signer.sign(p))
+                    .map(|t| HexOut::new(&t))
+            }))
+            .unwrap_or(Err(AddonError::Panic("HmacSigner.signHex")))
+        };
+        match result {
+            // SAFETY: env is live for this call.
+            Ok(out) => {
+                unsafe { <HexOut as napi::bindgen_prelude::ToNapiValue>::to_napi_value(env, out) }
+                    .unwrap_or(std::ptr::null_mut())
+            }
+            Err(e) => {
+                error::throw(env, &e);
+                std::ptr::null_mut()
+            }
+        }
+    }
+
+    unsafe extern "C" fn finalize_hex(
+        _env: sys::napi_env,
+        data: *mut std::ffi::c_void,
+        _hint: *mut std::ffi::c_void,
+    ) {
+        // SAFETY: data is the Box from `create_hex`, freed exactly once here.
+        drop(unsafe { Box::from_raw(data.cast::<HexFn>()) });
+    }
+
+    unsafe extern "C" fn finalize(
+        _env: sys::napi_env,
+        data: *mut std::ffi::c_void,
+        _hint: *mut std::ffi::c_void,
+    ) {
+        // SAFETY: data is the Box from `create`, freed exactly once here.
+        drop(unsafe { Box::from_raw(data.cast::<Checker>()) });
     }
 }
 
