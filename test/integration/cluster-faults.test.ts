@@ -177,6 +177,61 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
     await until(() => /^s1\troles=strategy\tstate=running\tlast beat [01]\.\d s ago/m.test(status()), 10_000, 's1 beating again after the cut');
   }, 240_000);
 
+  it('a second execution node takes the lease over from one that is alive but cut off from Redis (TCP proxy) with the order at the venue: the first halts on its own clock, the second reconciles first; one venue order, one fill', async () => {
+    const { sim, node, redis } = await cluster();
+    const proxy: TcpProxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
+    closers.unshift(() => proxy.close());
+    const x1 = node('x1', ['execution', 'data'], { url: proxy.url });
+    await started(x1, /CLUSTER execution: reading order intents/, 'x1');
+    const x2 = node('x2', ['execution', 'data']);
+    await started(x2, /CLUSTER lease BINANCE held by another execution node: waiting/, 'x2 waiting for the lease');
+    const s1 = node('s1', ['strategy'], { strategy: true });
+    await started(s1, /STRATEGY .* started/, 's1');
+    // The venue holds its answer 3 s; x1 loses every link to Redis the moment the order reaches
+    // the venue (it stays alive: its reply and fill come to it, but nothing it writes reaches Redis).
+    sim.faults.delayReplies(3_000);
+    let cutAt = 0;
+    const off = sim.onRequest((r) => {
+      if (r.method !== 'POST' || !r.path.startsWith('/api/v3/order') || cutAt > 0) return;
+      cutAt = Date.now();
+      proxy.refuseFor(600_000);
+      proxy.reset();
+    });
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => cutAt > 0, 30_000, `the order at the venue; s1:\n${s1.output()}\nx1:\n${x1.output()}`);
+      off();
+      sim.faults.delayReplies(0);
+      await until(() => /CLUSTER lease BINANCE lost: trading halted/.test(x1.output()), 30_000, `x1 halting; x1:\n${x1.output()}`);
+      await until(() => /CLUSTER lease BINANCE acquired \(fence 2\)/.test(x2.output()), 30_000, `x2 taking over; x2:\n${x2.output()}`);
+      await until(() => / FILL s1\.L\d+-1 /.test(s1.output()), 60_000, `the fill on s1 from x2; s1:\n${s1.output()}\nx2:\n${x2.output()}`);
+      // x1's link comes back: its queued writes reach Redis, and it reads and places nothing.
+      proxy.refuseFor(0);
+      await new Promise((r) => setTimeout(r, 4_000));
+    } finally {
+      clearInterval(ticker);
+      sim.faults.delayReplies(0);
+    }
+    expect(x1.child.exitCode).toBeNull(); // alive all along
+    // Fencing on x1's own clock: it halted before Redis let the lease go to x2 (log timestamps).
+    const at = (out: string, re: RegExp): number => Date.parse(new RegExp(`^(\\S+) ${re.source}`, 'm').exec(out)?.[1] ?? 'NaN');
+    const lostAt = at(x1.output(), /CLUSTER lease BINANCE lost: trading halted/);
+    const acquiredAt = at(x2.output(), /CLUSTER lease BINANCE acquired \(fence 2\)/);
+    expect(lostAt).toBeLessThan(acquiredAt);
+    // x2 reconciled with the venue before it read intents: the fill of x1's order came from the venue.
+    const x2out = x2.output();
+    const x2fill = x2out.search(/ FILL s1\.L\d+-1 /);
+    expect(x2fill).toBeGreaterThan(x2out.indexOf('VENUE BINANCE RECONCILING'));
+    expect(x2fill).toBeLessThan(x2out.indexOf('CLUSTER execution: reading order intents'));
+    expect(x2out).not.toMatch(/CLUSTER intent s1\.L\d+-1 from s1\n/); // never placed again
+    expect(x1.output()).not.toMatch(/CLUSTER intent .* already known/);
+    expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
+    expect(sim.orders()).toHaveLength(1);
+    expect(count(s1.output(), / FILL /)).toBe(1);
+    expect(count(s1.output(), /BUYONCE buying/)).toBe(1);
+    expect(Number(fillQty(s1.output(), 's1')) / 1e5).toBeCloseTo(sim.orders()[0]?.executedQty ?? 0, 8);
+  }, 240_000);
+
   it('four processes (data, execution, two strategy nodes): one venue order per intent, each fill once at its node, positions equal the venue’s', async () => {
     const { sim, node, status } = await cluster();
     const d1 = node('d1', ['data']);

@@ -140,6 +140,7 @@ export class ClusterNode {
       onLost: () => {
         this.state = 'lease-lost';
         this.print(`CLUSTER lease ${account} lost: trading halted`);
+        this.bridge?.fence();
         onLost();
       },
     });
@@ -150,7 +151,7 @@ export class ClusterNode {
   attachExecution(execution: ExecutionEngine, cache: Cache, bus: MessageBus): void {
     const reader = connect(this.config.redis, this.print);
     this.readers.push(reader);
-    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, bus, now: () => Date.now(), print: this.print });
+    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, bus, now: () => Date.now(), print: this.print, mayTrade: () => this.lease?.held() ?? true });
     this.bridge.listen();
   }
 
