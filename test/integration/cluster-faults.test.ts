@@ -213,6 +213,10 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
       sim.faults.delayReplies(0);
     }
     expect(x1.child.exitCode).toBeNull(); // alive all along
+    expect(x1.output()).toMatch(/RISK HALTED .*-> HALTED: cluster execution lease lost/);
+    // Its venue link came back too (reconnect, reconciliation): it stays HALTED, fenced for good.
+    const afterLoss = x1.output().slice(x1.output().indexOf('cluster execution lease lost'));
+    expect(afterLoss).not.toMatch(/-> ACTIVE/);
     // Fencing on x1's own clock: it halted before Redis let the lease go to x2 (log timestamps).
     const at = (out: string, re: RegExp): number => Date.parse(new RegExp(`^(\\S+) ${re.source}`, 'm').exec(out)?.[1] ?? 'NaN');
     const lostAt = at(x1.output(), /CLUSTER lease BINANCE lost: trading halted/);
