@@ -91,6 +91,12 @@ async function cluster() {
   return { redis, sim, prefix, node, status };
 }
 
+/** The newest `CLUSTER balances from …` figure of a currency a node printed (NaN if none). */
+function lastBalance(out: string, currency: string): number {
+  const all = [...out.matchAll(new RegExp(`CLUSTER balances from x1: .*\\b${currency}=([\\d.]+)`, 'g'))];
+  return Number(all.at(-1)?.[1] ?? 'NaN');
+}
+
 async function started(n: Node, re: RegExp, what: string): Promise<void> {
   await until(() => re.test(n.output()), 60_000, `${what}; output:\n${n.output()}`);
 }
@@ -236,7 +242,7 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
     expect(Number(fillQty(s1.output(), 's1')) / 1e5).toBeCloseTo(sim.orders()[0]?.executedQty ?? 0, 8);
   }, 240_000);
 
-  it('four processes (data, execution, two strategy nodes): one venue order per intent, each fill once at its node, positions equal the venue’s', async () => {
+  it('four processes (data, execution, two strategy nodes): one venue order per intent, each fill once at its node, positions and balances equal the venue’s', async () => {
     const { sim, node, status } = await cluster();
     const d1 = node('d1', ['data']);
     const x1 = node('x1', ['execution']);
@@ -252,6 +258,11 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
       for (const [n, name] of [[s1, 's1'], [s2, 's2']] as const) {
         const q = fillQty(n.output(), name);
         await until(() => new RegExp(`CLUSTER position \\S+ BTC/USDT@BINANCE net=${q} \\(execution node\\)`).test(n.output()), 10_000, `${name}'s position`);
+      }
+      // Balances come from the execution node (it holds the account) to both strategy nodes, and equal the venue's.
+      const venueBtc = (): number => (sim.balances()['BTC']?.free ?? 0) + (sim.balances()['BTC']?.locked ?? 0);
+      for (const [n, name] of [[s1, 's1'], [s2, 's2']] as const) {
+        await until(() => Math.abs(lastBalance(n.output(), 'BTC') - venueBtc()) < 1e-9, 15_000, `${name}'s balances (venue BTC ${venueBtc()}); output:\n${n.output()}`);
       }
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {

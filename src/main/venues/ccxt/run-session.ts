@@ -87,7 +87,7 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   if (cluster?.has('execution')) {
     const accounts = config.venues.filter((v) => v.mode === 'live').map((v) => v.name ?? v.ccxtId.toUpperCase());
     if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.fence('cluster execution lease lost'));
-    cluster.attachExecution(core.execution, core.cache, core.bus);
+    cluster.attachExecution(core.execution, core.cache, core.bus, () => core.portfolio.allBalances());
   }
   // The data role runs the venues' data clients and relays their market data; any other node reads it from Redis.
   if (cluster?.has('data')) cluster.publishMarketData(core.bus);
