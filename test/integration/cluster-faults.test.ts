@@ -91,6 +91,12 @@ async function cluster() {
   return { redis, sim, prefix, node, status };
 }
 
+/** The newest `CLUSTER balances from …` figure of a currency a node printed (NaN if none). */
+function lastBalance(out: string, currency: string): number {
+  const all = [...out.matchAll(new RegExp(`CLUSTER balances from x1: .*\\b${currency}=([\\d.]+)`, 'g'))];
+  return Number(all.at(-1)?.[1] ?? 'NaN');
+}
+
 async function started(n: Node, re: RegExp, what: string): Promise<void> {
   await until(() => re.test(n.output()), 60_000, `${what}; output:\n${n.output()}`);
 }
@@ -177,7 +183,66 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
     await until(() => /^s1\troles=strategy\tstate=running\tlast beat [01]\.\d s ago/m.test(status()), 10_000, 's1 beating again after the cut');
   }, 240_000);
 
-  it('four processes (data, execution, two strategy nodes): one venue order per intent, each fill once at its node, positions equal the venue’s', async () => {
+  it('a second execution node takes the lease over from one that is alive but cut off from Redis (TCP proxy) with the order at the venue: the first halts on its own clock, the second reconciles first; one venue order, one fill', async () => {
+    const { sim, node, redis } = await cluster();
+    const proxy: TcpProxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
+    closers.unshift(() => proxy.close());
+    const x1 = node('x1', ['execution', 'data'], { url: proxy.url });
+    await started(x1, /CLUSTER execution: reading order intents/, 'x1');
+    const x2 = node('x2', ['execution', 'data']);
+    await started(x2, /CLUSTER lease BINANCE held by another execution node: waiting/, 'x2 waiting for the lease');
+    const s1 = node('s1', ['strategy'], { strategy: true });
+    await started(s1, /STRATEGY .* started/, 's1');
+    // The venue holds its answer 3 s; x1 loses every link to Redis the moment the order reaches
+    // the venue (it stays alive: its reply and fill come to it, but nothing it writes reaches Redis).
+    sim.faults.delayReplies(3_000);
+    let cutAt = 0;
+    const off = sim.onRequest((r) => {
+      if (r.method !== 'POST' || !r.path.startsWith('/api/v3/order') || cutAt > 0) return;
+      cutAt = Date.now();
+      proxy.refuseFor(600_000);
+      proxy.reset();
+    });
+    const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => cutAt > 0, 30_000, `the order at the venue; s1:\n${s1.output()}\nx1:\n${x1.output()}`);
+      off();
+      sim.faults.delayReplies(0);
+      await until(() => /CLUSTER lease BINANCE lost: trading halted/.test(x1.output()), 30_000, `x1 halting; x1:\n${x1.output()}`);
+      await until(() => /CLUSTER lease BINANCE acquired \(fence 2\)/.test(x2.output()), 30_000, `x2 taking over; x2:\n${x2.output()}`);
+      await until(() => / FILL s1\.L\d+-1 /.test(s1.output()), 60_000, `the fill on s1 from x2; s1:\n${s1.output()}\nx2:\n${x2.output()}`);
+      // x1's link comes back: its queued writes reach Redis, and it reads and places nothing.
+      proxy.refuseFor(0);
+      await new Promise((r) => setTimeout(r, 4_000));
+    } finally {
+      clearInterval(ticker);
+      sim.faults.delayReplies(0);
+    }
+    expect(x1.child.exitCode).toBeNull(); // alive all along
+    expect(x1.output()).toMatch(/RISK HALTED .*-> HALTED: cluster execution lease lost/);
+    // Its venue link came back too (reconnect, reconciliation): it stays HALTED, fenced for good.
+    const afterLoss = x1.output().slice(x1.output().indexOf('cluster execution lease lost'));
+    expect(afterLoss).not.toMatch(/-> ACTIVE/);
+    // Fencing on x1's own clock: it halted before Redis let the lease go to x2 (log timestamps).
+    const at = (out: string, re: RegExp): number => Date.parse(new RegExp(`^(\\S+) ${re.source}`, 'm').exec(out)?.[1] ?? 'NaN');
+    const lostAt = at(x1.output(), /CLUSTER lease BINANCE lost: trading halted/);
+    const acquiredAt = at(x2.output(), /CLUSTER lease BINANCE acquired \(fence 2\)/);
+    expect(lostAt).toBeLessThan(acquiredAt);
+    // x2 reconciled with the venue before it read intents: the fill of x1's order came from the venue.
+    const x2out = x2.output();
+    const x2fill = x2out.search(/ FILL s1\.L\d+-1 /);
+    expect(x2fill).toBeGreaterThan(x2out.indexOf('VENUE BINANCE RECONCILING'));
+    expect(x2fill).toBeLessThan(x2out.indexOf('CLUSTER execution: reading order intents'));
+    expect(x2out).not.toMatch(/CLUSTER intent s1\.L\d+-1 from s1\n/); // never placed again
+    expect(x1.output()).not.toMatch(/CLUSTER intent .* already known/);
+    expect(sim.requestsTo('POST', '/api/v3/order')).toHaveLength(1);
+    expect(sim.orders()).toHaveLength(1);
+    expect(count(s1.output(), / FILL /)).toBe(1);
+    expect(count(s1.output(), /BUYONCE buying/)).toBe(1);
+    expect(Number(fillQty(s1.output(), 's1')) / 1e5).toBeCloseTo(sim.orders()[0]?.executedQty ?? 0, 8);
+  }, 240_000);
+
+  it('four processes (data, execution, two strategy nodes): one venue order per intent, each fill once at its node, positions and balances equal the venue’s', async () => {
     const { sim, node, status } = await cluster();
     const d1 = node('d1', ['data']);
     const x1 = node('x1', ['execution']);
@@ -193,6 +258,11 @@ describe('cluster faults (`libra run` nodes, real redis-server with AOF)', () =>
       for (const [n, name] of [[s1, 's1'], [s2, 's2']] as const) {
         const q = fillQty(n.output(), name);
         await until(() => new RegExp(`CLUSTER position \\S+ BTC/USDT@BINANCE net=${q} \\(execution node\\)`).test(n.output()), 10_000, `${name}'s position`);
+      }
+      // Balances come from the execution node (it holds the account) to both strategy nodes, and equal the venue's.
+      const venueBtc = (): number => (sim.balances()['BTC']?.free ?? 0) + (sim.balances()['BTC']?.locked ?? 0);
+      for (const [n, name] of [[s1, 's1'], [s2, 's2']] as const) {
+        await until(() => Math.abs(lastBalance(n.output(), 'BTC') - venueBtc()) < 1e-9, 15_000, `${name}'s balances (venue BTC ${venueBtc()}); output:\n${n.output()}`);
       }
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {

@@ -159,7 +159,18 @@ describe('cluster over Redis: execution node + strategy node (`libra run`)', () 
     const ticker = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
     try {
       await until(() => /FILL /.test(strat.output()), 30_000, () => `a fill on the strategy node; strategy:\n${strat.output()}\nexecution:\n${exec.output()}`);
-      const status = spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', redis, '--prefix', prefix], { cwd: ROOT, encoding: 'utf8' });
+      // The status shows each node's last beat (one a second): the beat after the fill counts the trade that caused it.
+      const s1Line = /^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd received [1-9]\d* gaps 0 delay \d+ ms$/m;
+      const readStatus = () => spawnSync(process.execPath, [LIBRA, 'cluster', 'status', '--redis', redis, '--prefix', prefix], { cwd: ROOT, encoding: 'utf8' });
+      let status = readStatus();
+      await until(
+        () => {
+          status = readStatus();
+          return s1Line.test(status.stdout);
+        },
+        10_000,
+        () => `s1's status line; status:\n${status.stdout}`,
+      );
       // s1 has no data role: its trades came from x1 over `<prefix>:md`, none missed.
       expect(status.stdout).toMatch(/^s1\troles=strategy\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd received [1-9]\d* gaps 0 delay \d+ ms$/m);
       expect(status.stdout).toMatch(/^x1\troles=execution,data\tstate=running\tlast beat \d+\.\d s ago\tlag \d+ ms\tmd sent [1-9]\d* dropped 0$/m);

@@ -38,7 +38,8 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-export async function startRedisServer(o: { appendonly?: boolean } = {}): Promise<RedisServer> {
+/** `alsoBind`: one more address to listen on (e.g. the host end of a veth pair into a network namespace). */
+export async function startRedisServer(o: { appendonly?: boolean; alsoBind?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'libra-redis-'));
   let child: ChildProcess | undefined;
@@ -51,7 +52,7 @@ export async function startRedisServer(o: { appendonly?: boolean } = {}): Promis
     pid: () => child?.pid,
     start: async () => {
       out = '';
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', o.appendonly ? 'yes' : 'no', '--appendfsync', 'always'];
+      const args = ['--port', String(port), '--bind', ...(o.alsoBind ? ['127.0.0.1', o.alsoBind] : ['127.0.0.1']), ...(o.alsoBind ? ['--protected-mode', 'no'] : []), '--dir', dir, '--save', '', '--appendonly', o.appendonly ? 'yes' : 'no', '--appendfsync', 'always'];
       const c = spawn(REDIS_SERVER, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       c.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -26,6 +26,7 @@ export function clusterKeys(prefix: string) {
   return {
     intents: `${prefix}:intents`,
     risk: `${prefix}:risk`,
+    balances: `${prefix}:balances`,
     events: (node: string) => `${prefix}:events:${node}`,
     node: (node: string) => `${prefix}:node:${node}`,
     nodes: `${prefix}:nodes`,

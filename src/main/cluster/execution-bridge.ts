@@ -31,6 +31,8 @@ export interface ExecutionBridgeOptions {
   readonly bus: MessageBus;
   readonly now: () => number;
   readonly print: (line: string) => void;
+  /** False once this node's lease lapsed: an intent is then left unacked for the new holder. */
+  readonly mayTrade?: () => boolean;
 }
 
 export class ExecutionBridge {
@@ -102,7 +104,15 @@ export class ExecutionBridge {
     this.send(this.keys.events(node), m, `report ${r.id}`);
   }
 
+  /** The lease is gone: no more intents are read here (what this node read and did not ack is claimed by the next holder). */
+  fence(): void {
+    void this.intents.stop();
+  }
+
   private async onIntent(m: ClusterMessage): Promise<void> {
+    // Fencing: a node whose lease lapsed (cut off from Redis, say) never handles an intent; left
+    // unacked, it is claimed by the node that holds the lease now, after its reconciliation.
+    if (this.o.mayTrade && !this.o.mayTrade()) throw new Error(`intent ${m.id} left for the lease holder: this node's lease lapsed`);
     if (m.kind === 'order.cancel') {
       const id = m.body.clientOrderId;
       const known = this.o.cache.order(id);

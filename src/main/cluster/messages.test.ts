@@ -23,6 +23,14 @@ const order: Order = {
 const fill: Fill = { tradeId: 't9', clientOrderId: 's1.L3-7', venueOrderId: '42', strategyId: 'buy#1', instrumentId: 'BTC/USDT@BINANCE', side: 'BUY', quantityRaw: 100, priceRaw: 6_000_000, feeRaw: 1, feeCurrency: 'BTC', feePrecision: 8, liquidity: 'TAKER', ts: 3 };
 
 describe('cluster messages', () => {
+  it('round-trips a balances snapshot and refuses one with a fractional raw amount, without echoing it', () => {
+    const m = { v: 1 as const, id: 'x1:balances:9', kind: 'balances' as const, node: 'x1', ts: 9, body: { balances: [{ currency: 'BTC', totalRaw: 200_200_000, lockedRaw: 0, precision: 8, account: 'BINANCE' }] } };
+    expect(decode(encode(m))).toEqual(m);
+    const bad = JSON.stringify({ ...m, body: { balances: [{ ...m.body.balances[0], totalRaw: 1.5, currency: 'SECRET-LOOKING' }] } });
+    expect(() => decode(bad)).toThrow(MessageError);
+    expect(() => decode(bad)).not.toThrow(/SECRET-LOOKING/);
+  });
+
   it('round-trips an order intent through JSON and the schema', () => {
     const m = { v: 1 as const, id: order.clientOrderId, kind: 'order.submit' as const, node: 's1', ts: 5, body: orderBodyOf(order) };
     expect(decode(encode(m))).toEqual(m);

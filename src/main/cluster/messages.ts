@@ -81,6 +81,10 @@ const position = z
   })
   .strict();
 
+const balance = z
+  .object({ currency: z.string().min(1).max(32), totalRaw: int, lockedRaw: int, precision: int.min(0).max(18), account: z.string().max(64) })
+  .strict();
+
 export const messageSchema = z.discriminatedUnion('kind', [
   envelope('order.submit', orderBody),
   envelope('order.cancel', z.object({ clientOrderId: z.string().min(1) }).strict()),
@@ -89,6 +93,8 @@ export const messageSchema = z.discriminatedUnion('kind', [
   envelope('risk.event', riskEvent),
   /** The execution node's position of a strategy, to the node that runs it. */
   envelope('position', position),
+  /** The execution node's balances (every account it holds), a snapshot under `<prefix>:balances`. */
+  envelope('balances', z.object({ balances: z.array(balance).max(1_000) }).strict()),
 ]);
 
 export type ClusterMessage = z.infer<typeof messageSchema>;

@@ -23,6 +23,8 @@ import { clusterKeys } from './cluster-config';
 import type { Position } from '../../shared/domain/position';
 import { riskTopic } from '../engine/bus/topics';
 import { shownUrl } from './status';
+import type { Balance } from '../../shared/domain/position';
+import { followBalances, publishBalances } from './balances';
 
 export const LEASE_TTL_MS = 10_000;
 /** How often the execution node trims the streams to what their groups still need. */
@@ -47,6 +49,10 @@ export class ClusterNode {
   private readonly mdVenues = new Set<string>();
   private risk: GroupReader | undefined;
   private trimmer: { stop(): void } | undefined;
+  private balanceFeed: { stop(): void } | undefined;
+  private balanceSource: (() => readonly Balance[]) | undefined;
+  /** The execution node's balances, newest snapshot (not the execution role). */
+  balances: readonly Balance[] = [];
   /** The execution node's positions of this node's strategies (`strategy|instrument` → position). */
   readonly positions = new Map<string, Position>();
 
@@ -126,6 +132,14 @@ export class ClusterNode {
       },
     });
     await this.risk.start();
+    this.balanceFeed = followBalances(reader, {
+      prefix: this.config.prefix,
+      warn: this.print,
+      onChange: (b, from) => {
+        this.balances = b;
+        this.print(`CLUSTER balances from ${from}: ${b.map((x) => `${x.account ? `${x.account}:` : ''}${x.currency}=${(x.totalRaw / 10 ** x.precision).toFixed(x.precision)}`).join(' ')}`);
+      },
+    });
   }
 
   /** Execution role: waits for the lease on every account this node writes to. */
@@ -140,6 +154,8 @@ export class ClusterNode {
       onLost: () => {
         this.state = 'lease-lost';
         this.print(`CLUSTER lease ${account} lost: trading halted`);
+        this.bridge?.fence();
+        this.balanceFeed?.stop(); // another node's snapshot is the truth now
         onLost();
       },
     });
@@ -147,10 +163,11 @@ export class ClusterNode {
   }
 
   /** Execution role, before the venues attach: remote orders' events are forwarded from the start. */
-  attachExecution(execution: ExecutionEngine, cache: Cache, bus: MessageBus): void {
+  attachExecution(execution: ExecutionEngine, cache: Cache, bus: MessageBus, balances?: () => readonly Balance[]): void {
+    this.balanceSource = balances;
     const reader = connect(this.config.redis, this.print);
     this.readers.push(reader);
-    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, bus, now: () => Date.now(), print: this.print });
+    this.bridge = new ExecutionBridge({ redis: this.cmd, reader, node: this.config.node, prefix: this.config.prefix, claimIdleMs: this.config.claimIdleMs, execution, cache, bus, now: () => Date.now(), print: this.print, mayTrade: () => this.lease?.held() ?? true });
     this.bridge.listen();
   }
 
@@ -159,6 +176,7 @@ export class ClusterNode {
     if (!this.bridge) throw new Error('attachExecution must be called before startExecutionBridge');
     await this.bridge.start();
     this.trimmer = startTrimmer(this.cmd, { prefix: this.config.prefix, everyMs: TRIM_MS, warn: this.print });
+    if (this.balanceSource) this.balanceFeed = publishBalances(this.cmd, { prefix: this.config.prefix, node: this.config.node, balances: this.balanceSource, warn: this.print });
     this.print(`CLUSTER execution: reading order intents from ${this.config.prefix}:intents`);
   }
 
@@ -192,6 +210,7 @@ export class ClusterNode {
     this.mdOut?.stop();
     await this.mdIn?.stop();
     this.trimmer?.stop();
+    this.balanceFeed?.stop();
     await this.bridge?.stop();
     await this.risk?.stop();
     await Promise.allSettled(this.remotes.map((r) => r.stop()));

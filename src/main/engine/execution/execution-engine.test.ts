@@ -217,6 +217,22 @@ describe('kill switch latch', () => {
     expect(risk.tradingState()).toBe('ACTIVE');
   });
 
+  it('stays HALTED once fenced (a cluster lease lapsed): no reconnect or resume lifts it, cancels still go', () => {
+    const latch = new MemoryLatch();
+    const { execution, risk } = engine({ latch });
+    const placed = execution.submit('S', limitBuy(1, 4_000_000));
+    expect(placed.ok).toBe(true);
+    execution.fence('cluster execution lease lost');
+    expect(risk.tradingState()).toBe('HALTED');
+    execution.setTradingState('ACTIVE', 'BINANCE reconciled');
+    expect(risk.tradingState()).toBe('HALTED');
+    execution.resumeTrading('operator');
+    expect(risk.tradingState()).toBe('HALTED');
+    expect(execution.submit('S', limitBuy(1, 4_000_000)).ok).toBe(false);
+    if (placed.ok) expect(execution.cancel(placed.order.clientOrderId).ok).toBe(true);
+    expect(latch.saved).toBeUndefined(); // not persisted: a restarted node trades again once it holds a lease
+  });
+
   it('keeps a latched REDUCING through a venue disconnect and reconnect', () => {
     const latch = new MemoryLatch({ state: 'REDUCING', reason: 'daily loss', ts: 5 });
     const { execution, risk } = engine({ latch });

@@ -61,6 +61,8 @@ export class ExecutionEngine {
   /** Cancel-replace amends waiting for the venue to confirm the cancel: old client id → new terms. */
   private readonly replacements = new Map<string, { quantityRaw: number; priceRaw: number | undefined; triggerPriceRaw: number | undefined }>();
   private latched: LatchedHalt | undefined;
+  /** Set once this process lost the right to trade (a cluster lease lapsed): HALTED for good here. */
+  private fencedBy: string | undefined;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
     this.prefix = deps.idPrefix ?? 'L-';
@@ -250,9 +252,23 @@ export class ExecutionEngine {
    * below a latched halt — only `resumeTrading` lifts that.
    */
   setTradingState(state: TradingState, reason: string): void {
+    if (this.fencedBy !== undefined) {
+      this.publishRisk(this.deps.risk.setTradingState('HALTED', this.deps.clock.now(), state === 'HALTED' ? reason : `${reason} (kept HALTED: ${this.fencedBy})`));
+      return;
+    }
     const target = this.latched ? stricter(state, this.latched.state) : state;
     const why = target === state ? reason : `${reason} (kept ${target}: ${this.latched?.reason ?? ''})`;
     this.publishRisk(this.deps.risk.setTradingState(target, this.deps.clock.now(), why));
+  }
+
+  /**
+   * Fencing: another process may own the account now (a cluster lease lapsed), so this one never
+   * places or amends again — HALTED (cancels only) until the process ends; no reconnect and no
+   * resume lifts it. Not persisted: a restarted node takes a lease again before it trades.
+   */
+  fence(reason: string): void {
+    this.fencedBy = reason;
+    this.publishRisk(this.deps.risk.setTradingState('HALTED', this.deps.clock.now(), reason));
   }
 
   /** Operator halt (HALTED, cancels only): latched until a person resumes, across restarts. */
@@ -263,6 +279,7 @@ export class ExecutionEngine {
 
   /** A person lifts a latched halt (or any halt): trading ACTIVE again. */
   resumeTrading(reason: string): void {
+    if (this.fencedBy !== undefined) return this.setTradingState('ACTIVE', reason);
     if (this.latched) {
       this.latched = undefined;
       this.deps.haltLatch?.save(undefined);
@@ -282,6 +299,7 @@ export class ExecutionEngine {
   refreshLatch(): boolean {
     if (!this.latched || !this.deps.haltLatch || this.deps.haltLatch.load() !== undefined) return false;
     this.latched = undefined;
+    if (this.fencedBy !== undefined) return false;
     this.publishRisk(this.deps.risk.setTradingState('ACTIVE', this.deps.clock.now(), 'halt lifted by an operator'));
     return true;
   }

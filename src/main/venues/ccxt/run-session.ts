@@ -86,8 +86,8 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   await cluster?.start();
   if (cluster?.has('execution')) {
     const accounts = config.venues.filter((v) => v.mode === 'live').map((v) => v.name ?? v.ccxtId.toUpperCase());
-    if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.setTradingState('HALTED', 'cluster execution lease lost'));
-    cluster.attachExecution(core.execution, core.cache, core.bus);
+    if (accounts.length > 0) await cluster.acquireExecutionLease(accounts, () => core.execution.fence('cluster execution lease lost'));
+    cluster.attachExecution(core.execution, core.cache, core.bus, () => core.portfolio.allBalances());
   }
   // The data role runs the venues' data clients and relays their market data; any other node reads it from Redis.
   if (cluster?.has('data')) cluster.publishMarketData(core.bus);
