@@ -153,7 +153,7 @@ describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve
     await main.getByTestId('quantity').fill('0.01');
     await blur(main);
     await main.keyboard.press('b');
-    await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^BUY 0\.01 BTC\/USD (@ [\d.]+ IOC|market): \S+ /); // at the touch: IOC at the best ask (the replay ships a book), market without one
+    await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^BUY 0\.01 BTC\/USD market: \S+ /); // the replay's ladder is a display recording: its hotkeys trade at market
     await expect.poll(async () => Number(await main.locator('[data-testid^="position-"][data-symbol="BTC/USD"] [data-testid="position-qty"]').first().textContent()), { timeout: 15_000 }).toBe(0.01); // shown at the lot: 0.01000000
     await main.keyboard.press('x');
     await expect.poll(() => main.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/^close BTC\/USD: SELL 0\.01 /);

@@ -72,7 +72,11 @@ export function MainWindow() {
   const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
   const live = useTradingLive();
   const stale = useStale();
-  const book = useAppSelector((s) => (instrument ? selectBook(s, instrument.id) : undefined));
+  // The touch the hotkeys trade at. The first-run replay's ladder is a bundled recording scaled to
+  // the candles, shown for display: its paper venue fills from the bars, so an IOC at that "best
+  // ask" would often be cancelled unfilled — the replay's hotkeys trade at market instead.
+  const venueBook = useAppSelector((s) => (instrument ? selectBook(s, instrument.id) : undefined));
+  const book = session.kind === 'replay' ? undefined : venueBook;
   const controls = useLayout(`${session.kind}:${session.label}`);
   const { layout, update } = controls;
   const viewport = useViewport();
