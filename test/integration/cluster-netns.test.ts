@@ -76,7 +76,9 @@ describe.skipIf(!canNetns)('network namespace partition (needs root: unshare -n 
 
     const server: RedisServer = await startRedisServer({ alsoBind: `${net}.1` });
     closers.push(() => server.close());
-    const holder = spawn('nsenter', ['-t', String(pid), '-n', join(ROOT, 'node_modules/.bin/tsx'), join(ROOT, 'test/support/lease-holder.ts')], {
+    // nsenter execs node itself (tsx as a loader, not tsx's CLI, which would fork a second node that
+    // a SIGKILL of the first leaves running): one process, killed by afterAll.
+    const holder = spawn('nsenter', ['-t', String(pid), '-n', process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lease-holder.ts')], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: `redis://${net}.1:${server.port}`, LEASE_TTL_MS: '2000', LEASE_PREFIX: 'ns' },
     });
