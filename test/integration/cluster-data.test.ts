@@ -3,30 +3,15 @@
  * XADD MAXLEN ~) → another node's bus; under back-pressure only market data is shed and every
  * drop is counted (publisher: shed; reader: gaps of messages it never got; refused entries).
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MarketDataPublisher, MarketDataSubscriber, mdStream } from '../../src/main/cluster/market-data';
 import { MessageBus } from '../../src/main/engine/bus/message-bus';
 import { Topics } from '../../src/main/engine/bus/topics';
 import type { TradeTick } from '../../src/shared/messages/market-data';
-import { startRedisServer } from '../support/redis-server';
-import type { RedisServer } from '../support/redis-server';
+import { redisForSuite } from '../support/redis-suite';
 import { until } from '../support/until';
 
-let server: RedisServer;
-const conns: Redis[] = [];
-function conn(): Redis {
-  const r = new Redis(server.url, { maxRetriesPerRequest: null });
-  conns.push(r);
-  return r;
-}
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  for (const c of conns) c.disconnect();
-  await server.close();
-});
+const { conn } = redisForSuite();
 
 const trade = (i: number): TradeTick => ({ instrumentId: 'BTC/USDT@BINANCE', ts: 1_700_000_000_000 + i, price: 30_000 + i / 100, size: 0.01, side: 'BUY', tradeId: `t${i}` });
 

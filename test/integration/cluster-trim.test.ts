@@ -3,30 +3,15 @@
  * still needs (not yet delivered, or delivered and not acked), never without a group; a dead
  * consumer's pending entries survive the trim and are claimed and handled by a live one.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GroupReader } from '../../src/main/cluster/group-reader';
 import { encode } from '../../src/main/cluster/messages';
 import type { ClusterMessage } from '../../src/main/cluster/messages';
 import { compareIds, safeTrimPoint, trimStream } from '../../src/main/cluster/trim';
-import { startRedisServer } from '../support/redis-server';
-import type { RedisServer } from '../support/redis-server';
+import { redisForSuite } from '../support/redis-suite';
 import { until } from '../support/until';
 
-let server: RedisServer;
-const conns: Redis[] = [];
-function conn(): Redis {
-  const r = new Redis(server.url, { maxRetriesPerRequest: null });
-  conns.push(r);
-  return r;
-}
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  for (const c of conns) c.disconnect();
-  await server.close();
-});
+const { conn } = redisForSuite();
 
 const msg = (i: number): string => {
   const m: ClusterMessage = { v: 1, id: `c${i}`, kind: 'order.cancel', node: 's1', ts: i, body: { clientOrderId: `s1.L1-${i}` } };
