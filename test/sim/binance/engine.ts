@@ -335,7 +335,8 @@ export class Engine {
       throw new SimApiError(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
     }
     const cid = clientOrderId;
-    if (this.orders.some((o) => isOpen(o) && o.clientOrderId === cid)) {
+    // Only working orders can clash (`live` holds every one of them): not a scan of the history.
+    if (this.live.some((o) => isOpen(o) && o.clientOrderId === cid)) {
       throw new SimApiError(400, -2010, 'Duplicate order sent.');
     }
 

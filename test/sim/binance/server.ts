@@ -68,6 +68,7 @@ export class BinanceSim {
   private readonly fstream: FuturesStream;
   private readonly sockets = new Set<Socket>();
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
+  private readonly arrivalListeners = new Set<(method: string, url: string) => void>();
   private clockOffsetMs = 0;
   private port = 0;
 
@@ -112,7 +113,12 @@ export class BinanceSim {
     const listenKeys = new Set<string>();
     this.fstream = new FuturesStream(this.futures, listenKeys, () => this.faults.stalled);
     const rest = new RestFrontend({ endpoints, futuresEndpoints: buildFuturesEndpoints(this.futures, listenKeys), auth, faults: this.faults, record, now });
-    this.server = createServer((req, res) => rest.handle(req, res));
+    this.server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+      // Headers parsed, body not read yet: the latency bench separates the simulator's own
+      // parse cost (body, params, signature) from the wire.
+      for (const l of this.arrivalListeners) l(req.method ?? '', req.url ?? '');
+      rest.handle(req, res);
+    });
     this.server.on('upgrade', (req, socket, head) => {
       if ((req.url ?? '').startsWith('/fstream/')) this.fstream.handleUpgrade(req, socket, head);
       else this.ws.handleUpgrade(req, socket, head);
@@ -242,6 +248,12 @@ export class BinanceSim {
   onRequest(listener: (request: SimRequestLog) => void): () => void {
     this.requestListeners.add(listener);
     return () => this.requestListeners.delete(listener);
+  }
+
+  /** Calls `listener` as each HTTP request's headers arrive, before its body is read or parsed. */
+  onArrival(listener: (method: string, url: string) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
   }
 
   get openWebSockets(): number {
