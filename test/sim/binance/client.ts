@@ -73,3 +73,29 @@ export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): C
   exceptions['broad'] = { ...(exceptions['broad'] as Record<string, unknown>), ...(spot['broad'] ?? {}) };
   return exchange;
 }
+
+export type CcxtBinanceUsdm = InstanceType<typeof pro.binanceusdm>;
+
+/**
+ * An unmodified ccxt.pro `binanceusdm` client wired to the simulator's USD-M side (`/fapi`,
+ * `/fstream`), with the linear error tables merged in (ccxt applies them only on
+ * fapi.binance.com URLs), linear markets only, no time sync.
+ */
+export function makeCcxtUsdmClient(sim: BinanceSim, opts: CcxtClientOptions = {}): CcxtBinanceUsdm {
+  const exchange = new pro.binanceusdm({
+    apiKey: opts.apiKey ?? DEFAULT_API_KEY,
+    secret: opts.secret ?? DEFAULT_SECRET,
+    enableRateLimit: false,
+    timeout: opts.timeoutMs ?? 2000,
+    verbose: opts.verbose ?? false,
+    streaming: { keepAlive: opts.keepAliveMs ?? 10_000 },
+    options: { fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false, ...opts.options },
+  });
+  exchange.urls['api'] = sim.ccxtFuturesUrls;
+  exchange.httpAgent = new Agent({ keepAlive: true });
+  const exceptions = exchange.exceptions as Record<string, Record<string, Record<string, unknown>> | Record<string, unknown>>;
+  const linear = (exceptions['linear'] ?? {}) as Record<string, Record<string, unknown>>;
+  exceptions['exact'] = { ...(exceptions['exact'] as Record<string, unknown>), ...(linear['exact'] ?? {}) };
+  exceptions['broad'] = { ...(exceptions['broad'] as Record<string, unknown>), ...(linear['broad'] ?? {}) };
+  return exchange;
+}

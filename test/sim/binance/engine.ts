@@ -335,7 +335,8 @@ export class Engine {
       throw new SimApiError(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
     }
     const cid = clientOrderId;
-    if (this.orders.some((o) => isOpen(o) && o.clientOrderId === cid)) {
+    // Only working orders can clash (`live` holds every one of them): not a scan of the history.
+    if (this.live.some((o) => isOpen(o) && o.clientOrderId === cid)) {
       throw new SimApiError(400, -2010, 'Duplicate order sent.');
     }
 
@@ -418,6 +419,49 @@ export class Engine {
     }
     if (!isOpen(order)) throw new SimApiError(400, -2011, 'Unknown order sent.');
     this.finish(order, 'CANCELED');
+    this.flushBalances();
+    return order;
+  }
+
+  /**
+   * Binance USD-M `PUT /fapi/v1/order`: modifies a working LIMIT order IN PLACE (same order id,
+   * new price and total quantity, back of the queue). Both `quantity` and `price` are required.
+   * An order that is not working: -2013. Same terms: -5027. A new quantity at or below what
+   * already filled cancels the order (Binance's rule). Funds are re-locked at the new terms; a
+   * new price that crosses the book executes at once.
+   */
+  modifyOrder(symbol: string, ref: OrderRef, req: { side?: string | undefined; quantity?: string | undefined; price?: string | undefined }): SimOrder {
+    const spec = this.spec(symbol);
+    if (req.side === undefined || req.side === '') throw mandatory('side');
+    const qty = parseDecimal('quantity', req.quantity);
+    if (qty === undefined) throw mandatory('quantity');
+    const price = parseDecimal('price', req.price);
+    if (price === undefined) throw mandatory('price');
+    const order = this.findOrder(symbol, ref);
+    if (!isOpen(order)) throw new SimApiError(400, -2013, 'Order does not exist.');
+    if (order.side !== req.side) throw new SimApiError(400, -1117, 'Invalid side.');
+    if (order.type !== 'LIMIT') throw new SimApiError(400, -1116, 'Invalid orderType.');
+    if (price < spec.minPrice || price > spec.maxPrice || !isMultipleOf(price, spec.tickSize)) throw new SimApiError(400, -4014, 'Price not increased by tick size.');
+    if (qty < spec.minQty || qty > spec.maxQty || !isMultipleOf(qty, spec.stepSize)) throw new SimApiError(400, -4023, 'Quantity not increased by step size.');
+    if (price === order.price && qty === order.origQty) throw new SimApiError(400, -5027, 'No need to modify the order.');
+    if (qty <= order.executedQty + 1e-12) {
+      this.finish(order, 'CANCELED');
+      this.flushBalances();
+      return order;
+    }
+    const remaining = round(qty - order.executedQty);
+    const asset = order.side === 'BUY' ? spec.quote : spec.base;
+    const amount = round(order.side === 'BUY' ? remaining * price : remaining, order.side === 'BUY' ? spec.quoteDecimals : spec.baseDecimals);
+    if (amount > this.balance(asset).free + order.locked + 1e-12) throw new SimApiError(400, -2019, 'Margin is insufficient.');
+    this.unlock(order);
+    this.lock(asset, amount);
+    order.locked = amount;
+    order.lockedAsset = asset;
+    order.price = price;
+    order.origQty = qty;
+    order.updateTime = this.now();
+    this.emitExecution(order, 'AMENDMENT', undefined);
+    this.activateLimit(spec, order);
     this.flushBalances();
     return order;
   }

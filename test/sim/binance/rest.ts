@@ -16,6 +16,8 @@ export type RecordRequest = (entry: Omit<SimRequestLog, 'seq' | 'time'>) => SimR
 
 interface Deps {
   readonly endpoints: ReadonlyMap<string, Endpoint>;
+  /** USD-M endpoints under `/fapi/` (keyed `"<METHOD> v1/order"`). */
+  readonly futuresEndpoints?: ReadonlyMap<string, Endpoint>;
   readonly auth: Authenticator;
   readonly faults: Faults;
   readonly record: RecordRequest;
@@ -23,6 +25,7 @@ interface Deps {
 }
 
 const PREFIX = '/api/v3/';
+const FAPI = '/fapi/';
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -85,7 +88,11 @@ export class RestFrontend {
       return;
     }
 
-    const endpoint = url.pathname.startsWith(PREFIX) ? endpoints.get(`${method} ${url.pathname.slice(PREFIX.length)}`) : undefined;
+    const endpoint = url.pathname.startsWith(PREFIX)
+      ? endpoints.get(`${method} ${url.pathname.slice(PREFIX.length)}`)
+      : url.pathname.startsWith(FAPI)
+        ? this.deps.futuresEndpoints?.get(`${method} ${url.pathname.slice(FAPI.length)}`)
+        : undefined;
     let status = 200;
     let body: unknown;
     if (endpoint === undefined) {
@@ -117,7 +124,7 @@ export class RestFrontend {
       await this.sendInjected(res, entry, injected.status, injected.options.body, injected.options.retryAfterSec);
       return;
     }
-    if (method === 'POST' && url.pathname === `${PREFIX}order` && status === 200 && faults.takeDropOrderReply()) {
+    if (method === 'POST' && (url.pathname === `${PREFIX}order` || url.pathname === `${FAPI}v1/order`) && status === 200 && faults.takeDropOrderReply()) {
       entry.status = undefined;
       res.socket?.destroy();
       return;

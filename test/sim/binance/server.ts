@@ -16,6 +16,7 @@ import { buildEndpoints } from './api';
 import { Authenticator, type SimCredential } from './auth';
 import { Engine } from './engine';
 import { Faults } from './faults';
+import { buildFuturesEndpoints, DEFAULT_FUTURES_SYMBOLS, FuturesStream } from './futures';
 import { DEFAULT_SYMBOLS } from './markets';
 import { RestFrontend } from './rest';
 import type { BalanceEntry, SimFill, SimOrder, SimRequestLog, SymbolSpec } from './types';
@@ -34,6 +35,9 @@ export interface BinanceSimOptions {
   readonly seed?: number;
   /** Minutes of seeded tape history, default 1500 (one print per minute). */
   readonly historyMinutes?: number;
+  /** USD-M perpetuals served under `/fapi` (default BTCUSDT); their wallet (default 100 000 USDT, 10 BTC backing sells). */
+  readonly futuresSymbols?: readonly SymbolSpec[];
+  readonly futuresBalances?: Readonly<Record<string, number>>;
   /** Server ping interval on WebSockets, default 20 000 ms (Binance: 20 s). */
   readonly pingIntervalMs?: number;
 }
@@ -56,11 +60,15 @@ export class BinanceSim {
   /** Every request received (REST, WebSocket API, market-stream methods), in order. */
   readonly requests: SimRequestLog[] = [];
   readonly engine: Engine;
+  /** The USD-M futures engine (`/fapi`, `/fstream`): its own book and wallet, see futures.ts. */
+  readonly futures: Engine;
 
   private readonly server: Server;
   private readonly ws: WsFrontend;
+  private readonly fstream: FuturesStream;
   private readonly sockets = new Set<Socket>();
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
+  private readonly arrivalListeners = new Set<(method: string, url: string) => void>();
   private clockOffsetMs = 0;
   private port = 0;
 
@@ -75,6 +83,15 @@ export class BinanceSim {
       historyMinutes: opts.historyMinutes ?? 1500,
       now,
     });
+    this.futures = new Engine({
+      symbols: opts.futuresSymbols ?? DEFAULT_FUTURES_SYMBOLS,
+      balances: opts.futuresBalances ?? { USDT: 100_000, BTC: 10 },
+      makerFee: 0.0002,
+      takerFee: 0.0005,
+      seed: (opts.seed ?? 42) + 1,
+      historyMinutes: Math.min(opts.historyMinutes ?? 1500, 60),
+      now,
+    });
     const auth = new Authenticator(opts.credentials ?? [{ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }], now);
     const endpoints = buildEndpoints(this.engine);
     const record = (entry: Omit<SimRequestLog, 'seq' | 'time'>): SimRequestLog => {
@@ -84,13 +101,28 @@ export class BinanceSim {
       return full;
     };
     this.faults = new Faults(
-      { closeAll: (code) => this.ws.closeAll(code) },
+      {
+        closeAll: (code) => {
+          this.ws.closeAll(code);
+          this.fstream.closeAll(code);
+        },
+      },
       (symbol, skip) => this.engine.injectSequenceGap(toId(symbol), skip),
     );
     this.ws = new WsFrontend({ engine: this.engine, auth, faults: this.faults, endpoints, record, pingIntervalMs: opts.pingIntervalMs ?? 20_000 });
-    const rest = new RestFrontend({ endpoints, auth, faults: this.faults, record, now });
-    this.server = createServer((req, res) => rest.handle(req, res));
-    this.server.on('upgrade', (req, socket, head) => this.ws.handleUpgrade(req, socket, head));
+    const listenKeys = new Set<string>();
+    this.fstream = new FuturesStream(this.futures, listenKeys, () => this.faults.stalled);
+    const rest = new RestFrontend({ endpoints, futuresEndpoints: buildFuturesEndpoints(this.futures, listenKeys), auth, faults: this.faults, record, now });
+    this.server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+      // Headers parsed, body not read yet: the latency bench separates the simulator's own
+      // parse cost (body, params, signature) from the wire.
+      for (const l of this.arrivalListeners) l(req.method ?? '', req.url ?? '');
+      rest.handle(req, res);
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if ((req.url ?? '').startsWith('/fstream/')) this.fstream.handleUpgrade(req, socket, head);
+      else this.ws.handleUpgrade(req, socket, head);
+    });
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -126,6 +158,31 @@ export class BinanceSim {
       v1: `${this.httpBase}/api/v1`,
       ws: { spot: `${this.wsBase}/ws`, margin: `${this.wsBase}/ws`, 'ws-api': { spot: `${this.wsBase}/ws-api/v3` } },
     };
+  }
+
+  /** Values for a ccxt `binanceusdm` client's `urls.api` (fapi REST, the futures WebSocket). */
+  get ccxtFuturesUrls(): Record<string, unknown> {
+    const fapi = `${this.httpBase}/fapi`;
+    return {
+      fapiPublic: `${fapi}/v1`,
+      fapiPublicV2: `${fapi}/v2`,
+      fapiPublicV3: `${fapi}/v3`,
+      fapiPrivate: `${fapi}/v1`,
+      fapiPrivateV2: `${fapi}/v2`,
+      fapiPrivateV3: `${fapi}/v3`,
+      // ccxt rewrites `…/ws` to `…/private/ws?listenKey=` for the user data stream.
+      ws: { future: `${this.wsBase}/fstream/ws` },
+    };
+  }
+
+  /** USD-M: moves the perpetual's market (fills crossed resting orders), as `setPrice` for spot. */
+  setFuturesPrice(symbol: string, price: number): void {
+    this.futures.setPrice(toId(symbol.replace(/:.*$/, '')), price);
+  }
+
+  /** USD-M: every order ever accepted, oldest first. */
+  futuresOrders(): SimOrderView[] {
+    return this.futures.allOrders().map((o) => ({ ...o }));
   }
 
   // --------------------------------------------------------- market control
@@ -193,6 +250,12 @@ export class BinanceSim {
     return () => this.requestListeners.delete(listener);
   }
 
+  /** Calls `listener` as each HTTP request's headers arrive, before its body is read or parsed. */
+  onArrival(listener: (method: string, url: string) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
+  }
+
   get openWebSockets(): number {
     return this.ws.connectionCount;
   }
@@ -202,6 +265,7 @@ export class BinanceSim {
   async close(): Promise<void> {
     this.faults.reset();
     await this.ws.close();
+    await this.fstream.close();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

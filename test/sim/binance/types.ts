@@ -22,7 +22,7 @@ export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
 
 /** Execution types of Binance's `executionReport` user-data event (`x`). */
-export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED' | 'AMENDMENT';
 
 /** Static description of one tradable spot symbol. */
 export interface SymbolSpec {

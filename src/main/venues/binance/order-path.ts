@@ -66,6 +66,9 @@ export class KeepAliveTransport {
         res.on('error', (e) => reject(new NetworkError(`binance ${r.method} ${new URL(r.url).pathname}: ${e.message}`)));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
       });
+      // No Nagle delay: an order is one small write that must leave at once (Node's default
+      // for http requests, set here so an agent or Node default change cannot hold it back).
+      req.setNoDelay(true);
       const ms = this.timeoutMs();
       req.setTimeout(ms, () => req.destroy(new RequestTimeout(`binance ${r.method} ${new URL(r.url).pathname} timed out (${ms} ms)`)));
       req.on('error', (e) => reject(e instanceof RequestTimeout ? e : new NetworkError(`binance ${r.method} ${new URL(r.url).pathname}: ${e.message}`)));

@@ -35,7 +35,7 @@ import { BinanceOrderPath } from '../binance/order-path';
 import type { CcxtBinanceReader, OrderFastPath } from '../binance/order-path';
 import type { CcxtLike } from './ccxt-types';
 import { CcxtExecutionClient } from './ccxt-execution-client';
-import type { VenueStatus } from './ccxt-execution-client';
+import type { AmendMode, VenueStatus } from './ccxt-execution-client';
 import { OrderJournal } from './journal';
 import { instrumentFromMarket } from './mapping';
 import type { MarketLike } from './mapping';
@@ -135,8 +135,9 @@ export interface CcxtVenueSpec {
    */
   readonly nativeQuoteOrders?: boolean;
   /**
-   * Binance spot: amends go out as one `order/cancelReplace` (ccxt editOrder) under the same
-   * client order id (default true); false = the engine's cancel, then a new order.
+   * Amends in one venue request (ccxt editOrder) where its semantics are known (default true,
+   * see `nativeAmendMode`): Binance spot `order/cancelReplace` under the same client order id,
+   * Binance USD-M / Bybit / OKX modify in place. false = the engine's cancel, then a new order.
    */
   readonly nativeAmend?: boolean;
   /**
@@ -239,6 +240,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   }
 
   let haltedByVenue = false;
+  const amendMode = nativeAmendMode(spec.exchange, bindings.map((b) => b.instrument));
   const fastPath = spec.orderEncoder === false ? undefined : binanceFastPath(spec.exchange);
   if (fastPath) spec.log?.(`${spec.venue} orders: LIBRA's Binance request encoder (keep-alive HTTP); ccxt for everything else`);
   const client = new CcxtExecutionClient({
@@ -259,7 +261,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     restored: { orders: restoredOrders, fills: restoredFills },
     ...(fastPath ? { fastPath } : {}),
     ...(spec.nativeQuoteOrders !== false && isBinanceSpot(spec.exchange, bindings.map((b) => b.instrument)) ? { quoteOrders: 'native' as const } : {}),
-    ...(spec.nativeAmend !== false && isBinanceSpot(spec.exchange, bindings.map((b) => b.instrument)) ? { amend: 'replace' as const } : {}),
+    ...(spec.nativeAmend !== false && amendMode !== undefined ? { amend: amendMode } : {}),
     adopt: (order) => {
       cache.putOrder(order);
       risk.onOrderOpened(order.clientOrderId, order.instrumentId);
@@ -303,12 +305,31 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   };
 }
 
-/**
- * Binance spot: market orders by quote amount (`quoteOrderQty`; USD-M has none) and amends in
- * one request (`order/cancelReplace`, ccxt's editOrder).
- */
+/** Binance spot: market orders by quote amount (`quoteOrderQty`; USD-M has none). */
 function isBinanceSpot(exchange: CcxtLike, instruments: readonly Instrument[]): boolean {
   return (exchange as unknown as { id?: string }).id === 'binance' && instruments.length > 0 && instruments.every((i) => i.kind === 'spot');
+}
+
+/**
+ * How each ccxt venue's `editOrder` amends, where that is known (every instrument of the venue
+ * of the kind listed). Binance spot: `order/cancelReplace` STOP_ON_FAILURE, a new venue order
+ * id under the same client id ('replace'). Binance USD-M `PUT /fapi/v1/order`, Bybit v5
+ * `order/amend`, OKX `trade/amend-order`: in place, same order id, the quantity being the new
+ * total ('modify'). Binance's two are tested against the simulator; Bybit's and OKX's follow
+ * their documentation. Any other venue, or a venue without `has.editOrder`: undefined, the
+ * engine's cancel-replace.
+ */
+const AMEND_MODES: Readonly<Record<string, { readonly kinds: readonly Instrument['kind'][]; readonly mode: AmendMode }>> = {
+  binance: { kinds: ['spot'], mode: 'replace' },
+  binanceusdm: { kinds: ['perpetual'], mode: 'modify' },
+  bybit: { kinds: ['spot', 'perpetual'], mode: 'modify' },
+  okx: { kinds: ['spot', 'perpetual'], mode: 'modify' },
+};
+
+export function nativeAmendMode(exchange: CcxtLike, instruments: readonly Instrument[]): AmendMode | undefined {
+  const known = AMEND_MODES[(exchange as unknown as { id?: string }).id ?? ''];
+  if (known === undefined || exchange.has['editOrder'] !== true || instruments.length === 0) return undefined;
+  return instruments.every((i) => known.kinds.includes(i.kind)) ? known.mode : undefined;
 }
 
 /** The encoder path for a Binance spot / USD-M exchange whose signing LIBRA installed. */

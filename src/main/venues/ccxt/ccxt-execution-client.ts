@@ -108,9 +108,15 @@ export interface CcxtExecutionOptions {
    * a new venue order id (Binance spot `order/cancelReplace`, STOP_ON_FAILURE: nothing is placed
    * when the cancel fails because the order filled). Undefined: the engine amends by
    * cancel-replace (two requests, each with the UNKNOWN-safety of a new order).
+   * 'modify': the venue modifies the order in place, keeping its order id, the quantity being
+   * the new total including what already filled (Binance USD-M `PUT /fapi/v1/order`, Bybit
+   * `order/amend`, OKX `amend-order`).
    */
-  readonly amend?: 'replace';
+  readonly amend?: AmendMode;
 }
+
+/** How a venue amends a working order in one request (see CcxtExecutionOptions.amend). */
+export type AmendMode = 'replace' | 'modify';
 
 /** An amend sent to the venue and not answered yet. */
 interface PendingAmend {
@@ -186,7 +192,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.venue = opts.venue;
     this.ex = opts.exchange;
     this.quoteOrders = opts.quoteOrders;
-    this.amendsInPlace = opts.amend === 'replace' && this.ex.has['editOrder'] === true && typeof this.ex.editOrder === 'function';
+    this.amendsInPlace = opts.amend !== undefined && this.ex.has['editOrder'] === true && typeof this.ex.editOrder === 'function';
     // Invariant 1: ccxt must not retry anything on its own (fetch2's retry loop).
     this.ex.options['maxRetriesOnFailure'] = 0;
     this.ex.options['maxRetriesOnFailureDelay'] = 0;
@@ -541,14 +547,22 @@ export class CcxtExecutionClient implements ExecutionClient {
     const fromId = t.venueOrderId ?? '';
     t.amend = { quantityRaw, priceRaw, fromId, sentAt: this.now() };
     await this.opts.limiter.take(1);
-    const args = toCreateOrderArgs({ ...order, quantityRaw: quantityRaw - t.reportedFilledRaw, ...(priceRaw !== undefined ? { priceRaw } : {}) }, t.instrument, t.symbol, this.o.clientOrderIdParam);
+    const inPlace = this.opts.amend === 'modify';
+    // In place: the new total quantity (fills included), only the order's id as parameter.
+    // Replace: a new order for the rest, under the same client order id.
+    const args = toCreateOrderArgs({ ...order, quantityRaw: inPlace ? quantityRaw : quantityRaw - t.reportedFilledRaw, ...(priceRaw !== undefined ? { priceRaw } : {}) }, t.instrument, t.symbol, this.o.clientOrderIdParam);
     let answer: CcxtOrder;
     try {
       if (!this.ex.editOrder) throw new Error('editOrder missing');
-      answer = await this.ex.editOrder(fromId, t.symbol, args.type, args.side, args.amount, args.price, args.params);
+      answer = await this.ex.editOrder(fromId, t.symbol, args.type, args.side, args.amount, args.price, inPlace ? {} : args.params);
     } catch (error) {
       const raw = error instanceof Error ? error.message : String(error);
       const cls = classifyError(error, this.now());
+      if (inPlace && /"code":\s*-5027\b/.test(raw)) {
+        // Binance USD-M: "No need to modify the order." (the terms are already these).
+        this.endAmend(t, `AMEND_FAILED: ${this.venue}: ${cls.message}`);
+        return;
+      }
       if (/"code":\s*-202[12]\b/.test(raw)) {
         // Binance cancelReplace: -2022 the cancel failed (filled or gone), nothing placed;
         // -2021 the cancel went through, the replacement was refused. Either way the amend did
@@ -569,8 +583,33 @@ export class CcxtExecutionClient implements ExecutionClient {
       if (cls.kind === 'NOT_FOUND') this.scheduleResolve(t, 0, true);
       return;
     }
+    if (inPlace) {
+      // Modified in place (same id). A new quantity at or below what filled meanwhile makes
+      // the venue cancel the order instead (Binance USD-M): the amend did not happen.
+      const state = venueState(answer);
+      if (state === 'OPEN' || state === 'FILLED') this.modifiedInPlace(t);
+      else this.endAmend(t, `AMEND_FAILED: ${this.venue} answered the amend with the order ${state}`);
+      await this.applyVenueOrder(t, answer);
+      return;
+    }
     if (answer.id !== undefined && answer.id !== null && String(answer.id) !== fromId) this.replacedBy(t, String(answer.id));
     await this.applyVenueOrder(t, answer);
+  }
+
+  /** The venue modified the order in place: same venue id, the new terms. */
+  private modifiedInPlace(t: Tracked): void {
+    const a = t.amend;
+    if (a === undefined) return;
+    t.quantityRaw = a.quantityRaw;
+    t.amend = undefined;
+    this.report({ kind: 'UPDATED', clientOrderId: t.clientOrderId, quantityRaw: a.quantityRaw, ...(a.priceRaw !== undefined ? { priceRaw: a.priceRaw } : {}), ...(t.venueOrderId !== undefined ? { venueOrderId: t.venueOrderId } : {}), ts: this.now() });
+  }
+
+  /** Whether the venue's view of an order shows an in-place amend's terms. */
+  private showsAmend(t: Tracked, a: PendingAmend, o: CcxtOrder): boolean {
+    const qty = Math.round((o.amount ?? Number.NaN) * 10 ** t.instrument.sizePrecision);
+    const px = o.price === undefined || o.price === null ? undefined : Math.round(o.price * 10 ** t.instrument.pricePrecision);
+    return qty === a.quantityRaw && (a.priceRaw === undefined || px === a.priceRaw);
   }
 
   /** The amend did not happen: the order works on with its old terms. */
@@ -614,8 +653,13 @@ export class CcxtExecutionClient implements ExecutionClient {
           this.scheduleAmendResolve(t, attempt + 1);
           return;
         }
+        if (this.opts.amend === 'modify' && found !== 'NOT_FOUND' && this.showsAmend(t, a, found)) {
+          this.modifiedInPlace(t);
+          await this.applyVenueOrder(t, found);
+          return;
+        }
         const id = found === 'NOT_FOUND' ? undefined : String(found.id ?? '');
-        if (found !== 'NOT_FOUND' && id !== a.fromId && id !== '') {
+        if (this.opts.amend !== 'modify' && found !== 'NOT_FOUND' && id !== a.fromId && id !== '') {
           this.replacedBy(t, id ?? '');
           await this.applyVenueOrder(t, found);
           return;
@@ -748,7 +792,9 @@ export class CcxtExecutionClient implements ExecutionClient {
       this.logError(`trade ${String(tr.id)} of ${t.clientOrderId} not readable`, e);
       return undefined;
     }
-    if (t.reportedFilledRaw + fill.quantityRaw > t.quantityRaw) {
+    // An in-place amend's fills can arrive before its answer: its quantity bounds them meanwhile.
+    const bound = t.amend !== undefined && this.opts.amend === 'modify' ? Math.max(t.quantityRaw, t.amend.quantityRaw) : t.quantityRaw;
+    if (t.reportedFilledRaw + fill.quantityRaw > bound) {
       this.log(`ignoring trade ${fill.tradeId}: would overfill ${t.clientOrderId} (${t.reportedFilledRaw} + ${fill.quantityRaw} > ${t.quantityRaw})`);
       return undefined;
     }
