@@ -59,7 +59,7 @@ describe('ILP writer', () => {
       expect(t1).toEqual({
         table: 't_trades',
         symbols: { venue: 'BINANCE', symbol: 'BTC/USDT', side: 'BUY' },
-        fields: { trade_no: { type: 'int', value: 77n }, trade_id: { type: 'string', value: '77' }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
+        fields: { trade_no: { type: 'int', value: 77n }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
         timestampNs: BigInt(T0 + 1) * 1_000_000n,
         // v1 sends the designated timestamp in bare ns, v2 in µs with a `t` suffix
         timestampSuffix: version === 1 ? '' : 't',
@@ -87,7 +87,7 @@ describe('ILP writer', () => {
     await expect(w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1'), trade(T0, Number.POSITIVE_INFINITY, '2')])).rejects.toThrow(StoreInputError);
     await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '3')]);
     expect(rx.stats().rows).toBe(1);
-    expect(rx.rows[0]?.fields.trade_id).toEqual({ type: 'string', value: '3' });
+    expect(rx.rows[0]?.fields.trade_no).toEqual({ type: 'int', value: 3n });
   });
 
   it('the receiver rejects malformed lines', () => {
@@ -108,7 +108,11 @@ describe('ILP writer', () => {
         for (const t of trades) {
           official.table('t_trades').symbol('venue', 'BINANCE').symbol('symbol', 'BTC/USDT');
           if (t.side) official.symbol('side', t.side);
-          official.intColumn('trade_no', /^(0|[1-9]\d*)$/.test(t.tradeId) ? Number(t.tradeId) : -1).stringColumn('trade_id', t.tradeId).floatColumn('price', t.price).floatColumn('size', t.size);
+          // a canonical integer id goes in trade_no alone, any other in trade_id (trade_no -1)
+          const numeric = /^(0|[1-9]\d*)$/.test(t.tradeId);
+          official.intColumn('trade_no', numeric ? Number(t.tradeId) : -1);
+          if (!numeric) official.stringColumn('trade_id', t.tradeId);
+          official.floatColumn('price', t.price).floatColumn('size', t.size);
           await official.at(t.ts, 'ms');
         }
         await official.flush();
@@ -146,7 +150,7 @@ describe('ILP writer', () => {
       await expect(w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 2, '2')])).rejects.toThrow(/HTTP 400: refused with 400/);
       // nothing of the failed batch stays buffered: the next request holds only the next row
       await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 3, '3')]);
-      expect(parseIlp(srv.bodies[srv.bodies.length - 1]!).map((r) => r.fields.trade_id)).toEqual([{ type: 'string', value: '3' }]);
+      expect(parseIlp(srv.bodies[srv.bodies.length - 1]!).map((r) => r.fields.trade_no)).toEqual([{ type: 'int', value: 3n }]);
     } finally {
       await srv.close();
     }

@@ -404,12 +404,16 @@ export class IlpWriter {
       for (const t of trades) {
         b.raw(pre);
         b.raw(t.side === 'BUY' ? L.sideBuy : t.side === 'SELL' ? L.sideSell : L.space);
-        // trade_no: the id as a number when it is a canonical integer (else -1), so reads order
-        // ids numerically; trade_id keeps the venue's id as given
+        // trade_no: the id as a number when it is a canonical integer, so reads order ids
+        // numerically, and then no trade_id at all (NULL: a VARCHAR per row costs QuestDB ~1 µs
+        // of CPU per row, measured); any other id goes as given in trade_id, trade_no -1
+        const no = numericTradeId(t.tradeId);
         b.raw(L.tradeNo);
-        b.long(numericTradeId(t.tradeId));
-        b.raw(L.tradeId);
-        b.quoted(t.tradeId);
+        b.long(no);
+        if (no < 0) {
+          b.raw(L.tradeId);
+          b.quoted(t.tradeId);
+        }
         b.raw(L.price);
         b.double(t.price);
         b.raw(L.size);

@@ -18,8 +18,8 @@ import type { TradeTick } from '../../../shared/messages/market-data';
 import { bar, collect, runStoreContract, trade } from '../contract';
 import { StoreQueryError, StoreVersionError } from '../store';
 import { cellNum, cellStr, QuestDbExec } from './exec';
-import { QuestDbStore, tsCell } from './questdb-store';
-import { DEDUP_KEYS, QUESTDB_LATEST_VERSION } from './schema';
+import { QuestDbStore, tradeIdCell, tsCell } from './questdb-store';
+import { DEDUP_KEYS, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS } from './schema';
 
 const unavailable = await questdbUnavailable();
 if (unavailable && process.env.CI === 'true') {
@@ -143,9 +143,37 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     // a second open finds version 1 and migrates nothing again
     const again = new QuestDbStore({ url: url(), tablePrefix: p });
     await again.open();
-    expect((await exec().exec(`SELECT version, name FROM ${p}schema_version`)).dataset).toEqual([[QUESTDB_LATEST_VERSION, 'init']]);
+    expect((await exec().exec(`SELECT version, name FROM ${p}schema_version ORDER BY version`)).dataset).toEqual(QUESTDB_MIGRATIONS.map((m) => [m.version, m.name]));
     await again.close();
     await again.dropAll();
+  }, 120_000);
+
+  it('migrates a v1 store (numeric ids written twice) so that replaying its trades still dedups', async () => {
+    const p = prefix();
+    const v1 = QUESTDB_MIGRATIONS.find((m) => m.version === 1)!;
+    await exec().exec(`CREATE TABLE ${p}schema_version (version INT, name VARCHAR, applied_at TIMESTAMP)`);
+    for (const sql of v1.up(p)) await exec().exec(sql);
+    await exec().exec(`INSERT INTO ${p}schema_version VALUES (1, 'init', now())`);
+    // what the v1 writer sent: the numeric id in trade_no AND trade_id
+    const res = await fetch(`${url()}/write?precision=n`, {
+      method: 'POST',
+      body: `${p}trades,venue=BINANCE,symbol=BTC/USDT,side=BUY trade_no=7i,trade_id="7",price=1.0,size=1.0 ${(T0 + 1) * 1_000_000}\n${p}trades,venue=BINANCE,symbol=BTC/USDT,side=BUY trade_no=-1i,trade_id="x-8",price=2.0,size=1.0 ${(T0 + 2) * 1_000_000}\n`,
+    });
+    expect(res.status).toBe(204);
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
+    await store.open();
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 1, 1.5, '7'), trade(T0 + 2, 2.5, 'x-8')]);
+    await store.waitApplied();
+    expect((await exec().exec(`SELECT trade_no, trade_id, price FROM ${p}trades ORDER BY ts`)).dataset).toEqual([
+      [7, null, 1.5],
+      [-1, 'x-8', 2.5],
+    ]);
+    expect((await collect(store.scanTrades({ symbol: 'BTC/USDT' }))).map((t) => [t.tradeId, t.price])).toEqual([
+      ['7', 1.5],
+      ['x-8', 2.5],
+    ]);
+    await store.close();
+    await store.dropAll();
   }, 120_000);
 
   it('refuses a server whose schema is newer than this LIBRA, before creating anything', async () => {
@@ -168,7 +196,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     await store.writeInstruments([makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.01', lotSize: '0.001' })]);
     await store.waitApplied();
     expect((await exec().exec(`SELECT ts, venue, symbol, side, trade_no, trade_id, price, size FROM ${p}trades ORDER BY ts`)).dataset).toEqual([
-      ['2024-01-01T00:00:00.001000Z', 'BINANCE', 'BTC/USDT', 'BUY', 42, '42', 100.5, 1],
+      ['2024-01-01T00:00:00.001000Z', 'BINANCE', 'BTC/USDT', 'BUY', 42, null, 100.5, 1],
       ['2024-01-01T00:00:00.002000Z', 'BINANCE', 'BTC/USDT', 'SELL', -1, 'ab-1', 101, 1],
     ]);
     expect((await exec().exec(`SELECT ts, open_time, timeframe_ms, close FROM ${p}bars`)).dataset).toEqual([['2024-01-01T00:01:00.000000Z', '2024-01-01T00:00:00.000000Z', 60_000, 100]]);
@@ -230,7 +258,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
       proxy.loseNextResponse();
       await store.writeTrades('BINANCE', 'BTC/USDT', trades(10_000, T0 + 2 * DAY, 250_000));
       await store.waitApplied(60_000);
-      const [row] = (await exec().exec(`SELECT count(), count_distinct(trade_id), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset;
+      const [row] = (await exec().exec(`SELECT count(), count_distinct(trade_no), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset;
       expect(row?.map(cellNum)).toEqual([260_000, 260_000, 0, 259_999]);
     } finally {
       await store.close();
@@ -267,6 +295,13 @@ describe('questdb store without a server', () => {
     await expect(store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1')])).rejects.toThrow(/is not open/);
     expect(() => new QuestDbStore({ url: 'http://x', tablePrefix: 'bad-prefix;' })).toThrow(/tablePrefix/);
     await expect(store.open()).rejects.toThrow(/QuestDB at http:\/\/127\.0\.0\.1:9 is unreachable/);
+  });
+
+  it('reads a trade id from trade_no when it is a canonical integer, else from trade_id', () => {
+    expect(tradeIdCell(42, null)).toBe('42');
+    expect(tradeIdCell(0, null)).toBe('0');
+    expect(tradeIdCell(-1, 'ab-1')).toBe('ab-1');
+    expect(tradeIdCell(-1, '')).toBe('');
   });
 
   it('reads QuestDB timestamps as ISO text or µs numbers', () => {

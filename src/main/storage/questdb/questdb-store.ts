@@ -78,6 +78,12 @@ export function tsCell(v: ExecValue | undefined): number | null {
 }
 const tsNum = (v: ExecValue | undefined): number => tsCell(v) ?? Number.NaN;
 
+/** A trade's id from its (trade_no, trade_id) cells: a canonical integer id lives in trade_no alone. */
+export function tradeIdCell(no: ExecValue | undefined, id: ExecValue | undefined): string {
+  const n = cellNum(no);
+  return n >= 0 ? String(n) : cellStr(id);
+}
+
 interface TieRow {
   readonly tradeNo: number;
   readonly tradeId: string;
@@ -413,10 +419,10 @@ export class QuestDbStore implements TimeSeriesStore {
       where,
       q.from,
       q.to,
-      (lo, hi) => `SELECT ts, trade_id, price, size, side FROM ${this.p}trades WHERE ${where} AND ts >= ${qts(lo)} AND ts < ${qts(hi)} ORDER BY ts, trade_no, trade_id`,
+      (lo, hi) => `SELECT ts, trade_no, price, size, side, trade_id FROM ${this.p}trades WHERE ${where} AND ts >= ${qts(lo)} AND ts < ${qts(hi)} ORDER BY ts, trade_no, trade_id`,
       (r) => {
         const side = r[4] === 'BUY' || r[4] === 'SELL' ? r[4] : undefined;
-        return { instrumentId: id, ts: tsNum(r[0]), price: cellNum(r[2]), size: cellNum(r[3]), tradeId: cellStr(r[1]), ...(side ? { side } : {}) };
+        return { instrumentId: id, ts: tsNum(r[0]), price: cellNum(r[2]), size: cellNum(r[3]), tradeId: tradeIdCell(r[1], r[5]), ...(side ? { side } : {}) };
       },
     );
   }
@@ -458,7 +464,7 @@ export class QuestDbStore implements TimeSeriesStore {
         const t = tsNum(r[0]);
         let a = out.get(t);
         if (!a) out.set(t, (a = []));
-        a.push({ tradeNo: cellNum(r[1]), tradeId: cellStr(r[2]), price: cellNum(r[3]), size: cellNum(r[4]) });
+        a.push({ tradeNo: cellNum(r[1]), tradeId: tradeIdCell(r[1], r[2]), price: cellNum(r[3]), size: cellNum(r[4]) });
       }
     }
     for (const a of out.values()) a.sort(tieCmp);
@@ -568,8 +574,8 @@ export class QuestDbStore implements TimeSeriesStore {
       right = `(SELECT ts, venue, symbol, open, high, low, close, volume FROM ${p}bars WHERE timeframe_ms = ${Math.trunc(q.timeframeMs)})`;
       cols = 'm.ts, m.open, m.high, m.low, m.close, m.volume';
     } else if (q.with === 'trades') {
-      right = `(SELECT ts, venue, symbol, price, size, trade_id FROM ${p}trades)`;
-      cols = 'm.ts, m.price, m.size, m.trade_id';
+      right = `(SELECT ts, venue, symbol, price, size, trade_id, trade_no FROM ${p}trades)`;
+      cols = 'm.ts, m.price, m.size, m.trade_id, m.trade_no';
     } else {
       right = `(SELECT ts, venue, symbol, bid, bid_size, ask, ask_size FROM ${p}quotes)`;
       cols = 'm.ts, m.bid, m.bid_size, m.ask, m.ask_size';
@@ -611,7 +617,7 @@ export class QuestDbStore implements TimeSeriesStore {
             } else if (q.with === 'trades') {
               const at = ties.get(`${venue}\u0000${symbol}`)?.get(mt);
               const best = at?.[at.length - 1];
-              match = best ? { ts: mt, price: best.price, size: best.size, tradeId: best.tradeId } : { ts: mt, price: c(1), size: c(2), tradeId: cellStr(r[base + 3]) };
+              match = best ? { ts: mt, price: best.price, size: best.size, tradeId: best.tradeId } : { ts: mt, price: c(1), size: c(2), tradeId: tradeIdCell(r[base + 4], r[base + 3]) };
             } else {
               match = { ts: mt, bid: c(1), bidSize: c(2), ask: c(3), askSize: c(4) };
             }
@@ -669,7 +675,7 @@ export class QuestDbStore implements TimeSeriesStore {
         const k = cellNum(r[0]) - lo;
         if (!(k >= 0 && k < n)) throw new StoreQueryError(`QuestDB as-of join returned signal ${cellNum(r[0])} outside the chunk [${lo}, ${hi})`);
         const tradeNo = cellNum(r[2]);
-        const tradeId = cellStr(r[3]);
+        const tradeId = tradeIdCell(r[2], r[3]);
         if (!Number.isNaN(mts[k]!) && tieCmp({ tradeNo, tradeId, price: 0, size: 0 }, { tradeNo: no[k]!, tradeId: ids[k]!, price: 0, size: 0 }) <= 0) continue;
         mts[k] = Math.round(cellNum(r[1]) / 1000);
         no[k] = tradeNo;

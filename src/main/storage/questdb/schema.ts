@@ -47,8 +47,8 @@ export const QUESTDB_MIGRATIONS: readonly QuestDbMigration[] = [
     version: 1,
     name: 'init',
     up: (p) => [
-      // trade ids that are canonical integers live in trade_no (trade_id ''), others in trade_id
-      // (trade_no -1): ids order numerically, as in the DuckDB store
+      // trade ids that are canonical integers live in trade_no (trade_id NULL from v2), others in
+      // trade_id (trade_no -1): ids order numerically, as in the DuckDB store
       table(p, 'trades', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, side SYMBOL, trade_no LONG, trade_id VARCHAR, price DOUBLE, size DOUBLE'),
       // ts = close time (when the bar is known); the key (ts, timeframe) equals (openTime, timeframe)
       table(p, 'bars', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, timeframe_ms LONG, open_time TIMESTAMP, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE'),
@@ -61,6 +61,13 @@ export const QUESTDB_MIGRATIONS: readonly QuestDbMigration[] = [
       table(p, 'instruments', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, spec VARCHAR', 'YEAR'),
       table(p, 'backtest_runs', 'ts TIMESTAMP, id VARCHAR, created_at TIMESTAMP, spec VARCHAR', 'YEAR'),
     ],
+  },
+  {
+    version: 2,
+    name: 'numeric trade ids only in trade_no',
+    // from v2 the writer leaves trade_id NULL when the id is a canonical integer (trade_no ≥ 0);
+    // rows written before carry the id twice: clear it, so a replay of them dedups on the same key
+    up: (p) => [`UPDATE ${p}trades SET trade_id = NULL WHERE trade_no >= 0 AND trade_id IS NOT NULL`],
   },
 ];
 
