@@ -156,6 +156,26 @@ describe('ILP writer', () => {
     }
   });
 
+  it('streams a large batch as ONE chunked request while encoding it, and re-sends it whole after a retryable answer', async () => {
+    const answers = [503, 204];
+    const srv = await rawServer([2], () => answers.shift() ?? 204);
+    try {
+      w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};retry_timeout=5000;`, 't_');
+      const many = Array.from({ length: 45_001 }, (_, i) => ({ ...trade(T0 + Math.floor(i / 3), 100 + i / 7, i % 5 ? String(i) : `id-${i}`), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
+      await w.writeTrades('BINANCE', 'BTC/USDT', many);
+      // the streamed attempt (answered 503) and the whole-body retry carry the same bytes
+      expect(srv.bodies.length).toBe(2);
+      expect(srv.bodies[1]!.equals(srv.bodies[0]!)).toBe(true);
+      expect(srv.bodies[0]!.subarray(-1).toString()).toBe('\n');
+      const rows = parseIlp(srv.bodies[0]!);
+      expect(rows.length).toBe(45_001);
+      expect(rows.map((r) => (r.fields.trade_no?.value === -1n ? r.fields.trade_id?.value : String(r.fields.trade_no?.value)))).toEqual(many.map((t) => t.tradeId));
+      expect(rows.every((r, i) => r.timestampNs === BigInt(many[i]!.ts) * 1_000_000n && r.fields.price?.value === many[i]!.price)).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("writes the as-of scratch rows as (ts, idx = position, venue, symbol)", async () => {
     rx = await startIlpReceiver({ protocolVersions: [2] });
     w = await IlpWriter.connect(`http::addr=127.0.0.1:${rx.port};`, 't_');
