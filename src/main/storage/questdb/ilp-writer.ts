@@ -295,6 +295,9 @@ const L = {
   bidSize: lit(',bid_size='),
   ask: lit(',ask='),
   askSize: lit(',ask_size='),
+  batch: lit(',batch_id='),
+  mixedTrue: lit(',mixed=t'),
+  mixedFalse: lit(',mixed=f'),
 };
 
 export class IlpWriter {
@@ -484,10 +487,23 @@ export class IlpWriter {
     return Buffer.from(b.bytes());
   }
 
-  async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[]): Promise<number> {
+  /**
+   * Trades of one series as one request; with `batch`, the request also carries the batch's row
+   * of `trade_batches` (first and last trade ms, `mixed`), committed with the trades.
+   */
+  async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[], batch?: { readonly mixed: boolean }): Promise<number> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
     const pre = this.seriesPrefix('trades', n.venue, n.symbol);
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const t of trades) {
+      if (t.ts < first) first = t.ts;
+      if (t.ts > last) last = t.ts;
+    }
+    // a retried request carries the same id (and dedups), the next call another
+    const batchId = Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
+    const mark = batch && trades.length > 0 ? Buffer.concat([this.seriesPrefix('trade_batches', n.venue, n.symbol), lit(' last_ts=')]) : undefined;
     // `table,venue=…,symbol=…[,side=…] trade_no=`: one copy per row instead of three
     const buy = Buffer.concat([pre, L.sideBuy, L.tradeNo]);
     const sell = Buffer.concat([pre, L.sideSell, L.tradeNo]);
@@ -511,6 +527,14 @@ export class IlpWriter {
         b.raw(L.size);
         b.double(t.size);
         b.at(t.ts);
+      }
+      if (mark && hi === trades.length) {
+        b.raw(mark);
+        b.timestampMs(last);
+        b.raw(L.batch);
+        b.long(batchId);
+        b.raw(batch!.mixed ? L.mixedTrue : L.mixedFalse);
+        b.at(first);
       }
     });
   }

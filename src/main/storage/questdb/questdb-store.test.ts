@@ -18,7 +18,7 @@ import type { TradeTick } from '../../../shared/messages/market-data';
 import { bar, collect, runStoreContract, trade } from '../contract';
 import { StoreQueryError, StoreVersionError } from '../store';
 import { cellNum, cellStr, QuestDbExec } from './exec';
-import { QuestDbStore, tradeIdCell, tsCell } from './questdb-store';
+import { QuestDbStore, sortTrades, tradeIdCell, tsCell, unsafeRanges } from './questdb-store';
 import { DEDUP_KEYS, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS } from './schema';
 
 const unavailable = await questdbUnavailable();
@@ -172,6 +172,11 @@ describe.skipIf(!server)('questdb store on a real server', () => {
       ['7', 1.5],
       ['x-8', 2.5],
     ]);
+    // v3: the trades from before it are one batch of unknown order, the new write a batch of its own
+    expect((await exec().exec(`SELECT ts, last_ts, mixed FROM ${p}trade_batches ORDER BY mixed`)).dataset).toEqual([
+      ['2024-01-01T00:00:00.001000Z', '2024-01-01T00:00:00.002000Z', false],
+      ['2024-01-01T00:00:00.001000Z', '2024-01-01T00:00:00.002000Z', true],
+    ]);
     await store.close();
     await store.dropAll();
   }, 120_000);
@@ -204,6 +209,29 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     const rows = await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 5, symbol: 'BTC/USDT' }] }));
     expect(rows.map((r) => r.match?.tradeId)).toEqual(['ab-1']);
     expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name LIKE '${p}asof_%'`)).dataset).toEqual([]);
+    await store.close();
+    await store.dropAll();
+  }, 120_000);
+
+  it('as-of matches the highest (trade_no, trade_id) at the matched ms whatever batch order the ties came in', async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
+    await store.open();
+    // in one batch, given out of tie order: the store sends it sorted
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 30, 9, '9'), trade(T0 + 30, 4, '4'), trade(T0 + 10, 5, '5')]);
+    // a later batch with a LOWER id at an existing ms: QuestDB stores it after the first batch's
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 10, 3, '3'), trade(T0 + 20, 1, '1')]);
+    // 3000 ms written twice, the second time with lower ids: more re-reads than IN lists are for
+    const n = 3000;
+    const at = (i: number): number => T0 + 1000 + i;
+    await store.writeTrades('BINANCE', 'BTC/USDT', Array.from({ length: n }, (_, i) => trade(at(i), 1000 + i, String(2 * i + 100_001))));
+    await store.writeTrades('BINANCE', 'BTC/USDT', Array.from({ length: n }, (_, i) => trade(at(i), -1, String(2 * i + 100_000))));
+    await store.waitApplied();
+    // plain ASOF (storage order) would answer '3' at T0 + 10..19 and the lower ids in the 3000 ms
+    const few = await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 15, symbol: 'BTC/USDT' }, { ts: T0 + 25, symbol: 'BTC/USDT' }, { ts: T0 + 30, symbol: 'BTC/USDT' }, { ts: T0 + 1000, symbol: 'BTC/USDT' }] }));
+    expect(few.map((r) => r.match?.tradeId)).toEqual(['5', '1', '9', '100001']);
+    const many = await collect(store.asofJoin({ with: 'trades', signals: Array.from({ length: n }, (_, i) => ({ ts: at(i), symbol: 'BTC/USDT' })) }));
+    expect(many.map((r) => [r.match?.tradeId, r.match?.price])).toEqual(Array.from({ length: n }, (_, i) => [String(2 * i + 100_001), 1000 + i]));
     await store.close();
     await store.dropAll();
   }, 120_000);
@@ -302,6 +330,25 @@ describe('questdb store without a server', () => {
     expect(tradeIdCell(0, null)).toBe('0');
     expect(tradeIdCell(-1, 'ab-1')).toBe('ab-1');
     expect(tradeIdCell(-1, '')).toBe('');
+  });
+
+  it('sorts a trades batch into (ts, trade_no, trade_id) order, drops repeated keys, and flags non-ASCII string ties', () => {
+    const t = (ts: number, id: string, price = 1): TradeTick => trade(T0 + ts, price, id);
+    const given = [t(2, '10'), t(1, 'b'), t(2, '9'), t(1, 'a'), t(2, '10', 99), t(0, '7')];
+    const { rows, mixed } = sortTrades(given);
+    expect(rows.map((r) => [r.ts - T0, r.tradeId, r.price])).toEqual([[0, '7', 1], [1, 'a', 1], [1, 'b', 1], [2, '9', 1], [2, '10', 1]]);
+    expect(mixed).toBe(false);
+    const inOrder = [t(0, '1'), t(0, '2'), t(1, 'x')];
+    expect(sortTrades(inOrder).rows).toBe(inOrder);
+    expect(sortTrades([t(0, 'é'), t(0, 'z')]).mixed).toBe(true);
+    expect(sortTrades([t(0, 'é'), t(1, 'z')]).mixed).toBe(false);
+  });
+
+  it('finds the milliseconds that two batches cover, and all of a mixed one', () => {
+    expect(unsafeRanges([{ first: 0, last: 10, mixed: false }, { first: 11, last: 20, mixed: false }])).toEqual({ lo: [], hi: [] });
+    expect(unsafeRanges([{ first: 10, last: 20, mixed: false }, { first: 0, last: 10, mixed: false }, { first: 15, last: 30, mixed: false }])).toEqual({ lo: [10, 15], hi: [10, 20] });
+    expect(unsafeRanges([{ first: 0, last: 100, mixed: false }, { first: 40, last: 50, mixed: false }, { first: 60, last: 70, mixed: false }])).toEqual({ lo: [40, 60], hi: [50, 70] });
+    expect(unsafeRanges([{ first: 5, last: 9, mixed: true }, { first: 20, last: 30, mixed: false }])).toEqual({ lo: [5], hi: [9] });
   });
 
   it('reads QuestDB timestamps as ISO text or µs numbers', () => {

@@ -46,9 +46,9 @@ import type {
   WriteResult,
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError, StoreVersionError } from '../store';
-import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, splitInstrumentId } from '../validate';
+import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
 import type { ExecValue } from './exec';
-import { cellNum, cellStr, QuestDbExec, qstr, qts } from './exec';
+import { cellNum, cellStr, QuestDbExec, qstr, qts, usToMs } from './exec';
 import type { IlpValue } from './ilp-writer';
 import { IlpWriter } from './ilp-writer';
 import { ALL_TABLES, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS, schemaVersionDdl } from './schema';
@@ -93,6 +93,86 @@ interface TieRow {
 
 /** (trade_no, trade_id) order of trades sharing a millisecond. */
 const tieCmp = (a: TieRow, b: TieRow): number => a.tradeNo - b.tradeNo || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+
+const nonAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
+  return false;
+};
+
+/**
+ * A trades batch in (ts, trade_no, trade_id) order with repeated (ts, id) keys dropped (the first
+ * one kept), so that QuestDB stores same-ms trades of the batch in tie order. `mixed`: two string
+ * ids (trade_no -1) with non-ASCII characters share a millisecond, where QuestDB's own key order
+ * (UTF-8 bytes) may differ from JavaScript's (UTF-16 units): reads then break those ties themselves.
+ */
+export function sortTrades(trades: readonly TradeTick[]): { rows: readonly TradeTick[]; mixed: boolean } {
+  const keyed = trades.map((t) => ({ t, no: numericTradeId(t.tradeId) }));
+  const cmp = (a: (typeof keyed)[number], b: (typeof keyed)[number]): number =>
+    a.t.ts - b.t.ts || a.no - b.no || (a.t.tradeId < b.t.tradeId ? -1 : a.t.tradeId > b.t.tradeId ? 1 : 0);
+  let ordered = true;
+  for (let i = 1; i < keyed.length && ordered; i++) ordered = cmp(keyed[i - 1]!, keyed[i]!) < 0;
+  if (!ordered) keyed.sort(cmp); // stable: the first of equal keys stays first
+  const rows: TradeTick[] = [];
+  let mixed = false;
+  for (let i = 0; i < keyed.length; i++) {
+    const k = keyed[i]!;
+    const prev = keyed[i - 1];
+    if (prev && prev.t.ts === k.t.ts) {
+      if (prev.t.tradeId === k.t.tradeId) continue;
+      if (prev.no < 0 && k.no < 0 && (nonAscii(prev.t.tradeId) || nonAscii(k.t.tradeId))) mixed = true;
+    }
+    rows.push(k.t);
+  }
+  return { rows: ordered ? trades : rows, mixed };
+}
+
+/**
+ * Milliseconds of one series whose trades may come from more than one batch (commit), or whose
+ * order is unknown: closed ranges [lo[i], hi[i]], sorted and disjoint.
+ */
+interface UnsafeRanges {
+  readonly lo: number[];
+  readonly hi: number[];
+}
+
+function inRanges(r: UnsafeRanges | undefined, ms: number): boolean {
+  if (!r) return false;
+  let a = 0;
+  let b = r.lo.length - 1;
+  while (a <= b) {
+    const m = (a + b) >> 1;
+    if (r.hi[m]! < ms) a = m + 1;
+    else if (r.lo[m]! > ms) b = m - 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Points covered by two or more of the batches [first, last] (and all of a `mixed` one), merged. */
+export function unsafeRanges(batches: readonly { first: number; last: number; mixed: boolean }[]): UnsafeRanges {
+  const sorted = [...batches].sort((a, b) => a.first - b.first);
+  const raw: [number, number][] = [];
+  let maxEnd = Number.NEGATIVE_INFINITY;
+  for (const x of sorted) {
+    if (x.mixed) raw.push([x.first, x.last]);
+    if (x.first <= maxEnd) raw.push([x.first, Math.min(x.last, maxEnd)]);
+    maxEnd = Math.max(maxEnd, x.last);
+  }
+  raw.sort((a, b) => a[0] - b[0]);
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const [a, b] of raw) {
+    if (lo.length > 0 && a <= hi[hi.length - 1]! + 1) hi[hi.length - 1] = Math.max(hi[hi.length - 1]!, b);
+    else {
+      lo.push(a);
+      hi.push(b);
+    }
+  }
+  return { lo, hi };
+}
+
+/** Above this many matches in multi-batch milliseconds, a chunk breaks ties with one hash join instead of IN lists. */
+const FIXUP_MAX = 2000;
 
 export class QuestDbStore implements TimeSeriesStore {
   private readonly http: QuestDbExec;
@@ -224,10 +304,8 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
-    const rows = QuestDbStore.increasing(trades, (a, b) => a.ts < b.ts || (a.ts === b.ts && a.tradeId.length === b.tradeId.length && a.tradeId < b.tradeId))
-      ? trades
-      : QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
-    if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows);
+    const { rows, mixed } = sortTrades(trades);
+    if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows, { mixed });
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(trades.length, rows.length);
   }
@@ -534,7 +612,7 @@ export class QuestDbStore implements TimeSeriesStore {
       try {
         // idx = the signal's position in (ts, index) order: output order, and chunks by range
         await this.writer().writeAsofSignals(name, sorted);
-        await this.waitApplied(60_000, [temp]);
+        await this.waitApplied(60_000, q.with === 'trades' ? [temp, `${p}trade_batches`] : [temp]);
       } catch (err) {
         // the join never starts: drop the scratch table here (the finally below is not reached)
         await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
@@ -643,13 +721,28 @@ export class QuestDbStore implements TimeSeriesStore {
     }
   }
 
+  /** Per series (`VENUE\0SYMBOL`), the milliseconds whose same-ms trades need a tie-break at read time. */
+  private async unsafeTradeRanges(): Promise<Map<string, UnsafeRanges>> {
+    const by = new Map<string, { first: number; last: number; mixed: boolean }[]>();
+    const { dataset } = await this.http.exec(`SELECT venue, symbol, cast(ts AS LONG), cast(last_ts AS LONG), mixed FROM ${this.p}trade_batches`);
+    for (const r of dataset) {
+      const k = `${cellStr(r[0])}\u0000${cellStr(r[1])}`;
+      let a = by.get(k);
+      if (!a) by.set(k, (a = []));
+      a.push({ first: usToMs(r[2]), last: usToMs(r[3]), mixed: r[4] === true });
+    }
+    return new Map([...by].map(([k, v]) => [k, unsafeRanges(v)]));
+  }
+
   /**
    * As-of trades for inline signals (already in the scratch table `temp`, idx = position in
-   * `sorted`): ONE query per chunk of signals, no follow-up per boundary millisecond. QuestDB's
-   * ASOF JOIN finds each signal's matched millisecond; a hash join (the chunk's matches hashed,
-   * the trades scanned once, up to the chunk's last signal) then returns every trade at that
-   * millisecond, and the highest (trade_no, trade_id) wins here. Signals without a match get
-   * `match: null` from `sorted` itself. Rows come as numbers (timestamps cast to LONG µs).
+   * `sorted`): ONE plain ASOF JOIN per chunk of signals, as bare SQL would run it. Its row is the
+   * last trade in storage order at the matched millisecond, which is the highest (trade_no,
+   * trade_id) when every trade of that millisecond came in one batch: QuestDB keeps a commit's
+   * same-ms rows in key order and the store sends batches sorted (`sortTrades`). Matches in a
+   * millisecond that several batches cover (from `trade_batches`) are re-read: a few through
+   * `tradesAt`, many (a replayed range, or data older than the batch table) through one hash
+   * join of the chunk's matches with the trades. Rows come as numbers (timestamps as LONG µs).
    */
   private async *asofTradesInline(
     temp: string,
@@ -657,6 +750,7 @@ export class QuestDbStore implements TimeSeriesStore {
     chunkSize: number,
   ): AsyncGenerator<AsofRow<AsofTradeMatch>[]> {
     const p = this.p;
+    const unsafe = await this.unsafeTradeRanges();
     for (let lo = 0; lo < sorted.length; lo += this.pageRows) {
       const hi = Math.min(sorted.length, lo + this.pageRows);
       const n = hi - lo;
@@ -665,23 +759,63 @@ export class QuestDbStore implements TimeSeriesStore {
       const price = new Float64Array(n);
       const size = new Float64Array(n);
       const ids = new Array<string>(n);
-      const lastTs = sorted[hi - 1]!.ts;
-      const sql = `SELECT a.idx, cast(t.ts AS LONG), t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
-        JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${temp} s ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol) WHERE s.idx >= ${lo} AND s.idx < ${hi}) a
-        ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
-        WHERE t.ts <= ${qts(lastTs)}`;
-      const { dataset } = await this.http.exec(sql);
+      const whole = lo === 0 && hi === sorted.length;
+      const left = whole ? `${temp} s` : `(SELECT * FROM ${temp} WHERE idx >= ${lo} AND idx < ${hi}) s`;
+      const { dataset } = await this.http.exec(
+        `SELECT s.idx, cast(m.ts AS LONG), m.trade_no, m.trade_id, m.price, m.size FROM ${left} ASOF JOIN (SELECT ts, venue, symbol, trade_no, trade_id, price, size FROM ${p}trades) m ON (venue, symbol)`,
+      );
+      const fix: number[] = [];
       for (const r of dataset) {
         const k = cellNum(r[0]) - lo;
         if (!(k >= 0 && k < n)) throw new StoreQueryError(`QuestDB as-of join returned signal ${cellNum(r[0])} outside the chunk [${lo}, ${hi})`);
-        const tradeNo = cellNum(r[2]);
-        const tradeId = tradeIdCell(r[2], r[3]);
-        if (!Number.isNaN(mts[k]!) && tieCmp({ tradeNo, tradeId, price: 0, size: 0 }, { tradeNo: no[k]!, tradeId: ids[k]!, price: 0, size: 0 }) <= 0) continue;
-        mts[k] = Math.round(cellNum(r[1]) / 1000);
-        no[k] = tradeNo;
-        ids[k] = tradeId;
+        if (r[1] === null) continue;
+        const t = usToMs(r[1]);
+        mts[k] = t;
+        no[k] = cellNum(r[2]);
+        ids[k] = tradeIdCell(r[2], r[3]);
         price[k] = cellNum(r[4]);
         size[k] = cellNum(r[5]);
+        const sg = sorted[lo + k]!;
+        if (unsafe.size > 0 && inRanges(unsafe.get(`${sg.venue}\u0000${sg.symbol}`), t)) fix.push(k);
+      }
+      const take = (k: number, row: TieRow): void => {
+        no[k] = row.tradeNo;
+        ids[k] = row.tradeId;
+        price[k] = row.price;
+        size[k] = row.size;
+      };
+      if (fix.length > FIXUP_MAX) {
+        // many multi-batch matches: every trade at each matched ms, the highest (trade_no, trade_id) wins
+        const lastTs = sorted[hi - 1]!.ts;
+        const best = new Map<number, TieRow>();
+        const { dataset: all } = await this.http.exec(`SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+          JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${left} ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol)) a
+          ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
+          WHERE t.ts <= ${qts(lastTs)}`);
+        for (const r of all) {
+          const k = cellNum(r[0]) - lo;
+          const row = { tradeNo: cellNum(r[1]), tradeId: tradeIdCell(r[1], r[2]), price: cellNum(r[3]), size: cellNum(r[4]) };
+          const cur = best.get(k);
+          if (!cur || tieCmp(row, cur) > 0) best.set(k, row);
+        }
+        for (const [k, row] of best) take(k, row);
+      } else if (fix.length > 0) {
+        const bySeries = new Map<string, number[]>();
+        for (const k of fix) {
+          const sg = sorted[lo + k]!;
+          const key = `${sg.venue}\u0000${sg.symbol}`;
+          let a = bySeries.get(key);
+          if (!a) bySeries.set(key, (a = []));
+          a.push(k);
+        }
+        for (const [key, ks] of bySeries) {
+          const [venue, symbol] = key.split('\u0000') as [string, string];
+          const at = await this.tradesAt({ venue, symbol }, ks.map((k) => mts[k]!));
+          for (const k of ks) {
+            const rows = at.get(mts[k]!);
+            if (rows?.length) take(k, rows[rows.length - 1]!);
+          }
+        }
       }
       let pending: AsofRow<AsofTradeMatch>[] = [];
       for (let k = 0; k < n; k++) {

@@ -35,6 +35,7 @@ export const DEDUP_KEYS = {
   fills: ['ts', 'venue', 'client_order_id', 'trade_id'],
   instruments: ['ts', 'venue', 'symbol'],
   backtest_runs: ['ts', 'id'],
+  trade_batches: ['ts', 'venue', 'symbol', 'last_ts', 'batch_id'],
 } as const;
 
 export type QuestDbTable = keyof typeof DEDUP_KEYS;
@@ -68,6 +69,20 @@ export const QUESTDB_MIGRATIONS: readonly QuestDbMigration[] = [
     // from v2 the writer leaves trade_id NULL when the id is a canonical integer (trade_no ≥ 0);
     // rows written before carry the id twice: clear it, so a replay of them dedups on the same key
     up: (p) => [`UPDATE ${p}trades SET trade_id = NULL WHERE trade_no >= 0 AND trade_id IS NOT NULL`],
+  },
+  {
+    version: 3,
+    name: 'trade batch ranges',
+    // one row per trades write (= one commit): [ts, last_ts] = its first and last trade ms. QuestDB
+    // keeps same-ms trades of ONE commit in key order, so a millisecond covered by one batch only
+    // needs no (trade_no, trade_id) tie-break at read time (see QuestDbStore.asofTradesInline);
+    // `mixed` marks a range whose order is unknown: the trades written before v3, or ties QuestDB
+    // might order differently (non-ASCII string ids). `batch_id` is a random id per write call: a
+    // retried request dedups, a replay of the same range is a batch of its own
+    up: (p) => [
+      table(p, 'trade_batches', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, last_ts TIMESTAMP, batch_id LONG, mixed BOOLEAN', 'YEAR'),
+      `INSERT INTO ${p}trade_batches SELECT min(ts), venue, symbol, max(ts), 0, true FROM ${p}trades GROUP BY venue, symbol`,
+    ],
   },
 ];
 
