@@ -618,9 +618,22 @@ export class IlpWriter {
    * The as-of join's scratch table: row i = `(ts, idx = i, venue, symbol)` of `signals[i]`, one
    * pre-encoded line prefix per series (the generic row path costs ~4× per row).
    */
-  async writeAsofSignals(table: string, signals: readonly { readonly ts: number; readonly venue: string; readonly symbol: string }[]): Promise<number> {
+  async writeAsofSignals(table: string, signals: readonly { readonly ts: number; readonly venue: string; readonly symbol: string }[], oneSeries = false): Promise<number> {
     const prefixes = new Map<string, Buffer>();
     const idx = lit(' idx=');
+    if (oneSeries) {
+      // the table has no series columns: `table idx=i ts` (half the bytes, no symbol per row)
+      const nb = new IlpBuffer(256, this.buf.version);
+      nb.name(this.prefix + table);
+      const pre = Buffer.concat([nb.bytes(), idx]);
+      return this.streamed(signals.length, (b, lo, hi) => {
+        for (let i = lo; i < hi; i++) {
+          b.raw(pre);
+          b.long(i);
+          b.at(Math.trunc(signals[i]!.ts));
+        }
+      });
+    }
     return this.batch(signals.length, (b) => {
       for (let i = 0; i < signals.length; i++) {
         const s = signals[i]!;

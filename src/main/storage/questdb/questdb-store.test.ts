@@ -232,6 +232,11 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     expect(few.map((r) => r.match?.tradeId)).toEqual(['5', '1', '9', '100001']);
     const many = await collect(store.asofJoin({ with: 'trades', signals: Array.from({ length: n }, (_, i) => ({ ts: at(i), symbol: 'BTC/USDT' })) }));
     expect(many.map((r) => [r.match?.tradeId, r.match?.price])).toEqual(Array.from({ length: n }, (_, i) => [String(2 * i + 100_001), 1000 + i]));
+    // the same with a second series among the signals (keyed join, its own scratch layout)
+    const mixedSeries = await collect(store.asofJoin({ with: 'trades', signals: [...Array.from({ length: n }, (_, i) => ({ ts: at(i), symbol: 'BTC/USDT' })), { ts: at(0), symbol: 'ETH/USDT', venue: 'BINANCE' }] }));
+    expect(mixedSeries.map((r) => r.match?.tradeId ?? null)).toEqual(Array.from({ length: n }, (_, i) => String(2 * i + 100_001)).flatMap((id, i) => (i === 0 ? [id, null] : [id])));
+    // rows come in (ts, index) order: the ETH signal (index n) right after BTC's at the same ms
+    expect(mixedSeries[1]?.index).toBe(n);
     await store.close();
     await store.dropAll();
   }, 120_000);

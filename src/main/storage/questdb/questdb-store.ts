@@ -595,6 +595,7 @@ export class QuestDbStore implements TimeSeriesStore {
     let extra = '';
     let temp: string | undefined;
     let sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[] = [];
+    let one: { venue: string; symbol: string } | undefined;
     if (!isSignalTable(q.signals)) {
       // inline signals go to a throw-away table with a designated ts, dropped after the join
       const sig = q.signals.map((r, i) => {
@@ -607,11 +608,14 @@ export class QuestDbStore implements TimeSeriesStore {
       temp = `${p}${name}`;
       // a WAL table (ILP/HTTP refuses non-WAL tables) filled by one ILP request, then read once
       // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
-      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
+      // as-of trades of ONE series: the scratch table has no series columns and the join no keys
+      const s0 = sig[0]!;
+      one = q.with === 'trades' && sig.every((x) => x.venue === s0.venue && x.symbol === s0.symbol) ? { venue: s0.venue, symbol: s0.symbol } : undefined;
+      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG${one ? '' : ', venue SYMBOL, symbol SYMBOL'}) TIMESTAMP(ts) PARTITION BY YEAR WAL`);
       sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
       try {
         // idx = the signal's position in (ts, index) order: output order, and chunks by range
-        await this.writer().writeAsofSignals(name, sorted);
+        await this.writer().writeAsofSignals(name, sorted, one !== undefined);
         await this.waitApplied(60_000, q.with === 'trades' ? [temp, `${p}trade_batches`] : [temp]);
       } catch (err) {
         // the join never starts: drop the scratch table here (the finally below is not reached)
@@ -622,7 +626,7 @@ export class QuestDbStore implements TimeSeriesStore {
       order = 's.ts, s.idx';
       if (q.with === 'trades') {
         try {
-          yield* this.asofTradesInline(temp, sorted, chunkSize);
+          yield* this.asofTradesInline(temp, sorted, chunkSize, one);
         } finally {
           await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
         }
@@ -748,9 +752,14 @@ export class QuestDbStore implements TimeSeriesStore {
     temp: string,
     sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[],
     chunkSize: number,
+    one: { venue: string; symbol: string } | undefined,
   ): AsyncGenerator<AsofRow<AsofTradeMatch>[]> {
     const p = this.p;
     const unsafe = await this.unsafeTradeRanges();
+    // one series: the right side filtered to it, no join keys; else keyed ON (venue, symbol)
+    const series = one ? ` WHERE ${QuestDbStore.seriesWhere(one)}` : '';
+    const on = one ? '' : ' ON (venue, symbol)';
+    const keys = one ? '' : 'venue, symbol, ';
     for (let lo = 0; lo < sorted.length; lo += this.pageRows) {
       const hi = Math.min(sorted.length, lo + this.pageRows);
       const n = hi - lo;
@@ -762,7 +771,7 @@ export class QuestDbStore implements TimeSeriesStore {
       const whole = lo === 0 && hi === sorted.length;
       const left = whole ? `${temp} s` : `(SELECT * FROM ${temp} WHERE idx >= ${lo} AND idx < ${hi}) s`;
       const { dataset } = await this.http.exec(
-        `SELECT s.idx, cast(m.ts AS LONG), m.trade_no, m.trade_id, m.price, m.size FROM ${left} ASOF JOIN (SELECT ts, venue, symbol, trade_no, trade_id, price, size FROM ${p}trades) m ON (venue, symbol)`,
+        `SELECT s.idx, cast(m.ts AS LONG), m.trade_no, m.trade_id, m.price, m.size FROM ${left} ASOF JOIN (SELECT ts, ${keys}trade_no, trade_id, price, size FROM ${p}trades${series}) m${on}`,
       );
       const fix: number[] = [];
       for (const r of dataset) {
@@ -788,10 +797,16 @@ export class QuestDbStore implements TimeSeriesStore {
         // many multi-batch matches: every trade at each matched ms, the highest (trade_no, trade_id) wins
         const lastTs = sorted[hi - 1]!.ts;
         const best = new Map<number, TieRow>();
-        const { dataset: all } = await this.http.exec(`SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+        const { dataset: all } = await this.http.exec(
+          one
+            ? `SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+          JOIN (SELECT s.idx, m.ts mts FROM ${left} ASOF JOIN (SELECT ts FROM ${p}trades${series}) m) a ON t.ts = a.mts
+          WHERE ${QuestDbStore.seriesWhere(one, 't.')} AND t.ts <= ${qts(lastTs)}`
+            : `SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
           JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${left} ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol)) a
           ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
-          WHERE t.ts <= ${qts(lastTs)}`);
+          WHERE t.ts <= ${qts(lastTs)}`,
+        );
         for (const r of all) {
           const k = cellNum(r[0]) - lo;
           const row = { tradeNo: cellNum(r[1]), tradeId: tradeIdCell(r[1], r[2]), price: cellNum(r[3]), size: cellNum(r[4]) };
