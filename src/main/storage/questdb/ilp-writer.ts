@@ -10,6 +10,8 @@
  *   fields quoted with `"` and `\` escaped, exactly as @questdb/nodejs-client writes them.
  * - Transport: one write call = one `POST /write` request on a keep-alive connection, and
  *   QuestDB commits one ILP/HTTP request as one transaction per table: a batch is all-or-nothing.
+ *   Trades, bars, quotes and as-of signals of ≥ 20 k rows go as a chunked request written while
+ *   it is encoded (QuestDB parses as the chunks arrive); a retry re-sends the whole body.
  * - Retries: a network error, a timeout or a retryable status (500, 503, 504, 507, 509, 523, 524,
  *   529, 599) re-sends the whole request with a doubling back-off (10 ms … 1 s) until
  *   `retry_timeout` (ms, default 10 000). Tables carry DEDUP UPSERT KEYS (schema.ts), so a

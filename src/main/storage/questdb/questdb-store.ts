@@ -16,9 +16,12 @@
  *     QuestDB has applied it (milliseconds; `waitApplied()` waits for it).
  * - Reads: `/exec?query=…` (JSON), paged by time windows and `limit=lo,hi` inside a window, so
  *   memory stays flat over any range. Resampling uses SAMPLE BY, as-of joins QuestDB's ASOF JOIN
- *   keyed ON (venue, symbol). Trades sharing a millisecond are ordered by (trade_no, trade_id)
- *   with a small follow-up query for the rows at the boundary milliseconds, because QuestDB's
- *   first()/last()/ASOF pick by storage order, which is not the id order across batches.
+ *   keyed ON (venue, symbol). Trades sharing a millisecond are ordered by (trade_no, trade_id).
+ *   QuestDB's first()/last()/ASOF pick by storage order, which is the id order inside one batch
+ *   (sent sorted) but not across batches: resampling re-reads the boundary milliseconds; as-of
+ *   joins re-read only matches in a millisecond that several batches cover (`trade_batches`).
+ * - A canonical integer trade id is stored in trade_no alone (trade_id NULL), any other id in
+ *   trade_id with trade_no -1: `libra query` users see ids that way.
  * - Series (venue, symbol) are known from the tables at open and from this store's own writes;
  *   series written by another process after open are not seen until the next open.
  */
