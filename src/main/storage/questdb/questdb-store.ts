@@ -109,6 +109,19 @@ const nonAscii = (s: string): boolean => {
  * (UTF-8 bytes) may differ from JavaScript's (UTF-16 units): reads then break those ties themselves.
  */
 export function sortTrades(trades: readonly TradeTick[]): { rows: readonly TradeTick[]; mixed: boolean } {
+  // fast path, no allocation: already strictly in (ts, trade_no, trade_id) order and no string ties
+  let prevNo = 0;
+  let fast = true;
+  for (let i = 0; i < trades.length && fast; i++) {
+    const t = trades[i]!;
+    const no = numericTradeId(t.tradeId);
+    if (i > 0) {
+      const p = trades[i - 1]!;
+      fast = p.ts < t.ts || (p.ts === t.ts && no >= 0 && prevNo >= 0 && prevNo < no);
+    }
+    prevNo = no;
+  }
+  if (fast) return { rows: trades, mixed: false };
   const keyed = trades.map((t) => ({ t, no: numericTradeId(t.tradeId) }));
   const cmp = (a: (typeof keyed)[number], b: (typeof keyed)[number]): number =>
     a.t.ts - b.t.ts || a.no - b.no || (a.t.tradeId < b.t.tradeId ? -1 : a.t.tradeId > b.t.tradeId ? 1 : 0);
