@@ -254,14 +254,15 @@ export class QuestDbStore implements TimeSeriesStore {
   async waitApplied(timeoutMs = 30_000, tables: readonly string[] = ALL_TABLES.map((t) => this.p + t)): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const names = new Set(tables);
-    for (;;) {
+    // short polls first (an as-of scratch table applies in milliseconds), then every 20 ms
+    for (let poll = 0; ; poll++) {
       const { dataset } = await this.http.exec(`SELECT name, suspended, writerTxn, sequencerTxn FROM wal_tables()`);
       const mine = dataset.filter((r) => names.has(cellStr(r[0])));
       const stuck = mine.find((r) => r[1] === true);
       if (stuck) throw new StoreQueryError(`QuestDB suspended WAL apply of table ${cellStr(stuck[0])}`);
       if (mine.every((r) => cellNum(r[2]) >= cellNum(r[3]))) return;
       if (Date.now() > deadline) throw new StoreQueryError(`QuestDB did not apply WAL of ${this.where} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, poll < 8 ? 4 : 20));
     }
   }
 
@@ -614,10 +615,22 @@ export class QuestDbStore implements TimeSeriesStore {
     let one: { venue: string; symbol: string } | undefined;
     if (!isSignalTable(q.signals)) {
       // inline signals go to a throw-away table with a designated ts, dropped after the join
+      // one resolve per distinct (venue, symbol) of the call, not per signal
+      // (the previous signal's series is reused without a look-up: signals come in runs)
+      const seen = new Map<string, { venue: string; symbol: string }>();
+      let prev: { venue: string | undefined; symbol: string; s: { venue: string; symbol: string } } | undefined;
       const sig = q.signals.map((r, i) => {
         if (!Number.isFinite(r.ts)) throw new StoreQueryError(`signals[${i}]: ts must be a number of ms, got ${r.ts}`);
-        const res = this.resolve(r.venue, r.symbol);
-        return { idx: i, ts: Math.trunc(r.ts), venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() };
+        if (!prev || prev.venue !== r.venue || prev.symbol !== r.symbol) {
+          const key = `${r.venue ?? ''}\u0000${r.symbol}`;
+          let s = seen.get(key);
+          if (!s) {
+            const res = this.resolve(r.venue, r.symbol);
+            seen.set(key, (s = { venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() }));
+          }
+          prev = { venue: r.venue, symbol: r.symbol, s };
+        }
+        return { idx: i, ts: Math.trunc(r.ts), venue: prev.s.venue, symbol: prev.s.symbol };
       });
       if (sig.length === 0) return;
       const name = `asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
