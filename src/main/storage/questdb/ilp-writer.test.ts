@@ -11,7 +11,7 @@ import { bar, trade } from '../contract';
 import { StoreInputError } from '../store';
 import type { IlpReceiver } from './ilp-receiver';
 import { parseIlp, startIlpReceiver } from './ilp-receiver';
-import { IlpWriter, parseIlpConfig } from './ilp-writer';
+import { IlpBuffer, IlpWriter, parseIlpConfig } from './ilp-writer';
 
 /** A loopback HTTP server that keeps every raw /write body and answers `status()` (204 by default). */
 async function rawServer(versions: readonly number[], status: () => number = () => 204): Promise<{ port: number; bodies: Buffer[]; close: () => Promise<void> }> {
@@ -185,6 +185,17 @@ describe('ILP writer', () => {
       ['t_asof_x', { venue: 'KRAKEN', symbol: 'ETH USD' }, { type: 'int', value: 1n }, BigInt(T0 + 5) * 1_000_000n],
       ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 2n }, BigInt(T0 + 5) * 1_000_000n],
     ]);
+  });
+
+  it('writes integer digits in place exactly as String() does, padding the low half', () => {
+    const b = new IlpBuffer(64, 2);
+    const values = [0, 7, 10, 99_999_999, 100_000_000, 100_000_007, 1_200_000_034, 1_704_067_200_017_000, Number.MAX_SAFE_INTEGER, -1, -42];
+    for (let i = 0; i < 2000; i++) values.push(Math.floor((i * 7_919 * Number.MAX_SAFE_INTEGER) / 10 ** (i % 16) / 15_838_000) % Number.MAX_SAFE_INTEGER);
+    for (const v of values) {
+      b.reset();
+      b.int(v);
+      expect(b.bytes().toString('latin1'), String(v)).toBe(String(v));
+    }
   });
 
   it('refuses config strings it does not understand, naming the key', () => {
