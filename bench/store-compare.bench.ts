@@ -200,7 +200,8 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   const tw = await feed(N, tradesChunk, async (rows) => {
     for (const r of rows) {
       sender.table(`${p}trades`).symbol('venue', 'BINANCE').symbol('symbol', 'BTC/USDT').symbol('side', r.side ?? 'BUY');
-      sender.intColumn('trade_no', Number(r.tradeId)).stringColumn('trade_id', r.tradeId).floatColumn('price', r.price).floatColumn('size', r.size);
+      // the store's row: a canonical integer id in trade_no alone (trade_id NULL)
+      sender.intColumn('trade_no', Number(r.tradeId)).floatColumn('price', r.price).floatColumn('size', r.size);
       void sender.at(r.ts, 'ms');
     }
     await sender.flush();
@@ -222,7 +223,13 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   out.ingestBarsRowsPerSec = rate(N, bw + ms(t));
   await sender.close();
   await exec.exec(`CREATE TABLE ${p}sig AS (SELECT cast((${T0} + (x - 1) * ${SPAN} / ${SIGNALS} + 17) * 1000 AS TIMESTAMP) ts, cast('BINANCE' AS SYMBOL) venue, cast('BTC/USDT' AS SYMBOL) symbol FROM long_sequence(${SIGNALS})) TIMESTAMP(ts) PARTITION BY NONE BYPASS WAL`);
-  const asofSql = `SELECT s.ts, m.ts, m.price, m.size, m.trade_id FROM ${p}sig s ASOF JOIN (SELECT ts, venue, symbol, price, size, trade_id FROM ${p}trades) m ON (venue, symbol)`;
+  const asofSql = `SELECT s.ts, m.ts, m.price, m.size, m.trade_no, m.trade_id FROM ${p}sig s ASOF JOIN (SELECT ts, venue, symbol, price, size, trade_no, trade_id FROM ${p}trades) m ON (venue, symbol)`;
+  // the bare reads touch every value, as the store's row building does
+  const touch = (rows: readonly (readonly unknown[])[]): number => {
+    let v = 0;
+    for (const r of rows) for (const c of r) if (c !== null) v++;
+    return v > 0 ? rows.length : 0;
+  };
   const resampleSql = `SELECT ts, first(price), max(price), min(price), last(price), sum(size) FROM ${p}trades WHERE venue = 'BINANCE' AND symbol = 'BTC/USDT' SAMPLE BY 1m ALIGN TO CALENDAR`;
   const w = 1_000_000 * TF;
   const windows: string[] = [];
@@ -232,14 +239,14 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   // HTTP /exec (JSON)
   const http: Record<string, number> = {};
   t = performance.now();
-  http.asofRows = (await exec.exec(asofSql)).dataset.length;
+  http.asofRows = touch((await exec.exec(asofSql)).dataset);
   http.asofMs = ms(t);
   t = performance.now();
-  http.resampleBars = (await exec.exec(resampleSql)).dataset.length;
+  http.resampleBars = touch((await exec.exec(resampleSql)).dataset);
   http.resampleMs = ms(t);
   t = performance.now();
   let n = 0;
-  for (const sql of windows) n += (await exec.exec(sql)).dataset.length;
+  for (const sql of windows) n += touch((await exec.exec(sql)).dataset);
   http.scanBars = n;
   http.scanMs = ms(t);
   out.httpExec = http;
@@ -248,7 +255,7 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   await client.connect();
   const wire: Record<string, number> = {};
   try {
-    const rows = async (sql: string): Promise<number> => (await client.query({ text: sql, rowMode: 'array' })).rows.length;
+    const rows = async (sql: string): Promise<number> => touch((await client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows);
     t = performance.now();
     wire.asofRows = await rows(asofSql);
     wire.asofMs = ms(t);
@@ -266,6 +273,36 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   out.pgWire = wire;
   for (const t2 of ['trades', 'bars', 'sig']) await exec.exec(`DROP TABLE IF EXISTS ${p}${t2}`);
   return out;
+}
+
+/**
+ * The as-of join through the store vs the bare ASOF SQL on the SAME trades table (signals already
+ * in a table for the bare one), alternated 3× in one run: medians, so load swings hit both.
+ */
+async function questdbAsofAlternated(store: QuestDbStore, url: string): Promise<Record<string, unknown>> {
+  const exec = new QuestDbExec(url);
+  await exec.exec(`DROP TABLE IF EXISTS bench_sig_bare`);
+  await exec.exec(`CREATE TABLE bench_sig_bare AS (SELECT cast((${T0} + (x - 1) * ${SPAN} / ${SIGNALS} + 17) * 1000 AS TIMESTAMP) ts, cast('BINANCE' AS SYMBOL) venue, cast('BTC/USDT' AS SYMBOL) symbol FROM long_sequence(${SIGNALS})) TIMESTAMP(ts) PARTITION BY NONE BYPASS WAL`);
+  const sql = `SELECT s.ts, m.ts, m.price, m.size, m.trade_no, m.trade_id FROM bench_sig_bare s ASOF JOIN (SELECT ts, venue, symbol, price, size, trade_no, trade_id FROM bench_trades) m ON (venue, symbol)`;
+  const sig = signals();
+  const storeMs: number[] = [];
+  const bareMs: number[] = [];
+  try {
+    for (let r = 0; r < 3; r++) {
+      let t = performance.now();
+      const a = await drain(store.asofJoin({ signals: sig, with: 'trades', chunkSize: 50_000 }));
+      storeMs.push(ms(t));
+      t = performance.now();
+      let v = 0;
+      for (const row of (await exec.exec(sql)).dataset) for (const c of row) if (c !== null) v++;
+      bareMs.push(ms(t));
+      if (a !== SIGNALS || v === 0) throw new Error(`as-of A/B read ${a} rows through the store, ${v} values bare`);
+    }
+  } finally {
+    await exec.exec(`DROP TABLE IF EXISTS bench_sig_bare`);
+  }
+  const med = (v: readonly number[]): number => [...v].sort((x, y) => x - y)[v.length >> 1]!;
+  return { storeMs, bareMs, storeOverBare: ratio(med(storeMs), med(bareMs)), loadavg: loadavg().map((x) => Math.round(x * 10) / 10) };
 }
 
 function compare(store: Record<string, number>, bare: Record<string, number>): Record<string, number> {
@@ -303,8 +340,10 @@ async function main(): Promise<Record<string, unknown>> {
     await q.dropAll();
     await q.open();
     let qStore: Record<string, number>;
+    let asofAB: Record<string, unknown>;
     try {
       qStore = await storeMeasures(q, () => q.waitApplied(600_000));
+      asofAB = await questdbAsofAlternated(q, url);
     } finally {
       await q.close();
       await q.dropAll();
@@ -314,6 +353,7 @@ async function main(): Promise<Record<string, unknown>> {
     out.questdb = {
       store: qStore,
       bare: qBare,
+      asofAlternated: asofAB,
       storeOverBareHttp: compare(qStore, { ...http, ingestTradesRowsPerSec: qBare.ingestTradesRowsPerSec as number }),
       pgWireOverHttp: { asof: ratio((qBare.pgWire as Record<string, number>).asofMs!, http.asofMs!), resample: ratio((qBare.pgWire as Record<string, number>).resampleMs!, http.resampleMs!), scan: ratio((qBare.pgWire as Record<string, number>).scanMs!, http.scanMs!) },
       targets: { ingestRowsPerSec: 1_000_000, asofStoreOverBare: 1.2 },

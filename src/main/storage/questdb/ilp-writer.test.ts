@@ -11,7 +11,7 @@ import { bar, trade } from '../contract';
 import { StoreInputError } from '../store';
 import type { IlpReceiver } from './ilp-receiver';
 import { parseIlp, startIlpReceiver } from './ilp-receiver';
-import { IlpWriter, parseIlpConfig } from './ilp-writer';
+import { IlpBuffer, IlpWriter, parseIlpConfig } from './ilp-writer';
 
 /** A loopback HTTP server that keeps every raw /write body and answers `status()` (204 by default). */
 async function rawServer(versions: readonly number[], status: () => number = () => 204): Promise<{ port: number; bodies: Buffer[]; close: () => Promise<void> }> {
@@ -59,7 +59,7 @@ describe('ILP writer', () => {
       expect(t1).toEqual({
         table: 't_trades',
         symbols: { venue: 'BINANCE', symbol: 'BTC/USDT', side: 'BUY' },
-        fields: { trade_no: { type: 'int', value: 77n }, trade_id: { type: 'string', value: '77' }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
+        fields: { trade_no: { type: 'int', value: 77n }, price: { type: 'float', value: 42_000.5 }, size: { type: 'float', value: 1 } },
         timestampNs: BigInt(T0 + 1) * 1_000_000n,
         // v1 sends the designated timestamp in bare ns, v2 in µs with a `t` suffix
         timestampSuffix: version === 1 ? '' : 't',
@@ -87,7 +87,7 @@ describe('ILP writer', () => {
     await expect(w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1'), trade(T0, Number.POSITIVE_INFINITY, '2')])).rejects.toThrow(StoreInputError);
     await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '3')]);
     expect(rx.stats().rows).toBe(1);
-    expect(rx.rows[0]?.fields.trade_id).toEqual({ type: 'string', value: '3' });
+    expect(rx.rows[0]?.fields.trade_no).toEqual({ type: 'int', value: 3n });
   });
 
   it('the receiver rejects malformed lines', () => {
@@ -108,7 +108,11 @@ describe('ILP writer', () => {
         for (const t of trades) {
           official.table('t_trades').symbol('venue', 'BINANCE').symbol('symbol', 'BTC/USDT');
           if (t.side) official.symbol('side', t.side);
-          official.intColumn('trade_no', /^(0|[1-9]\d*)$/.test(t.tradeId) ? Number(t.tradeId) : -1).stringColumn('trade_id', t.tradeId).floatColumn('price', t.price).floatColumn('size', t.size);
+          // a canonical integer id goes in trade_no alone, any other in trade_id (trade_no -1)
+          const numeric = /^(0|[1-9]\d*)$/.test(t.tradeId);
+          official.intColumn('trade_no', numeric ? Number(t.tradeId) : -1);
+          if (!numeric) official.stringColumn('trade_id', t.tradeId);
+          official.floatColumn('price', t.price).floatColumn('size', t.size);
           await official.at(t.ts, 'ms');
         }
         await official.flush();
@@ -146,7 +150,27 @@ describe('ILP writer', () => {
       await expect(w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 2, '2')])).rejects.toThrow(/HTTP 400: refused with 400/);
       // nothing of the failed batch stays buffered: the next request holds only the next row
       await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 3, '3')]);
-      expect(parseIlp(srv.bodies[srv.bodies.length - 1]!).map((r) => r.fields.trade_id)).toEqual([{ type: 'string', value: '3' }]);
+      expect(parseIlp(srv.bodies[srv.bodies.length - 1]!).map((r) => r.fields.trade_no)).toEqual([{ type: 'int', value: 3n }]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('streams a large batch as ONE chunked request while encoding it, and re-sends it whole after a retryable answer', async () => {
+    const answers = [503, 204];
+    const srv = await rawServer([2], () => answers.shift() ?? 204);
+    try {
+      w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};retry_timeout=5000;`, 't_');
+      const many = Array.from({ length: 45_001 }, (_, i) => ({ ...trade(T0 + Math.floor(i / 3), 100 + i / 7, i % 5 ? String(i) : `id-${i}`), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
+      await w.writeTrades('BINANCE', 'BTC/USDT', many);
+      // the streamed attempt (answered 503) and the whole-body retry carry the same bytes
+      expect(srv.bodies.length).toBe(2);
+      expect(srv.bodies[1]!.equals(srv.bodies[0]!)).toBe(true);
+      expect(srv.bodies[0]!.subarray(-1).toString()).toBe('\n');
+      const rows = parseIlp(srv.bodies[0]!);
+      expect(rows.length).toBe(45_001);
+      expect(rows.map((r) => (r.fields.trade_no?.value === -1n ? r.fields.trade_id?.value : String(r.fields.trade_no?.value)))).toEqual(many.map((t) => t.tradeId));
+      expect(rows.every((r, i) => r.timestampNs === BigInt(many[i]!.ts) * 1_000_000n && r.fields.price?.value === many[i]!.price)).toBe(true);
     } finally {
       await srv.close();
     }
@@ -161,6 +185,17 @@ describe('ILP writer', () => {
       ['t_asof_x', { venue: 'KRAKEN', symbol: 'ETH USD' }, { type: 'int', value: 1n }, BigInt(T0 + 5) * 1_000_000n],
       ['t_asof_x', { venue: 'BINANCE', symbol: 'BTC/USDT' }, { type: 'int', value: 2n }, BigInt(T0 + 5) * 1_000_000n],
     ]);
+  });
+
+  it('writes integer digits in place exactly as String() does, padding the low half', () => {
+    const b = new IlpBuffer(64, 2);
+    const values = [0, 7, 10, 99_999_999, 100_000_000, 100_000_007, 1_200_000_034, 1_704_067_200_017_000, Number.MAX_SAFE_INTEGER, -1, -42];
+    for (let i = 0; i < 2000; i++) values.push(Math.floor((i * 7_919 * Number.MAX_SAFE_INTEGER) / 10 ** (i % 16) / 15_838_000) % Number.MAX_SAFE_INTEGER);
+    for (const v of values) {
+      b.reset();
+      b.int(v);
+      expect(b.bytes().toString('latin1'), String(v)).toBe(String(v));
+    }
   });
 
   it('refuses config strings it does not understand, naming the key', () => {

@@ -18,8 +18,8 @@ import type { TradeTick } from '../../../shared/messages/market-data';
 import { bar, collect, runStoreContract, trade } from '../contract';
 import { StoreQueryError, StoreVersionError } from '../store';
 import { cellNum, cellStr, QuestDbExec } from './exec';
-import { QuestDbStore, tsCell } from './questdb-store';
-import { DEDUP_KEYS, QUESTDB_LATEST_VERSION } from './schema';
+import { QuestDbStore, sortTrades, tradeIdCell, tsCell, unsafeRanges } from './questdb-store';
+import { DEDUP_KEYS, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS } from './schema';
 
 const unavailable = await questdbUnavailable();
 if (unavailable && process.env.CI === 'true') {
@@ -143,9 +143,42 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     // a second open finds version 1 and migrates nothing again
     const again = new QuestDbStore({ url: url(), tablePrefix: p });
     await again.open();
-    expect((await exec().exec(`SELECT version, name FROM ${p}schema_version`)).dataset).toEqual([[QUESTDB_LATEST_VERSION, 'init']]);
+    expect((await exec().exec(`SELECT version, name FROM ${p}schema_version ORDER BY version`)).dataset).toEqual(QUESTDB_MIGRATIONS.map((m) => [m.version, m.name]));
     await again.close();
     await again.dropAll();
+  }, 120_000);
+
+  it('migrates a v1 store (numeric ids written twice) so that replaying its trades still dedups', async () => {
+    const p = prefix();
+    const v1 = QUESTDB_MIGRATIONS.find((m) => m.version === 1)!;
+    await exec().exec(`CREATE TABLE ${p}schema_version (version INT, name VARCHAR, applied_at TIMESTAMP)`);
+    for (const sql of v1.up(p)) await exec().exec(sql);
+    await exec().exec(`INSERT INTO ${p}schema_version VALUES (1, 'init', now())`);
+    // what the v1 writer sent: the numeric id in trade_no AND trade_id
+    const res = await fetch(`${url()}/write?precision=n`, {
+      method: 'POST',
+      body: `${p}trades,venue=BINANCE,symbol=BTC/USDT,side=BUY trade_no=7i,trade_id="7",price=1.0,size=1.0 ${(T0 + 1) * 1_000_000}\n${p}trades,venue=BINANCE,symbol=BTC/USDT,side=BUY trade_no=-1i,trade_id="x-8",price=2.0,size=1.0 ${(T0 + 2) * 1_000_000}\n`,
+    });
+    expect(res.status).toBe(204);
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
+    await store.open();
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 1, 1.5, '7'), trade(T0 + 2, 2.5, 'x-8')]);
+    await store.waitApplied();
+    expect((await exec().exec(`SELECT trade_no, trade_id, price FROM ${p}trades ORDER BY ts`)).dataset).toEqual([
+      [7, null, 1.5],
+      [-1, 'x-8', 2.5],
+    ]);
+    expect((await collect(store.scanTrades({ symbol: 'BTC/USDT' }))).map((t) => [t.tradeId, t.price])).toEqual([
+      ['7', 1.5],
+      ['x-8', 2.5],
+    ]);
+    // v3: the trades from before it are one batch of unknown order, the new write a batch of its own
+    expect((await exec().exec(`SELECT ts, last_ts, mixed FROM ${p}trade_batches ORDER BY mixed`)).dataset).toEqual([
+      ['2024-01-01T00:00:00.001000Z', '2024-01-01T00:00:00.002000Z', false],
+      ['2024-01-01T00:00:00.001000Z', '2024-01-01T00:00:00.002000Z', true],
+    ]);
+    await store.close();
+    await store.dropAll();
   }, 120_000);
 
   it('refuses a server whose schema is newer than this LIBRA, before creating anything', async () => {
@@ -168,7 +201,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     await store.writeInstruments([makeInstrument({ symbol: 'BTC/USDT', venue: 'BINANCE', tickSize: '0.01', lotSize: '0.001' })]);
     await store.waitApplied();
     expect((await exec().exec(`SELECT ts, venue, symbol, side, trade_no, trade_id, price, size FROM ${p}trades ORDER BY ts`)).dataset).toEqual([
-      ['2024-01-01T00:00:00.001000Z', 'BINANCE', 'BTC/USDT', 'BUY', 42, '42', 100.5, 1],
+      ['2024-01-01T00:00:00.001000Z', 'BINANCE', 'BTC/USDT', 'BUY', 42, null, 100.5, 1],
       ['2024-01-01T00:00:00.002000Z', 'BINANCE', 'BTC/USDT', 'SELL', -1, 'ab-1', 101, 1],
     ]);
     expect((await exec().exec(`SELECT ts, open_time, timeframe_ms, close FROM ${p}bars`)).dataset).toEqual([['2024-01-01T00:01:00.000000Z', '2024-01-01T00:00:00.000000Z', 60_000, 100]]);
@@ -176,6 +209,34 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     const rows = await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 5, symbol: 'BTC/USDT' }] }));
     expect(rows.map((r) => r.match?.tradeId)).toEqual(['ab-1']);
     expect((await exec().exec(`SELECT table_name FROM tables() WHERE table_name LIKE '${p}asof_%'`)).dataset).toEqual([]);
+    await store.close();
+    await store.dropAll();
+  }, 120_000);
+
+  it('as-of matches the highest (trade_no, trade_id) at the matched ms whatever batch order the ties came in', async () => {
+    const p = prefix();
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
+    await store.open();
+    // in one batch, given out of tie order: the store sends it sorted
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 30, 9, '9'), trade(T0 + 30, 4, '4'), trade(T0 + 10, 5, '5')]);
+    // a later batch with a LOWER id at an existing ms: QuestDB stores it after the first batch's
+    await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 10, 3, '3'), trade(T0 + 20, 1, '1')]);
+    // 3000 ms written twice, the second time with lower ids: more re-reads than IN lists are for
+    const n = 3000;
+    const at = (i: number): number => T0 + 1000 + i;
+    await store.writeTrades('BINANCE', 'BTC/USDT', Array.from({ length: n }, (_, i) => trade(at(i), 1000 + i, String(2 * i + 100_001))));
+    await store.writeTrades('BINANCE', 'BTC/USDT', Array.from({ length: n }, (_, i) => trade(at(i), -1, String(2 * i + 100_000))));
+    await store.waitApplied();
+    // plain ASOF (storage order) would answer '3' at T0 + 10..19 and the lower ids in the 3000 ms
+    const few = await collect(store.asofJoin({ with: 'trades', signals: [{ ts: T0 + 15, symbol: 'BTC/USDT' }, { ts: T0 + 25, symbol: 'BTC/USDT' }, { ts: T0 + 30, symbol: 'BTC/USDT' }, { ts: T0 + 1000, symbol: 'BTC/USDT' }] }));
+    expect(few.map((r) => r.match?.tradeId)).toEqual(['5', '1', '9', '100001']);
+    const many = await collect(store.asofJoin({ with: 'trades', signals: Array.from({ length: n }, (_, i) => ({ ts: at(i), symbol: 'BTC/USDT' })) }));
+    expect(many.map((r) => [r.match?.tradeId, r.match?.price])).toEqual(Array.from({ length: n }, (_, i) => [String(2 * i + 100_001), 1000 + i]));
+    // the same with a second series among the signals (keyed join, its own scratch layout)
+    const mixedSeries = await collect(store.asofJoin({ with: 'trades', signals: [...Array.from({ length: n }, (_, i) => ({ ts: at(i), symbol: 'BTC/USDT' })), { ts: at(0), symbol: 'ETH/USDT', venue: 'BINANCE' }] }));
+    expect(mixedSeries.map((r) => r.match?.tradeId ?? null)).toEqual(Array.from({ length: n }, (_, i) => String(2 * i + 100_001)).flatMap((id, i) => (i === 0 ? [id, null] : [id])));
+    // rows come in (ts, index) order: the ETH signal (index n) right after BTC's at the same ms
+    expect(mixedSeries[1]?.index).toBe(n);
     await store.close();
     await store.dropAll();
   }, 120_000);
@@ -230,7 +291,7 @@ describe.skipIf(!server)('questdb store on a real server', () => {
       proxy.loseNextResponse();
       await store.writeTrades('BINANCE', 'BTC/USDT', trades(10_000, T0 + 2 * DAY, 250_000));
       await store.waitApplied(60_000);
-      const [row] = (await exec().exec(`SELECT count(), count_distinct(trade_id), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset;
+      const [row] = (await exec().exec(`SELECT count(), count_distinct(trade_no), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset;
       expect(row?.map(cellNum)).toEqual([260_000, 260_000, 0, 259_999]);
     } finally {
       await store.close();
@@ -267,6 +328,32 @@ describe('questdb store without a server', () => {
     await expect(store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 1, '1')])).rejects.toThrow(/is not open/);
     expect(() => new QuestDbStore({ url: 'http://x', tablePrefix: 'bad-prefix;' })).toThrow(/tablePrefix/);
     await expect(store.open()).rejects.toThrow(/QuestDB at http:\/\/127\.0\.0\.1:9 is unreachable/);
+  });
+
+  it('reads a trade id from trade_no when it is a canonical integer, else from trade_id', () => {
+    expect(tradeIdCell(42, null)).toBe('42');
+    expect(tradeIdCell(0, null)).toBe('0');
+    expect(tradeIdCell(-1, 'ab-1')).toBe('ab-1');
+    expect(tradeIdCell(-1, '')).toBe('');
+  });
+
+  it('sorts a trades batch into (ts, trade_no, trade_id) order, drops repeated keys, and flags non-ASCII string ties', () => {
+    const t = (ts: number, id: string, price = 1): TradeTick => trade(T0 + ts, price, id);
+    const given = [t(2, '10'), t(1, 'b'), t(2, '9'), t(1, 'a'), t(2, '10', 99), t(0, '7')];
+    const { rows, mixed } = sortTrades(given);
+    expect(rows.map((r) => [r.ts - T0, r.tradeId, r.price])).toEqual([[0, '7', 1], [1, 'a', 1], [1, 'b', 1], [2, '9', 1], [2, '10', 1]]);
+    expect(mixed).toBe(false);
+    const inOrder = [t(0, '1'), t(0, '2'), t(1, 'x')];
+    expect(sortTrades(inOrder).rows).toBe(inOrder);
+    expect(sortTrades([t(0, 'é'), t(0, 'z')]).mixed).toBe(true);
+    expect(sortTrades([t(0, 'é'), t(1, 'z')]).mixed).toBe(false);
+  });
+
+  it('finds the milliseconds that two batches cover, and all of a mixed one', () => {
+    expect(unsafeRanges([{ first: 0, last: 10, mixed: false }, { first: 11, last: 20, mixed: false }])).toEqual({ lo: [], hi: [] });
+    expect(unsafeRanges([{ first: 10, last: 20, mixed: false }, { first: 0, last: 10, mixed: false }, { first: 15, last: 30, mixed: false }])).toEqual({ lo: [10, 15], hi: [10, 20] });
+    expect(unsafeRanges([{ first: 0, last: 100, mixed: false }, { first: 40, last: 50, mixed: false }, { first: 60, last: 70, mixed: false }])).toEqual({ lo: [40, 60], hi: [50, 70] });
+    expect(unsafeRanges([{ first: 5, last: 9, mixed: true }, { first: 20, last: 30, mixed: false }])).toEqual({ lo: [5], hi: [9] });
   });
 
   it('reads QuestDB timestamps as ISO text or µs numbers', () => {

@@ -16,9 +16,12 @@
  *     QuestDB has applied it (milliseconds; `waitApplied()` waits for it).
  * - Reads: `/exec?query=…` (JSON), paged by time windows and `limit=lo,hi` inside a window, so
  *   memory stays flat over any range. Resampling uses SAMPLE BY, as-of joins QuestDB's ASOF JOIN
- *   keyed ON (venue, symbol). Trades sharing a millisecond are ordered by (trade_no, trade_id)
- *   with a small follow-up query for the rows at the boundary milliseconds, because QuestDB's
- *   first()/last()/ASOF pick by storage order, which is not the id order across batches.
+ *   keyed ON (venue, symbol). Trades sharing a millisecond are ordered by (trade_no, trade_id).
+ *   QuestDB's first()/last()/ASOF pick by storage order, which is the id order inside one batch
+ *   (sent sorted) but not across batches: resampling re-reads the boundary milliseconds; as-of
+ *   joins re-read only matches in a millisecond that several batches cover (`trade_batches`).
+ * - A canonical integer trade id is stored in trade_no alone (trade_id NULL), any other id in
+ *   trade_id with trade_no -1: `libra query` users see ids that way.
  * - Series (venue, symbol) are known from the tables at open and from this store's own writes;
  *   series written by another process after open are not seen until the next open.
  */
@@ -46,9 +49,9 @@ import type {
   WriteResult,
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError, StoreVersionError } from '../store';
-import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, splitInstrumentId } from '../validate';
+import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
 import type { ExecValue } from './exec';
-import { cellNum, cellStr, QuestDbExec, qstr, qts } from './exec';
+import { cellNum, cellStr, QuestDbExec, qstr, qts, usToMs } from './exec';
 import type { IlpValue } from './ilp-writer';
 import { IlpWriter } from './ilp-writer';
 import { ALL_TABLES, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS, schemaVersionDdl } from './schema';
@@ -78,6 +81,12 @@ export function tsCell(v: ExecValue | undefined): number | null {
 }
 const tsNum = (v: ExecValue | undefined): number => tsCell(v) ?? Number.NaN;
 
+/** A trade's id from its (trade_no, trade_id) cells: a canonical integer id lives in trade_no alone. */
+export function tradeIdCell(no: ExecValue | undefined, id: ExecValue | undefined): string {
+  const n = cellNum(no);
+  return n >= 0 ? String(n) : cellStr(id);
+}
+
 interface TieRow {
   readonly tradeNo: number;
   readonly tradeId: string;
@@ -87,6 +96,99 @@ interface TieRow {
 
 /** (trade_no, trade_id) order of trades sharing a millisecond. */
 const tieCmp = (a: TieRow, b: TieRow): number => a.tradeNo - b.tradeNo || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+
+const nonAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
+  return false;
+};
+
+/**
+ * A trades batch in (ts, trade_no, trade_id) order with repeated (ts, id) keys dropped (the first
+ * one kept), so that QuestDB stores same-ms trades of the batch in tie order. `mixed`: two string
+ * ids (trade_no -1) with non-ASCII characters share a millisecond, where QuestDB's own key order
+ * (UTF-8 bytes) may differ from JavaScript's (UTF-16 units): reads then break those ties themselves.
+ */
+export function sortTrades(trades: readonly TradeTick[]): { rows: readonly TradeTick[]; mixed: boolean } {
+  // fast path, no allocation: already strictly in (ts, trade_no, trade_id) order and no string ties
+  let prevNo = 0;
+  let fast = true;
+  for (let i = 0; i < trades.length && fast; i++) {
+    const t = trades[i]!;
+    const no = numericTradeId(t.tradeId);
+    if (i > 0) {
+      const p = trades[i - 1]!;
+      fast = p.ts < t.ts || (p.ts === t.ts && no >= 0 && prevNo >= 0 && prevNo < no);
+    }
+    prevNo = no;
+  }
+  if (fast) return { rows: trades, mixed: false };
+  const keyed = trades.map((t) => ({ t, no: numericTradeId(t.tradeId) }));
+  const cmp = (a: (typeof keyed)[number], b: (typeof keyed)[number]): number =>
+    a.t.ts - b.t.ts || a.no - b.no || (a.t.tradeId < b.t.tradeId ? -1 : a.t.tradeId > b.t.tradeId ? 1 : 0);
+  let ordered = true;
+  for (let i = 1; i < keyed.length && ordered; i++) ordered = cmp(keyed[i - 1]!, keyed[i]!) < 0;
+  if (!ordered) keyed.sort(cmp); // stable: the first of equal keys stays first
+  const rows: TradeTick[] = [];
+  let mixed = false;
+  for (let i = 0; i < keyed.length; i++) {
+    const k = keyed[i]!;
+    const prev = keyed[i - 1];
+    if (prev && prev.t.ts === k.t.ts) {
+      if (prev.t.tradeId === k.t.tradeId) continue;
+      if (prev.no < 0 && k.no < 0 && (nonAscii(prev.t.tradeId) || nonAscii(k.t.tradeId))) mixed = true;
+    }
+    rows.push(k.t);
+  }
+  return { rows: ordered ? trades : rows, mixed };
+}
+
+/**
+ * Milliseconds of one series whose trades may come from more than one batch (commit), or whose
+ * order is unknown: closed ranges [lo[i], hi[i]], sorted and disjoint.
+ */
+interface UnsafeRanges {
+  readonly lo: number[];
+  readonly hi: number[];
+}
+
+function inRanges(r: UnsafeRanges | undefined, ms: number): boolean {
+  if (!r) return false;
+  let a = 0;
+  let b = r.lo.length - 1;
+  while (a <= b) {
+    const m = (a + b) >> 1;
+    if (r.hi[m]! < ms) a = m + 1;
+    else if (r.lo[m]! > ms) b = m - 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Points covered by two or more of the batches [first, last] (and all of a `mixed` one), merged. */
+export function unsafeRanges(batches: readonly { first: number; last: number; mixed: boolean }[]): UnsafeRanges {
+  const sorted = [...batches].sort((a, b) => a.first - b.first);
+  const raw: [number, number][] = [];
+  let maxEnd = Number.NEGATIVE_INFINITY;
+  for (const x of sorted) {
+    if (x.mixed) raw.push([x.first, x.last]);
+    if (x.first <= maxEnd) raw.push([x.first, Math.min(x.last, maxEnd)]);
+    maxEnd = Math.max(maxEnd, x.last);
+  }
+  raw.sort((a, b) => a[0] - b[0]);
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const [a, b] of raw) {
+    if (lo.length > 0 && a <= hi[hi.length - 1]! + 1) hi[hi.length - 1] = Math.max(hi[hi.length - 1]!, b);
+    else {
+      lo.push(a);
+      hi.push(b);
+    }
+  }
+  return { lo, hi };
+}
+
+/** Above this many matches in multi-batch milliseconds, a chunk breaks ties with one hash join instead of IN lists. */
+const FIXUP_MAX = 2000;
 
 export class QuestDbStore implements TimeSeriesStore {
   private readonly http: QuestDbExec;
@@ -152,14 +254,15 @@ export class QuestDbStore implements TimeSeriesStore {
   async waitApplied(timeoutMs = 30_000, tables: readonly string[] = ALL_TABLES.map((t) => this.p + t)): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const names = new Set(tables);
-    for (;;) {
+    // short polls first (an as-of scratch table applies in milliseconds), then every 20 ms
+    for (let poll = 0; ; poll++) {
       const { dataset } = await this.http.exec(`SELECT name, suspended, writerTxn, sequencerTxn FROM wal_tables()`);
       const mine = dataset.filter((r) => names.has(cellStr(r[0])));
       const stuck = mine.find((r) => r[1] === true);
       if (stuck) throw new StoreQueryError(`QuestDB suspended WAL apply of table ${cellStr(stuck[0])}`);
       if (mine.every((r) => cellNum(r[2]) >= cellNum(r[3]))) return;
       if (Date.now() > deadline) throw new StoreQueryError(`QuestDB did not apply WAL of ${this.where} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, poll < 8 ? 4 : 20));
     }
   }
 
@@ -218,10 +321,8 @@ export class QuestDbStore implements TimeSeriesStore {
   async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[]): Promise<WriteResult> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
-    const rows = QuestDbStore.increasing(trades, (a, b) => a.ts < b.ts || (a.ts === b.ts && a.tradeId.length === b.tradeId.length && a.tradeId < b.tradeId))
-      ? trades
-      : QuestDbStore.unique(trades, (t) => `${t.ts}\u0000${t.tradeId}`);
-    if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows);
+    const { rows, mixed } = sortTrades(trades);
+    if (rows.length > 0) await this.writer().writeTrades(n.venue, n.symbol, rows, { mixed });
     if (rows.length > 0) this.remember(n.venue, n.symbol);
     return QuestDbStore.result(trades.length, rows.length);
   }
@@ -413,10 +514,10 @@ export class QuestDbStore implements TimeSeriesStore {
       where,
       q.from,
       q.to,
-      (lo, hi) => `SELECT ts, trade_id, price, size, side FROM ${this.p}trades WHERE ${where} AND ts >= ${qts(lo)} AND ts < ${qts(hi)} ORDER BY ts, trade_no, trade_id`,
+      (lo, hi) => `SELECT ts, trade_no, price, size, side, trade_id FROM ${this.p}trades WHERE ${where} AND ts >= ${qts(lo)} AND ts < ${qts(hi)} ORDER BY ts, trade_no, trade_id`,
       (r) => {
         const side = r[4] === 'BUY' || r[4] === 'SELL' ? r[4] : undefined;
-        return { instrumentId: id, ts: tsNum(r[0]), price: cellNum(r[2]), size: cellNum(r[3]), tradeId: cellStr(r[1]), ...(side ? { side } : {}) };
+        return { instrumentId: id, ts: tsNum(r[0]), price: cellNum(r[2]), size: cellNum(r[3]), tradeId: tradeIdCell(r[1], r[5]), ...(side ? { side } : {}) };
       },
     );
   }
@@ -458,7 +559,7 @@ export class QuestDbStore implements TimeSeriesStore {
         const t = tsNum(r[0]);
         let a = out.get(t);
         if (!a) out.set(t, (a = []));
-        a.push({ tradeNo: cellNum(r[1]), tradeId: cellStr(r[2]), price: cellNum(r[3]), size: cellNum(r[4]) });
+        a.push({ tradeNo: cellNum(r[1]), tradeId: tradeIdCell(r[1], r[2]), price: cellNum(r[3]), size: cellNum(r[4]) });
       }
     }
     for (const a of out.values()) a.sort(tieCmp);
@@ -511,24 +612,40 @@ export class QuestDbStore implements TimeSeriesStore {
     let extra = '';
     let temp: string | undefined;
     let sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[] = [];
+    let one: { venue: string; symbol: string } | undefined;
     if (!isSignalTable(q.signals)) {
       // inline signals go to a throw-away table with a designated ts, dropped after the join
+      // one resolve per distinct (venue, symbol) of the call, not per signal
+      // (the previous signal's series is reused without a look-up: signals come in runs)
+      const seen = new Map<string, { venue: string; symbol: string }>();
+      let prev: { venue: string | undefined; symbol: string; s: { venue: string; symbol: string } } | undefined;
       const sig = q.signals.map((r, i) => {
         if (!Number.isFinite(r.ts)) throw new StoreQueryError(`signals[${i}]: ts must be a number of ms, got ${r.ts}`);
-        const res = this.resolve(r.venue, r.symbol);
-        return { idx: i, ts: Math.trunc(r.ts), venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() };
+        if (!prev || prev.venue !== r.venue || prev.symbol !== r.symbol) {
+          const key = `${r.venue ?? ''}\u0000${r.symbol}`;
+          let s = seen.get(key);
+          if (!s) {
+            const res = this.resolve(r.venue, r.symbol);
+            seen.set(key, (s = { venue: res?.venue ?? r.venue?.toUpperCase() ?? '', symbol: res?.symbol ?? r.symbol.toUpperCase() }));
+          }
+          prev = { venue: r.venue, symbol: r.symbol, s };
+        }
+        return { idx: i, ts: Math.trunc(r.ts), venue: prev.s.venue, symbol: prev.s.symbol };
       });
       if (sig.length === 0) return;
       const name = `asof_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
       temp = `${p}${name}`;
       // a WAL table (ILP/HTTP refuses non-WAL tables) filled by one ILP request, then read once
       // applied: multi-row INSERTs through /exec cost one HTTP round trip per 250 signals
-      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG, venue SYMBOL, symbol SYMBOL) TIMESTAMP(ts) PARTITION BY DAY WAL`);
+      // as-of trades of ONE series: the scratch table has no series columns and the join no keys
+      const s0 = sig[0]!;
+      one = q.with === 'trades' && sig.every((x) => x.venue === s0.venue && x.symbol === s0.symbol) ? { venue: s0.venue, symbol: s0.symbol } : undefined;
+      await this.http.exec(`CREATE TABLE ${temp} (ts TIMESTAMP, idx LONG${one ? '' : ', venue SYMBOL, symbol SYMBOL'}) TIMESTAMP(ts) PARTITION BY YEAR WAL`);
       sorted = [...sig].sort((a, b) => a.ts - b.ts || a.idx - b.idx);
       try {
         // idx = the signal's position in (ts, index) order: output order, and chunks by range
-        await this.writer().writeAsofSignals(name, sorted);
-        await this.waitApplied(60_000, [temp]);
+        await this.writer().writeAsofSignals(name, sorted, one !== undefined);
+        await this.waitApplied(60_000, q.with === 'trades' ? [temp, `${p}trade_batches`] : [temp]);
       } catch (err) {
         // the join never starts: drop the scratch table here (the finally below is not reached)
         await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
@@ -538,7 +655,7 @@ export class QuestDbStore implements TimeSeriesStore {
       order = 's.ts, s.idx';
       if (q.with === 'trades') {
         try {
-          yield* this.asofTradesInline(temp, sorted, chunkSize);
+          yield* this.asofTradesInline(temp, sorted, chunkSize, one);
         } finally {
           await this.http.exec(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
         }
@@ -568,8 +685,8 @@ export class QuestDbStore implements TimeSeriesStore {
       right = `(SELECT ts, venue, symbol, open, high, low, close, volume FROM ${p}bars WHERE timeframe_ms = ${Math.trunc(q.timeframeMs)})`;
       cols = 'm.ts, m.open, m.high, m.low, m.close, m.volume';
     } else if (q.with === 'trades') {
-      right = `(SELECT ts, venue, symbol, price, size, trade_id FROM ${p}trades)`;
-      cols = 'm.ts, m.price, m.size, m.trade_id';
+      right = `(SELECT ts, venue, symbol, price, size, trade_id, trade_no FROM ${p}trades)`;
+      cols = 'm.ts, m.price, m.size, m.trade_id, m.trade_no';
     } else {
       right = `(SELECT ts, venue, symbol, bid, bid_size, ask, ask_size FROM ${p}quotes)`;
       cols = 'm.ts, m.bid, m.bid_size, m.ask, m.ask_size';
@@ -611,7 +728,7 @@ export class QuestDbStore implements TimeSeriesStore {
             } else if (q.with === 'trades') {
               const at = ties.get(`${venue}\u0000${symbol}`)?.get(mt);
               const best = at?.[at.length - 1];
-              match = best ? { ts: mt, price: best.price, size: best.size, tradeId: best.tradeId } : { ts: mt, price: c(1), size: c(2), tradeId: cellStr(r[base + 3]) };
+              match = best ? { ts: mt, price: best.price, size: best.size, tradeId: best.tradeId } : { ts: mt, price: c(1), size: c(2), tradeId: tradeIdCell(r[base + 4], r[base + 3]) };
             } else {
               match = { ts: mt, bid: c(1), bidSize: c(2), ask: c(3), askSize: c(4) };
             }
@@ -637,20 +754,41 @@ export class QuestDbStore implements TimeSeriesStore {
     }
   }
 
+  /** Per series (`VENUE\0SYMBOL`), the milliseconds whose same-ms trades need a tie-break at read time. */
+  private async unsafeTradeRanges(): Promise<Map<string, UnsafeRanges>> {
+    const by = new Map<string, { first: number; last: number; mixed: boolean }[]>();
+    const { dataset } = await this.http.exec(`SELECT venue, symbol, cast(ts AS LONG), cast(last_ts AS LONG), mixed FROM ${this.p}trade_batches`);
+    for (const r of dataset) {
+      const k = `${cellStr(r[0])}\u0000${cellStr(r[1])}`;
+      let a = by.get(k);
+      if (!a) by.set(k, (a = []));
+      a.push({ first: usToMs(r[2]), last: usToMs(r[3]), mixed: r[4] === true });
+    }
+    return new Map([...by].map(([k, v]) => [k, unsafeRanges(v)]));
+  }
+
   /**
    * As-of trades for inline signals (already in the scratch table `temp`, idx = position in
-   * `sorted`): ONE query per chunk of signals, no follow-up per boundary millisecond. QuestDB's
-   * ASOF JOIN finds each signal's matched millisecond; a hash join (the chunk's matches hashed,
-   * the trades scanned once, up to the chunk's last signal) then returns every trade at that
-   * millisecond, and the highest (trade_no, trade_id) wins here. Signals without a match get
-   * `match: null` from `sorted` itself. Rows come as numbers (timestamps cast to LONG µs).
+   * `sorted`): ONE plain ASOF JOIN per chunk of signals, as bare SQL would run it. Its row is the
+   * last trade in storage order at the matched millisecond, which is the highest (trade_no,
+   * trade_id) when every trade of that millisecond came in one batch: QuestDB keeps a commit's
+   * same-ms rows in key order and the store sends batches sorted (`sortTrades`). Matches in a
+   * millisecond that several batches cover (from `trade_batches`) are re-read: a few through
+   * `tradesAt`, many (a replayed range, or data older than the batch table) through one hash
+   * join of the chunk's matches with the trades. Rows come as numbers (timestamps as LONG µs).
    */
   private async *asofTradesInline(
     temp: string,
     sorted: readonly { idx: number; ts: number; venue: string; symbol: string }[],
     chunkSize: number,
+    one: { venue: string; symbol: string } | undefined,
   ): AsyncGenerator<AsofRow<AsofTradeMatch>[]> {
     const p = this.p;
+    const unsafe = await this.unsafeTradeRanges();
+    // one series: the right side filtered to it, no join keys; else keyed ON (venue, symbol)
+    const series = one ? ` WHERE ${QuestDbStore.seriesWhere(one)}` : '';
+    const on = one ? '' : ' ON (venue, symbol)';
+    const keys = one ? '' : 'venue, symbol, ';
     for (let lo = 0; lo < sorted.length; lo += this.pageRows) {
       const hi = Math.min(sorted.length, lo + this.pageRows);
       const n = hi - lo;
@@ -659,23 +797,69 @@ export class QuestDbStore implements TimeSeriesStore {
       const price = new Float64Array(n);
       const size = new Float64Array(n);
       const ids = new Array<string>(n);
-      const lastTs = sorted[hi - 1]!.ts;
-      const sql = `SELECT a.idx, cast(t.ts AS LONG), t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
-        JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${temp} s ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol) WHERE s.idx >= ${lo} AND s.idx < ${hi}) a
-        ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
-        WHERE t.ts <= ${qts(lastTs)}`;
-      const { dataset } = await this.http.exec(sql);
+      const whole = lo === 0 && hi === sorted.length;
+      const left = whole ? `${temp} s` : `(SELECT * FROM ${temp} WHERE idx >= ${lo} AND idx < ${hi}) s`;
+      const { dataset } = await this.http.exec(
+        `SELECT s.idx, cast(m.ts AS LONG), m.trade_no, m.trade_id, m.price, m.size FROM ${left} ASOF JOIN (SELECT ts, ${keys}trade_no, trade_id, price, size FROM ${p}trades${series}) m${on}`,
+      );
+      const fix: number[] = [];
       for (const r of dataset) {
         const k = cellNum(r[0]) - lo;
         if (!(k >= 0 && k < n)) throw new StoreQueryError(`QuestDB as-of join returned signal ${cellNum(r[0])} outside the chunk [${lo}, ${hi})`);
-        const tradeNo = cellNum(r[2]);
-        const tradeId = cellStr(r[3]);
-        if (!Number.isNaN(mts[k]!) && tieCmp({ tradeNo, tradeId, price: 0, size: 0 }, { tradeNo: no[k]!, tradeId: ids[k]!, price: 0, size: 0 }) <= 0) continue;
-        mts[k] = Math.round(cellNum(r[1]) / 1000);
-        no[k] = tradeNo;
-        ids[k] = tradeId;
+        if (r[1] === null) continue;
+        const t = usToMs(r[1]);
+        mts[k] = t;
+        no[k] = cellNum(r[2]);
+        ids[k] = tradeIdCell(r[2], r[3]);
         price[k] = cellNum(r[4]);
         size[k] = cellNum(r[5]);
+        const sg = sorted[lo + k]!;
+        if (unsafe.size > 0 && inRanges(unsafe.get(`${sg.venue}\u0000${sg.symbol}`), t)) fix.push(k);
+      }
+      const take = (k: number, row: TieRow): void => {
+        no[k] = row.tradeNo;
+        ids[k] = row.tradeId;
+        price[k] = row.price;
+        size[k] = row.size;
+      };
+      if (fix.length > FIXUP_MAX) {
+        // many multi-batch matches: every trade at each matched ms, the highest (trade_no, trade_id) wins
+        const lastTs = sorted[hi - 1]!.ts;
+        const best = new Map<number, TieRow>();
+        const { dataset: all } = await this.http.exec(
+          one
+            ? `SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+          JOIN (SELECT s.idx, m.ts mts FROM ${left} ASOF JOIN (SELECT ts FROM ${p}trades${series}) m) a ON t.ts = a.mts
+          WHERE ${QuestDbStore.seriesWhere(one, 't.')} AND t.ts <= ${qts(lastTs)}`
+            : `SELECT a.idx, t.trade_no, t.trade_id, t.price, t.size FROM ${p}trades t
+          JOIN (SELECT s.idx, m.ts mts, s.venue, s.symbol FROM ${left} ASOF JOIN (SELECT ts, venue, symbol FROM ${p}trades) m ON (venue, symbol)) a
+          ON t.ts = a.mts AND t.venue = a.venue AND t.symbol = a.symbol
+          WHERE t.ts <= ${qts(lastTs)}`,
+        );
+        for (const r of all) {
+          const k = cellNum(r[0]) - lo;
+          const row = { tradeNo: cellNum(r[1]), tradeId: tradeIdCell(r[1], r[2]), price: cellNum(r[3]), size: cellNum(r[4]) };
+          const cur = best.get(k);
+          if (!cur || tieCmp(row, cur) > 0) best.set(k, row);
+        }
+        for (const [k, row] of best) take(k, row);
+      } else if (fix.length > 0) {
+        const bySeries = new Map<string, number[]>();
+        for (const k of fix) {
+          const sg = sorted[lo + k]!;
+          const key = `${sg.venue}\u0000${sg.symbol}`;
+          let a = bySeries.get(key);
+          if (!a) bySeries.set(key, (a = []));
+          a.push(k);
+        }
+        for (const [key, ks] of bySeries) {
+          const [venue, symbol] = key.split('\u0000') as [string, string];
+          const at = await this.tradesAt({ venue, symbol }, ks.map((k) => mts[k]!));
+          for (const k of ks) {
+            const rows = at.get(mts[k]!);
+            if (rows?.length) take(k, rows[rows.length - 1]!);
+          }
+        }
       }
       let pending: AsofRow<AsofTradeMatch>[] = [];
       for (let k = 0; k < n; k++) {

@@ -35,6 +35,7 @@ export const DEDUP_KEYS = {
   fills: ['ts', 'venue', 'client_order_id', 'trade_id'],
   instruments: ['ts', 'venue', 'symbol'],
   backtest_runs: ['ts', 'id'],
+  trade_batches: ['ts', 'venue', 'symbol', 'last_ts', 'batch_id'],
 } as const;
 
 export type QuestDbTable = keyof typeof DEDUP_KEYS;
@@ -47,8 +48,8 @@ export const QUESTDB_MIGRATIONS: readonly QuestDbMigration[] = [
     version: 1,
     name: 'init',
     up: (p) => [
-      // trade ids that are canonical integers live in trade_no (trade_id ''), others in trade_id
-      // (trade_no -1): ids order numerically, as in the DuckDB store
+      // trade ids that are canonical integers live in trade_no (trade_id NULL from v2), others in
+      // trade_id (trade_no -1): ids order numerically, as in the DuckDB store
       table(p, 'trades', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, side SYMBOL, trade_no LONG, trade_id VARCHAR, price DOUBLE, size DOUBLE'),
       // ts = close time (when the bar is known); the key (ts, timeframe) equals (openTime, timeframe)
       table(p, 'bars', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, timeframe_ms LONG, open_time TIMESTAMP, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE'),
@@ -60,6 +61,27 @@ export const QUESTDB_MIGRATIONS: readonly QuestDbMigration[] = [
       table(p, 'fills', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, client_order_id VARCHAR, trade_id VARCHAR, strategy_id SYMBOL, spec VARCHAR'),
       table(p, 'instruments', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, spec VARCHAR', 'YEAR'),
       table(p, 'backtest_runs', 'ts TIMESTAMP, id VARCHAR, created_at TIMESTAMP, spec VARCHAR', 'YEAR'),
+    ],
+  },
+  {
+    version: 2,
+    name: 'numeric trade ids only in trade_no',
+    // from v2 the writer leaves trade_id NULL when the id is a canonical integer (trade_no ≥ 0);
+    // rows written before carry the id twice: clear it, so a replay of them dedups on the same key
+    up: (p) => [`UPDATE ${p}trades SET trade_id = NULL WHERE trade_no >= 0 AND trade_id IS NOT NULL`],
+  },
+  {
+    version: 3,
+    name: 'trade batch ranges',
+    // one row per trades write (= one commit): [ts, last_ts] = its first and last trade ms. QuestDB
+    // keeps same-ms trades of ONE commit in key order, so a millisecond covered by one batch only
+    // needs no (trade_no, trade_id) tie-break at read time (see QuestDbStore.asofTradesInline);
+    // `mixed` marks a range whose order is unknown: the trades written before v3, or ties QuestDB
+    // might order differently (non-ASCII string ids). `batch_id` is a random id per write call: a
+    // retried request dedups, a replay of the same range is a batch of its own
+    up: (p) => [
+      table(p, 'trade_batches', 'ts TIMESTAMP, venue SYMBOL, symbol SYMBOL, last_ts TIMESTAMP, batch_id LONG, mixed BOOLEAN', 'YEAR'),
+      `INSERT INTO ${p}trade_batches SELECT min(ts), venue, symbol, max(ts), 0, true FROM ${p}trades GROUP BY venue, symbol`,
     ],
   },
 ];
