@@ -22,7 +22,8 @@ export interface GroupReaderOptions {
   readonly from?: '0' | '$';
 }
 
-type Entries = [id: string, fields: string[]][];
+/** Fields null: an entry this consumer had pending that was trimmed meanwhile (its group's node was lost past the retention). */
+type Entries = [id: string, fields: string[] | null][];
 
 export async function ensureGroup(redis: Redis, stream: string, group: string, from: '0' | '$' = '0'): Promise<void> {
   try {
@@ -42,6 +43,9 @@ export class GroupReader {
   async start(): Promise<void> {
     const { redis, stream, group } = this.o;
     await ensureGroup(redis, stream, group, this.o.from ?? '0');
+    // A consumer of the group from now on, not only once it got an entry (Redis 7.0 adds one on
+    // its first delivery): the trimmer counts a group with a live consumer as held.
+    await redis.xgroup('CREATECONSUMER', stream, group, this.o.consumer);
     this.running = true;
     await this.drainOwnPending();
     await this.claimIdle();
@@ -55,7 +59,14 @@ export class GroupReader {
 
   private async process(entries: Entries): Promise<void> {
     const ids: string[] = [];
+    let trimmed = 0;
     for (const [id, fields] of entries) {
+      if (fields === null) {
+        // Gone from the stream: nothing to handle; acked so it leaves this consumer's pending list.
+        trimmed++;
+        ids.push(id);
+        continue;
+      }
       const text = fields[fields.indexOf('m') + 1];
       try {
         if (text === undefined) throw new MessageError('cluster entry has no "m" field');
@@ -70,6 +81,7 @@ export class GroupReader {
       }
       ids.push(id);
     }
+    if (trimmed > 0) this.o.warn(`CLUSTER ${this.o.stream}: ${trimmed} entries this node had read but not handled were trimmed while it was away (a lost node's group holds trimming for cluster.lostGroupRetentionMs only)`);
     // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
     // batch, and handlers deduplicate by message id.
     if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
