@@ -29,9 +29,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { MarketDataPublisher, MarketDataSubscriber, decodeMd, encodeMd } from '../src/main/cluster/market-data';
+import { MarketDataPublisher, MarketDataSubscriber, decodeMd, decodeMdWithSchema, encodeMd } from '../src/main/cluster/market-data';
 import { ExecutionBridge } from '../src/main/cluster/execution-bridge';
-import { decode, encode, messageSchema } from '../src/main/cluster/messages';
+import { decode, decodeWithSchema, encode, messageSchema } from '../src/main/cluster/messages';
 import type { ClusterMessage } from '../src/main/cluster/messages';
 import { MessageBus } from '../src/main/engine/bus/message-bus';
 import { Topics } from '../src/main/engine/bus/topics';
@@ -45,6 +45,7 @@ import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
 
 const RATE = 50_000;
 const MD_SECONDS = 3;
+const ROUNDS = 2;
 const WARMUP_MS = 500;
 const INTENTS = 500;
 const INTENT_WARMUP = 50;
@@ -56,8 +57,14 @@ function intentMsg(i: number, ts: number): ClusterMessage {
   return { v: 1, id: `s1.L1-${i}`, kind: 'order.submit', node: 's1', ts, body: { clientOrderId: `s1.L1-${i}`, strategyId: 'bench#1', instrumentId: 'BTC/USDT@BINANCE', side: 'BUY', type: 'LIMIT', quantityRaw: 100, priceRaw: 3_000_000, timeInForce: 'IOC', postOnly: false, reduceOnly: false } };
 }
 
-async function pace(seconds: number, each: (i: number) => void, flushTick?: () => void): Promise<number> {
+/**
+ * Offers RATE msg/s for `seconds`: each timer tick (~1 ms) publishes what is due by then, as a
+ * venue's socket delivers frames in bursts. A timer, not a setImmediate spin: a spinning producer
+ * would take a whole core of the two from the reader and Redis and measure that instead.
+ */
+async function pace(seconds: number, each: (i: number) => void, flushTick?: () => void): Promise<{ n: number; cpuUs: number }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let n = 0;
   for (;;) {
     const el = performance.now() - t0;
@@ -65,9 +72,10 @@ async function pace(seconds: number, each: (i: number) => void, flushTick?: () =
     const due = Math.floor((el * RATE) / 1000);
     while (n < due) each(n++);
     flushTick?.();
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 1));
   }
-  return n;
+  const c = process.cpuUsage(c0);
+  return { n, cpuUs: c.user + c.system };
 }
 
 // ---------------------------------------------------------------- child (the producer process)
@@ -78,14 +86,14 @@ async function child(mode: string, url: string): Promise<void> {
     const pub = new MarketDataPublisher({ redis, prefix: 'b', node: 'd1', now: wall, warn: (l) => process.stderr.write(`${l}\n`) });
     pub.attach(bus);
     const topic = Topics.trades('BTC/USDT@BINANCE');
-    const n = await pace(MD_SECONDS, (i) => bus.publish(topic, trade(i)));
+    const { n, cpuUs } = await pace(MD_SECONDS, (i) => bus.publish(topic, trade(i)));
     while (pub.sent + pub.dropped < n) await new Promise((r) => setTimeout(r, 5));
-    process.stdout.write(`${JSON.stringify({ published: n, sent: pub.sent, dropped: pub.dropped })}\n`);
+    process.stdout.write(`${JSON.stringify({ published: n, sent: pub.sent, dropped: pub.dropped, producerCpuUsPerMsg: Number((cpuUs / n).toFixed(2)) })}\n`);
   } else if (mode === 'bare') {
     let p = redis.pipeline();
     let queued = 0;
     const inFlight: Promise<unknown>[] = [];
-    const n = await pace(
+    const { n, cpuUs } = await pace(
       MD_SECONDS,
       () => {
         p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', String(wall()));
@@ -100,7 +108,7 @@ async function child(mode: string, url: string): Promise<void> {
     );
     inFlight.push(p.exec());
     await Promise.all(inFlight);
-    process.stdout.write(`${JSON.stringify({ published: n })}\n`);
+    process.stdout.write(`${JSON.stringify({ published: n, producerCpuUsPerMsg: Number((cpuUs / n).toFixed(2)) })}\n`);
   } else if (mode === 'intent') {
     await redis.ping();
     process.stdout.write('ready\n');
@@ -167,17 +175,20 @@ async function marketData(url: string): Promise<Record<string, unknown>> {
     },
   });
   await sub.start();
+  const c0 = process.cpuUsage();
   const c = spawnChild('md', url);
   const r = JSON.parse(await c.result) as { published: number; sent: number; dropped: number };
   const end = Date.now() + 5_000;
   while (got < r.sent && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  const cpu = process.cpuUsage(c0);
   await sub.stop();
   redis.disconnect();
-  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), gaps: sub.gaps, refused: sub.refused, publishToDeliverMs: stats(lat) };
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), gaps: sub.gaps, refused: sub.refused, consumerCpuUsPerMsg: Number(((cpu.user + cpu.system) / got).toFixed(2)), publishToDeliverMs: stats(lat) };
 }
 
 async function bare(url: string): Promise<Record<string, unknown>> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
+  await redis.del('b:bare');
   await redis.xgroup('CREATE', 'b:bare', 'g', '$', 'MKSTREAM');
   const lat: number[] = [];
   let got = 0;
@@ -199,14 +210,16 @@ async function bare(url: string): Promise<Record<string, unknown>> {
       await redis.xack('b:bare', 'g', ...entries.map(([id]) => id));
     }
   })();
+  const c0 = process.cpuUsage();
   const c = spawnChild('bare', url);
   const r = JSON.parse(await c.result) as { published: number };
   const end = Date.now() + 5_000;
   while (got < r.published && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  const cpu = process.cpuUsage(c0);
   running = false;
   await loop;
   redis.disconnect();
-  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), publishToDeliverMs: stats(lat) };
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), consumerCpuUsPerMsg: Number(((cpu.user + cpu.system) / got).toFixed(2)), publishToDeliverMs: stats(lat) };
 }
 
 function redisBenchmark(port: number): Record<string, unknown> {
@@ -243,7 +256,9 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const cmd = new Redis(url, { maxRetriesPerRequest: null });
   const reader = new Redis(url, { maxRetriesPerRequest: null });
   const bridge = new ExecutionBridge({ redis: cmd, reader, node: 'x1', prefix: 'b', claimIdleMs: 60_000, execution: core.execution, cache: core.cache, bus: core.bus, now: () => Date.now(), print: (l) => (/refused|not sent|failed|not placed|dropped/.test(l) ? process.stderr.write(`${l}\n`) : undefined) });
+  let submittedAt = 0;
   core.execution.onOrderEvent((o) => {
+    if (o.status === 'SUBMITTED') submittedAt = wall();
     if (o.status === 'DENIED' || o.status === 'REJECTED') process.stderr.write(`intent ${o.clientOrderId} ${o.status}: ${o.reason ?? ''}\n`);
   });
   // The bridge reads `<prefix>:intents` = b:intents.
@@ -255,6 +270,8 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const c = spawnChild('intent', url);
   await c.ready; // loading the child's modules takes seconds on a loaded machine: not part of the figure
   const lat: number[] = [];
+  const toEngine: number[] = [];
+  const engineToWire: number[] = [];
   const sentAt = new Map<number, number>();
   for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
     const got = new Promise<number>((res) => (arrived = res));
@@ -266,7 +283,11 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
       process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} posts=${sim.requestsTo('POST', '/api/v3/order').length}\n`);
       throw e;
     });
-    if (i > INTENT_WARMUP) lat.push(t1 - t0);
+    if (i > INTENT_WARMUP) {
+      lat.push(t1 - t0);
+      toEngine.push(submittedAt - t0);
+      engineToWire.push(t1 - submittedAt);
+    }
   }
   c.proc.stdin?.end('end\n');
   await c.result;
@@ -283,6 +304,9 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     venueOrders: placed,
     // t0: this process asks the child (stdin pipe) to send; includes that hop (~tens of µs).
     intentToWireMs: stats(lat),
+    // The same, split where the execution engine accepts the intent (its SUBMITTED event).
+    toExecutionEngineMs: stats(toEngine),
+    engineToWireMs: stats(engineToWire),
   };
 }
 
@@ -311,6 +335,7 @@ function serialization(): Record<string, unknown> {
       jsonRoundTripPerSecond: run(() => void JSON.parse(encodeMd('d1', 1, md.p, md.t, md.d))),
       msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(md))),
       jsonWithCheckPerSecond: run(() => void decodeMd(encodeMd('d1', 1, md.p, md.t, md.d))),
+      jsonWithZodPerSecond: run(() => void decodeMdWithSchema(JSON.parse(encodeMd('d1', 1, md.p, md.t, md.d)))),
     },
     intent: {
       jsonBytes: Buffer.byteLength(inJson),
@@ -318,6 +343,7 @@ function serialization(): Record<string, unknown> {
       jsonRoundTripPerSecond: run(() => void JSON.parse(encode(intent))),
       msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(intent))),
       jsonWithCheckPerSecond: run(() => void decode(encode(intent))),
+      jsonWithZodPerSecond: run(() => void decodeWithSchema(JSON.parse(encode(intent)))),
       msgpackWithCheckPerSecond: run(() => void messageSchema.parse(packr.unpack(packr.pack(intent)))),
     },
   };
@@ -335,10 +361,30 @@ if (process.argv[2] === 'child') {
   try {
     const step = (w: string): boolean => process.stderr.write(`cluster bench: ${w}\n`);
     const only = process.env['LIBRA_BENCH_ONLY'];
-    step('market data');
-    const md = only === 'intent' ? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 } : await marketData(url);
-    step('bare client');
-    const bareClient = only === 'intent' ? { skipped: true } : await bare(url);
+    // Market data and the bare client alternately, ROUNDS each, so both see the same load; the
+    // figures are the median round of each, and their ratios per round.
+    const mdRounds: Record<string, unknown>[] = [];
+    const bareRounds: Record<string, unknown>[] = [];
+    for (let i = 0; i < (only === 'intent' ? 0 : ROUNDS); i++) {
+      step(`market data, round ${i + 1}`);
+      mdRounds.push(await marketData(url));
+      step(`bare client, round ${i + 1}`);
+      bareRounds.push(await bare(url));
+    }
+    const p99 = (x: Record<string, unknown> | undefined): number => (x?.['publishToDeliverMs'] as { p99: number } | undefined)?.p99 ?? NaN;
+    const median = (xs: Record<string, unknown>[]): Record<string, unknown> | undefined => [...xs].sort((a, b) => p99(a) - p99(b))[Math.floor((xs.length - 1) / 2)];
+    const md = median(mdRounds) ?? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 };
+    const bareClient = { ...(median(bareRounds) ?? { skipped: true }), rounds: bareRounds.map((b) => ({ deliveredPerSecond: b['deliveredPerSecond'], consumerCpuUsPerMsg: b['consumerCpuUsPerMsg'], publishToDeliverMs: b['publishToDeliverMs'] })) };
+    const ratioToBare = mdRounds.map((m, i) => {
+      const b = bareRounds[i] ?? {};
+      const q = (k: 'p50' | 'p99', x: Record<string, unknown>): number => (x['publishToDeliverMs'] as Record<string, number>)[k] ?? NaN;
+      return {
+        p50: Number((q('p50', m) / q('p50', b)).toFixed(2)),
+        p99: Number((q('p99', m) / q('p99', b)).toFixed(2)),
+        consumerCpu: Number(((m['consumerCpuUsPerMsg'] as number) / (b['consumerCpuUsPerMsg'] as number)).toFixed(2)),
+        producerCpu: Number(((m['producerCpuUsPerMsg'] as number) / (b['producerCpuUsPerMsg'] as number)).toFixed(2)),
+      };
+    });
     step('redis-benchmark');
     const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
     step('intent to the wire');
@@ -349,8 +395,9 @@ if (process.argv[2] === 'child') {
     const inP99 = (intent['intentToWireMs'] as { p99: number }).p99;
     console.log(
       JSON.stringify({
-        marketData: md,
+        marketData: { ...md, rounds: mdRounds.map((m) => ({ deliveredPerSecond: m['deliveredPerSecond'], dropped: m['dropped'], consumerCpuUsPerMsg: m['consumerCpuUsPerMsg'], publishToDeliverMs: m['publishToDeliverMs'] })) },
         bareXaddXreadgroup: bareClient,
+        marketDataToBareRatio: ratioToBare,
         redisBenchmark: rb,
         intent,
         serialization: ser,

@@ -4,7 +4,7 @@
  * removed, and an unknown field added at every level, both accept or both refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { checkMd, decodeMd, decodeMdWithSchema } from './market-data';
+import { checkMd, decodeMd, decodeMdWithSchema, encodeMd } from './market-data';
 import { checkMessage, decode, decodeWithSchema, MessageError } from './messages';
 
 const VALUES: unknown[] = [
@@ -95,6 +95,14 @@ describe('hand-written checks of the hot cluster entries', () => {
   it('accept and refuse exactly what the zod schemas do, for every field of every market data kind', () => {
     for (const e of entries) expect(checkMd(e).payload).toBe((e as Record<string, unknown>)['d']);
     expect(compare(entries, checkMd, decodeMdWithSchema)).toBeGreaterThan(2_000);
+  });
+
+  it('encode a market data entry as the same text as stringifying the whole envelope', () => {
+    for (const e of entries) {
+      const { n, s, p, t, d } = e as { n: string; s: number; p: number; t: string; d: unknown };
+      expect(encodeMd(n, s, p, t, d)).toBe(JSON.stringify(e));
+      expect(encodeMd('n"\\1', 2 ** 40, 1_700_000_000_123.456, `${t}\u2028"`, d)).toBe(JSON.stringify({ v: 1, n: 'n"\\1', s: 2 ** 40, p: 1_700_000_000_123.456, t: `${t}\u2028"`, d }));
+    }
   });
 
   it('name the path of the first problem and what was expected, never the value', () => {

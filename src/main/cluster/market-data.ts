@@ -54,8 +54,20 @@ export interface MdEntry {
   readonly payload: unknown;
 }
 
+/** Topics seen by this process, as JSON strings (a data node has a few hundred at most). */
+const topicJson = new Map<string, string>();
+
+/**
+ * One entry's JSON: the envelope written around the payload's one JSON.stringify (node and topic
+ * escaped once each), the same text as stringifying the whole object.
+ */
 export function encodeMd(node: string, seq: number, publishedAt: number, topic: string, payload: unknown): string {
-  return JSON.stringify({ v: 1, n: node, s: seq, p: publishedAt, t: topic, d: payload });
+  let t = topicJson.get(topic);
+  if (t === undefined) {
+    t = JSON.stringify(topic);
+    if (topicJson.size < 10_000) topicJson.set(topic, t);
+  }
+  return `{"v":1,"n":${JSON.stringify(node)},"s":${seq},"p":${JSON.stringify(publishedAt)},"t":${t},"d":${JSON.stringify(payload) ?? 'null'}}`;
 }
 
 const SIDES = ck.keys('BUY', 'SELL');
