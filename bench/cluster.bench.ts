@@ -79,7 +79,7 @@ async function pace(seconds: number, each: (i: number) => void, flushTick?: () =
 }
 
 // ---------------------------------------------------------------- child (the producer process)
-async function child(mode: string, url: string): Promise<void> {
+async function child(mode: string, url: string, stream = 'b:intents'): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   if (mode === 'md') {
     const bus = new MessageBus();
@@ -116,7 +116,7 @@ async function child(mode: string, url: string): Promise<void> {
     for await (const line of lines) {
       if (line === 'end') break;
       const i = Number(line);
-      await redis.xadd('b:intents', '*', 'm', encode(intentMsg(i, wall())));
+      await redis.xadd(stream, '*', 'm', encode(intentMsg(i, wall())));
     }
     lines.close();
     process.stdin.destroy();
@@ -142,8 +142,8 @@ async function freePort(): Promise<number> {
 }
 
 const self = fileURLToPath(import.meta.url);
-function spawnChild(mode: string, url: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
-  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnChild(mode: string, url: string, stream?: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
+  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url, ...(stream ? [stream] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   let isReady: () => void = () => undefined;
   const ready = new Promise<void>((res) => (isReady = res));
@@ -236,6 +236,42 @@ function redisBenchmark(port: number): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The floor of the intent's hops, bare: the same child, cue and XADD, read here by a plain
+ * XREADGROUP BLOCK + XACK loop (no decode, no engine, no venue); the time the entry is read.
+ */
+async function intentBare(url: string): Promise<Record<string, unknown>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  await redis.xgroup('CREATE', 'b:intents-bare', 'g', '$', 'MKSTREAM');
+  let arrived: ((t: number) => void) | undefined;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 200, 'STREAMS', 'b:intents-bare', '>')) as [string, [string, string[]][]][] | null;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      arrived?.(wall());
+      await redis.xack('b:intents-bare', 'g', ...entries.map(([id]) => id));
+    }
+  })();
+  const c = spawnChild('intent', url, 'b:intents-bare');
+  await c.ready;
+  const lat: number[] = [];
+  for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
+    const got = new Promise<number>((res) => (arrived = res));
+    const t0 = wall();
+    c.proc.stdin?.write(`${i}\n`);
+    const t1 = await got;
+    if (i > INTENT_WARMUP) lat.push(t1 - t0);
+  }
+  c.proc.stdin?.end('end\n');
+  await c.result;
+  running = false;
+  await loop;
+  redis.disconnect();
+  return { path: 'the same cue → child XADD → plain XREADGROUP here', intents: INTENTS, cueToReadMs: stats(lat) };
+}
+
 async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const sim = await startBinanceSim({ historyMinutes: 10 });
   const time = systemTimeSource();
@@ -298,7 +334,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   reader.disconnect();
   await sim.close();
   return {
-    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, zod) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
+    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, hand-written check) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
     intents: INTENTS,
     warmup: INTENT_WARMUP,
     venueOrders: placed,
@@ -351,7 +387,7 @@ function serialization(): Record<string, unknown> {
 
 
 if (process.argv[2] === 'child') {
-  await child(process.argv[3] ?? '', process.argv[4] ?? '');
+  await child(process.argv[3] ?? '', process.argv[4] ?? '', process.argv[5]);
 } else {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'libra-bench-redis-'));
@@ -389,6 +425,8 @@ if (process.argv[2] === 'child') {
     const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
     step('intent to the wire');
     const intent = await intentToWire(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } }));
+    step('intent, bare client');
+    const intentBareClient = await intentBare(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
     step('serialization');
     const ser = serialization();
     const mdP99 = (md['publishToDeliverMs'] as { p99: number }).p99;
@@ -400,6 +438,7 @@ if (process.argv[2] === 'child') {
         marketDataToBareRatio: ratioToBare,
         redisBenchmark: rb,
         intent,
+        intentBareClient,
         serialization: ser,
         targets: { ...TARGETS, met: { rate: (md['deliveredPerSecond'] as number) >= TARGETS.ratePerSecond * 0.98, mdP99: mdP99 <= TARGETS.mdP99Ms, intentP99: inP99 <= TARGETS.intentP99Ms } },
         machine: { note: 'loopback; 2 cores shared with other work', cores: cpus().length, loadAverage1m: Number(loadavg()[0]?.toFixed(2)) },

@@ -23,8 +23,13 @@ export const MD_MAXLEN = 100_000;
 export const MD_MAX_QUEUE = 20_000;
 /** Entries per pipeline / per read. */
 const BATCH = 500;
-/** Pipelines a publisher has in flight at once. */
-const IN_FLIGHT = 4;
+/**
+ * Entries a publisher has in flight (sent, not yet answered) at once, over as many pipelines as
+ * that takes. Counted in entries, not pipelines: a data node's messages come in small bursts
+ * (tens per socket frame), and a cap of a few pipelines of those held the rate to a few hundred
+ * entries per Redis round trip — under load, fewer than the venue sends.
+ */
+const IN_FLIGHT_ENTRIES = 10_000;
 
 export function mdStream(prefix: string): string {
   return `${prefix}:md`;
@@ -211,17 +216,17 @@ export class MarketDataPublisher {
   }
 
   /**
-   * Sends the queue in pipelines of BATCH, up to IN_FLIGHT at once on the one connection (so
-   * they stay in order): a round trip per batch does not cap the rate.
+   * Sends the queue in pipelines of up to BATCH, with up to IN_FLIGHT_ENTRIES unanswered on the
+   * one connection (so they stay in order): a round trip per batch does not cap the rate.
    */
   private flush(): void {
     const stream = mdStream(this.o.prefix);
     const maxLen = this.o.maxLen ?? MD_MAXLEN;
-    while (this.queue.length > 0 && this.inFlight < IN_FLIGHT && !this.stopped) {
-      const batch = this.queue.splice(0, BATCH);
+    while (this.queue.length > 0 && this.inFlight < IN_FLIGHT_ENTRIES && !this.stopped) {
+      const batch = this.queue.splice(0, Math.min(BATCH, IN_FLIGHT_ENTRIES - this.inFlight));
       const p = this.o.redis.pipeline();
       for (const m of batch) p.xadd(stream, 'MAXLEN', '~', maxLen, '*', 'm', m);
-      this.inFlight++;
+      this.inFlight += batch.length;
       p.exec().then(
         (r) => {
           for (const [err] of r ?? []) {
@@ -234,7 +239,7 @@ export class MarketDataPublisher {
           this.o.warn(`CLUSTER market data not sent: ${e instanceof Error ? e.message : String(e)}`);
         },
       ).finally(() => {
-        this.inFlight--;
+        this.inFlight -= batch.length;
         this.flush();
       });
     }
