@@ -2,9 +2,9 @@
  * An at-least-once reader of one Redis Stream through a consumer group: on start it reads this
  * consumer's own pending entries (what it read but did not ack before a crash), then claims
  * entries idle longer than `claimIdleMs` on other consumers of the group (XAUTOCLAIM: a dead
- * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read) only after
- * `handle` returned for each, so a kill in between redelivers them; handlers deduplicate by the
- * message id.
+ * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read, pipelined
+ * before the next read) only after `handle` returned for each, so a kill in between redelivers
+ * them; handlers deduplicate by the message id.
  */
 import type { Redis } from 'ioredis';
 import { decode, MessageError } from './messages';
@@ -37,6 +37,8 @@ export async function ensureGroup(redis: Redis, stream: string, group: string, f
 export class GroupReader {
   private running = false;
   private loop: Promise<void> | undefined;
+  /** The last batch's XACK. */
+  private acked: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: GroupReaderOptions) {}
 
@@ -55,6 +57,7 @@ export class GroupReader {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop?.catch(() => undefined);
+    await this.acked;
   }
 
   private async process(entries: Entries): Promise<void> {
@@ -83,8 +86,15 @@ export class GroupReader {
     }
     if (trimmed > 0) this.o.warn(`CLUSTER ${this.o.stream}: ${trimmed} entries this node had read but not handled were trimmed while it was away (a lost node's group holds trimming for cluster.lostGroupRetentionMs only)`);
     // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
-    // batch, and handlers deduplicate by message id.
-    if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
+    // batch, and handlers deduplicate by message id. Not waited for: the next XREADGROUP goes out
+    // behind it on the same connection (Redis runs them in order), saving a round trip per batch;
+    // an ack lost with the connection only means a redelivery.
+    if (ids.length > 0) {
+      this.acked = this.o.redis.xack(this.o.stream, this.o.group, ...ids).then(
+        () => undefined,
+        (e: unknown) => this.o.warn(`CLUSTER ${this.o.stream} ack failed (redelivered later): ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
   }
 
   private async drainOwnPending(): Promise<void> {
