@@ -6,8 +6,9 @@
  * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (pipelined
  *    XADD MAXLEN ~) → MarketDataSubscriber here (XREAD BLOCK COUNT 500, JSON + zod) → delivered;
  *    publish→deliver p50/p99/max, the rate sustained, drops and gaps.
- * 2. Beside it, same run and rate, the bare client: pipelined XADD of a timestamp → XREADGROUP
- *    BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark` XADD (if installed).
+ * 2. Beside it, alternately, same rate, the bare client: pipelined XADD of a timestamp padded to
+ *    a trade entry's size → XREADGROUP BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark`
+ *    XADD (if installed).
  * 3. An order intent from a strategy process to the venue's wire: the child XADDs an intent
  *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, zod) → the
  *    ExecutionEngine (risk gate) → LIBRA's Binance request encoder → the loopback Binance
@@ -51,6 +52,8 @@ const INTENTS = 500;
 const INTENT_WARMUP = 50;
 const TARGETS = { ratePerSecond: 50_000, mdP99Ms: 2, intentP99Ms: 5 };
 
+/** The bare client's entries carry as many bytes as a trade entry of LIBRA's (~200): the same work for Redis and the reply parser. */
+const BARE_PAD = 'x'.repeat(182);
 const wall = (): number => performance.timeOrigin + performance.now();
 const trade = (i: number): TradeTick => ({ instrumentId: 'BTC/USDT@BINANCE', ts: 1_700_000_000_000 + i, price: 30_000 + (i % 100) / 100, size: 0.012, side: i % 2 ? 'BUY' : 'SELL', tradeId: String(100_000_000 + i) });
 function intentMsg(i: number, ts: number): ClusterMessage {
@@ -96,7 +99,7 @@ async function child(mode: string, url: string, stream = 'b:intents'): Promise<v
     const { n, cpuUs } = await pace(
       MD_SECONDS,
       () => {
-        p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', String(wall()));
+        p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', `${wall()} ${BARE_PAD}`);
         queued++;
       },
       () => {
@@ -205,7 +208,8 @@ async function bare(url: string): Promise<Record<string, unknown>> {
       last = t;
       for (const [, f] of entries) {
         got++;
-        if (t - first > WARMUP_MS) lat.push(t - Number(f[1]));
+        const v = f[1] ?? '';
+        if (t - first > WARMUP_MS) lat.push(t - Number(v.slice(0, v.indexOf(' '))));
       }
       await redis.xack('b:bare', 'g', ...entries.map(([id]) => id));
     }
