@@ -6,8 +6,9 @@
  * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (pipelined
  *    XADD MAXLEN ~) → MarketDataSubscriber here (XREAD BLOCK COUNT 500, JSON + zod) → delivered;
  *    publish→deliver p50/p99/max, the rate sustained, drops and gaps.
- * 2. Beside it, same run and rate, the bare client: pipelined XADD of a timestamp → XREADGROUP
- *    BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark` XADD (if installed).
+ * 2. Beside it, alternately, same rate, the bare client: pipelined XADD of a timestamp padded to
+ *    a trade entry's size → XREADGROUP BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark`
+ *    XADD (if installed).
  * 3. An order intent from a strategy process to the venue's wire: the child XADDs an intent
  *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, zod) → the
  *    ExecutionEngine (risk gate) → LIBRA's Binance request encoder → the loopback Binance
@@ -29,9 +30,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { MarketDataPublisher, MarketDataSubscriber, decodeMd, encodeMd } from '../src/main/cluster/market-data';
+import { MarketDataPublisher, MarketDataSubscriber, decodeMd, decodeMdWithSchema, encodeMd } from '../src/main/cluster/market-data';
 import { ExecutionBridge } from '../src/main/cluster/execution-bridge';
-import { decode, encode, messageSchema } from '../src/main/cluster/messages';
+import { decode, decodeWithSchema, encode, messageSchema } from '../src/main/cluster/messages';
 import type { ClusterMessage } from '../src/main/cluster/messages';
 import { MessageBus } from '../src/main/engine/bus/message-bus';
 import { Topics } from '../src/main/engine/bus/topics';
@@ -45,19 +46,28 @@ import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
 
 const RATE = 50_000;
 const MD_SECONDS = 3;
+const ROUNDS = 2;
 const WARMUP_MS = 500;
 const INTENTS = 500;
 const INTENT_WARMUP = 50;
 const TARGETS = { ratePerSecond: 50_000, mdP99Ms: 2, intentP99Ms: 5 };
 
+/** The bare client's entries carry as many bytes as a trade entry of LIBRA's (~200): the same work for Redis and the reply parser. */
+const BARE_PAD = 'x'.repeat(182);
 const wall = (): number => performance.timeOrigin + performance.now();
 const trade = (i: number): TradeTick => ({ instrumentId: 'BTC/USDT@BINANCE', ts: 1_700_000_000_000 + i, price: 30_000 + (i % 100) / 100, size: 0.012, side: i % 2 ? 'BUY' : 'SELL', tradeId: String(100_000_000 + i) });
 function intentMsg(i: number, ts: number): ClusterMessage {
   return { v: 1, id: `s1.L1-${i}`, kind: 'order.submit', node: 's1', ts, body: { clientOrderId: `s1.L1-${i}`, strategyId: 'bench#1', instrumentId: 'BTC/USDT@BINANCE', side: 'BUY', type: 'LIMIT', quantityRaw: 100, priceRaw: 3_000_000, timeInForce: 'IOC', postOnly: false, reduceOnly: false } };
 }
 
-async function pace(seconds: number, each: (i: number) => void, flushTick?: () => void): Promise<number> {
+/**
+ * Offers RATE msg/s for `seconds`: each timer tick (~1 ms) publishes what is due by then, as a
+ * venue's socket delivers frames in bursts. A timer, not a setImmediate spin: a spinning producer
+ * would take a whole core of the two from the reader and Redis and measure that instead.
+ */
+async function pace(seconds: number, each: (i: number) => void, flushTick?: () => void): Promise<{ n: number; cpuUs: number }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let n = 0;
   for (;;) {
     const el = performance.now() - t0;
@@ -65,30 +75,31 @@ async function pace(seconds: number, each: (i: number) => void, flushTick?: () =
     const due = Math.floor((el * RATE) / 1000);
     while (n < due) each(n++);
     flushTick?.();
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 1));
   }
-  return n;
+  const c = process.cpuUsage(c0);
+  return { n, cpuUs: c.user + c.system };
 }
 
 // ---------------------------------------------------------------- child (the producer process)
-async function child(mode: string, url: string): Promise<void> {
+async function child(mode: string, url: string, stream = 'b:intents'): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   if (mode === 'md') {
     const bus = new MessageBus();
     const pub = new MarketDataPublisher({ redis, prefix: 'b', node: 'd1', now: wall, warn: (l) => process.stderr.write(`${l}\n`) });
     pub.attach(bus);
     const topic = Topics.trades('BTC/USDT@BINANCE');
-    const n = await pace(MD_SECONDS, (i) => bus.publish(topic, trade(i)));
+    const { n, cpuUs } = await pace(MD_SECONDS, (i) => bus.publish(topic, trade(i)));
     while (pub.sent + pub.dropped < n) await new Promise((r) => setTimeout(r, 5));
-    process.stdout.write(`${JSON.stringify({ published: n, sent: pub.sent, dropped: pub.dropped })}\n`);
+    process.stdout.write(`${JSON.stringify({ published: n, sent: pub.sent, dropped: pub.dropped, producerCpuUsPerMsg: Number((cpuUs / n).toFixed(2)) })}\n`);
   } else if (mode === 'bare') {
     let p = redis.pipeline();
     let queued = 0;
     const inFlight: Promise<unknown>[] = [];
-    const n = await pace(
+    const { n, cpuUs } = await pace(
       MD_SECONDS,
       () => {
-        p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', String(wall()));
+        p.xadd('b:bare', 'MAXLEN', '~', 100_000, '*', 'm', `${wall()} ${BARE_PAD}`);
         queued++;
       },
       () => {
@@ -100,7 +111,7 @@ async function child(mode: string, url: string): Promise<void> {
     );
     inFlight.push(p.exec());
     await Promise.all(inFlight);
-    process.stdout.write(`${JSON.stringify({ published: n })}\n`);
+    process.stdout.write(`${JSON.stringify({ published: n, producerCpuUsPerMsg: Number((cpuUs / n).toFixed(2)) })}\n`);
   } else if (mode === 'intent') {
     await redis.ping();
     process.stdout.write('ready\n');
@@ -108,7 +119,7 @@ async function child(mode: string, url: string): Promise<void> {
     for await (const line of lines) {
       if (line === 'end') break;
       const i = Number(line);
-      await redis.xadd('b:intents', '*', 'm', encode(intentMsg(i, wall())));
+      await redis.xadd(stream, '*', 'm', encode(intentMsg(i, wall())));
     }
     lines.close();
     process.stdin.destroy();
@@ -134,8 +145,8 @@ async function freePort(): Promise<number> {
 }
 
 const self = fileURLToPath(import.meta.url);
-function spawnChild(mode: string, url: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
-  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnChild(mode: string, url: string, stream?: string): { proc: ChildProcess; result: Promise<string>; ready: Promise<void> } {
+  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', mode, url, ...(stream ? [stream] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   let isReady: () => void = () => undefined;
   const ready = new Promise<void>((res) => (isReady = res));
@@ -167,17 +178,20 @@ async function marketData(url: string): Promise<Record<string, unknown>> {
     },
   });
   await sub.start();
+  const c0 = process.cpuUsage();
   const c = spawnChild('md', url);
   const r = JSON.parse(await c.result) as { published: number; sent: number; dropped: number };
   const end = Date.now() + 5_000;
   while (got < r.sent && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  const cpu = process.cpuUsage(c0);
   await sub.stop();
   redis.disconnect();
-  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), gaps: sub.gaps, refused: sub.refused, publishToDeliverMs: stats(lat) };
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), gaps: sub.gaps, refused: sub.refused, consumerCpuUsPerMsg: Number(((cpu.user + cpu.system) / got).toFixed(2)), publishToDeliverMs: stats(lat) };
 }
 
 async function bare(url: string): Promise<Record<string, unknown>> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
+  await redis.del('b:bare');
   await redis.xgroup('CREATE', 'b:bare', 'g', '$', 'MKSTREAM');
   const lat: number[] = [];
   let got = 0;
@@ -194,19 +208,22 @@ async function bare(url: string): Promise<Record<string, unknown>> {
       last = t;
       for (const [, f] of entries) {
         got++;
-        if (t - first > WARMUP_MS) lat.push(t - Number(f[1]));
+        const v = f[1] ?? '';
+        if (t - first > WARMUP_MS) lat.push(t - Number(v.slice(0, v.indexOf(' '))));
       }
       await redis.xack('b:bare', 'g', ...entries.map(([id]) => id));
     }
   })();
+  const c0 = process.cpuUsage();
   const c = spawnChild('bare', url);
   const r = JSON.parse(await c.result) as { published: number };
   const end = Date.now() + 5_000;
   while (got < r.published && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  const cpu = process.cpuUsage(c0);
   running = false;
   await loop;
   redis.disconnect();
-  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), publishToDeliverMs: stats(lat) };
+  return { offeredPerSecond: RATE, seconds: MD_SECONDS, ...r, delivered: got, deliveredPerSecond: Math.round(got / ((last - first) / 1000)), consumerCpuUsPerMsg: Number(((cpu.user + cpu.system) / got).toFixed(2)), publishToDeliverMs: stats(lat) };
 }
 
 function redisBenchmark(port: number): Record<string, unknown> {
@@ -221,6 +238,45 @@ function redisBenchmark(port: number): Record<string, unknown> {
     out[name] = { requestsPerSecond: rps ? Number(rps) : null, p50Ms: p50 ? Number(p50) : null, clients: 10 };
   }
   return out;
+}
+
+/**
+ * The floor of the intent's hops, bare: the same child, cue and XADD, read here by a plain
+ * XREADGROUP BLOCK + XACK loop (no decode, no engine, no venue); the time the entry is read.
+ */
+async function intentBare(url: string): Promise<Record<string, unknown>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  await redis.xgroup('CREATE', 'b:intents-bare', 'g', '$', 'MKSTREAM');
+  let arrived: ((t: number) => void) | undefined;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 200, 'STREAMS', 'b:intents-bare', '>')) as [string, [string, string[]][]][] | null;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      arrived?.(wall());
+      await redis.xack('b:intents-bare', 'g', ...entries.map(([id]) => id));
+    }
+  })();
+  const c = spawnChild('intent', url, 'b:intents-bare');
+  await c.ready;
+  const lat: number[] = [];
+  let c0 = process.cpuUsage();
+  for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
+    if (i === INTENT_WARMUP + 1) c0 = process.cpuUsage();
+    const got = new Promise<number>((res) => (arrived = res));
+    const t0 = wall();
+    c.proc.stdin?.write(`${i}\n`);
+    const t1 = await got;
+    if (i > INTENT_WARMUP) lat.push(t1 - t0);
+  }
+  const cpu = process.cpuUsage(c0);
+  c.proc.stdin?.end('end\n');
+  await c.result;
+  running = false;
+  await loop;
+  redis.disconnect();
+  return { path: 'the same cue → child XADD → plain XREADGROUP here', intents: INTENTS, cpuUsPerIntent: Math.round((cpu.user + cpu.system) / INTENTS), cueToReadMs: stats(lat) };
 }
 
 async function intentToWire(url: string): Promise<Record<string, unknown>> {
@@ -243,7 +299,9 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const cmd = new Redis(url, { maxRetriesPerRequest: null });
   const reader = new Redis(url, { maxRetriesPerRequest: null });
   const bridge = new ExecutionBridge({ redis: cmd, reader, node: 'x1', prefix: 'b', claimIdleMs: 60_000, execution: core.execution, cache: core.cache, bus: core.bus, now: () => Date.now(), print: (l) => (/refused|not sent|failed|not placed|dropped/.test(l) ? process.stderr.write(`${l}\n`) : undefined) });
+  let submittedAt = 0;
   core.execution.onOrderEvent((o) => {
+    if (o.status === 'SUBMITTED') submittedAt = wall();
     if (o.status === 'DENIED' || o.status === 'REJECTED') process.stderr.write(`intent ${o.clientOrderId} ${o.status}: ${o.reason ?? ''}\n`);
   });
   // The bridge reads `<prefix>:intents` = b:intents.
@@ -255,8 +313,12 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const c = spawnChild('intent', url);
   await c.ready; // loading the child's modules takes seconds on a loaded machine: not part of the figure
   const lat: number[] = [];
+  const toEngine: number[] = [];
+  const engineToWire: number[] = [];
   const sentAt = new Map<number, number>();
+  let c0 = process.cpuUsage();
   for (let i = 1; i <= INTENTS + INTENT_WARMUP; i++) {
+    if (i === INTENT_WARMUP + 1) c0 = process.cpuUsage();
     const got = new Promise<number>((res) => (arrived = res));
     const t0 = wall();
     sentAt.set(i, t0);
@@ -266,8 +328,13 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
       process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} posts=${sim.requestsTo('POST', '/api/v3/order').length}\n`);
       throw e;
     });
-    if (i > INTENT_WARMUP) lat.push(t1 - t0);
+    if (i > INTENT_WARMUP) {
+      lat.push(t1 - t0);
+      toEngine.push(submittedAt - t0);
+      engineToWire.push(t1 - submittedAt);
+    }
   }
+  const cpu = process.cpuUsage(c0);
   c.proc.stdin?.end('end\n');
   await c.result;
   const placed = sim.requestsTo('POST', '/api/v3/order').length;
@@ -277,12 +344,17 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   reader.disconnect();
   await sim.close();
   return {
-    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, zod) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
+    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, hand-written check) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
     intents: INTENTS,
     warmup: INTENT_WARMUP,
     venueOrders: placed,
     // t0: this process asks the child (stdin pipe) to send; includes that hop (~tens of µs).
     intentToWireMs: stats(lat),
+    // This process's CPU per intent: bridge, engine, encoder, and the simulator's HTTP server and answer (it runs here too).
+    cpuUsPerIntent: Math.round((cpu.user + cpu.system) / INTENTS),
+    // The same, split where the execution engine accepts the intent (its SUBMITTED event).
+    toExecutionEngineMs: stats(toEngine),
+    engineToWireMs: stats(engineToWire),
   };
 }
 
@@ -294,11 +366,14 @@ function serialization(): Record<string, unknown> {
   const N = 200_000;
   const md = { v: 1, n: 'd1', s: 1, p: wall(), t: 'data.trades.BINANCE.BTC/USDT', d: trade(7) };
   const intent = intentMsg(7, wall());
+  // Per CPU second of this process (process.cpuUsage), not per wall second: under load the
+  // wall clock counts the time other processes had the core.
   const run = (f: () => void): number => {
     for (let i = 0; i < 5_000; i++) f();
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < N; i++) f();
-    return Math.round(N / ((performance.now() - t0) / 1000));
+    const c = process.cpuUsage(c0);
+    return Math.round(N / ((c.user + c.system) / 1e6));
   };
   const mdJson = encodeMd('d1', 1, md.p, md.t, md.d);
   const mdPack = packr.pack(md);
@@ -311,6 +386,7 @@ function serialization(): Record<string, unknown> {
       jsonRoundTripPerSecond: run(() => void JSON.parse(encodeMd('d1', 1, md.p, md.t, md.d))),
       msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(md))),
       jsonWithCheckPerSecond: run(() => void decodeMd(encodeMd('d1', 1, md.p, md.t, md.d))),
+      jsonWithZodPerSecond: run(() => void decodeMdWithSchema(JSON.parse(encodeMd('d1', 1, md.p, md.t, md.d)))),
     },
     intent: {
       jsonBytes: Buffer.byteLength(inJson),
@@ -318,6 +394,7 @@ function serialization(): Record<string, unknown> {
       jsonRoundTripPerSecond: run(() => void JSON.parse(encode(intent))),
       msgpackRoundTripPerSecond: run(() => void packr.unpack(packr.pack(intent))),
       jsonWithCheckPerSecond: run(() => void decode(encode(intent))),
+      jsonWithZodPerSecond: run(() => void decodeWithSchema(JSON.parse(encode(intent)))),
       msgpackWithCheckPerSecond: run(() => void messageSchema.parse(packr.unpack(packr.pack(intent)))),
     },
   };
@@ -325,7 +402,7 @@ function serialization(): Record<string, unknown> {
 
 
 if (process.argv[2] === 'child') {
-  await child(process.argv[3] ?? '', process.argv[4] ?? '');
+  await child(process.argv[3] ?? '', process.argv[4] ?? '', process.argv[5]);
 } else {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'libra-bench-redis-'));
@@ -335,24 +412,48 @@ if (process.argv[2] === 'child') {
   try {
     const step = (w: string): boolean => process.stderr.write(`cluster bench: ${w}\n`);
     const only = process.env['LIBRA_BENCH_ONLY'];
-    step('market data');
-    const md = only === 'intent' ? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 } : await marketData(url);
-    step('bare client');
-    const bareClient = only === 'intent' ? { skipped: true } : await bare(url);
+    // Market data and the bare client alternately, ROUNDS each, so both see the same load; the
+    // figures are the median round of each, and their ratios per round.
+    const mdRounds: Record<string, unknown>[] = [];
+    const bareRounds: Record<string, unknown>[] = [];
+    for (let i = 0; i < (only === 'intent' ? 0 : ROUNDS); i++) {
+      step(`market data, round ${i + 1}`);
+      mdRounds.push(await marketData(url));
+      step(`bare client, round ${i + 1}`);
+      bareRounds.push(await bare(url));
+    }
+    const p99 = (x: Record<string, unknown> | undefined): number => (x?.['publishToDeliverMs'] as { p99: number } | undefined)?.p99 ?? NaN;
+    const median = (xs: Record<string, unknown>[]): Record<string, unknown> | undefined => [...xs].sort((a, b) => p99(a) - p99(b))[Math.floor((xs.length - 1) / 2)];
+    const md = median(mdRounds) ?? { skipped: true, publishToDeliverMs: { p99: NaN }, deliveredPerSecond: 0 };
+    const bareClient = { ...(median(bareRounds) ?? { skipped: true }), rounds: bareRounds.map((b) => ({ deliveredPerSecond: b['deliveredPerSecond'], consumerCpuUsPerMsg: b['consumerCpuUsPerMsg'], publishToDeliverMs: b['publishToDeliverMs'] })) };
+    const ratioToBare = mdRounds.map((m, i) => {
+      const b = bareRounds[i] ?? {};
+      const q = (k: 'p50' | 'p99', x: Record<string, unknown>): number => (x['publishToDeliverMs'] as Record<string, number>)[k] ?? NaN;
+      return {
+        p50: Number((q('p50', m) / q('p50', b)).toFixed(2)),
+        p99: Number((q('p99', m) / q('p99', b)).toFixed(2)),
+        consumerCpu: Number(((m['consumerCpuUsPerMsg'] as number) / (b['consumerCpuUsPerMsg'] as number)).toFixed(2)),
+        producerCpu: Number(((m['producerCpuUsPerMsg'] as number) / (b['producerCpuUsPerMsg'] as number)).toFixed(2)),
+      };
+    });
     step('redis-benchmark');
     const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
     step('intent to the wire');
     const intent = await intentToWire(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } }));
+    step('intent, bare client');
+    const intentBareClient = await intentBare(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
     step('serialization');
     const ser = serialization();
     const mdP99 = (md['publishToDeliverMs'] as { p99: number }).p99;
     const inP99 = (intent['intentToWireMs'] as { p99: number }).p99;
     console.log(
       JSON.stringify({
-        marketData: md,
+        marketData: { ...md, rounds: mdRounds.map((m) => ({ deliveredPerSecond: m['deliveredPerSecond'], dropped: m['dropped'], consumerCpuUsPerMsg: m['consumerCpuUsPerMsg'], publishToDeliverMs: m['publishToDeliverMs'] })) },
         bareXaddXreadgroup: bareClient,
+        marketDataToBareRatio: ratioToBare,
         redisBenchmark: rb,
         intent,
+        intentBareClient,
         serialization: ser,
         targets: { ...TARGETS, met: { rate: (md['deliveredPerSecond'] as number) >= TARGETS.ratePerSecond * 0.98, mdP99: mdP99 <= TARGETS.mdP99Ms, intentP99: inP99 <= TARGETS.intentP99Ms } },
         machine: { note: 'loopback; 2 cores shared with other work', cores: cpus().length, loadAverage1m: Number(loadavg()[0]?.toFixed(2)) },

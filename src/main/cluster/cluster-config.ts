@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** Default `lostGroupRetentionMs`: 6 hours. */
+export const LOST_GROUP_RETENTION_MS = 6 * 3_600_000;
+
 export const CLUSTER_ROLES = ['data', 'strategy', 'execution'] as const;
 export type ClusterRole = (typeof CLUSTER_ROLES)[number];
 
@@ -16,6 +19,11 @@ export const clusterConfigSchema = z
     prefix: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'a key prefix of 1-32 characters A-Z a-z 0-9 _ . -').default('libra'),
     /** Intents pending this long on a dead execution consumer are claimed by the live one. */
     claimIdleMs: z.number().int().positive().default(5_000),
+    /**
+     * A consumer group none of whose consumers is a live node (no heartbeat: lost or stopped)
+     * holds trimming back only for entries younger than this; older ones it has not read go.
+     */
+    lostGroupRetentionMs: z.number().int().positive().default(LOST_GROUP_RETENTION_MS),
   })
   .strict();
 

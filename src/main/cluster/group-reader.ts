@@ -2,9 +2,9 @@
  * An at-least-once reader of one Redis Stream through a consumer group: on start it reads this
  * consumer's own pending entries (what it read but did not ack before a crash), then claims
  * entries idle longer than `claimIdleMs` on other consumers of the group (XAUTOCLAIM: a dead
- * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read) only after
- * `handle` returned for each, so a kill in between redelivers them; handlers deduplicate by the
- * message id.
+ * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read, pipelined
+ * before the next read) only after `handle` returned for each, so a kill in between redelivers
+ * them; handlers deduplicate by the message id.
  */
 import type { Redis } from 'ioredis';
 import { decode, MessageError } from './messages';
@@ -22,7 +22,8 @@ export interface GroupReaderOptions {
   readonly from?: '0' | '$';
 }
 
-type Entries = [id: string, fields: string[]][];
+/** Fields null: an entry this consumer had pending that was trimmed meanwhile (its group's node was lost past the retention). */
+type Entries = [id: string, fields: string[] | null][];
 
 export async function ensureGroup(redis: Redis, stream: string, group: string, from: '0' | '$' = '0'): Promise<void> {
   try {
@@ -36,12 +37,17 @@ export async function ensureGroup(redis: Redis, stream: string, group: string, f
 export class GroupReader {
   private running = false;
   private loop: Promise<void> | undefined;
+  /** The last batch's XACK. */
+  private acked: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: GroupReaderOptions) {}
 
   async start(): Promise<void> {
     const { redis, stream, group } = this.o;
     await ensureGroup(redis, stream, group, this.o.from ?? '0');
+    // A consumer of the group from now on, not only once it got an entry (Redis 7.0 adds one on
+    // its first delivery): the trimmer counts a group with a live consumer as held.
+    await redis.xgroup('CREATECONSUMER', stream, group, this.o.consumer);
     this.running = true;
     await this.drainOwnPending();
     await this.claimIdle();
@@ -51,11 +57,19 @@ export class GroupReader {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop?.catch(() => undefined);
+    await this.acked;
   }
 
   private async process(entries: Entries): Promise<void> {
     const ids: string[] = [];
+    let trimmed = 0;
     for (const [id, fields] of entries) {
+      if (fields === null) {
+        // Gone from the stream: nothing to handle; acked so it leaves this consumer's pending list.
+        trimmed++;
+        ids.push(id);
+        continue;
+      }
       const text = fields[fields.indexOf('m') + 1];
       try {
         if (text === undefined) throw new MessageError('cluster entry has no "m" field');
@@ -70,9 +84,17 @@ export class GroupReader {
       }
       ids.push(id);
     }
+    if (trimmed > 0) this.o.warn(`CLUSTER ${this.o.stream}: ${trimmed} entries this node had read but not handled were trimmed while it was away (a lost node's group holds trimming for cluster.lostGroupRetentionMs only)`);
     // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
-    // batch, and handlers deduplicate by message id.
-    if (ids.length > 0) await this.o.redis.xack(this.o.stream, this.o.group, ...ids);
+    // batch, and handlers deduplicate by message id. Not waited for: the next XREADGROUP goes out
+    // behind it on the same connection (Redis runs them in order), saving a round trip per batch;
+    // an ack lost with the connection only means a redelivery.
+    if (ids.length > 0) {
+      this.acked = this.o.redis.xack(this.o.stream, this.o.group, ...ids).then(
+        () => undefined,
+        (e: unknown) => this.o.warn(`CLUSTER ${this.o.stream} ack failed (redelivered later): ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
   }
 
   private async drainOwnPending(): Promise<void> {

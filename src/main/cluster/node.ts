@@ -175,7 +175,7 @@ export class ClusterNode {
   async startExecutionBridge(): Promise<void> {
     if (!this.bridge) throw new Error('attachExecution must be called before startExecutionBridge');
     await this.bridge.start();
-    this.trimmer = startTrimmer(this.cmd, { prefix: this.config.prefix, everyMs: TRIM_MS, warn: this.print });
+    this.trimmer = startTrimmer(this.cmd, { prefix: this.config.prefix, everyMs: TRIM_MS, lostGroupRetentionMs: this.config.lostGroupRetentionMs, warn: this.print });
     if (this.balanceSource) this.balanceFeed = publishBalances(this.cmd, { prefix: this.config.prefix, node: this.config.node, balances: this.balanceSource, warn: this.print });
     this.print(`CLUSTER execution: reading order intents from ${this.config.prefix}:intents`);
   }
