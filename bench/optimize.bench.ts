@@ -79,5 +79,7 @@ console.log(
     tradesOfBestSet: outcome.results[0]?.stats.trades,
     medianTradesPerSet: outcome.results.map((r) => r.stats.trades).sort((a, b) => a - b)[Math.floor(outcome.results.length / 2)],
     failed: outcome.failed.length,
+    // ctx.indicator series the sets got shared from the workers' caches vs computed (once per worker).
+    indicatorSeries: outcome.indicatorSeries,
   }),
 );
