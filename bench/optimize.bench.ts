@@ -50,7 +50,18 @@ const axes = [opt.parseGridAxis('fast=2:41:1'), opt.parseGridAxis(FULL ? 'slow=5
 const sets = axes.reduce((n, a) => n * a.values.length, 1);
 const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, latencyMs: 0, risk: kernel.risk };
 const cpu0 = process.cpuUsage();
-const outcome = await opt.optimizeFeed(feed(), { strategy: 'sma-cross', cwd: process.cwd(), axes, objective: 'sharpe', workers: WORKERS, costs });
+const t0 = performance.now();
+// The sweep's steady state: from the first progress past 10 % of the evaluations (every worker
+// started, loaded and warmed up) to the end — start-up (worker threads compiling the TypeScript
+// sources through tsx here; the built CLI's workers load a bundle) measured apart.
+let mark: { cpu: NodeJS.CpuUsage; ms: number; done: number } | null = null;
+const onProgress = (done: number, total: number): void => {
+  if (mark === null && done >= total / 10) mark = { cpu: process.cpuUsage(), ms: performance.now(), done };
+};
+const outcome = await opt.optimizeFeed(feed(), { strategy: 'sma-cross', cwd: process.cwd(), axes, objective: 'sharpe', workers: WORKERS, costs, onProgress });
+const t1 = performance.now();
+const steady = mark as { cpu: NodeJS.CpuUsage; ms: number; done: number } | null;
+const steadyCpu = steady ? process.cpuUsage(steady.cpu) : null;
 const perSec = outcome.barEvaluations / (outcome.elapsedMs / 1000);
 const cpu = process.cpuUsage(cpu0);
 // Bar evaluations per second of CPU time (workers and main thread together), per core.
@@ -70,6 +81,13 @@ console.log(
     meetsTarget: perSec >= TARGET,
     perWorkerPerSec: Math.round(perSec / outcome.workers),
     barEvaluationsPerCpuSec: Math.round(perCpuSec),
+    cpuSec: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+    // After start-up (see onProgress): wall rate and rate per CPU-second (all threads).
+    steadyBarEvaluationsPerSec: steady ? Math.round((outcome.barEvaluations - steady.done) / ((t1 - steady.ms) / 1000)) : null,
+    steadyBarEvaluationsPerCpuSec: steady && steadyCpu ? Math.round((outcome.barEvaluations - steady.done) / ((steadyCpu.user + steadyCpu.system) / 1e6)) : null,
+    // What 2 fully available cores would do at the steady CPU rate (the target's setting).
+    projectedOn2IdleCoresPerSec: steady && steadyCpu ? Math.round((2 * (outcome.barEvaluations - steady.done)) / ((steadyCpu.user + steadyCpu.system) / 1e6)) : null,
+    wallMs: Math.round(t1 - t0),
     loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
     manifoldBtPerSec: Math.round(MANIFOLD_PER_SEC),
     manifoldBtPerVcpuPerSec: Math.round(MANIFOLD_PER_SEC / 4),
