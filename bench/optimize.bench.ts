@@ -4,7 +4,8 @@
  * through `libra optimize`'s path (the kernel's optimizeFeed: worker threads, the event-driven
  * engine per set, report statistics per set). Quick by default (120 sets × 20 000 bars = 2.4 M bar
  * evaluations); the issue's size (1 000 sets × 20 000 bars = 20 M) with LIBRA_BENCH_FULL=1.
- * LIBRA_BENCH_WORKERS sets the threads (default: the CPU count).
+ * LIBRA_BENCH_WORKERS sets the threads (default: the CPU count). Prints wall and CPU-time rates
+ * (process.cpuUsage: every thread), the steady rate after start-up, and the load average.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { makeInstrument } from '../src/shared/domain/instrument';
@@ -50,7 +51,6 @@ const axes = [opt.parseGridAxis('fast=2:41:1'), opt.parseGridAxis(FULL ? 'slow=5
 const sets = axes.reduce((n, a) => n * a.values.length, 1);
 const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, latencyMs: 0, risk: kernel.risk };
 const cpu0 = process.cpuUsage();
-const t0 = performance.now();
 // The sweep's steady state: from the first progress past 10 % of the evaluations (every worker
 // started, loaded and warmed up) to the end — start-up (worker threads compiling the TypeScript
 // sources through tsx here; the built CLI's workers load a bundle) measured apart.
@@ -87,7 +87,6 @@ console.log(
     steadyBarEvaluationsPerCpuSec: steady && steadyCpu ? Math.round((outcome.barEvaluations - steady.done) / ((steadyCpu.user + steadyCpu.system) / 1e6)) : null,
     // What 2 fully available cores would do at the steady CPU rate (the target's setting).
     projectedOn2IdleCoresPerSec: steady && steadyCpu ? Math.round((2 * (outcome.barEvaluations - steady.done)) / ((steadyCpu.user + steadyCpu.system) / 1e6)) : null,
-    wallMs: Math.round(t1 - t0),
     loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
     manifoldBtPerSec: Math.round(MANIFOLD_PER_SEC),
     manifoldBtPerVcpuPerSec: Math.round(MANIFOLD_PER_SEC / 4),
