@@ -3,6 +3,8 @@
  * curves) in worker threads; every set's statistics must equal a full per-set backtest of the
  * same parameters on the same bars (what `libra backtest` reports).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import type { CostSettings } from './evaluate';
 import { parseGridAxis } from './grid';
 import { optimizeFeed } from './optimize';
 
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const SAMPLE = join(resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../resources/sample-data'), 'BTC-USD_coinbase_4h_2016-2025.csv');
 const costs: CostSettings = { capital: 10_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 2, latencyMs: 0, risk: { defaults: {} } };
 
@@ -50,6 +53,46 @@ describe('optimizer sets equal full backtests', () => {
     for (const r of outcome.results) {
       const { stats } = await fullBacktest(Number(r.params.fast), Number(r.params.slow));
       expect(r.stats).toEqual(stats);
+    }
+  });
+
+  it('sets batched to one worker share its indicator series and each still equals its full backtest', async () => {
+    const source = await openFileFeed(SAMPLE);
+    // 12 sets on 1 worker: batches of 3, then smaller as the queue drains.
+    const outcome = await optimizeFeed(source, { strategy: 'sma-cross', cwd: process.cwd(), axes: [parseGridAxis('fast=5:20:5'), parseGridAxis('slow=40:100:30')], objective: 'total-return', workers: 1, costs });
+    expect(outcome.results).toHaveLength(12);
+    expect(outcome.failed).toEqual([]);
+    // Each distinct SMA computed once (4 fast + 3 slow), every other request served shared.
+    expect(outcome.indicatorSeries).toEqual({ computed: 7, shared: 12 * 2 - 7 });
+    for (const r of outcome.results) {
+      const { stats } = await fullBacktest(Number(r.params.fast), Number(r.params.slow));
+      expect(r.stats).toEqual(stats);
+    }
+  });
+
+  it('a set that throws inside a batch fails alone; the sets batched with it still rank', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-opt-'));
+    try {
+      const file = join(dir, 'boom.ts');
+      const strategyModule = JSON.stringify(join(ROOT, 'src/main/engine/strategy/strategy.ts'));
+      writeFileSync(
+        file,
+        `import { Strategy } from ${strategyModule};
+export default class Boom extends Strategy<{ boom: number }> {
+  static override readonly params = { boom: { type: 'int' as const, default: 1 } };
+  private n = 0;
+  onBar(): void {
+    if (++this.n === 100 && this.params.boom === 2) throw new Error('boom at bar 100');
+  }
+}
+`,
+      );
+      const source = await openFileFeed(SAMPLE);
+      const outcome = await optimizeFeed(source, { strategy: file, cwd: dir, axes: [parseGridAxis('boom=1:12:1')], objective: 'total-return', workers: 1, costs });
+      expect(outcome.failed).toEqual([{ params: { boom: '2' }, reason: expect.stringMatching(/threw: boom at bar 100$/) as unknown }]);
+      expect(outcome.results.map((r) => r.params.boom).sort((a, b) => Number(a) - Number(b))).toEqual([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

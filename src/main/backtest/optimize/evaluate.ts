@@ -14,6 +14,8 @@ import { runFeedBacktest } from '../file-backtest';
 import type { BacktestFeed } from '../file-backtest';
 import type { EquityPoint, ReportStats } from '../report';
 import type { ParamSet } from './grid';
+import { withSharedIndicators } from './indicator-cache';
+import type { IndicatorCache } from './indicator-cache';
 
 export interface CostSettings {
   readonly capital: number;
@@ -54,6 +56,8 @@ export interface EvalOptions {
   readonly from?: number;
   readonly to?: number;
   readonly detail?: boolean;
+  /** Shared indicator series (`ctx.indicator` on the data's instrument) instead of one computation per set. */
+  readonly indicators?: IndicatorCache;
   /** Records every submit/cancel the strategy makes. */
   readonly onDecision?: (d: Decision) => void;
 }
@@ -77,7 +81,8 @@ export function instantiate(cls: StrategyClass, set: ParamSet): { params: Strate
 export async function evaluateSet(data: SeriesData, cls: StrategyClass, set: ParamSet, costs: CostSettings, opts: EvalOptions = {}): Promise<SetResult> {
   const from = opts.from ?? 0;
   const to = Math.min(opts.to ?? data.bars.length, data.bars.length);
-  const { params, hooks } = instantiate(cls, set);
+  const { params, hooks: own } = instantiate(cls, set);
+  const hooks = opts.indicators?.serves(data.instrument.id, data.bars) ? withSharedIndicators(own, opts.indicators, from) : own;
   const strategy = opts.onDecision ? recordDecisions(hooks, opts.onDecision) : hooks;
   const { result, input, stats } = await runFeedBacktest(sliceFeed(data, from, to), { hooks: strategy }, {
     capital: costs.capital,

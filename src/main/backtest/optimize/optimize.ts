@@ -39,6 +39,8 @@ export interface OptimizeRequest {
   readonly monteCarlo?: { readonly runs: number; readonly seed: number };
   /** Bar evaluations done so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Share `ctx.indicator` series between sets (default true; false computes them per set, for comparison). */
+  readonly shareIndicators?: boolean;
   /** Aborting ends the worker threads; the search rejects with an OptimizeCancelledError. */
   readonly signal?: AbortSignal;
 }
@@ -86,6 +88,8 @@ export interface OptimizeOutcome {
   readonly barEvaluations: number;
   readonly elapsedMs: number;
   readonly workers: number;
+  /** Indicator series (`ctx.indicator`) the sets got from the workers' shared caches, and those computed. */
+  readonly indicatorSeries: { readonly shared: number; readonly computed: number };
   readonly walkForward?: WalkForwardResult;
   readonly monteCarlo?: MonteCarloResult;
 }
@@ -121,7 +125,7 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
     req.onProgress?.(done, total);
   };
 
-  const pool = await SweepPool.open({ packed: packBars(bars), instrument: source.instrument, timeframeMs: source.timeframeMs, strategy: req.strategy, cwd: req.cwd, costs: req.costs }, Math.min(req.workers, sets.length));
+  const pool = await SweepPool.open({ packed: packBars(bars), instrument: source.instrument, timeframeMs: source.timeframeMs, strategy: req.strategy, cwd: req.cwd, costs: req.costs, shareIndicators: req.shareIndicators !== false }, Math.min(req.workers, sets.length));
   const cancelled = new OptimizeCancelledError('the optimisation was cancelled');
   const onAbort = (): void => void pool.cancel(cancelled);
   if (req.signal?.aborted) onAbort();
@@ -199,6 +203,7 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
       barEvaluations: done,
       elapsedMs: now() - started,
       workers: pool.size,
+      indicatorSeries: pool.indicatorStats,
       ...(walkForward ? { walkForward } : {}),
       ...(monteCarlo ? { monteCarlo } : {}),
     };

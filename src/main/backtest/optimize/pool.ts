@@ -1,13 +1,17 @@
 /**
  * SweepPool: K worker threads that each hold the series (shared memory, never copied) and the
- * strategy, and evaluate parameter sets handed out one at a time to whichever worker is free
- * (so a slow set never holds up the others). Results come back as promises; `close` ends the
+ * strategy, and evaluate parameter sets handed out in batches to whichever worker is free — a
+ * batch is a slice of what is queued (at most MAX_BATCH, smaller as the queue drains, so a slow
+ * set never holds up the others for long), which saves a round trip per set. Results come back as promises; `close` ends the
  * threads. A strategy error in one set fails that set's promise only.
  */
 import { Worker } from 'node:worker_threads';
 import type { SetResult } from './evaluate';
 import type { ParamSet } from './grid';
 import type { FromWorker, SweepTask, SweepWorkerData, ToWorker } from './protocol';
+
+/** Sets per message at most; a batch is also at most a quarter of each worker's share of the queue. */
+export const MAX_BATCH = 16;
 
 export const SWEEP_WORKER_ENTRY = new URL('./sweep-worker-entry.mjs', import.meta.url);
 
@@ -26,7 +30,9 @@ interface Pending {
 
 export class SweepPool {
   private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending>();
+  private readonly busy = new Map<Worker, Map<number, Pending>>();
+  private readonly cacheStats = new Map<Worker, { shared: number; computed: number }>();
+  private pumpQueued = false;
   private readonly queue: Pending[] = [];
   private readonly workers: Worker[] = [];
   private seq = 0;
@@ -45,6 +51,17 @@ export class SweepPool {
     return this.workers.length;
   }
 
+  /** Indicator series the workers handed out from their caches (shared) and computed, so far. */
+  get indicatorStats(): { readonly shared: number; readonly computed: number } {
+    let shared = 0;
+    let computed = 0;
+    for (const s of this.cacheStats.values()) {
+      shared += s.shared;
+      computed += s.computed;
+    }
+    return { shared, computed };
+  }
+
   run(params: ParamSet, from: number, to: number, detail = false): Promise<SetResult> {
     return new Promise<SetResult>((resolve, reject) => {
       if (this.failure) {
@@ -52,7 +69,14 @@ export class SweepPool {
         return;
       }
       this.queue.push({ task: { id: ++this.seq, params, from, to, detail }, resolve, reject });
-      this.pump();
+      // Sets queued in one go (a sweep) are batched together: hand them out after this tick.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
@@ -86,9 +110,14 @@ export class SweepPool {
             return;
           case 'done':
           case 'error': {
-            const p = this.busy.get(w);
-            this.busy.delete(w);
-            this.idle.push(w);
+            if (m.cache) this.cacheStats.set(w, m.cache);
+            const batch = this.busy.get(w);
+            const p = batch?.get(m.id);
+            batch?.delete(m.id);
+            if (batch && batch.size === 0) {
+              this.busy.delete(w);
+              this.idle.push(w);
+            }
             if (p) {
               if (m.t === 'done') p.resolve(m.result);
               else p.reject(new SweepError(m.message, m.name));
@@ -112,7 +141,7 @@ export class SweepPool {
   private fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
-    for (const p of this.busy.values()) p.reject(e);
+    for (const batch of this.busy.values()) for (const p of batch.values()) p.reject(e);
     this.busy.clear();
     for (const p of this.queue.splice(0)) p.reject(e);
   }
@@ -120,9 +149,10 @@ export class SweepPool {
   private pump(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop() as Worker;
-      const p = this.queue.shift() as Pending;
-      this.busy.set(w, p);
-      const msg: ToWorker = { t: 'run', task: p.task };
+      const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(this.queue.length / (this.workers.length * 4))));
+      const taken = this.queue.splice(0, size);
+      this.busy.set(w, new Map(taken.map((p) => [p.task.id, p])));
+      const msg: ToWorker = { t: 'run', tasks: taken.map((p) => p.task) };
       w.postMessage(msg);
     }
   }

@@ -11,6 +11,8 @@ export interface SweepWorkerData {
   readonly strategy: string;
   readonly cwd: string;
   readonly costs: CostSettings;
+  /** Share `ctx.indicator` series between the sets a worker runs (default true). */
+  readonly shareIndicators?: boolean;
 }
 
 export interface SweepTask {
@@ -21,10 +23,17 @@ export interface SweepTask {
   readonly detail: boolean;
 }
 
-export type ToWorker = { readonly t: 'run'; readonly task: SweepTask } | { readonly t: 'close' };
+/** A batch of sets, run in order; each answers with its own done/error message. */
+export type ToWorker = { readonly t: 'run'; readonly tasks: readonly SweepTask[] } | { readonly t: 'close' };
 
 export type FromWorker =
   | { readonly t: 'ready' }
-  | { readonly t: 'done'; readonly id: number; readonly result: SetResult }
-  | { readonly t: 'error'; readonly id: number; readonly message: string; readonly name: string }
+  | { readonly t: 'done'; readonly id: number; readonly result: SetResult; readonly cache?: CacheCounts }
+  | { readonly t: 'error'; readonly id: number; readonly message: string; readonly name: string; readonly cache?: CacheCounts }
   | { readonly t: 'fatal'; readonly message: string; readonly name: string };
+
+/** The worker's indicator-cache counters so far: series handed out shared, and computed. */
+export interface CacheCounts {
+  readonly shared: number;
+  readonly computed: number;
+}

@@ -205,6 +205,8 @@ export interface IndicatorHandle {
   readonly ready: boolean;
   /** Current row, one entry per column; null where the value is not (yet) valid. Allocates. */
   values(): (number | null)[];
+  /** Column `c` of the current row (NaN where not valid, or past the last column). Allocation-free. */
+  column(c: number): number;
   /** Writes the current row into `out` from `offset` (NaN where not valid). Allocation-free. */
   writeInto(out: Float64Array | number[], offset?: number): void;
   reset(): void;
@@ -234,6 +236,10 @@ class Handle implements IndicatorHandle {
       const v = this.indicator.output(i);
       return v === v ? v : null;
     });
+  }
+  column(c: number): number {
+    const i = this.select[c];
+    return i === undefined ? NaN : this.indicator.output(i);
   }
   writeInto(out: Float64Array | number[], offset = 0): void {
     const sel = this.select;

@@ -13,6 +13,7 @@ import type { Cache } from '../cache/cache';
 import type { Clock } from '../clock/clock';
 import type { ExecutionEngine, SubmitResult } from '../execution/execution-engine';
 import type { Portfolio } from '../portfolio/portfolio';
+import { LiveIndicatorSeries } from './indicator-series';
 import type { BarListener, LogLevel, StrategyContext, StrategyHooks } from './strategy';
 
 export interface StrategySubscriptions {
@@ -106,6 +107,12 @@ export class StrategyHost {
     const { cache, clock, execution, portfolio } = this.deps;
     const submit = (intent: OrderIntent): SubmitResult => execution.submit(id, intent);
     const inst = (instrumentId: InstrumentId): Instrument => cache.requireInstrument(instrumentId);
+    const register = <T extends BarListener>(instrumentId: InstrumentId, listener: T): T => {
+      const list = listeners.get(instrumentId) ?? [];
+      list.push(listener);
+      listeners.set(instrumentId, list);
+      return listener;
+    };
     return {
       strategyId: id,
       now: () => clock.now(),
@@ -140,11 +147,10 @@ export class StrategyHost {
       equity: () => portfolio.equity(),
       lastPrice: (instrumentId) => cache.lastPrice(instrumentId),
       takerFeeRate: (instrumentId) => this.deps.takerFeeRate(instrumentId),
-      register: (instrumentId, listener) => {
-        const list = listeners.get(instrumentId) ?? [];
-        list.push(listener);
-        listeners.set(instrumentId, list);
-        return listener;
+      register,
+      indicator: (instrumentId, spec) => {
+        inst(instrumentId); // an unknown instrument is an error here, not a series never fed
+        return register(instrumentId, new LiveIndicatorSeries(spec));
       },
       setTimer: (name, at) => {
         const cancel = clock.setTimer(name, at, (n, ts) => strategy.onTimer?.(n, ts));

@@ -29,6 +29,21 @@ export interface BarListener {
   update(bar: { readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly volume: number }): void;
 }
 
+/**
+ * A library indicator as a strategy reads it (`ctx.indicator`): fed with every bar of its
+ * instrument before onBar; `current` is its first column, `output(i)` column i (as
+ * `createIndicator(spec).columns` orders them); NaN while not ready.
+ */
+export interface IndicatorSeries {
+  /** Column base name (`sma_20`, `macd_12_26_9`). */
+  readonly name: string;
+  /** Canonical spec with every parameter (`sma:20`, `macd:12:26:9`). */
+  readonly spec: string;
+  readonly ready: boolean;
+  readonly current: number;
+  output(column: number): number;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface StrategyContext {
@@ -65,6 +80,13 @@ export interface StrategyContext {
   takerFeeRate(instrumentId: InstrumentId): number;
   /** Registers something (an indicator) updated with every bar of `instrumentId` before onBar. */
   register<T extends BarListener>(instrumentId: InstrumentId, listener: T): T;
+  /**
+   * A library indicator by spec (`sma:20`, `ema:12`, `macd:12:26:9`; see createIndicator), fed with
+   * every bar of `instrumentId` before onBar. Unlike `register`, the host owns the computation:
+   * where many runs see the same bars (the optimizer's parameter sets) it hands every run that asks
+   * for the same spec one shared precomputed series — the same numbers, computed once.
+   */
+  indicator(instrumentId: InstrumentId, spec: string): IndicatorSeries;
   setTimer(name: string, at: number): () => void;
   setInterval(name: string, intervalMs: number): () => void;
   log(level: LogLevel, message: string): void;

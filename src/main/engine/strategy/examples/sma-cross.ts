@@ -9,9 +9,8 @@
  * the end stays open. Long only, one instrument (the first one subscribed).
  */
 import type { Bar } from '../../../../shared/messages/market-data';
-import { Sma } from '../../indicators/moving-averages';
 import { ParamError, Strategy } from '../strategy';
-import type { ParamSpec, StrategyContext } from '../strategy';
+import type { IndicatorSeries, ParamSpec, StrategyContext } from '../strategy';
 
 export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
   static override readonly params: Readonly<Record<string, ParamSpec>> = {
@@ -19,8 +18,8 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     slow: { type: 'int', default: 30, min: 2, description: 'slow SMA period (bars)' },
   };
 
-  private fast!: Sma;
-  private slow!: Sma;
+  private fast!: IndicatorSeries;
+  private slow!: IndicatorSeries;
   private prevFast = NaN;
   private prevSlow = NaN;
   private instrumentId = '';
@@ -34,8 +33,9 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     const inst = ctx.instruments()[0];
     if (!inst) throw new Error('sma-cross needs one instrument');
     this.instrumentId = inst.id;
-    this.fast = ctx.register(inst.id, new Sma(this.params.fast));
-    this.slow = ctx.register(inst.id, new Sma(this.params.slow));
+    // Through the host (not `register(new Sma(…))`): an optimizer's sets then share one SMA(n) series.
+    this.fast = ctx.indicator(inst.id, `sma:${this.params.fast}`);
+    this.slow = ctx.indicator(inst.id, `sma:${this.params.slow}`);
   }
 
   onBar(bar: Bar): void {

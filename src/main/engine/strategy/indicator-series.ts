@@ -1,0 +1,44 @@
+/**
+ * The host's own indicator series (`ctx.indicator`): a library indicator made from its spec,
+ * registered like any listener (updated with every bar of its instrument before onBar), read
+ * through the IndicatorSeries view. The optimizer substitutes a shared precomputed series with
+ * the same numbers (backtest/optimize/indicator-cache.ts).
+ */
+import { createIndicator } from '../indicators/registry';
+import type { IndicatorHandle } from '../indicators/registry';
+import type { Indicator, IndicatorInput } from '../indicators/types';
+import type { BarListener, IndicatorSeries } from './strategy';
+
+/** Column base name of a handle (`sma_20`; `macd_12_26_9` for `macd_12_26_9.macd`…). */
+export function seriesName(h: IndicatorHandle): string {
+  const c = h.columns[0] ?? h.name;
+  const dot = c.indexOf('.');
+  return dot < 0 ? c : c.slice(0, dot);
+}
+
+export class LiveIndicatorSeries implements IndicatorSeries, BarListener {
+  readonly name: string;
+  readonly spec: string;
+  private readonly h: IndicatorHandle;
+  private readonly ind: Indicator;
+
+  constructor(spec: string) {
+    this.h = createIndicator(spec);
+    this.spec = this.h.spec;
+    this.name = seriesName(this.h);
+    this.ind = this.h.indicator;
+  }
+
+  update(bar: IndicatorInput): void {
+    this.ind.update(bar);
+  }
+  get ready(): boolean {
+    return this.ind.ready;
+  }
+  get current(): number {
+    return this.h.column(0);
+  }
+  output(column: number): number {
+    return this.h.column(column);
+  }
+}
