@@ -373,26 +373,31 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
 /**
  * Commodity Channel Index over the typical price (H+L+C)/3: (TP − SMA(TP)) / (0.015 · meanDev).
  * TA-Lib recomputes the window mean from its circular buffer on every bar (slots summed left to
- * right, no drift) and returns 0 when either the deviation or the numerator is exactly 0; we
- * reproduce that bit for bit.
+ * right, no drift) and returns 0 when either the deviation or the numerator is exactly 0.
  *
- * Why O(period) and not O(1): the mean absolute deviation Σ|x_i − mean| has a new `mean` every
- * bar, so every term changes; an O(1) running sum (or an O(log period) order-statistics tree for
- * the deviation) would round differently from TA-Lib's left-to-right sums, and near a zero
- * numerator (TP ≈ mean) that rounding difference is the whole result. So CCI stays O(period),
- * tight: the window sum is kept as prefix sums `pre[i] = (…(ring[0] + ring[1]) + …) + ring[i]` —
- * exactly TA-Lib's additions in TA-Lib's order — so writing slot `pos` re-adds only slots
- * pos..period−1 (period/2 on average instead of period), and the deviation is one pass over a
- * Float64Array bounded by its length (no modulo, no bounds checks). Both sums are serial chains of
- * floating-point adds (reordering them would change the rounding), which is what bounds the cost.
+ * The mean is TA-Lib's bit for bit, because near a zero numerator (TP ≈ mean) any rounding
+ * difference in it is the whole result: the window sum is `(…(ring[0] + ring[1]) + …) +
+ * ring[p−1]`, TA-Lib's additions in TA-Lib's order. Writing slot `pos` leaves the prefix
+ * ring[0..pos−1] unchanged, so we carry one number, `head` = the left-to-right sum of
+ * ring[0..pos] (the previous update's head plus the new value, or the new value at pos 0), and
+ * add only the slots after `pos`: p−1−pos dependent adds (≈ p/2 on average), no stores.
+ *
+ * The mean absolute deviation Σ|x_i − mean| gets a new mean every bar, so every term changes and
+ * it is O(period) by definition. Its terms are all ≥ 0, so the sum is well conditioned in any
+ * order: it is summed in four independent lanes (a chain of p/4 dependent adds instead of p),
+ * which can differ from TA-Lib's serial sum by a few ulps (relative ≤ p·2⁻⁵³), and is 0 exactly
+ * when TA-Lib's is (a sum of non-negative numbers is 0 iff every term is). The result is one
+ * division, num·(p/0.015)/dev, instead of TA-Lib's two (again a few ulps).
  */
 export class Cci implements Indicator<number> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = VALUE;
   private readonly ring: Float64Array;
-  /** pre[i] = left-to-right sum of ring[0..i]; consistent with `ring` after every update. */
-  private readonly pre: Float64Array;
+  /** p / 0.015: the scale of num / dev. */
+  private readonly scale: number;
+  /** Left-to-right sum of ring[0..pos−1] (TA-Lib's order); unused when pos = 0. */
+  private head = 0;
   private pos = 0;
   private n = 0;
   private cur = NaN;
@@ -402,28 +407,37 @@ export class Cci implements Indicator<number> {
     this.name = `cci_${period}`;
     this.warmup = period - 1;
     this.ring = new Float64Array(period);
-    this.pre = new Float64Array(period);
+    this.scale = period / 0.015;
   }
 
   update(bar: IndicatorInput): void {
     const tp = (bar.high + bar.low + bar.close) / 3;
     const ring = this.ring;
-    const pre = this.pre;
     const p = ring.length;
     const pos = this.pos;
     ring[pos] = tp;
-    let sum = pos === 0 ? 0 : pre[pos - 1]!;
-    for (let i = pos; i < p; i++) {
-      sum += ring[i]!;
-      pre[i] = sum;
-    }
+    const head = pos === 0 ? tp : this.head + tp;
+    let sum = head;
+    for (let i = pos + 1; i < p; i++) sum += ring[i]!;
+    this.head = head;
     this.pos = pos + 1 === p ? 0 : pos + 1;
     if (++this.n < p) return;
     const avg = sum / p;
-    let dev = 0;
-    for (let i = 0; i < p; i++) dev += Math.abs(ring[i]! - avg);
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    let i = 0;
+    for (; i + 3 < p; i += 4) {
+      d0 += Math.abs(ring[i]! - avg);
+      d1 += Math.abs(ring[i + 1]! - avg);
+      d2 += Math.abs(ring[i + 2]! - avg);
+      d3 += Math.abs(ring[i + 3]! - avg);
+    }
+    for (; i < p; i++) d0 += Math.abs(ring[i]! - avg);
+    const dev = d0 + d1 + (d2 + d3);
     const num = tp - avg;
-    this.cur = num !== 0 && dev !== 0 ? num / (0.015 * (dev / p)) : 0;
+    this.cur = num !== 0 && dev !== 0 ? (num * this.scale) / dev : 0;
   }
 
   get ready(): boolean {
@@ -437,7 +451,7 @@ export class Cci implements Indicator<number> {
   }
   reset(): void {
     this.ring.fill(0);
-    this.pre.fill(0);
+    this.head = 0;
     this.pos = 0;
     this.n = 0;
     this.cur = NaN;
