@@ -305,7 +305,7 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     // gain and loss are never negative, so TA-Lib's |s| < ε is this one compare
     const r = s < TA_EPSILON ? 0 : 100 * (this.gain / s);
     const range = this.range;
-    range.push1(r);
+    range.push(r, r);
     const m = n - p + 1; // RSI values so far
     if (m < this.stochPeriod) return;
     const lowest = range.low;

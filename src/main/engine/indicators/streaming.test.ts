@@ -208,7 +208,7 @@ describe('streaming contract', () => {
     const rnd = lcg(43);
     for (const w of [1, 2, 3, 7, 14, 20, 52]) {
       const r = new RollingRange(w);
-      const one = new RollingRange(w); // push1: one series, both extremes
+      const one = new RollingRange(w); // one series, both extremes
       for (let run = 0; run < 2; run++) {
         const hs: number[] = [];
         const ls: number[] = [];
@@ -218,7 +218,7 @@ describe('streaming contract', () => {
           hs.push(h);
           ls.push(l);
           r.push(h, l);
-          one.push1(h);
+          one.push(h, h);
           expect(r.pushed).toBe(i + 1);
           expect(r.high).toBe(Math.max(...hs.slice(Math.max(0, hs.length - w))));
           expect(r.low).toBe(Math.min(...ls.slice(Math.max(0, ls.length - w))));
