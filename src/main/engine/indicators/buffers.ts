@@ -76,22 +76,26 @@ export class RollingRange {
     const sel = this.sel;
     const j = this.j;
     const k = 2 * j;
-    sel[0] = this.prefHigh;
+    const ph0 = this.prefHigh;
+    const pl0 = this.prefLow;
+    sel[0] = ph0;
     sel[1] = high;
-    sel[2] = this.prefLow;
+    sel[2] = pl0;
     sel[3] = low;
-    const ph = sel[+(high > sel[0]!)]!;
-    const pl = sel[2 + +(low < sel[2]!)]!;
+    const ph = sel[+(high > ph0)]!;
+    const pl = sel[2 + +(low < pl0)]!;
     buf[k] = high;
     buf[k + 1] = low;
     this.n++;
     if (j + 1 < this.win) {
+      const sh = buf[k + 2]!;
+      const sl = buf[k + 3]!;
       sel[0] = ph;
-      sel[1] = buf[k + 2]!;
+      sel[1] = sh;
       sel[2] = pl;
-      sel[3] = buf[k + 3]!;
-      this.hi = sel[+(sel[1]! > ph)]!;
-      this.lo = sel[2 + +(sel[3]! < pl)]!;
+      sel[3] = sl;
+      this.hi = sel[+(sh > ph)]!;
+      this.lo = sel[2 + +(sl < pl)]!;
       this.j = j + 1;
       this.prefHigh = ph;
       this.prefLow = pl;
@@ -100,16 +104,18 @@ export class RollingRange {
     // the block is complete: the window is exactly this block; turn it into suffix extremes
     this.hi = ph;
     this.lo = pl;
-    sel[0] = high;
-    sel[2] = low;
+    let sh = high;
+    let sl = low;
     for (let i = k - 2; i >= 0; i -= 2) {
-      sel[1] = buf[i]!;
-      const sh = sel[+(sel[1]! > sel[0]!)]!;
+      const h = buf[i]!;
+      const l = buf[i + 1]!;
       sel[0] = sh;
-      buf[i] = sh;
-      sel[3] = buf[i + 1]!;
-      const sl = sel[2 + +(sel[3]! < sel[2]!)]!;
+      sel[1] = h;
       sel[2] = sl;
+      sel[3] = l;
+      sh = sel[+(h > sh)]!;
+      sl = sel[2 + +(l < sl)]!;
+      buf[i] = sh;
       buf[i + 1] = sl;
     }
     this.j = 0;
