@@ -101,12 +101,27 @@ export class RollingRange {
       this.prefLow = pl;
       return;
     }
-    // the block is complete: the window is exactly this block; turn it into suffix extremes
+    // the block is complete: the window is exactly this block
     this.hi = ph;
     this.lo = pl;
-    let sh = high;
-    let sl = low;
-    for (let i = k - 2; i >= 0; i -= 2) {
+    this.j = 0;
+    this.prefHigh = -Infinity;
+    this.prefLow = Infinity;
+    this.toSuffix(k);
+  }
+
+  /**
+   * Turns the completed block (its last pair at offset `last`) into its suffix extremes, in place.
+   * A method of its own, called once a block: it keeps `push` small enough for TurboFan to inline
+   * into the indicators' `update` (a call that is not inlined boxes its two double arguments, an
+   * allocation per push), and takes no double argument itself.
+   */
+  private toSuffix(last: number): void {
+    const buf = this.buf;
+    const sel = this.sel;
+    let sh = buf[last]!;
+    let sl = buf[last + 1]!;
+    for (let i = last - 2; i >= 0; i -= 2) {
       const h = buf[i]!;
       const l = buf[i + 1]!;
       sel[0] = sh;
@@ -118,9 +133,6 @@ export class RollingRange {
       buf[i] = sh;
       buf[i + 1] = sl;
     }
-    this.j = 0;
-    this.prefHigh = -Infinity;
-    this.prefLow = Infinity;
   }
 
   reset(): void {
