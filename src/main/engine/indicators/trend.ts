@@ -477,22 +477,27 @@ export class Ichimoku implements Indicator<IchimokuValue> {
       // Which of the windows holds the extreme is data-dependent (a jump would mispredict
       // often): branch-free selects, `sel[+(a > b)]` with sel = [b, a] being `a > b ? a : b`.
       const sel = this.sel;
+      // (the compares read registers, not the values just stored: shorter store-to-load chains)
       let q = pos - this.lag1;
       let at = SLOT * (q < 0 ? q + kijunP : q);
+      let xh = ring[at]!;
+      let xl = ring[at + 1]!;
       sel[0] = th;
-      sel[1] = ring[at]!;
+      sel[1] = xh;
       sel[2] = tl;
-      sel[3] = ring[at + 1]!;
-      kh = sel[+(sel[1]! > th)]!;
-      kl = sel[2 + +(sel[3]! < tl)]!;
+      sel[3] = xl;
+      kh = sel[+(xh > th)]!;
+      kl = sel[2 + +(xl < tl)]!;
       q = pos - this.lag2;
       at = SLOT * (q < 0 ? q + kijunP : q);
+      xh = ring[at]!;
+      xl = ring[at + 1]!;
       sel[0] = kh;
-      sel[1] = ring[at]!;
+      sel[1] = xh;
       sel[2] = kl;
-      sel[3] = ring[at + 1]!;
-      kh = sel[+(sel[1]! > kh)]!;
-      kl = sel[2 + +(sel[3]! < kl)]!;
+      sel[3] = xl;
+      kh = sel[+(xh > kh)]!;
+      kl = sel[2 + +(xl < kl)]!;
     } else {
       kRange.push(h, l);
       kh = kRange.high;
