@@ -88,14 +88,12 @@ export class RollingRange {
     buf[k + 1] = low;
     this.n++;
     if (j + 1 < this.win) {
+      // within a block the previous block's suffix extreme only shrinks and the prefix's only
+      // grows, so which one wins switches at most once a block: a jump predicts well here
       const sh = buf[k + 2]!;
       const sl = buf[k + 3]!;
-      sel[0] = ph;
-      sel[1] = sh;
-      sel[2] = pl;
-      sel[3] = sl;
-      this.hi = sel[+(sh > ph)]!;
-      this.lo = sel[2 + +(sl < pl)]!;
+      this.hi = sh > ph ? sh : ph;
+      this.lo = sl < pl ? sl : pl;
       this.j = j + 1;
       this.prefHigh = ph;
       this.prefLow = pl;
