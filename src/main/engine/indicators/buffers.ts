@@ -7,8 +7,8 @@
  *   `window` values; a window ending at offset j of the current block is the previous block's
  *   suffix from offset j+1 joined with the current block's prefix up to j, so its extremes are
  *   max(suffixMax[j+1], prefixMax) / min(suffixMin[j+1], prefixMin). Per push: two compares for
- *   the prefix, two loads and two compares for the result, no data-dependent loop and no
- *   data-dependent jump (every compare feeds a branch-free select); when a block
+ *   the prefix, two loads and two compares for the result, no data-dependent loop; the prefix
+ *   and suffix compares feed branch-free selects (see `push`); when a block
  *   completes, one backward pass (2·window compares) turns it, in place, into the suffix extremes
  *   the next block reads. That is O(1) amortised (≤ 2 compares per value on average) and O(window)
  *   worst case once every `window` pushes, with no branch whose count depends on the data (the
@@ -67,9 +67,10 @@ export class RollingRange {
 
   /**
    * Push the next pair (`push(x, x)` for one series); the window then covers the last `window`
-   * pairs pushed. Every compare is branch-free: on a price stream which of two values is the larger
-   * is a coin flip often enough that a jump mispredicts, which measured costlier than the select
-   * `sel[+(a > b)]` with sel = [b, a] (a store, a setcc and an indexed load; exact, as any select).
+   * pairs pushed. The prefix and suffix compares are branch-free: on a price stream whether a new
+   * value beats the running extreme is a coin flip often enough that a jump mispredicts, which
+   * measured costlier than the select `sel[+(a > b)]` with sel = [b, a] (two stores, a setcc and
+   * an indexed load; exact, as any select).
    */
   push(high: number, low: number): void {
     const buf = this.buf;
