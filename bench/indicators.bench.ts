@@ -4,12 +4,12 @@
  *
  * Method (fair and stable on a shared machine):
  * - Bars: 1 M+ bars built from the real Binance ETH/BTC 5m candles of the shared TA-Lib reference
- *   set, cut into 96-bar chunks (8 h) that are chained in a fixed pseudo-random order, each chunk
- *   rescaled to open at the previous chunk's close. The stream has real bar shapes, ties and
- *   volumes but no global period: simply repeating the 5 760-bar series lets the CPU's branch
- *   predictor learn the data for windows that divide 5 760 (a 20-bar window measured 2–3× faster
- *   than a 14-bar one on the repeated series), which is not what live data does. All bars are
- *   plain objects of one shape, so `bar.high` etc. are monomorphic inside the indicators.
+ *   set, cut into 96-bar chunks chained in a fixed pseudo-random order (bench/indicators/bars.ts).
+ *   The stream has real bar shapes, ties and volumes but no global period: simply repeating the
+ *   5 760-bar series lets the CPU's branch predictor learn the data for windows that divide 5 760
+ *   (a 20-bar window measured 2–3× faster than a 14-bar one on the repeated series), which is not
+ *   what live data does. All bars are plain objects of one shape, so `bar.high` etc. are
+ *   monomorphic inside the indicators.
  * - Every indicator, plus `baseline` (an indicator whose update does nothing), is driven through
  *   the same `run` loop, i.e. the same call site; all of them are warmed up (JIT) before anything
  *   is timed, so every timed loop sees the same megamorphic `update` dispatch, as the engine's
@@ -28,43 +28,18 @@
  */
 import { createIndicator, KNOWN_INDICATORS } from '../src/main/engine/indicators/index';
 import type { IndicatorInput } from '../src/main/engine/indicators/index';
-import { loadTalibReference } from '../src/main/engine/indicators/reference-data';
+import { buildBars } from './indicators/bars';
 
 const UPDATES = 1_000_000;
 const REPS = 5;
 const WARMUP_UPDATES = 300_000;
 const WARMUP_PASSES = 2;
-const CHUNK = 96;
 const TARGET_NS = 50;
 
 interface Runnable {
   readonly name: string;
   update(bar: IndicatorInput): void;
   output(index: number): number;
-}
-
-function buildBars(count: number): IndicatorInput[] {
-  const series = loadTalibReference().bars;
-  const chunks = Math.floor(series.length / CHUNK);
-  let seed = 12345;
-  const next = (): number => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed;
-  };
-  const out: IndicatorInput[] = [];
-  let lastClose = series[0]!.open;
-  let time = series[0]!.time;
-  while (out.length < count) {
-    const start = (next() % chunks) * CHUNK;
-    const f = lastClose / series[start]!.open;
-    for (let k = start; k < start + CHUNK; k++) {
-      const b = series[k]!;
-      time += 300_000;
-      out.push({ high: b.high * f, low: b.low * f, close: b.close * f, open: b.open * f, volume: b.volume, time });
-    }
-    lastClose = out[out.length - 1]!.close;
-  }
-  return out;
 }
 
 const bars = buildBars(UPDATES);

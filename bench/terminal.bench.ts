@@ -30,7 +30,7 @@ import { Topics } from '../src/main/engine/bus/topics';
 import { EngineHost } from '../src/main/host/engine-host';
 import { startWsServer } from '../src/main/host/ws/server';
 import { firstRunRisk, Kernel } from '../src/main/kernel';
-import { CHROMIUM, launchBrowser, percentile, round1, ROOT } from './pages/support';
+import { CHROMIUM, latencyStats, launchBrowser, round1, ROOT } from './pages/support';
 
 const SECONDS = Number(process.env.LIBRA_TERMINAL_SECONDS ?? 15);
 const BOOK_RATE = Number(process.env.LIBRA_TERMINAL_BOOK_RATE ?? 1000);
@@ -105,10 +105,7 @@ function fpsOf(frames: readonly number[], from: number, to: number): { mean: num
   return { mean: round1(f.length / seconds), worst1s: worst === Infinity ? 0 : worst, frames: f.length };
 }
 
-function stats(xs: number[]): Record<string, number> {
-  const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: round1(percentile(s, 50)), p99: round1(percentile(s, 99)), max: round1(s.at(-1) ?? Number.NaN) };
-}
+const stats = (xs: number[]): Record<string, number> => latencyStats(xs, [50, 99]);
 
 async function main(): Promise<Record<string, unknown>> {
   const head = { bench: 'terminal', seconds: SECONDS, bookUpdatesPerSec: BOOK_RATE, replayBarsPerSec: SPEED, targets: TARGETS };

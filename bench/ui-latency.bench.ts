@@ -27,7 +27,7 @@ import { Topics } from '../src/main/engine/bus/topics';
 import { EngineHost } from '../src/main/host/engine-host';
 import { startWsServer } from '../src/main/host/ws/server';
 import { firstRunRisk, Kernel } from '../src/main/kernel';
-import { CHROMIUM, launchBrowser, percentile, round1, ROOT } from './pages/support';
+import { CHROMIUM, latencyStats, launchBrowser, round1, ROOT } from './pages/support';
 
 const SECONDS = Number(process.env.LIBRA_UI_LATENCY_SECONDS ?? 15);
 const SPEED = Number(process.env.LIBRA_UI_LATENCY_SPEED ?? 40);
@@ -105,10 +105,7 @@ async function clockOffset(page: Page): Promise<{ offsetMs: number; rttMs: numbe
   return { offsetMs: Math.round(best.offsetMs * 100) / 100, rttMs: Math.round(best.rttMs * 100) / 100 };
 }
 
-function stats(xs: number[]): Record<string, number> {
-  const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: round1(percentile(s, 50)), p90: round1(percentile(s, 90)), p99: round1(percentile(s, 99)), max: round1(s.at(-1) ?? Number.NaN), min: round1(s[0] ?? Number.NaN) };
-}
+const stats = (xs: number[]): Record<string, number> => latencyStats(xs, [50, 90, 99]);
 
 async function main(): Promise<Record<string, unknown>> {
   const head = { bench: 'ui-latency', speedBarsPerSec: SPEED, seconds: SECONDS };

@@ -87,3 +87,16 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/**
+ * Latency summary of the page benches: `n`, the percentiles `ps` (nearest rank) as `p<k>`, `max`
+ * and `min`, each rounded to 0.1.
+ */
+export function latencyStats(xs: readonly number[], ps: readonly number[]): Record<string, number> {
+  const s = [...xs].sort((a, b) => a - b);
+  const out: Record<string, number> = { n: s.length };
+  for (const p of ps) out[`p${p}`] = round1(percentile(s, p));
+  out['max'] = round1(s.at(-1) ?? Number.NaN);
+  out['min'] = round1(s[0] ?? Number.NaN);
+  return out;
+}

@@ -7,7 +7,8 @@
  *   `window` values; a window ending at offset j of the current block is the previous block's
  *   suffix from offset j+1 joined with the current block's prefix up to j, so its extremes are
  *   max(suffixMax[j+1], prefixMax) / min(suffixMin[j+1], prefixMin). Per push: two compares for
- *   the prefix, two loads and two compares for the result, no data-dependent loop; when a block
+ *   the prefix, two loads and two compares for the result, no data-dependent loop; the prefix
+ *   and suffix compares feed branch-free selects (see `push`); when a block
  *   completes, one backward pass (2·window compares) turns it, in place, into the suffix extremes
  *   the next block reads. That is O(1) amortised (≤ 2 compares per value on average) and O(window)
  *   worst case once every `window` pushes, with no branch whose count depends on the data (the
@@ -28,6 +29,8 @@
 
 export class RollingRange {
   private readonly buf: Float64Array;
+  /** Scratch of the branch-free selects: [0, 1] the high side's pair, [2, 3] the low side's. */
+  private readonly sel = new Float64Array(4);
   private readonly win: number;
   /** Offset in the current block of the next push. */
   private j = 0;
@@ -62,21 +65,32 @@ export class RollingRange {
     return this.lo;
   }
 
-  /** Push the next pair; the window then covers the last `window` pairs pushed. */
+  /**
+   * Push the next pair (`push(x, x)` for one series); the window then covers the last `window`
+   * pairs pushed. The prefix and suffix compares are branch-free: on a price stream whether a new
+   * value beats the running extreme is a coin flip often enough that a jump mispredicts, which
+   * measured costlier than the select `sel[+(a > b)]` with sel = [b, a] (two stores, a setcc and
+   * an indexed load; exact, as any select).
+   */
   push(high: number, low: number): void {
     const buf = this.buf;
+    const sel = this.sel;
     const j = this.j;
     const k = 2 * j;
-    // plain compares, not Math.max/min: V8's Float64Max also branches (plus extra tie/NaN checks)
-    // and measured ~5 % slower on non-repeating bar streams
-    let ph = this.prefHigh;
-    let pl = this.prefLow;
-    if (high > ph) ph = high;
-    if (low < pl) pl = low;
+    const ph0 = this.prefHigh;
+    const pl0 = this.prefLow;
+    sel[0] = ph0;
+    sel[1] = high;
+    sel[2] = pl0;
+    sel[3] = low;
+    const ph = sel[+(high > ph0)]!;
+    const pl = sel[2 + +(low < pl0)]!;
     buf[k] = high;
     buf[k + 1] = low;
     this.n++;
     if (j + 1 < this.win) {
+      // within a block the previous block's suffix extreme only shrinks and the prefix's only
+      // grows, so which one wins switches at most once a block: a jump predicts well here
       const sh = buf[k + 2]!;
       const sl = buf[k + 3]!;
       this.hi = sh > ph ? sh : ph;
@@ -86,64 +100,38 @@ export class RollingRange {
       this.prefLow = pl;
       return;
     }
-    // the block is complete: the window is exactly this block; turn it into suffix extremes
+    // the block is complete: the window is exactly this block
     this.hi = ph;
     this.lo = pl;
-    let sh = high;
-    let sl = low;
-    for (let i = k - 2; i >= 0; i -= 2) {
-      const h = buf[i]!;
-      if (h > sh) sh = h;
-      buf[i] = sh;
-      const l = buf[i + 1]!;
-      if (l < sl) sl = l;
-      buf[i + 1] = sl;
-    }
     this.j = 0;
     this.prefHigh = -Infinity;
     this.prefLow = Infinity;
+    this.toSuffix(k);
   }
 
   /**
-   * `push(x, x)` for one series (StochRSI's rolling max and min of RSI), one argument fewer to
-   * keep live and move: the same stores and compares, so the same results.
+   * Turns the completed block (its last pair at offset `last`) into its suffix extremes, in place.
+   * A method of its own, called once a block: it keeps `push` small enough for TurboFan to inline
+   * into the indicators' `update` (a call that is not inlined boxes its two double arguments, an
+   * allocation per push), and takes no double argument itself.
    */
-  push1(x: number): void {
+  private toSuffix(last: number): void {
     const buf = this.buf;
-    const j = this.j;
-    const k = 2 * j;
-    let ph = this.prefHigh;
-    let pl = this.prefLow;
-    if (x > ph) ph = x;
-    if (x < pl) pl = x;
-    buf[k] = x;
-    buf[k + 1] = x;
-    this.n++;
-    if (j + 1 < this.win) {
-      const sh = buf[k + 2]!;
-      const sl = buf[k + 3]!;
-      this.hi = sh > ph ? sh : ph;
-      this.lo = sl < pl ? sl : pl;
-      this.j = j + 1;
-      this.prefHigh = ph;
-      this.prefLow = pl;
-      return;
-    }
-    this.hi = ph;
-    this.lo = pl;
-    let sh = x;
-    let sl = x;
-    for (let i = k - 2; i >= 0; i -= 2) {
+    const sel = this.sel;
+    let sh = buf[last]!;
+    let sl = buf[last + 1]!;
+    for (let i = last - 2; i >= 0; i -= 2) {
       const h = buf[i]!;
-      if (h > sh) sh = h;
-      buf[i] = sh;
       const l = buf[i + 1]!;
-      if (l < sl) sl = l;
+      sel[0] = sh;
+      sel[1] = h;
+      sel[2] = sl;
+      sel[3] = l;
+      sh = sel[+(h > sh)]!;
+      sl = sel[2 + +(l < sl)]!;
+      buf[i] = sh;
       buf[i + 1] = sl;
     }
-    this.j = 0;
-    this.prefHigh = -Infinity;
-    this.prefLow = Infinity;
   }
 
   reset(): void {

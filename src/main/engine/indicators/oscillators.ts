@@ -22,7 +22,7 @@
 import type { IndicatorInput, Indicator, SingleInputIndicator } from './types';
 import { assertInt, isZero, TA_EPSILON } from './types';
 import { RollingRange } from './buffers';
-import { Ema, Sma } from './moving-averages';
+import { Ema } from './moving-averages';
 
 const VALUE = ['value'] as const;
 
@@ -172,15 +172,77 @@ export interface KdValue {
   d: number;
 }
 
+/**
+ * %K = SMA(fast %K, kSmooth) and %D = SMA(%K, dPeriod) of Stochastic and StochRSI, in one object
+ * with one ring: the SMA's operations in its order — (sum − oldest) + newest, then sum / period
+ * (TA-Lib's) — so the same numbers as two `Sma`s, with one call and one ready check per bar. The
+ * divisions are off the loop-carried chains (the sums), so they cost throughput, not latency.
+ */
+class KdSmoother {
+  /** Rings of the two SMAs: [0, kSmooth) fast %K values, [kSmooth, kSmooth + dPeriod) %K values. */
+  private readonly ring: Float64Array;
+  /** Fast %K values pushed. */
+  count = 0;
+  k = NaN;
+  d = NaN;
+  private kPos = 0;
+  private dPos = 0;
+  private kSum = 0;
+  private dSum = 0;
+
+  constructor(
+    private readonly kSmooth: number,
+    private readonly dPeriod: number,
+  ) {
+    this.ring = new Float64Array(kSmooth + dPeriod);
+  }
+
+  get ready(): boolean {
+    return this.count >= this.kSmooth + this.dPeriod - 1;
+  }
+
+  push(fastK: number): void {
+    const count = ++this.count;
+    const ring = this.ring;
+    const ks = this.kSmooth;
+    const kPos = this.kPos;
+    let kSum = this.kSum;
+    if (count > ks) kSum -= ring[kPos]!;
+    kSum += fastK;
+    ring[kPos] = fastK;
+    this.kSum = kSum;
+    this.kPos = kPos + 1 === ks ? 0 : kPos + 1;
+    if (count < ks) return;
+    const k = kSum / ks;
+    const dp = this.dPeriod;
+    const dPos = this.dPos;
+    const kCount = count - ks + 1;
+    let dSum = this.dSum;
+    if (kCount > dp) dSum -= ring[ks + dPos]!;
+    dSum += k;
+    ring[ks + dPos] = k;
+    this.dSum = dSum;
+    this.dPos = dPos + 1 === dp ? 0 : dPos + 1;
+    if (kCount < dp) return;
+    this.k = k;
+    this.d = dSum / dp;
+  }
+
+  reset(): void {
+    this.ring.fill(0);
+    this.count = 0;
+    this.kPos = this.dPos = 0;
+    this.kSum = this.dSum = 0;
+    this.k = this.d = NaN;
+  }
+}
+
 export class Stoch implements Indicator<KdValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['k', 'd'] as const;
   private readonly range: RollingRange;
-  private readonly kSma: Sma;
-  private readonly dSma: Sma;
-  private k = NaN;
-  private d = NaN;
+  private readonly kd: KdSmoother;
 
   constructor(
     readonly kPeriod: number,
@@ -193,8 +255,7 @@ export class Stoch implements Indicator<KdValue> {
     this.name = `stoch_${kPeriod}_${kSmooth}_${dPeriod}`;
     this.warmup = kPeriod + kSmooth + dPeriod - 3;
     this.range = new RollingRange(kPeriod);
-    this.kSma = new Sma(kSmooth);
-    this.dSma = new Sma(dPeriod);
+    this.kd = new KdSmoother(kSmooth, dPeriod);
   }
 
   update(bar: IndicatorInput): void {
@@ -204,64 +265,44 @@ export class Stoch implements Indicator<KdValue> {
     if (range.pushed < this.kPeriod) return;
     const lowest = range.low;
     const diff = (range.high - lowest) / 100;
-    const kSma = this.kSma;
-    kSma.updateValue(diff !== 0 ? (close - lowest) / diff : 0);
-    if (!kSma.ready) return;
-    const k = kSma.current;
-    const dSma = this.dSma;
-    dSma.updateValue(k);
-    if (dSma.ready) {
-      this.k = k;
-      this.d = dSma.current;
-    }
+    this.kd.push(diff !== 0 ? (close - lowest) / diff : 0);
   }
 
   get ready(): boolean {
-    return this.dSma.ready;
+    return this.kd.ready;
   }
   value(): KdValue {
-    return { k: this.k, d: this.d };
+    return { k: this.kd.k, d: this.kd.d };
   }
   output(index: number): number {
-    return index === 0 ? this.k : this.d;
+    return index === 0 ? this.kd.k : this.kd.d;
   }
   reset(): void {
     this.range.reset();
-    this.kSma.reset();
-    this.dSma.reset();
-    this.k = this.d = NaN;
+    this.kd.reset();
   }
 }
 
 /**
- * StochRSI fused into one update (RSI, rolling range, both SMAs inline) because it is the longest
- * chain of the set: the composed version spent most of its time in seven serial divisions and a
- * data-dependent gain/loss branch. Here the Wilder and SMA divisions are multiplications by
- * precomputed reciprocals (a rounding difference of an ulp or so, far inside the TA-Lib parity
- * tolerance), the gain/loss split is branchless and exact (`(d + |d|)·0.5`, `up − d`), and only
- * the two ratios (RSI, stochastic) divide. Same first valid index and outputs as before.
+ * StochRSI fused into one update (RSI inline, rolling range, the `KdSmoother`) because it is the
+ * longest chain of the set: the composed version spent most of its time in seven serial divisions
+ * and a data-dependent gain/loss branch. Here the Wilder divisions are multiplications by a
+ * precomputed reciprocal (a rounding difference of an ulp or so, far inside the TA-Lib parity
+ * tolerance), the gain/loss split is branchless and exact (`(d + |d|)·0.5`, `up − d`), and what
+ * still divides (RSI, the stochastic, the SMAs) is off the loop-carried chains.
  */
 export class StochRsi implements SingleInputIndicator<KdValue> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = ['k', 'd'] as const;
   private readonly range: RollingRange;
-  /** Rings of the two SMAs: [0, kSmooth) fast %K values, [kSmooth, kSmooth + dPeriod) k values. */
-  private readonly ring: Float64Array;
+  private readonly kd: KdSmoother;
   private readonly invP: number;
   private readonly keep: number;
-  private readonly invK: number;
-  private readonly invD: number;
   private n = 0;
   private prev = NaN;
   private gain = 0;
   private loss = 0;
-  private kPos = 0;
-  private dPos = 0;
-  private kSum = 0;
-  private dSum = 0;
-  private k = NaN;
-  private d = NaN;
 
   constructor(
     readonly rsiPeriod: number,
@@ -276,11 +317,9 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     this.name = `stochrsi_${rsiPeriod}_${stochPeriod}_${kSmooth}_${dPeriod}`;
     this.warmup = rsiPeriod + stochPeriod + kSmooth + dPeriod - 3;
     this.range = new RollingRange(stochPeriod);
-    this.ring = new Float64Array(kSmooth + dPeriod);
+    this.kd = new KdSmoother(kSmooth, dPeriod);
     this.invP = 1 / rsiPeriod;
     this.keep = rsiPeriod - 1;
-    this.invK = 1 / kSmooth;
-    this.invD = 1 / dPeriod;
   }
 
   update(bar: IndicatorInput): void {
@@ -305,12 +344,12 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     // gain and loss are never negative, so TA-Lib's |s| < ε is this one compare
     const r = s < TA_EPSILON ? 0 : 100 * (this.gain / s);
     const range = this.range;
-    range.push1(r);
+    range.push(r, r);
     const m = n - p + 1; // RSI values so far
     if (m < this.stochPeriod) return;
     const lowest = range.low;
     const diff = (range.high - lowest) / 100;
-    this.pushFastK(diff !== 0 ? (r - lowest) / diff : 0, m - this.stochPeriod + 1);
+    this.kd.push(diff !== 0 ? (r - lowest) / diff : 0);
   }
 
   /** Bars 0..period of the RSI: the first average is the plain mean of the first `period` changes. */
@@ -324,75 +363,52 @@ export class StochRsi implements SingleInputIndicator<KdValue> {
     }
   }
 
-  /** The two SMAs; `count` is the number of fast %K values including this one. */
-  private pushFastK(fastK: number, count: number): void {
-    const ring = this.ring;
-    const ks = this.kSmooth;
-    const kPos = this.kPos;
-    let kSum = this.kSum + fastK;
-    if (count > ks) kSum -= ring[kPos]!;
-    ring[kPos] = fastK;
-    this.kSum = kSum;
-    this.kPos = kPos + 1 === ks ? 0 : kPos + 1;
-    if (count < ks) return;
-    const k = kSum * this.invK;
-    const dp = this.dPeriod;
-    const dPos = this.dPos;
-    let dSum = this.dSum + k;
-    const kCount = count - ks + 1;
-    if (kCount > dp) dSum -= ring[ks + dPos]!;
-    ring[ks + dPos] = k;
-    this.dSum = dSum;
-    this.dPos = dPos + 1 === dp ? 0 : dPos + 1;
-    if (kCount < dp) return;
-    this.k = k;
-    this.d = dSum * this.invD;
-  }
-
   get ready(): boolean {
     return this.n > this.warmup;
   }
   value(): KdValue {
-    return { k: this.k, d: this.d };
+    return { k: this.kd.k, d: this.kd.d };
   }
   output(index: number): number {
-    return index === 0 ? this.k : this.d;
+    return index === 0 ? this.kd.k : this.kd.d;
   }
   reset(): void {
     this.range.reset();
-    this.ring.fill(0);
+    this.kd.reset();
     this.n = 0;
     this.prev = NaN;
     this.gain = this.loss = 0;
-    this.kPos = this.dPos = 0;
-    this.kSum = this.dSum = 0;
-    this.k = this.d = NaN;
   }
 }
 
 /**
  * Commodity Channel Index over the typical price (H+L+C)/3: (TP − SMA(TP)) / (0.015 · meanDev).
  * TA-Lib recomputes the window mean from its circular buffer on every bar (slots summed left to
- * right, no drift) and returns 0 when either the deviation or the numerator is exactly 0; we
- * reproduce that bit for bit.
+ * right, no drift) and returns 0 when either the deviation or the numerator is exactly 0.
  *
- * Why O(period) and not O(1): the mean absolute deviation Σ|x_i − mean| has a new `mean` every
- * bar, so every term changes; an O(1) running sum (or an O(log period) order-statistics tree for
- * the deviation) would round differently from TA-Lib's left-to-right sums, and near a zero
- * numerator (TP ≈ mean) that rounding difference is the whole result. So CCI stays O(period),
- * tight: the window sum is kept as prefix sums `pre[i] = (…(ring[0] + ring[1]) + …) + ring[i]` —
- * exactly TA-Lib's additions in TA-Lib's order — so writing slot `pos` re-adds only slots
- * pos..period−1 (period/2 on average instead of period), and the deviation is one pass over a
- * Float64Array bounded by its length (no modulo, no bounds checks). Both sums are serial chains of
- * floating-point adds (reordering them would change the rounding), which is what bounds the cost.
+ * The mean is TA-Lib's bit for bit, because near a zero numerator (TP ≈ mean) any rounding
+ * difference in it is the whole result: the window sum is `(…(ring[0] + ring[1]) + …) +
+ * ring[p−1]`, TA-Lib's additions in TA-Lib's order. Writing slot `pos` leaves the prefix
+ * ring[0..pos−1] unchanged, so we carry one number, `head` = the left-to-right sum of
+ * ring[0..pos] (the previous update's head plus the new value, or the new value at pos 0), and
+ * add only the slots after `pos`: p−1−pos dependent adds (≈ p/2 on average), no stores.
+ *
+ * The mean absolute deviation Σ|x_i − mean| gets a new mean every bar, so every term changes and
+ * it is O(period) by definition. Its terms are all ≥ 0, so the sum is well conditioned in any
+ * order: it is summed in four independent lanes (a chain of p/4 dependent adds instead of p),
+ * which can differ from TA-Lib's serial sum by a few ulps (relative ≤ p·2⁻⁵³), and is 0 exactly
+ * when TA-Lib's is (a sum of non-negative numbers is 0 iff every term is). The result is one
+ * division, num·(p/0.015)/dev, instead of TA-Lib's two (again a few ulps).
  */
 export class Cci implements Indicator<number> {
   readonly name: string;
   readonly warmup: number;
   readonly outputs = VALUE;
   private readonly ring: Float64Array;
-  /** pre[i] = left-to-right sum of ring[0..i]; consistent with `ring` after every update. */
-  private readonly pre: Float64Array;
+  /** p / 0.015: the scale of num / dev. */
+  private readonly scale: number;
+  /** Left-to-right sum of ring[0..pos−1] (TA-Lib's order); unused when pos = 0. */
+  private head = 0;
   private pos = 0;
   private n = 0;
   private cur = NaN;
@@ -402,28 +418,37 @@ export class Cci implements Indicator<number> {
     this.name = `cci_${period}`;
     this.warmup = period - 1;
     this.ring = new Float64Array(period);
-    this.pre = new Float64Array(period);
+    this.scale = period / 0.015;
   }
 
   update(bar: IndicatorInput): void {
     const tp = (bar.high + bar.low + bar.close) / 3;
     const ring = this.ring;
-    const pre = this.pre;
     const p = ring.length;
     const pos = this.pos;
     ring[pos] = tp;
-    let sum = pos === 0 ? 0 : pre[pos - 1]!;
-    for (let i = pos; i < p; i++) {
-      sum += ring[i]!;
-      pre[i] = sum;
-    }
+    const head = pos === 0 ? tp : this.head + tp;
+    let sum = head;
+    for (let i = pos + 1; i < p; i++) sum += ring[i]!;
+    this.head = head;
     this.pos = pos + 1 === p ? 0 : pos + 1;
     if (++this.n < p) return;
     const avg = sum / p;
-    let dev = 0;
-    for (let i = 0; i < p; i++) dev += Math.abs(ring[i]! - avg);
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    let i = 0;
+    for (; i + 3 < p; i += 4) {
+      d0 += Math.abs(ring[i]! - avg);
+      d1 += Math.abs(ring[i + 1]! - avg);
+      d2 += Math.abs(ring[i + 2]! - avg);
+      d3 += Math.abs(ring[i + 3]! - avg);
+    }
+    for (; i < p; i++) d0 += Math.abs(ring[i]! - avg);
+    const dev = d0 + d1 + (d2 + d3);
     const num = tp - avg;
-    this.cur = num !== 0 && dev !== 0 ? num / (0.015 * (dev / p)) : 0;
+    this.cur = num !== 0 && dev !== 0 ? (num * this.scale) / dev : 0;
   }
 
   get ready(): boolean {
@@ -437,7 +462,7 @@ export class Cci implements Indicator<number> {
   }
   reset(): void {
     this.ring.fill(0);
-    this.pre.fill(0);
+    this.head = 0;
     this.pos = 0;
     this.n = 0;
     this.cur = NaN;

@@ -10,9 +10,9 @@ import { RollingExtreme, RollingRange } from './buffers';
 import { KNOWN_INDICATORS, createIndicator } from './registry';
 import { loadTalibReference } from './reference-data';
 import { Dema, Ema, Sma, Tema, Wma } from './moving-averages';
-import { Macd, Roc, Rsi, StochRsi } from './oscillators';
+import { Cci, Macd, Roc, Rsi, StochRsi } from './oscillators';
 import { BollingerBands } from './volatility';
-import type { SingleInputIndicator } from './types';
+import type { IndicatorInput, SingleInputIndicator } from './types';
 
 const bars = loadTalibReference().bars;
 
@@ -132,6 +132,60 @@ describe('streaming contract', () => {
     }
   });
 
+  it("computes CCI like TA-Lib's loop (serial sums, two divisions): the same mean bit for bit, the same zeros, a few ulps apart elsewhere", () => {
+    // TA-Lib CCI as written: slots summed left to right for the mean, then serially for the deviation
+    const taLibCci = (input: readonly IndicatorInput[], p: number): number[] => {
+      const ring = new Float64Array(p);
+      return input.map((bar, t) => {
+        const tp = (bar.high + bar.low + bar.close) / 3;
+        ring[t % p] = tp;
+        if (t < p - 1) return NaN;
+        let sum = 0;
+        for (let i = 0; i < p; i++) sum += ring[i]!;
+        const avg = sum / p;
+        let dev = 0;
+        for (let i = 0; i < p; i++) dev += Math.abs(ring[i]! - avg);
+        const num = tp - avg;
+        return num !== 0 && dev !== 0 ? num / (0.015 * (dev / p)) : 0;
+      });
+    };
+    const rnd = lcg(11);
+    let allZeros = 0;
+    for (const p of [1, 2, 3, 5, 14, 20, 33]) {
+      // prices on a tick grid with flat stretches: exact ties with the mean, flat windows (TA-Lib's
+      // dev is then 0, or tiny when the rounded mean is off the flat price: ±66.67), real bars
+      const input: IndicatorInput[] = [];
+      let px = 0.095865;
+      for (let i = 0; i < 3000; i++) {
+        if (i % 500 < 60) px = 0.1;
+        else if (i % 500 < 120) px = 0.1 + 1e-6 * Math.floor(rnd() * 3);
+        else px += 1e-6 * Math.floor(rnd() * 7 - 3);
+        input.push(i % 500 >= 400 ? bars[i]! : { high: px + 2e-6, low: px - 1e-6, close: px });
+      }
+      const want = taLibCci(input, p);
+      const cci = new Cci(p);
+      let zeros = 0;
+      let flats = 0;
+      input.forEach((bar, t) => {
+        cci.update(bar);
+        const got = cci.output(0);
+        const w = want[t]!;
+        if (Number.isNaN(w)) expect(got, `p=${p} #${t}`).toBeNaN();
+        else if (w === 0) {
+          zeros++;
+          expect(got, `p=${p} #${t}`).toBe(0);
+        } else {
+          if (Math.abs(Math.abs(w) - 200 / 3) < 1e-9) flats++; // a flat window, its mean rounded off the price
+          expect(Math.abs(got - w) / Math.abs(w), `p=${p} #${t}: ${got} vs ${w}`).toBeLessThan(1e-13);
+        }
+      });
+      // the edge cases are there: exact zeros (tp equal to the mean, or a dev of 0) and flat windows
+      if (p > 1) expect(zeros + flats, `p=${p}: zeros and flat windows`).toBeGreaterThan(100);
+      allZeros += zeros;
+    }
+    expect(allZeros).toBeGreaterThan(3000);
+  });
+
   it('tracks a rolling maximum and minimum like a naive window scan', () => {
     const rnd = lcg(42);
     for (const w of [1, 2, 3, 7, 20]) {
@@ -154,7 +208,7 @@ describe('streaming contract', () => {
     const rnd = lcg(43);
     for (const w of [1, 2, 3, 7, 14, 20, 52]) {
       const r = new RollingRange(w);
-      const one = new RollingRange(w); // push1: one series, both extremes
+      const one = new RollingRange(w); // one series, both extremes
       for (let run = 0; run < 2; run++) {
         const hs: number[] = [];
         const ls: number[] = [];
@@ -164,7 +218,7 @@ describe('streaming contract', () => {
           hs.push(h);
           ls.push(l);
           r.push(h, l);
-          one.push1(h);
+          one.push(h, h);
           expect(r.pushed).toBe(i + 1);
           expect(r.high).toBe(Math.max(...hs.slice(Math.max(0, hs.length - w))));
           expect(r.low).toBe(Math.min(...ls.slice(Math.max(0, ls.length - w))));
