@@ -3,8 +3,10 @@
  *
  * The subscription handler only pushes the event into an array (no await, no I/O, no grouping):
  * the bus delivering ticks must never wait on the disk. Batches are written on a size threshold
- * or an interval, both through an injected scheduler (deterministic tests, no stray timers),
- * one flush at a time. Writes are idempotent, so a failed batch is retried once as is; a batch
+ * or an interval, both through an injected scheduler (deterministic tests, no stray timers).
+ * Up to `maxInFlight` batches are handed to the store at once (default 2), so the store can
+ * prepare batch k+1 on the JS thread while DuckDB still moves batch k in; the store keeps its
+ * own write order. Writes are idempotent, so a failed batch is retried once as is; a batch
  * that still fails is dropped and reported, never silently lost. When the backlog exceeds
  * `maxBuffered` (disk slower than the feed), new events are dropped and counted rather than
  * growing memory without bound.
@@ -47,6 +49,8 @@ export interface RecorderOptions {
   readonly flushIntervalMs?: number;
   /** Drop (and count) new events beyond this backlog (default 2 000 000). */
   readonly maxBuffered?: number;
+  /** Batches handed to the store at once (default 2; 1 writes strictly one after another). */
+  readonly maxInFlight?: number;
   readonly scheduler?: RecorderScheduler;
   /** Told about every batch that failed twice and was dropped. */
   readonly onError?: (err: unknown, info: { readonly kind: string; readonly series: string; readonly rows: number }) => void;
@@ -68,11 +72,14 @@ export class Recorder {
   private buffer: MarketDataEvent[] = [];
   private inFlight = 0;
   private timer: unknown;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Serialises the starting of batches (not their writing). */
+  private starting: Promise<void> = Promise.resolve();
+  private readonly active = new Set<Promise<void>>();
   private unsubscribe: (() => void) | undefined;
   private readonly maxBatch: number;
   private readonly intervalMs: number;
   private readonly maxBuffered: number;
+  private readonly maxInFlight: number;
   private readonly scheduler: RecorderScheduler;
   private s = { received: 0, written: 0, duplicates: 0, dropped: 0, failedBatches: 0, failedRows: 0 };
 
@@ -84,6 +91,7 @@ export class Recorder {
     this.maxBatch = options.maxBatch ?? 50_000;
     this.intervalMs = options.flushIntervalMs ?? 1_000;
     this.maxBuffered = options.maxBuffered ?? 2_000_000;
+    this.maxInFlight = Math.max(1, Math.trunc(options.maxInFlight ?? 2));
     this.scheduler = options.scheduler ?? realScheduler;
   }
 
@@ -130,28 +138,32 @@ export class Recorder {
     }, ms);
   }
 
-  /** Writes what is buffered now (after any flush already running). */
+  /** Writes what is buffered now; resolves when it (and every batch started before) is stored. */
   flush(): Promise<void> {
-    const run = this.flushing.then(() => this.drain());
-    this.flushing = run;
-    return run;
+    const started = this.starting.then(() => this.startBatches());
+    this.starting = started.catch(() => undefined);
+    return started.then(() => Promise.all([...this.active])).then(() => undefined);
   }
 
-  private async drain(): Promise<void> {
+  /** Hands the buffer to the store as batches, waiting while `maxInFlight` are being written. */
+  private async startBatches(): Promise<void> {
+    let first = true;
     while (this.buffer.length > 0) {
-      const batch = this.buffer;
-      this.buffer = [];
-      this.inFlight = batch.length;
-      try {
-        await this.writeBatch(batch);
-      } finally {
-        this.inFlight = 0;
-      }
+      while (this.active.size >= this.maxInFlight) await Promise.race(this.active);
       // events that arrived meanwhile get their own timer unless stop() is draining them
-      if (this.unsubscribe && this.buffer.length > 0 && this.buffer.length < this.maxBatch) {
-        this.arm(this.intervalMs);
+      if (!first && this.unsubscribe && this.buffer.length < this.maxBatch) {
+        if (this.buffer.length > 0) this.arm(this.intervalMs);
         return;
       }
+      first = false;
+      const batch = this.buffer;
+      this.buffer = [];
+      this.inFlight += batch.length;
+      const write: Promise<void> = this.writeBatch(batch).finally(() => {
+        this.inFlight -= batch.length;
+        this.active.delete(write);
+      });
+      this.active.add(write);
     }
   }
 
@@ -175,8 +187,8 @@ export class Recorder {
       last.rows.push(ev.data);
     }
     for (const g of groups.values()) {
-      const { venue, symbol } = splitInstrumentId(g.id);
       const write = () => {
+        const { venue, symbol } = splitInstrumentId(g.id);
         switch (g.kind) {
           case 'trade':
             return this.sink.writeTrades(venue, symbol, g.rows as TradeTick[]);

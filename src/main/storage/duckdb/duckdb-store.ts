@@ -2,9 +2,11 @@
  * The embedded, default TimeSeriesStore: one DuckDB file `<dataDir>/libra.duckdb`.
  *
  * Writes: one writer connection, serialised by a queue. A batch is validated in JS, bulk-loaded
- * into a temp staging table (Appender + DataChunks) and moved into the keyed table by one
- * INSERT … SELECT inside a single transaction — all-or-nothing, and durable once the call
- * resolves (DuckDB's WAL; see the SIGKILL test).
+ * by a second (stager) connection into its own table of an in-memory staging database (Appender
+ * + DataChunks), and moved into the keyed table by one INSERT … SELECT inside a single writer
+ * transaction — all-or-nothing, and durable once the call resolves (DuckDB's WAL; see the SIGKILL
+ * test). Loading outside the writer's queue lets batch k+1 be staged on the JS thread while
+ * DuckDB's threads still insert batch k (the recorder keeps two batches in flight).
  *
  * Idempotency on the hot tables (bars, trades, quotes) without a PRIMARY KEY index: per series
  * the store knows the newest stored time M (it is the only writer: DuckDB locks the file). Rows
@@ -48,7 +50,7 @@ import type {
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError } from '../store';
 import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
-import { appendStaging, forEachChunk, readDoubles, stagingDdl, typedStagingDdl } from './staging';
+import { appendStaging, forEachChunk, readDoubles, stagingDdl } from './staging';
 import type { StageColumn, StageType } from './staging';
 
 export interface DuckDbStoreOptions {
@@ -68,6 +70,8 @@ interface Series {
 
 const num = (v: DuckDBValue | undefined): number => (typeof v === 'number' ? v : Number(v));
 const str = (v: DuckDBValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+/** The in-memory database hot batches are staged in (see `stage`). */
+const STAGE_DB = 'libra_stage';
 const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 export class DuckDbStore implements TimeSeriesStore {
@@ -83,6 +87,10 @@ export class DuckDbStore implements TimeSeriesStore {
   private readonly maxTime = new Map<string, number>();
   private readonly readers = new Set<DuckDBConnection>();
   private readonly pageRows: number;
+  /** The connection that bulk-loads hot batches into the in-memory staging database. */
+  private stager: DuckDBConnection | undefined;
+  private stageQueue: Promise<unknown> = Promise.resolve();
+  private stageSeq = 0;
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.path = join(options.dataDir, 'libra.duckdb');
@@ -98,6 +106,7 @@ export class DuckDbStore implements TimeSeriesStore {
       await this.migrate(conn);
       const rows = (await conn.runAndReadAll('SELECT sid, venue, symbol FROM series')).getRows();
       for (const r of rows) this.remember({ sid: num(r[0]), venue: str(r[1]), symbol: str(r[2]) });
+      await conn.run(`ATTACH ':memory:' AS ${STAGE_DB}`);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -105,14 +114,18 @@ export class DuckDbStore implements TimeSeriesStore {
     }
     this.instance = instance;
     this.writer = conn;
+    this.stager = await instance.connect();
   }
 
   async close(): Promise<void> {
     const instance = this.instance;
     if (!instance) return;
     await this.queue.catch(() => undefined);
+    await this.stageQueue.catch(() => undefined);
     for (const r of this.readers) r.closeSync();
     this.readers.clear();
+    this.stager?.closeSync();
+    this.stager = undefined;
     this.writer?.closeSync();
     this.writer = undefined;
     this.instance = undefined;
@@ -210,13 +223,45 @@ export class DuckDbStore implements TimeSeriesStore {
   }
 
   /**
+   * Bulk-loads one batch into a fresh table of the in-memory staging database on the stager
+   * connection (one load at a time) and resolves to its name. It runs outside the writer's
+   * queue: while the writer moves batch k into the keyed table (DuckDB's threads), the JS thread
+   * already loads batch k+1. The staging database is not durable and need not be: the batch
+   * becomes durable only by the writer's INSERT … SELECT and COMMIT.
+   */
+  private stage(cols: readonly (readonly [string, StageType])[], rows: number, columns: readonly StageColumn[]): Promise<string> {
+    const c = this.stager;
+    if (!c) return Promise.reject(new StoreQueryError(`store ${this.path} is not open — call open() first`));
+    const name = `b${++this.stageSeq}`;
+    const run = this.stageQueue.then(async () => {
+      await c.run(`CREATE TABLE ${STAGE_DB}.${name} (${cols.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+      try {
+        await appendStaging(c, name, rows, columns, STAGE_DB);
+      } catch (err) {
+        await c.run(`DROP TABLE IF EXISTS ${STAGE_DB}.${name}`).catch(() => undefined);
+        throw err;
+      }
+      return name;
+    });
+    this.stageQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drops a staged batch once the writer is done with it (on the stager, after its next load at worst). */
+  private unstage(name: string): void {
+    const c = this.stager;
+    if (!c) return;
+    this.stageQueue = this.stageQueue.then(() => c.run(`DROP TABLE IF EXISTS ${STAGE_DB}.${name}`)).catch(() => undefined);
+  }
+
+  /**
    * The shared hot-table write: stage, then move new rows in. `keyCols` compares a staged row
    * (alias s, staging types) with a stored one (alias t); `sortedUnique` says the JS side proved
    * the batch has no duplicate key (no DISTINCT needed).
    */
   private async hotWrite(p: {
-    readonly stage: string;
-    readonly stageDdl: string;
+    /** The staging table's columns, in the order of `columns`. */
+    readonly stageCols: readonly (readonly [string, StageType])[];
     readonly columns: readonly StageColumn[];
     readonly rows: number;
     readonly target: string;
@@ -232,23 +277,26 @@ export class DuckDbStore implements TimeSeriesStore {
     readonly sortedUnique: boolean;
   }): Promise<WriteResult> {
     if (p.rows === 0) return { inserted: 0, ignored: 0 };
+    const staged = await this.stage(p.stageCols, p.rows, p.columns);
+    const table = `${STAGE_DB}.${staged}`;
     let newMax = -Infinity;
-    const inserted = await this.tx(async (c) => {
-      await c.run(p.stageDdl);
-      await c.run(`DELETE FROM ${p.stage}`);
-      await appendStaging(c, p.stage, p.rows, p.columns);
-      const m = await this.storedMax(c, p.maxKey, p.maxSql);
-      const src = p.sortedUnique ? p.stage : `(SELECT DISTINCT ON (${p.keyCols.map(([, e]) => e).join(', ')}) * FROM ${p.stage} s)`;
-      let where = '';
-      if (p.minTs <= m) {
-        const eq = p.keyCols.map(([col, e]) => `t.${col} = ${e}`).join(' AND ');
-        where = ` WHERE s.${p.timeCol} > ${m} OR NOT EXISTS (SELECT 1 FROM ${p.target} t WHERE ${p.seriesFilter} AND t.${p.timeCol} BETWEEN ${p.minTs} AND ${m} AND ${eq})`;
-      }
-      const res = await c.run(`INSERT INTO ${p.target} SELECT ${p.select} FROM ${src} s${where}`);
-      await c.run(`DELETE FROM ${p.stage}`);
-      newMax = Math.max(m, p.maxTs);
-      return res.rowsChanged;
-    });
+    let inserted: number;
+    try {
+      inserted = await this.tx(async (c) => {
+        const m = await this.storedMax(c, p.maxKey, p.maxSql);
+        const src = p.sortedUnique ? table : `(SELECT DISTINCT ON (${p.keyCols.map(([, e]) => e).join(', ')}) * FROM ${table} s)`;
+        let where = '';
+        if (p.minTs <= m) {
+          const eq = p.keyCols.map(([col, e]) => `t.${col} = ${e}`).join(' AND ');
+          where = ` WHERE s.${p.timeCol} > ${m} OR NOT EXISTS (SELECT 1 FROM ${p.target} t WHERE ${p.seriesFilter} AND t.${p.timeCol} BETWEEN ${p.minTs} AND ${m} AND ${eq})`;
+        }
+        const res = await c.run(`INSERT INTO ${p.target} SELECT ${p.select} FROM ${src} s${where}`);
+        newMax = Math.max(m, p.maxTs);
+        return res.rowsChanged;
+      });
+    } finally {
+      this.unstage(staged);
+    }
     // only after COMMIT: a rolled-back batch must not move the known maximum
     this.maxTime.set(p.maxKey, newMax);
     return { inserted, ignored: p.rows - inserted };
@@ -295,11 +343,9 @@ export class DuckDbStore implements TimeSeriesStore {
       prevId = idStr;
     }
     const typed: [string, StageType][] = [['ts', 'BIGINT'], ['trade_no', 'BIGINT'], ['price', 'DOUBLE'], ['size', 'DOUBLE'], ['side', 'TINYINT']];
-    const stage = ids ? 'stg_trades_s' : 'stg_trades_n';
     const idExpr = ids ? "coalesce(s.trade_id, '')" : "''";
     return this.hotWrite({
-      stage,
-      stageDdl: typedStagingDdl(stage, ids ? [...typed, ['trade_id', 'VARCHAR']] : typed),
+      stageCols: ids ? [...typed, ['trade_id', 'VARCHAR']] : typed,
       columns: [{ bigint: ts }, { bigint: no }, price, size, side, ...(ids ? [ids] : [])],
       rows: len,
       target: 'trades',
@@ -340,8 +386,7 @@ export class DuckDbStore implements TimeSeriesStore {
       maxTs = Math.max(maxTs, b.openTime);
     }
     return this.hotWrite({
-      stage: 'stg_bars',
-      stageDdl: stagingDdl('stg_bars', ['open_time', 'open', 'high', 'low', 'close', 'volume']),
+      stageCols: ['open_time', 'open', 'high', 'low', 'close', 'volume'].map((c) => [c, 'DOUBLE'] as const),
       columns: cols,
       rows: len,
       target: 'bars',
@@ -381,8 +426,7 @@ export class DuckDbStore implements TimeSeriesStore {
       maxTs = Math.max(maxTs, q.ts);
     }
     return this.hotWrite({
-      stage: 'stg_quotes',
-      stageDdl: stagingDdl('stg_quotes', ['ts', 'bid', 'bid_size', 'ask', 'ask_size']),
+      stageCols: ['ts', 'bid', 'bid_size', 'ask', 'ask_size'].map((c) => [c, 'DOUBLE'] as const),
       columns: cols,
       rows: len,
       target: 'quotes',

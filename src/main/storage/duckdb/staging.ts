@@ -51,13 +51,14 @@ export function stagingDdl(table: string, doubles: readonly string[], varchars: 
 }
 
 /**
- * Appends `rows` rows to temp table `table`, whose columns are exactly `columns` in order and
- * of their kinds (as `stagingDdl` / `typedStagingDdl` declare them).
+ * Appends `rows` rows to table `table` of database `catalog` (the connection's temp tables by
+ * default), whose columns are exactly `columns` in order and of their kinds (as `stagingDdl` /
+ * `typedStagingDdl` declare them).
  */
-export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[]): Promise<void> {
+export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[], catalog = 'temp'): Promise<void> {
   const types: DuckDBType[] = columns.map(typeOf);
   const nullable = columns.map((c) => c instanceof Float64Array && c.subarray(0, rows).some(Number.isNaN));
-  const appender = await conn.createAppender(table, 'main', 'temp');
+  const appender = await conn.createAppender(table, 'main', catalog);
   try {
     for (let off = 0; off < rows; off += CHUNK) {
       const n = Math.min(CHUNK, rows - off);
