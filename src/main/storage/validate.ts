@@ -26,7 +26,7 @@ function checkTs(what: string, i: number, ts: number): void {
 }
 
 function checkId(what: string, i: number, id: string, expected: string): void {
-  if (id.toUpperCase() !== expected) bad(what, i, `instrumentId ${id} does not belong to series ${expected}`);
+  if (id !== expected && id.toUpperCase() !== expected) bad(what, i, `instrumentId ${id} does not belong to series ${expected}`);
 }
 
 function finite(what: string, i: number, field: string, v: number, min = -Infinity): void {
