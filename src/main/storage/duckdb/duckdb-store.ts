@@ -661,6 +661,8 @@ export class DuckDbStore implements TimeSeriesStore {
     page: (c: DuckDBConnection, lo: number, hi: number) => Promise<T[]>,
   ): AsyncGenerator<T[]> {
     const c = await this.reader();
+    // the next page is read (DuckDB's threads filter and sort it) while the caller consumes this one
+    let next: Promise<T[]> | undefined;
     try {
       const st = (await c.runAndReadAll(statsSql)).getRows()[0] ?? [];
       const n = num(st[0]);
@@ -670,22 +672,37 @@ export class DuckDbStore implements TimeSeriesStore {
       const end = to === undefined ? max + 1 : Math.min(Math.trunc(to), max + 1);
       let width = Math.max(1, Math.ceil(((max - min + 1) * this.pageRows) / n));
       let pending: T[] = [];
-      for (let lo = min; lo < end; ) {
-        const hi = Math.min(end, lo + width);
-        const rows = await page(c, lo, hi);
-        for (const r of rows) {
-          pending.push(r);
+      let lo = min;
+      let hi = Math.min(end, lo + width);
+      next = page(c, lo, hi);
+      while (next) {
+        const rows = await next;
+        next = undefined;
+        if (rows.length > 2 * this.pageRows) width = Math.max(1, Math.ceil(width / 2));
+        else if (rows.length < this.pageRows / 2) width *= 2;
+        lo = hi;
+        if (lo < end) {
+          hi = Math.min(end, lo + width);
+          next = page(c, lo, hi);
+        }
+        for (let i = 0; i < rows.length; ) {
+          // whole chunks straight from the page; only a remainder is carried over
+          if (pending.length === 0 && rows.length - i >= chunkSize) {
+            yield i === 0 && rows.length === chunkSize ? rows : rows.slice(i, i + chunkSize);
+            i += chunkSize;
+            continue;
+          }
+          pending.push(rows[i++]!);
           if (pending.length >= chunkSize) {
             yield pending;
             pending = [];
           }
         }
-        if (rows.length > 2 * this.pageRows) width = Math.max(1, Math.ceil(width / 2));
-        else if (rows.length < this.pageRows / 2) width *= 2;
-        lo = hi;
       }
       if (pending.length > 0) yield pending;
     } finally {
+      // a caller that stops early: let the page in flight end before the connection closes
+      await next?.catch(() => undefined);
       this.release(c);
     }
   }
@@ -701,22 +718,28 @@ export class DuckDbStore implements TimeSeriesStore {
     const tf = Math.trunc(q.timeframeMs);
     const range = DuckDbStore.range('open_time', q.from, q.to);
     const where = `sid = ${s.sid} AND timeframe_ms = ${tf}${range}`;
-    return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const rows: Bar[] = [];
-      await forEachChunk(
-        c,
-        `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
-         WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
-        6,
-        ([ot, o, h, l, cl, v], n) => {
-          for (let i = 0; i < n; i++) {
-            const openTime = ot![i]!;
-            rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
-          }
-        },
-      );
-      return rows;
-    });
+    return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
+      inOrder(async (ordered) => {
+        const rows: Bar[] = [];
+        let prev = -Infinity;
+        let sorted = true;
+        await forEachChunk(
+          c,
+          `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
+           WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi}${ordered ? ' ORDER BY open_time' : ''}`,
+          6,
+          ([ot, o, h, l, cl, v], n) => {
+            for (let i = 0; i < n; i++) {
+              const openTime = ot![i]!;
+              if (openTime <= prev) sorted = false;
+              prev = openTime;
+              rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
+            }
+          },
+        );
+        return sorted || ordered ? rows : undefined;
+      }),
+    );
   }
 
   scanTrades(q: ScanTicksQuery): AsyncIterable<TradeTick[]> {
@@ -725,25 +748,36 @@ export class DuckDbStore implements TimeSeriesStore {
     const id = instrumentId(s.symbol, s.venue);
     const range = DuckDbStore.range('ts', q.from, q.to);
     const where = `sid = ${s.sid}${range}`;
-    return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const rows: TradeTick[] = [];
-      await forEachChunk(
-        c,
-        `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
-         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
-        5,
-        ([ts, no, px, sz, sd], n, chunk) => {
-          // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
-          const tid = chunk.getColumnVector(5);
-          for (let i = 0; i < n; i++) {
-            const k = no![i]!;
-            const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
-            rows.push({ instrumentId: id, ts: ts![i]!, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
-          }
-        },
-      );
-      return rows;
-    });
+    return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
+      inOrder(async (ordered) => {
+        const rows: TradeTick[] = [];
+        let prevTs = -Infinity;
+        let prevNo = -1;
+        let sorted = true;
+        await forEachChunk(
+          c,
+          `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
+           WHERE ${where} AND ts >= ${lo} AND ts < ${hi}${ordered ? ' ORDER BY ts, trade_no, trade_id' : ''}`,
+          5,
+          ([ts, no, px, sz, sd], n, chunk) => {
+            // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
+            const tid = chunk.getColumnVector(5);
+            for (let i = 0; i < n; i++) {
+              const t = ts![i]!;
+              const k = no![i]!;
+              // proven in key order: ts rising, or the same ms with a rising numeric id (string
+              // ids at the same ms are left to DuckDB's ORDER BY)
+              if (t < prevTs || (t === prevTs && (k <= prevNo || prevNo < 0))) sorted = false;
+              prevTs = t;
+              prevNo = k;
+              const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
+              rows.push({ instrumentId: id, ts: t, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
+            }
+          },
+        );
+        return sorted || ordered ? rows : undefined;
+      }),
+    );
   }
 
   scanBook(q: ScanTicksQuery): AsyncIterable<BookUpdate[]> {
@@ -1017,6 +1051,19 @@ export class DuckDbStore implements TimeSeriesStore {
       (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || order.indexOf(a.kind) - order.indexOf(b.kind) || (a.timeframeMs ?? 0) - (b.timeframeMs ?? 0),
     );
   }
+}
+
+/**
+ * One page read in key order, cheaply when it can be: first without ORDER BY (rows come back in
+ * insertion order, DuckDB's default `preserve_insertion_order`; the recorder appends in time
+ * order, so that is usually key order already, and the sort was half a scan's cost), and `read`
+ * checks the order while it builds the rows. When the check fails (`undefined`: rows written
+ * out of order), the page is read again with ORDER BY.
+ */
+async function inOrder<T>(read: (ordered: boolean) => Promise<T[] | undefined>): Promise<T[]> {
+  const rows = (await read(false)) ?? (await read(true));
+  if (!rows) throw new StoreQueryError('a page read with ORDER BY came back out of order');
+  return rows;
 }
 
 /** Book levels from the JSON text of a price list and a size list. */
