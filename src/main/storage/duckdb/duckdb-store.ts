@@ -658,11 +658,11 @@ export class DuckDbStore implements TimeSeriesStore {
     statsSql: string,
     from: number | undefined,
     to: number | undefined,
-    page: (c: DuckDBConnection, lo: number, hi: number) => Promise<T[]>,
+    page: (c: DuckDBConnection, lo: number, hi: number) => Promise<Page<T>>,
   ): AsyncGenerator<T[]> {
     const c = await this.reader();
     // the next page is read (DuckDB's threads filter and sort it) while the caller consumes this one
-    let next: Promise<T[]> | undefined;
+    let next: Promise<Page<T>> | undefined;
     try {
       const st = (await c.runAndReadAll(statsSql)).getRows()[0] ?? [];
       const n = num(st[0]);
@@ -685,14 +685,9 @@ export class DuckDbStore implements TimeSeriesStore {
           hi = Math.min(end, lo + width);
           next = page(c, lo, hi);
         }
+        // rows become objects only here, one chunk at a time, so they die young
         for (let i = 0; i < rows.length; ) {
-          // whole chunks straight from the page; only a remainder is carried over
-          if (pending.length === 0 && rows.length - i >= chunkSize) {
-            yield i === 0 && rows.length === chunkSize ? rows : rows.slice(i, i + chunkSize);
-            i += chunkSize;
-            continue;
-          }
-          pending.push(rows[i++]!);
+          pending.push(rows.at(i++));
           if (pending.length >= chunkSize) {
             yield pending;
             pending = [];
@@ -720,7 +715,7 @@ export class DuckDbStore implements TimeSeriesStore {
     const where = `sid = ${s.sid} AND timeframe_ms = ${tf}${range}`;
     return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
       inOrder(async (ordered) => {
-        const rows: Bar[] = [];
+        const buf = new ColumnBuffer(6);
         let prev = -Infinity;
         let sorted = true;
         await forEachChunk(
@@ -728,16 +723,24 @@ export class DuckDbStore implements TimeSeriesStore {
           `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
            WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi}${ordered ? ' ORDER BY open_time' : ''}`,
           6,
-          ([ot, o, h, l, cl, v], n) => {
-            for (let i = 0; i < n; i++) {
-              const openTime = ot![i]!;
-              if (openTime <= prev) sorted = false;
-              prev = openTime;
-              rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
+          (cols, n) => {
+            const ot = cols[0]!;
+            for (let i = 0; i < n && sorted; i++) {
+              if (ot[i]! <= prev) sorted = false;
+              prev = ot[i]!;
             }
+            buf.append(cols, n);
           },
         );
-        return sorted || ordered ? rows : undefined;
+        if (!sorted && !ordered) return undefined;
+        const [ot, o, h, l, cl, v] = buf.columns() as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        return {
+          length: buf.length,
+          at: (i: number): Bar => {
+            const openTime = ot[i]!;
+            return { instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o[i]!, high: h[i]!, low: l[i]!, close: cl[i]!, volume: v[i]! };
+          },
+        };
       }),
     );
   }
@@ -750,7 +753,8 @@ export class DuckDbStore implements TimeSeriesStore {
     const where = `sid = ${s.sid}${range}`;
     return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
       inOrder(async (ordered) => {
-        const rows: TradeTick[] = [];
+        const buf = new ColumnBuffer(5);
+        const ids = new Map<number, string>();
         let prevTs = -Infinity;
         let prevNo = -1;
         let sorted = true;
@@ -759,23 +763,34 @@ export class DuckDbStore implements TimeSeriesStore {
           `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
            WHERE ${where} AND ts >= ${lo} AND ts < ${hi}${ordered ? ' ORDER BY ts, trade_no, trade_id' : ''}`,
           5,
-          ([ts, no, px, sz, sd], n, chunk) => {
+          (cols, n, chunk) => {
+            const ts = cols[0]!;
+            const no = cols[1]!;
             // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
             const tid = chunk.getColumnVector(5);
             for (let i = 0; i < n; i++) {
-              const t = ts![i]!;
-              const k = no![i]!;
+              const t = ts[i]!;
+              const k = no[i]!;
               // proven in key order: ts rising, or the same ms with a rising numeric id (string
               // ids at the same ms are left to DuckDB's ORDER BY)
               if (t < prevTs || (t === prevTs && (k <= prevNo || prevNo < 0))) sorted = false;
               prevTs = t;
               prevNo = k;
-              const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
-              rows.push({ instrumentId: id, ts: t, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
+              if (k < 0) ids.set(buf.length + i, str(tid.getItem(i)));
             }
+            buf.append(cols, n);
           },
         );
-        return sorted || ordered ? rows : undefined;
+        if (!sorted && !ordered) return undefined;
+        const [ts, no, px, sz, sd] = buf.columns() as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        return {
+          length: buf.length,
+          at: (i: number): TradeTick => {
+            const k = no[i]!;
+            const side = sd[i] === 1 ? 'BUY' : sd[i] === -1 ? 'SELL' : undefined;
+            return { instrumentId: id, ts: ts[i]!, price: px[i]!, size: sz[i]!, tradeId: k >= 0 ? String(k) : (ids.get(i) ?? ''), ...(side ? { side } : {}) };
+          },
+        };
       }),
     );
   }
@@ -802,7 +817,7 @@ export class DuckDbStore implements TimeSeriesStore {
           }
         },
       );
-      return rows;
+      return eager(rows);
     });
   }
 
@@ -824,7 +839,7 @@ export class DuckDbStore implements TimeSeriesStore {
           for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
         },
       );
-      return rows;
+      return eager(rows);
     });
   }
 
@@ -1060,10 +1075,46 @@ export class DuckDbStore implements TimeSeriesStore {
  * checks the order while it builds the rows. When the check fails (`undefined`: rows written
  * out of order), the page is read again with ORDER BY.
  */
-async function inOrder<T>(read: (ordered: boolean) => Promise<T[] | undefined>): Promise<T[]> {
+async function inOrder<T>(read: (ordered: boolean) => Promise<Page<T> | undefined>): Promise<Page<T>> {
   const rows = (await read(false)) ?? (await read(true));
   if (!rows) throw new StoreQueryError('a page read with ORDER BY came back out of order');
   return rows;
+}
+
+/** One page of a scan: its rows built on demand (`windowed` builds them chunk by chunk). */
+interface Page<T> {
+  readonly length: number;
+  at(i: number): T;
+}
+
+const eager = <T>(rows: readonly T[]): Page<T> => ({ length: rows.length, at: (i) => rows[i]! });
+
+/**
+ * A page's numeric columns copied out of DuckDB's chunks into growing Float64Arrays: off the JS
+ * heap, so a 100 k-row page costs the garbage collector nothing until its rows are built (as
+ * objects, a page outgrew the young generation and every scan paid for old-generation GCs).
+ */
+class ColumnBuffer {
+  private cols: Float64Array[];
+  length = 0;
+  constructor(width: number) {
+    this.cols = Array.from({ length: width }, () => new Float64Array(4096));
+  }
+  append(src: readonly Float64Array[], n: number): void {
+    if (this.length + n > this.cols[0]!.length) {
+      const cap = Math.max(2 * this.cols[0]!.length, this.length + n);
+      this.cols = this.cols.map((c) => {
+        const g = new Float64Array(cap);
+        g.set(c.subarray(0, this.length));
+        return g;
+      });
+    }
+    for (let k = 0; k < this.cols.length; k++) this.cols[k]!.set(src[k]!.subarray(0, n), this.length);
+    this.length += n;
+  }
+  columns(): readonly Float64Array[] {
+    return this.cols;
+  }
 }
 
 /** Book levels from the JSON text of a price list and a size list. */
