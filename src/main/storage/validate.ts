@@ -100,12 +100,15 @@ export function splitInstrumentId(id: string): { venue: string; symbol: string }
  * sort numerically ("10" after "9") and avoid a string per row on the hot ingest path.
  */
 export function numericTradeId(id: string): number {
-  if (id.length === 0 || id.length > 16) return -1;
-  if (id.length > 1 && id.charCodeAt(0) === 48) return -1;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
+  const len = id.length;
+  if (len === 0 || len > 16 || (len > 1 && id.charCodeAt(0) === 48)) return -1;
+  // digits accumulated in place of Number(id): exact while below 2^53, and any id at or above it
+  // ends at or above 2^53 however it rounds, so the safe-integer check below still refuses it
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : -1;
+  return n <= Number.MAX_SAFE_INTEGER ? n : -1;
 }

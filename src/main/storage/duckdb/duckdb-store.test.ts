@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Bar } from '../../../shared/messages/market-data';
 import { collect, runStoreContract, trade } from '../contract';
 import { LATEST_SCHEMA_VERSION } from '../migrations';
 import { StoreVersionError } from '../store';
@@ -68,6 +69,40 @@ describe('duckdb store', () => {
       if (name === 'hugeint') await store.writeTrades('BINANCE', 'BTC/USDT', [trade(T0 + 20, 102, '1')]);
       const bars = await collect(store.resampleTrades({ symbol: 'BTC/USDT', timeframeMs: M, from: T0, to: T0 + M }));
       expect([name, bars[0]?.open, bars[0]?.close]).toEqual([name, 100, 99]);
+      await store.close();
+    }
+  });
+
+  it('scans in key order whether rows were appended in order (read without ORDER BY) or not (sorted again)', async () => {
+    const store = new DuckDbStore({ dataDir: tempDir(), pageRows: 300 });
+    await store.open();
+    try {
+      const M = 60_000;
+      const bar = (i: number): Bar => ({ instrumentId: 'BTC/USDT@BINANCE', timeframeMs: M, openTime: T0 + i * M, ts: T0 + (i + 1) * M, open: i, high: i + 1, low: i - 1, close: i, volume: 1 });
+      // odd minutes first, then even ones, then a tail appended in order
+      await store.writeBars('BINANCE', 'BTC/USDT', M, Array.from({ length: 1000 }, (_, i) => bar(2 * i + 1)));
+      await store.writeBars('BINANCE', 'BTC/USDT', M, Array.from({ length: 1000 }, (_, i) => bar(2 * i)));
+      await store.writeBars('BINANCE', 'BTC/USDT', M, Array.from({ length: 2000 }, (_, i) => bar(2000 + i)));
+      const bars = await collect(store.scanBars({ symbol: 'BTC/USDT', timeframeMs: M, chunkSize: 128 }));
+      expect(bars.map((b) => b.open)).toEqual(Array.from({ length: 4000 }, (_, i) => i));
+      // trades: same-ms numeric ids arriving interleaved over two batches, a string id (stored as trade_no
+      // -1: first at its ms) among them, then an in-order tail
+      await store.writeTrades('BINANCE', 'ETH/USDT', Array.from({ length: 500 }, (_, i) => trade(T0 + Math.floor(i / 5), 1, String(10 + (i % 5) * 2), 'ETH/USDT@BINANCE')));
+      await store.writeTrades('BINANCE', 'ETH/USDT', Array.from({ length: 500 }, (_, i) => trade(T0 + Math.floor(i / 5), 1, String(11 + (i % 5) * 2), 'ETH/USDT@BINANCE')));
+      await store.writeTrades('BINANCE', 'ETH/USDT', [trade(T0 + 50, 1, 'x-1', 'ETH/USDT@BINANCE')]);
+      await store.writeTrades('BINANCE', 'ETH/USDT', Array.from({ length: 1000 }, (_, i) => trade(T0 + 100 + i, 1, String(i), 'ETH/USDT@BINANCE')));
+      const got = (await collect(store.scanTrades({ symbol: 'ETH/USDT' }))).map((t) => `${t.ts - T0}:${t.tradeId}`);
+      const want = [
+        ...Array.from({ length: 1000 }, (_, i) => `${Math.floor(i / 10)}:${10 + (i % 10)}`),
+        '50:x-1',
+        ...Array.from({ length: 1000 }, (_, i) => `${100 + i}:${i}`),
+      ].sort((a, b) => {
+        const [ta, ia] = a.split(':') as [string, string];
+        const [tb, ib] = b.split(':') as [string, string];
+        return Number(ta) - Number(tb) || (ia.startsWith('x') ? -1 : ib.startsWith('x') ? 1 : Number(ia) - Number(ib));
+      });
+      expect(got).toEqual(want);
+    } finally {
       await store.close();
     }
   });

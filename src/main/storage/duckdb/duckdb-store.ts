@@ -2,9 +2,11 @@
  * The embedded, default TimeSeriesStore: one DuckDB file `<dataDir>/libra.duckdb`.
  *
  * Writes: one writer connection, serialised by a queue. A batch is validated in JS, bulk-loaded
- * into a temp staging table (Appender + DataChunks) and moved into the keyed table by one
- * INSERT … SELECT inside a single transaction — all-or-nothing, and durable once the call
- * resolves (DuckDB's WAL; see the SIGKILL test).
+ * by a second (stager) connection into its own table of an in-memory staging database (Appender
+ * + DataChunks), and moved into the keyed table by one INSERT … SELECT inside a single writer
+ * transaction — all-or-nothing, and durable once the call resolves (DuckDB's WAL; see the SIGKILL
+ * test). Loading outside the writer's queue lets batch k+1 be staged on the JS thread while
+ * DuckDB's threads still insert batch k (the recorder keeps two batches in flight).
  *
  * Idempotency on the hot tables (bars, trades, quotes) without a PRIMARY KEY index: per series
  * the store knows the newest stored time M (it is the only writer: DuckDB locks the file). Rows
@@ -48,7 +50,7 @@ import type {
 } from '../store';
 import { DEFAULT_CHUNK_SIZE, isSignalTable, StoreInputError, StoreQueryError } from '../store';
 import { checkBars, checkBook, checkQuotes, checkTrades, normSeries, numericTradeId, splitInstrumentId } from '../validate';
-import { appendStaging, forEachChunk, readDoubles, stagingDdl, typedStagingDdl } from './staging';
+import { appendStaging, forEachChunk, readDoubles, stagingDdl } from './staging';
 import type { StageColumn, StageType } from './staging';
 
 export interface DuckDbStoreOptions {
@@ -68,6 +70,8 @@ interface Series {
 
 const num = (v: DuckDBValue | undefined): number => (typeof v === 'number' ? v : Number(v));
 const str = (v: DuckDBValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+/** The in-memory database hot batches are staged in (see `stage`). */
+const STAGE_DB = 'libra_stage';
 const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 export class DuckDbStore implements TimeSeriesStore {
@@ -83,6 +87,10 @@ export class DuckDbStore implements TimeSeriesStore {
   private readonly maxTime = new Map<string, number>();
   private readonly readers = new Set<DuckDBConnection>();
   private readonly pageRows: number;
+  /** The connection that bulk-loads hot batches into the in-memory staging database. */
+  private stager: DuckDBConnection | undefined;
+  private stageQueue: Promise<unknown> = Promise.resolve();
+  private stageSeq = 0;
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.path = join(options.dataDir, 'libra.duckdb');
@@ -98,6 +106,7 @@ export class DuckDbStore implements TimeSeriesStore {
       await this.migrate(conn);
       const rows = (await conn.runAndReadAll('SELECT sid, venue, symbol FROM series')).getRows();
       for (const r of rows) this.remember({ sid: num(r[0]), venue: str(r[1]), symbol: str(r[2]) });
+      await conn.run(`ATTACH ':memory:' AS ${STAGE_DB}`);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -105,14 +114,18 @@ export class DuckDbStore implements TimeSeriesStore {
     }
     this.instance = instance;
     this.writer = conn;
+    this.stager = await instance.connect();
   }
 
   async close(): Promise<void> {
     const instance = this.instance;
     if (!instance) return;
     await this.queue.catch(() => undefined);
+    await this.stageQueue.catch(() => undefined);
     for (const r of this.readers) r.closeSync();
     this.readers.clear();
+    this.stager?.closeSync();
+    this.stager = undefined;
     this.writer?.closeSync();
     this.writer = undefined;
     this.instance = undefined;
@@ -210,13 +223,45 @@ export class DuckDbStore implements TimeSeriesStore {
   }
 
   /**
+   * Bulk-loads one batch into a fresh table of the in-memory staging database on the stager
+   * connection (one load at a time) and resolves to its name. It runs outside the writer's
+   * queue: while the writer moves batch k into the keyed table (DuckDB's threads), the JS thread
+   * already loads batch k+1. The staging database is not durable and need not be: the batch
+   * becomes durable only by the writer's INSERT … SELECT and COMMIT.
+   */
+  private stage(cols: readonly (readonly [string, StageType])[], rows: number, columns: readonly StageColumn[]): Promise<string> {
+    const c = this.stager;
+    if (!c) return Promise.reject(new StoreQueryError(`store ${this.path} is not open — call open() first`));
+    const name = `b${++this.stageSeq}`;
+    const run = this.stageQueue.then(async () => {
+      await c.run(`CREATE TABLE ${STAGE_DB}.${name} (${cols.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+      try {
+        await appendStaging(c, name, rows, columns, STAGE_DB);
+      } catch (err) {
+        await c.run(`DROP TABLE IF EXISTS ${STAGE_DB}.${name}`).catch(() => undefined);
+        throw err;
+      }
+      return name;
+    });
+    this.stageQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drops a staged batch once the writer is done with it (on the stager, after its next load at worst). */
+  private unstage(name: string): void {
+    const c = this.stager;
+    if (!c) return;
+    this.stageQueue = this.stageQueue.then(() => c.run(`DROP TABLE IF EXISTS ${STAGE_DB}.${name}`)).catch(() => undefined);
+  }
+
+  /**
    * The shared hot-table write: stage, then move new rows in. `keyCols` compares a staged row
    * (alias s, staging types) with a stored one (alias t); `sortedUnique` says the JS side proved
    * the batch has no duplicate key (no DISTINCT needed).
    */
   private async hotWrite(p: {
-    readonly stage: string;
-    readonly stageDdl: string;
+    /** The staging table's columns, in the order of `columns`. */
+    readonly stageCols: readonly (readonly [string, StageType])[];
     readonly columns: readonly StageColumn[];
     readonly rows: number;
     readonly target: string;
@@ -232,23 +277,26 @@ export class DuckDbStore implements TimeSeriesStore {
     readonly sortedUnique: boolean;
   }): Promise<WriteResult> {
     if (p.rows === 0) return { inserted: 0, ignored: 0 };
+    const staged = await this.stage(p.stageCols, p.rows, p.columns);
+    const table = `${STAGE_DB}.${staged}`;
     let newMax = -Infinity;
-    const inserted = await this.tx(async (c) => {
-      await c.run(p.stageDdl);
-      await c.run(`DELETE FROM ${p.stage}`);
-      await appendStaging(c, p.stage, p.rows, p.columns);
-      const m = await this.storedMax(c, p.maxKey, p.maxSql);
-      const src = p.sortedUnique ? p.stage : `(SELECT DISTINCT ON (${p.keyCols.map(([, e]) => e).join(', ')}) * FROM ${p.stage} s)`;
-      let where = '';
-      if (p.minTs <= m) {
-        const eq = p.keyCols.map(([col, e]) => `t.${col} = ${e}`).join(' AND ');
-        where = ` WHERE s.${p.timeCol} > ${m} OR NOT EXISTS (SELECT 1 FROM ${p.target} t WHERE ${p.seriesFilter} AND t.${p.timeCol} BETWEEN ${p.minTs} AND ${m} AND ${eq})`;
-      }
-      const res = await c.run(`INSERT INTO ${p.target} SELECT ${p.select} FROM ${src} s${where}`);
-      await c.run(`DELETE FROM ${p.stage}`);
-      newMax = Math.max(m, p.maxTs);
-      return res.rowsChanged;
-    });
+    let inserted: number;
+    try {
+      inserted = await this.tx(async (c) => {
+        const m = await this.storedMax(c, p.maxKey, p.maxSql);
+        const src = p.sortedUnique ? table : `(SELECT DISTINCT ON (${p.keyCols.map(([, e]) => e).join(', ')}) * FROM ${table} s)`;
+        let where = '';
+        if (p.minTs <= m) {
+          const eq = p.keyCols.map(([col, e]) => `t.${col} = ${e}`).join(' AND ');
+          where = ` WHERE s.${p.timeCol} > ${m} OR NOT EXISTS (SELECT 1 FROM ${p.target} t WHERE ${p.seriesFilter} AND t.${p.timeCol} BETWEEN ${p.minTs} AND ${m} AND ${eq})`;
+        }
+        const res = await c.run(`INSERT INTO ${p.target} SELECT ${p.select} FROM ${src} s${where}`);
+        newMax = Math.max(m, p.maxTs);
+        return res.rowsChanged;
+      });
+    } finally {
+      this.unstage(staged);
+    }
     // only after COMMIT: a rolled-back batch must not move the known maximum
     this.maxTime.set(p.maxKey, newMax);
     return { inserted, ignored: p.rows - inserted };
@@ -295,11 +343,9 @@ export class DuckDbStore implements TimeSeriesStore {
       prevId = idStr;
     }
     const typed: [string, StageType][] = [['ts', 'BIGINT'], ['trade_no', 'BIGINT'], ['price', 'DOUBLE'], ['size', 'DOUBLE'], ['side', 'TINYINT']];
-    const stage = ids ? 'stg_trades_s' : 'stg_trades_n';
     const idExpr = ids ? "coalesce(s.trade_id, '')" : "''";
     return this.hotWrite({
-      stage,
-      stageDdl: typedStagingDdl(stage, ids ? [...typed, ['trade_id', 'VARCHAR']] : typed),
+      stageCols: ids ? [...typed, ['trade_id', 'VARCHAR']] : typed,
       columns: [{ bigint: ts }, { bigint: no }, price, size, side, ...(ids ? [ids] : [])],
       rows: len,
       target: 'trades',
@@ -340,8 +386,7 @@ export class DuckDbStore implements TimeSeriesStore {
       maxTs = Math.max(maxTs, b.openTime);
     }
     return this.hotWrite({
-      stage: 'stg_bars',
-      stageDdl: stagingDdl('stg_bars', ['open_time', 'open', 'high', 'low', 'close', 'volume']),
+      stageCols: ['open_time', 'open', 'high', 'low', 'close', 'volume'].map((c) => [c, 'DOUBLE'] as const),
       columns: cols,
       rows: len,
       target: 'bars',
@@ -381,8 +426,7 @@ export class DuckDbStore implements TimeSeriesStore {
       maxTs = Math.max(maxTs, q.ts);
     }
     return this.hotWrite({
-      stage: 'stg_quotes',
-      stageDdl: stagingDdl('stg_quotes', ['ts', 'bid', 'bid_size', 'ask', 'ask_size']),
+      stageCols: ['ts', 'bid', 'bid_size', 'ask', 'ask_size'].map((c) => [c, 'DOUBLE'] as const),
       columns: cols,
       rows: len,
       target: 'quotes',
@@ -614,9 +658,11 @@ export class DuckDbStore implements TimeSeriesStore {
     statsSql: string,
     from: number | undefined,
     to: number | undefined,
-    page: (c: DuckDBConnection, lo: number, hi: number) => Promise<T[]>,
+    page: (c: DuckDBConnection, lo: number, hi: number) => Promise<Page<T>>,
   ): AsyncGenerator<T[]> {
     const c = await this.reader();
+    // the next page is read (DuckDB's threads filter and sort it) while the caller consumes this one
+    let next: Promise<Page<T>> | undefined;
     try {
       const st = (await c.runAndReadAll(statsSql)).getRows()[0] ?? [];
       const n = num(st[0]);
@@ -626,22 +672,32 @@ export class DuckDbStore implements TimeSeriesStore {
       const end = to === undefined ? max + 1 : Math.min(Math.trunc(to), max + 1);
       let width = Math.max(1, Math.ceil(((max - min + 1) * this.pageRows) / n));
       let pending: T[] = [];
-      for (let lo = min; lo < end; ) {
-        const hi = Math.min(end, lo + width);
-        const rows = await page(c, lo, hi);
-        for (const r of rows) {
-          pending.push(r);
+      let lo = min;
+      let hi = Math.min(end, lo + width);
+      next = page(c, lo, hi);
+      while (next) {
+        const rows = await next;
+        next = undefined;
+        if (rows.length > 2 * this.pageRows) width = Math.max(1, Math.ceil(width / 2));
+        else if (rows.length < this.pageRows / 2) width *= 2;
+        lo = hi;
+        if (lo < end) {
+          hi = Math.min(end, lo + width);
+          next = page(c, lo, hi);
+        }
+        // rows become objects only here, one chunk at a time, so they die young
+        for (let i = 0; i < rows.length; ) {
+          pending.push(rows.at(i++));
           if (pending.length >= chunkSize) {
             yield pending;
             pending = [];
           }
         }
-        if (rows.length > 2 * this.pageRows) width = Math.max(1, Math.ceil(width / 2));
-        else if (rows.length < this.pageRows / 2) width *= 2;
-        lo = hi;
       }
       if (pending.length > 0) yield pending;
     } finally {
+      // a caller that stops early: let the page in flight end before the connection closes
+      await next?.catch(() => undefined);
       this.release(c);
     }
   }
@@ -657,22 +713,36 @@ export class DuckDbStore implements TimeSeriesStore {
     const tf = Math.trunc(q.timeframeMs);
     const range = DuckDbStore.range('open_time', q.from, q.to);
     const where = `sid = ${s.sid} AND timeframe_ms = ${tf}${range}`;
-    return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const rows: Bar[] = [];
-      await forEachChunk(
-        c,
-        `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
-         WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi} ORDER BY open_time`,
-        6,
-        ([ot, o, h, l, cl, v], n) => {
-          for (let i = 0; i < n; i++) {
-            const openTime = ot![i]!;
-            rows.push({ instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o![i]!, high: h![i]!, low: l![i]!, close: cl![i]!, volume: v![i]! });
-          }
-        },
-      );
-      return rows;
-    });
+    return this.windowed<Bar>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(open_time)::DOUBLE, max(open_time)::DOUBLE FROM bars WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
+      inOrder(async (ordered) => {
+        const buf = new ColumnBuffer(6);
+        let prev = -Infinity;
+        let sorted = true;
+        await forEachChunk(
+          c,
+          `SELECT open_time::DOUBLE, open, high, low, close, volume FROM bars
+           WHERE ${where} AND open_time >= ${lo} AND open_time < ${hi}${ordered ? ' ORDER BY open_time' : ''}`,
+          6,
+          (cols, n) => {
+            const ot = cols[0]!;
+            for (let i = 0; i < n && sorted; i++) {
+              if (ot[i]! <= prev) sorted = false;
+              prev = ot[i]!;
+            }
+            buf.append(cols, n);
+          },
+        );
+        if (!sorted && !ordered) return undefined;
+        const [ot, o, h, l, cl, v] = buf.columns() as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        return {
+          length: buf.length,
+          at: (i: number): Bar => {
+            const openTime = ot[i]!;
+            return { instrumentId: id, timeframeMs: tf, openTime, ts: openTime + tf, open: o[i]!, high: h[i]!, low: l[i]!, close: cl[i]!, volume: v[i]! };
+          },
+        };
+      }),
+    );
   }
 
   scanTrades(q: ScanTicksQuery): AsyncIterable<TradeTick[]> {
@@ -681,25 +751,48 @@ export class DuckDbStore implements TimeSeriesStore {
     const id = instrumentId(s.symbol, s.venue);
     const range = DuckDbStore.range('ts', q.from, q.to);
     const where = `sid = ${s.sid}${range}`;
-    return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, async (c, lo, hi) => {
-      const rows: TradeTick[] = [];
-      await forEachChunk(
-        c,
-        `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
-         WHERE ${where} AND ts >= ${lo} AND ts < ${hi} ORDER BY ts, trade_no, trade_id`,
-        5,
-        ([ts, no, px, sz, sd], n, chunk) => {
-          // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
-          const tid = chunk.getColumnVector(5);
-          for (let i = 0; i < n; i++) {
-            const k = no![i]!;
-            const side = sd![i] === 1 ? 'BUY' : sd![i] === -1 ? 'SELL' : undefined;
-            rows.push({ instrumentId: id, ts: ts![i]!, price: px![i]!, size: sz![i]!, tradeId: k >= 0 ? String(k) : str(tid.getItem(i)), ...(side ? { side } : {}) });
-          }
-        },
-      );
-      return rows;
-    });
+    return this.windowed<TradeTick>(q.chunkSize ?? DEFAULT_CHUNK_SIZE, `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM trades WHERE ${where}`, q.from, q.to, (c, lo, hi) =>
+      inOrder(async (ordered) => {
+        const buf = new ColumnBuffer(5);
+        const ids = new Map<number, string>();
+        let prevTs = -Infinity;
+        let prevNo = -1;
+        let sorted = true;
+        await forEachChunk(
+          c,
+          `SELECT ts::DOUBLE, trade_no::DOUBLE, price, size, side::DOUBLE, trade_id FROM trades
+           WHERE ${where} AND ts >= ${lo} AND ts < ${hi}${ordered ? ' ORDER BY ts, trade_no, trade_id' : ''}`,
+          5,
+          (cols, n, chunk) => {
+            const ts = cols[0]!;
+            const no = cols[1]!;
+            // the VARCHAR id is read only where the id is not numeric (trade_no < 0)
+            const tid = chunk.getColumnVector(5);
+            for (let i = 0; i < n; i++) {
+              const t = ts[i]!;
+              const k = no[i]!;
+              // proven in key order: ts rising, or the same ms with a rising numeric id (string
+              // ids at the same ms are left to DuckDB's ORDER BY)
+              if (t < prevTs || (t === prevTs && (k <= prevNo || prevNo < 0))) sorted = false;
+              prevTs = t;
+              prevNo = k;
+              if (k < 0) ids.set(buf.length + i, str(tid.getItem(i)));
+            }
+            buf.append(cols, n);
+          },
+        );
+        if (!sorted && !ordered) return undefined;
+        const [ts, no, px, sz, sd] = buf.columns() as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        return {
+          length: buf.length,
+          at: (i: number): TradeTick => {
+            const k = no[i]!;
+            const side = sd[i] === 1 ? 'BUY' : sd[i] === -1 ? 'SELL' : undefined;
+            return { instrumentId: id, ts: ts[i]!, price: px[i]!, size: sz[i]!, tradeId: k >= 0 ? String(k) : (ids.get(i) ?? ''), ...(side ? { side } : {}) };
+          },
+        };
+      }),
+    );
   }
 
   scanBook(q: ScanTicksQuery): AsyncIterable<BookUpdate[]> {
@@ -724,7 +817,7 @@ export class DuckDbStore implements TimeSeriesStore {
           }
         },
       );
-      return rows;
+      return eager(rows);
     });
   }
 
@@ -746,7 +839,7 @@ export class DuckDbStore implements TimeSeriesStore {
           for (let i = 0; i < n; i++) rows.push({ instrumentId: id, ts: ts![i]!, bid: b![i]!, bidSize: bs![i]!, ask: a![i]!, askSize: as![i]! });
         },
       );
-      return rows;
+      return eager(rows);
     });
   }
 
@@ -972,6 +1065,55 @@ export class DuckDbStore implements TimeSeriesStore {
     return out.sort(
       (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || order.indexOf(a.kind) - order.indexOf(b.kind) || (a.timeframeMs ?? 0) - (b.timeframeMs ?? 0),
     );
+  }
+}
+
+/**
+ * One page read in key order, cheaply when it can be: first without ORDER BY (rows come back in
+ * insertion order, DuckDB's default `preserve_insertion_order`; the recorder appends in time
+ * order, so that is usually key order already, and the sort was half a scan's cost), and `read`
+ * checks the order while it builds the rows. When the check fails (`undefined`: rows written
+ * out of order), the page is read again with ORDER BY.
+ */
+async function inOrder<T>(read: (ordered: boolean) => Promise<Page<T> | undefined>): Promise<Page<T>> {
+  const rows = (await read(false)) ?? (await read(true));
+  if (!rows) throw new StoreQueryError('a page read with ORDER BY came back out of order');
+  return rows;
+}
+
+/** One page of a scan: its rows built on demand (`windowed` builds them chunk by chunk). */
+interface Page<T> {
+  readonly length: number;
+  at(i: number): T;
+}
+
+const eager = <T>(rows: readonly T[]): Page<T> => ({ length: rows.length, at: (i) => rows[i]! });
+
+/**
+ * A page's numeric columns copied out of DuckDB's chunks into growing Float64Arrays: off the JS
+ * heap, so a 100 k-row page costs the garbage collector nothing until its rows are built (as
+ * objects, a page outgrew the young generation and every scan paid for old-generation GCs).
+ */
+class ColumnBuffer {
+  private cols: Float64Array[];
+  length = 0;
+  constructor(width: number) {
+    this.cols = Array.from({ length: width }, () => new Float64Array(4096));
+  }
+  append(src: readonly Float64Array[], n: number): void {
+    if (this.length + n > this.cols[0]!.length) {
+      const cap = Math.max(2 * this.cols[0]!.length, this.length + n);
+      this.cols = this.cols.map((c) => {
+        const g = new Float64Array(cap);
+        g.set(c.subarray(0, this.length));
+        return g;
+      });
+    }
+    for (let k = 0; k < this.cols.length; k++) this.cols[k]!.set(src[k]!.subarray(0, n), this.length);
+    this.length += n;
+  }
+  columns(): readonly Float64Array[] {
+    return this.cols;
   }
 }
 

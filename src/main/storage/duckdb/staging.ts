@@ -51,17 +51,21 @@ export function stagingDdl(table: string, doubles: readonly string[], varchars: 
 }
 
 /**
- * Appends `rows` rows to temp table `table`, whose columns are exactly `columns` in order and
- * of their kinds (as `stagingDdl` / `typedStagingDdl` declare them).
+ * Appends `rows` rows to table `table` of database `catalog` (the connection's temp tables by
+ * default), whose columns are exactly `columns` in order and of their kinds (as `stagingDdl` /
+ * `typedStagingDdl` declare them).
  */
-export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[]): Promise<void> {
+export async function appendStaging(conn: DuckDBConnection, table: string, rows: number, columns: readonly StageColumn[], catalog = 'temp'): Promise<void> {
   const types: DuckDBType[] = columns.map(typeOf);
   const nullable = columns.map((c) => c instanceof Float64Array && c.subarray(0, rows).some(Number.isNaN));
-  const appender = await conn.createAppender(table, 'main', 'temp');
+  const appender = await conn.createAppender(table, 'main', catalog);
   try {
+    // one chunk for the whole load: the appender copies a chunk when it is appended, and a fresh
+    // chunk per 2048 rows would also copy every vector's (unwritten) buffer out to JS first
+    const chunk = DuckDBDataChunk.create(types, Math.min(CHUNK, rows));
     for (let off = 0; off < rows; off += CHUNK) {
       const n = Math.min(CHUNK, rows - off);
-      const chunk = DuckDBDataChunk.create(types, n);
+      if (n !== chunk.rowCount) chunk.rowCount = n;
       for (let c = 0; c < columns.length; c++) {
         const col = columns[c]!;
         const vec: DuckDBVector = chunk.getColumnVector(c);
