@@ -20,19 +20,12 @@ import type { CcxtSignable } from '../../src/main/native/ccxt-signing';
 import type { OrderIntent } from '../../src/shared/domain/order';
 import { DEFAULT_SECRET, makeCcxtUsdmClient, startBinanceSim } from '../sim/binance';
 import type { BinanceSim } from '../sim/binance';
+import { until } from '../support/until';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-async function until(check: () => boolean, ms = 4000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Harness {
   readonly sim: BinanceSim;

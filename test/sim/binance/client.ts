@@ -46,14 +46,37 @@ export interface CcxtClientOptions {
   readonly verbose?: boolean;
 }
 
-export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): CcxtBinance {
-  const exchange = new pro.binance({
+/** The constructor settings both simulator clients share (credentials, timeout, keep-alive). */
+function baseSettings(opts: CcxtClientOptions): { apiKey: string; secret: string; enableRateLimit: false; timeout: number; verbose: boolean; streaming: { keepAlive: number } } {
+  return {
     apiKey: opts.apiKey ?? DEFAULT_API_KEY,
     secret: opts.secret ?? DEFAULT_SECRET,
     enableRateLimit: false,
     timeout: opts.timeoutMs ?? 2000,
     verbose: opts.verbose ?? false,
     streaming: { keepAlive: opts.keepAliveMs ?? 10_000 },
+  };
+}
+
+/**
+ * Points `exchange` at the simulator and merges the market type's error tables (`spot`,
+ * `linear`) into the top-level ones, as ccxt does only for Binance's own host names.
+ * ccxt refuses plain ws:// URLs until an http.Agent is loaded (what the async
+ * `loadHttpProxyAgent()` does); it is set synchronously so watch* works at once.
+ */
+function wireToSim<T extends { urls: Record<string, unknown>; httpAgent: unknown; exceptions: unknown }>(exchange: T, urls: unknown, marketType: 'spot' | 'linear'): T {
+  exchange.urls['api'] = urls;
+  exchange.httpAgent = new Agent({ keepAlive: true });
+  const exceptions = exchange.exceptions as Record<string, Record<string, Record<string, unknown>> | Record<string, unknown>>;
+  const typed = (exceptions[marketType] ?? {}) as Record<string, Record<string, unknown>>;
+  exceptions['exact'] = { ...(exceptions['exact'] as Record<string, unknown>), ...(typed['exact'] ?? {}) };
+  exceptions['broad'] = { ...(exceptions['broad'] as Record<string, unknown>), ...(typed['broad'] ?? {}) };
+  return exchange;
+}
+
+export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): CcxtBinance {
+  const exchange = new pro.binance({
+    ...baseSettings(opts),
     options: {
       defaultType: 'spot',
       fetchMarkets: { types: ['spot'] },
@@ -63,15 +86,7 @@ export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): C
       ...opts.options,
     },
   });
-  exchange.urls['api'] = sim.ccxtUrls;
-  // ccxt refuses plain ws:// URLs until an http.Agent is loaded (what the async
-  // `loadHttpProxyAgent()` does); set it synchronously so watch* works at once.
-  exchange.httpAgent = new Agent({ keepAlive: true });
-  const exceptions = exchange.exceptions as Record<string, Record<string, Record<string, unknown>> | Record<string, unknown>>;
-  const spot = (exceptions['spot'] ?? {}) as Record<string, Record<string, unknown>>;
-  exceptions['exact'] = { ...(exceptions['exact'] as Record<string, unknown>), ...(spot['exact'] ?? {}) };
-  exceptions['broad'] = { ...(exceptions['broad'] as Record<string, unknown>), ...(spot['broad'] ?? {}) };
-  return exchange;
+  return wireToSim(exchange, sim.ccxtUrls, 'spot');
 }
 
 export type CcxtBinanceUsdm = InstanceType<typeof pro.binanceusdm>;
@@ -83,19 +98,8 @@ export type CcxtBinanceUsdm = InstanceType<typeof pro.binanceusdm>;
  */
 export function makeCcxtUsdmClient(sim: BinanceSim, opts: CcxtClientOptions = {}): CcxtBinanceUsdm {
   const exchange = new pro.binanceusdm({
-    apiKey: opts.apiKey ?? DEFAULT_API_KEY,
-    secret: opts.secret ?? DEFAULT_SECRET,
-    enableRateLimit: false,
-    timeout: opts.timeoutMs ?? 2000,
-    verbose: opts.verbose ?? false,
-    streaming: { keepAlive: opts.keepAliveMs ?? 10_000 },
+    ...baseSettings(opts),
     options: { fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false, ...opts.options },
   });
-  exchange.urls['api'] = sim.ccxtFuturesUrls;
-  exchange.httpAgent = new Agent({ keepAlive: true });
-  const exceptions = exchange.exceptions as Record<string, Record<string, Record<string, unknown>> | Record<string, unknown>>;
-  const linear = (exceptions['linear'] ?? {}) as Record<string, Record<string, unknown>>;
-  exceptions['exact'] = { ...(exceptions['exact'] as Record<string, unknown>), ...(linear['exact'] ?? {}) };
-  exceptions['broad'] = { ...(exceptions['broad'] as Record<string, unknown>), ...(linear['broad'] ?? {}) };
-  return exchange;
+  return wireToSim(exchange, sim.ccxtFuturesUrls, 'linear');
 }
