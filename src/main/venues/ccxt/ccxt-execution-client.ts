@@ -24,6 +24,7 @@
  *
  * Time and randomness are injected (TimeSource, random) so the backoff is deterministic in tests.
  */
+import { toRaw } from '../../../shared/domain/fixed';
 import type { Instrument, InstrumentId } from '../../../shared/domain/instrument';
 import type { Fill, Order, OrderSide } from '../../../shared/domain/order';
 import { isTerminal } from '../../../shared/domain/order';
@@ -607,9 +608,10 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   /** Whether the venue's view of an order shows an in-place amend's terms. */
   private showsAmend(t: Tracked, a: PendingAmend, o: CcxtOrder): boolean {
-    const qty = Math.round((o.amount ?? Number.NaN) * 10 ** t.instrument.sizePrecision);
-    const px = o.price === undefined || o.price === null ? undefined : Math.round(o.price * 10 ** t.instrument.pricePrecision);
-    return qty === a.quantityRaw && (a.priceRaw === undefined || px === a.priceRaw);
+    if (typeof o.amount !== 'number' || !Number.isFinite(o.amount)) return false;
+    if (toRaw(o.amount, t.instrument.sizePrecision) !== a.quantityRaw) return false;
+    if (a.priceRaw === undefined) return true;
+    return typeof o.price === 'number' && Number.isFinite(o.price) && toRaw(o.price, t.instrument.pricePrecision) === a.priceRaw;
   }
 
   /** The amend did not happen: the order works on with its old terms. */
