@@ -19,24 +19,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceSim } from '../test/sim/binance';
 import { ensureRendererBuilt, startServe } from '../test/e2e/support';
-import { launchBrowser, percentile, round1, ROOT } from './pages/support';
+import { until } from '../test/support/until';
+import { latencyStats, launchBrowser, round1, ROOT } from './pages/support';
 
 const FILLS = Number(process.env.LIBRA_SESSION_FILLS ?? 40);
 const PASSPHRASE = 'bench passphrase';
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
-function stats(xs: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: round1(percentile(s, 50)), p90: round1(percentile(s, 90)), p99: round1(percentile(s, 99)), max: round1(s.at(-1) ?? Number.NaN) };
-}
-
-async function until(what: () => boolean | Promise<boolean>, ms: number, label: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const stats = (xs: readonly number[]): Record<string, number> => latencyStats(xs, [50, 90, 99]);
 
 async function main(): Promise<Record<string, unknown>> {
   ensureRendererBuilt();
@@ -86,11 +76,11 @@ async function main(): Promise<Record<string, unknown>> {
     const started = wallNow();
     for (let k = 1; k <= FILLS; k++) {
       await submit.click();
-      await until(() => sim.openOrders('BTCUSDT').length === 1, 10_000, `order ${k} at the simulator`);
+      await until(() => sim.openOrders('BTCUSDT').length === 1, 10_000, `order ${k} at the simulator`, 10);
       const t0 = wallNow();
       sim.trade('BTCUSDT', 59_000, 0.001);
       sent.push({ qty: k * 0.001, t0 });
-      await until(async () => ((await page.evaluate('window.__qty.length')) as number) >= k, 10_000, `fill ${k} in the window`);
+      await until(async () => ((await page.evaluate('window.__qty.length')) as number) >= k, 10_000, `fill ${k} in the window`, 10);
     }
     const elapsed = (wallNow() - started) / 1000;
     // The server prints `<ISO time> FILL …` when the engine applies a fill (ms resolution, same clock).
