@@ -880,11 +880,16 @@ mod fast {
         }
     }
 
-    /// A JS function over `checker`, freed by a finalizer when the function is collected.
-    pub(super) fn create(env: sys::napi_env, checker: Checker) -> Option<sys::napi_value> {
-        let data = Box::into_raw(Box::new(checker));
+    /// A JS function named `name` calling `call` with `data` as its callback data; `data` is
+    /// freed by a finalizer when the function is collected (or at once if creating it failed).
+    fn bind_function<T>(
+        env: sys::napi_env,
+        name: &str,
+        data: T,
+        call: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
+    ) -> Option<sys::napi_value> {
+        let data = Box::into_raw(Box::new(data));
         let mut f = std::ptr::null_mut();
-        let name = "checkScratch";
         // SAFETY: env is live for this call; `data` stays valid until the finalizer frees it.
         let ok = unsafe {
             sys::napi_create_function(
@@ -899,7 +904,7 @@ mod fast {
                     env,
                     f,
                     data.cast(),
-                    Some(finalize),
+                    Some(finalize_box::<T>),
                     std::ptr::null_mut(),
                     std::ptr::null_mut(),
                 ) == sys::Status::napi_ok
@@ -911,6 +916,20 @@ mod fast {
             drop(unsafe { Box::from_raw(data) });
             None
         }
+    }
+
+    unsafe extern "C" fn finalize_box<T>(
+        _env: sys::napi_env,
+        data: *mut std::ffi::c_void,
+        _hint: *mut std::ffi::c_void,
+    ) {
+        // SAFETY: data is the Box<T> from `bind_function`, freed exactly once here.
+        drop(unsafe { Box::from_raw(data.cast::<T>()) });
+    }
+
+    /// A JS function over `checker`, freed by a finalizer when the function is collected.
+    pub(super) fn create(env: sys::napi_env, checker: Checker) -> Option<sys::napi_value> {
+        bind_function(env, "checkScratch", checker, call)
     }
 
     unsafe extern "C" fn call(
@@ -956,38 +975,11 @@ mod fast {
         env: sys::napi_env,
         signer: Arc<libra_sign::HmacSigner>,
     ) -> Option<sys::napi_value> {
-        let data = Box::into_raw(Box::new(HexFn {
+        let data = HexFn {
             signer,
             scratch: std::cell::RefCell::new(Vec::new()),
-        }));
-        let mut f = std::ptr::null_mut();
-        let name = "signHex";
-        // SAFETY: as in `create`.
-        let ok = unsafe {
-            sys::napi_create_function(
-                env,
-                name.as_ptr().cast(),
-                name.len() as isize,
-                Some(call_hex),
-                data.cast(),
-                &mut f,
-            ) == sys::Status::napi_ok
-                && sys::napi_add_finalizer(
-                    env,
-                    f,
-                    data.cast(),
-                    Some(finalize_hex),
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                ) == sys::Status::napi_ok
         };
-        if ok {
-            Some(f)
-        } else {
-            // SAFETY: as in `create`.
-            drop(unsafe { Box::from_raw(data) });
-            None
-        }
+        bind_function(env, "signHex", data, call_hex)
     }
 
     unsafe extern "C" fn call_hex(
@@ -1032,24 +1024,6 @@ mod fast {
                 std::ptr::null_mut()
             }
         }
-    }
-
-    unsafe extern "C" fn finalize_hex(
-        _env: sys::napi_env,
-        data: *mut std::ffi::c_void,
-        _hint: *mut std::ffi::c_void,
-    ) {
-        // SAFETY: data is the Box from `create_hex`, freed exactly once here.
-        drop(unsafe { Box::from_raw(data.cast::<HexFn>()) });
-    }
-
-    unsafe extern "C" fn finalize(
-        _env: sys::napi_env,
-        data: *mut std::ffi::c_void,
-        _hint: *mut std::ffi::c_void,
-    ) {
-        // SAFETY: data is the Box from `create`, freed exactly once here.
-        drop(unsafe { Box::from_raw(data.cast::<Checker>()) });
     }
 }
 
