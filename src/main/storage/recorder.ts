@@ -68,6 +68,14 @@ export interface RecorderStats {
   readonly pending: number;
 }
 
+/** One kind and series of a batch, as handed to the store. */
+interface BatchGroup {
+  readonly kind: MarketDataEvent['kind'];
+  readonly id: string;
+  readonly tf: number;
+  readonly rows: readonly unknown[];
+}
+
 const KINDS: readonly MarketDataEvent['kind'][] = ['trade', 'quote', 'bar', 'book'];
 const KIND_CODE: Readonly<Record<MarketDataEvent['kind'], number>> = { trade: 0, quote: 1, bar: 2, book: 3 };
 
@@ -181,8 +189,16 @@ export class Recorder {
 
   private async writeBatch(batch: readonly MarketDataEvent['data'][], kinds: readonly number[]): Promise<void> {
     // group by kind and series, keeping arrival order inside each group
-    type Group = { kind: MarketDataEvent['kind']; id: string; tf: number; rows: unknown[] };
-    const groups = new Map<string, Group>();
+    const groups = new Map<string, BatchGroup>();
+    const one = oneSeries(batch, kinds);
+    if (one) groups.set('', { kind: KINDS[kinds[0]!]!, id: batch[0]!.instrumentId, tf: one.tf, rows: batch });
+    else this.group(batch, kinds, groups);
+    await this.writeGroups(groups);
+  }
+
+  /** Splits a batch of several series into groups (arrival order kept inside each). */
+  private group(batch: readonly MarketDataEvent['data'][], kinds: readonly number[], groups: Map<string, BatchGroup>): void {
+    type Group = BatchGroup & { rows: unknown[] };
     // Consecutive events usually belong to the same series: reuse the last group without
     // building its key (a string per event is most of this loop's cost at millions of rows).
     let last: Group | undefined;
@@ -194,7 +210,7 @@ export class Recorder {
       if (last === undefined || lastCode !== code || last.id !== data.instrumentId || last.tf !== tf) {
         const kind = KINDS[code]!;
         const key = `${kind}|${data.instrumentId}|${tf}`;
-        last = groups.get(key);
+        last = groups.get(key) as Group | undefined;
         if (!last) {
           last = { kind, id: data.instrumentId, tf, rows: [] };
           groups.set(key, last);
@@ -203,6 +219,9 @@ export class Recorder {
       }
       last.rows.push(data);
     }
+  }
+
+  private async writeGroups(groups: ReadonlyMap<string, BatchGroup>): Promise<void> {
     for (const g of groups.values()) {
       const write = () => {
         const { venue, symbol } = splitInstrumentId(g.id);
@@ -234,4 +253,23 @@ export class Recorder {
       }
     }
   }
+}
+
+/**
+ * The batch's timeframe when every event is of one kind and one series (the usual case: one
+ * feed per recorder burst), so the batch goes to the store as it is instead of being copied
+ * into a group; undefined otherwise.
+ */
+function oneSeries(batch: readonly MarketDataEvent['data'][], kinds: readonly number[]): { tf: number } | undefined {
+  const n = batch.length;
+  if (n === 0) return undefined;
+  const code = kinds[0]!;
+  const id = batch[0]!.instrumentId;
+  const isBar = code === KIND_CODE.bar;
+  const tf = isBar ? (batch[0] as Bar).timeframeMs : 0;
+  for (let i = 1; i < n; i++) {
+    const d = batch[i]!;
+    if (kinds[i] !== code || d.instrumentId !== id || (isBar && (d as Bar).timeframeMs !== tf)) return undefined;
+  }
+  return { tf };
 }
