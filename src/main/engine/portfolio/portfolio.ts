@@ -82,6 +82,8 @@ export class Portfolio {
   private balanceVersion = 0;
   private cashVersion = -1;
   private cash = 0;
+  private netId: InstrumentId | undefined = undefined;
+  private netList: MutablePosition[] | undefined = undefined;
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
 
@@ -201,8 +203,11 @@ export class Portfolio {
 
   /** Net raw quantity across strategies. */
   netPosition(instrumentId: InstrumentId): number {
-    const list = this.byInstrument.get(instrumentId);
+    // An instrument's list, once made, stays the same array: the last one read needs no lookup (per bar in a backtest).
+    const list = instrumentId === this.netId ? this.netList : this.byInstrument.get(instrumentId);
     if (list === undefined) return 0;
+    this.netId = instrumentId;
+    this.netList = list;
     let net = 0;
     for (let i = 0; i < list.length; i++) net += (list[i] as MutablePosition).netRaw;
     return net;
