@@ -38,6 +38,8 @@ export class MessageBus {
   private dispatching = false;
   private readonly onError: (error: unknown, topic: string) => void;
   private published = 0;
+  private lastTopic: string | undefined = undefined;
+  private lastHandlers: Handler<unknown>[] | undefined = undefined;
 
   constructor(options: MessageBusOptions = {}) {
     this.onError =
@@ -59,12 +61,12 @@ export class MessageBus {
     let i = this.subs.length;
     while (i > 0 && (this.subs[i - 1]?.priority ?? 0) < priority) i--;
     this.subs.splice(i, 0, sub);
-    this.resolved.clear();
+    this.forget();
     return () => {
       const at = this.subs.indexOf(sub);
       if (at >= 0) {
         this.subs.splice(at, 1);
-        this.resolved.clear();
+        this.forget();
       }
     };
   }
@@ -124,7 +126,16 @@ export class MessageBus {
     }
   }
 
+  /** Drops every resolved topic (the subscriptions changed). */
+  private forget(): void {
+    this.resolved.clear();
+    this.lastTopic = undefined;
+    this.lastHandlers = undefined;
+  }
+
   private handlersFor(topic: string): Handler<unknown>[] {
+    // The topic resolved last (a backtest's bar topic, once per bar) needs no map lookup.
+    if (topic === this.lastTopic) return this.lastHandlers as Handler<unknown>[];
     let handlers = this.resolved.get(topic);
     if (handlers === undefined) {
       handlers = [];
@@ -133,6 +144,8 @@ export class MessageBus {
       }
       this.resolved.set(topic, handlers);
     }
+    this.lastTopic = topic;
+    this.lastHandlers = handlers;
     return handlers;
   }
 }

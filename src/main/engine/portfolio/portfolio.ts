@@ -78,6 +78,12 @@ export class Portfolio {
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly marks = new PriceMap();
   private feesByCurrency = new Map<string, number>();
+  /** Bumped by every change of a balance's total or of the accounts: equity()'s cash part is then recomputed. */
+  private balanceVersion = 0;
+  private cashVersion = -1;
+  private cash = 0;
+  private netId: InstrumentId | undefined = undefined;
+  private netList: MutablePosition[] | undefined = undefined;
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
 
@@ -96,6 +102,7 @@ export class Portfolio {
       const a = newAccount();
       this.accounts.set(venue, a);
       this.accountList.push(a);
+      this.balanceVersion++;
     }
   }
 
@@ -115,6 +122,7 @@ export class Portfolio {
     if (options.account !== undefined && options.account !== SHARED_ACCOUNT) this.openAccount(options.account);
     const totalRaw = Math.round(amount * pow10(precision));
     this.acct(options.account).balances.set(currency, { currency, totalRaw, lockedRaw: 0, precision });
+    this.balanceVersion++;
   }
 
   /** Sets the amount (decimal) locked in `currency` of a venue's account by working orders; rounded up to the balance's precision. */
@@ -195,8 +203,11 @@ export class Portfolio {
 
   /** Net raw quantity across strategies. */
   netPosition(instrumentId: InstrumentId): number {
-    const list = this.byInstrument.get(instrumentId);
+    // An instrument's list, once made, stays the same array: the last one read needs no lookup (per bar in a backtest).
+    const list = instrumentId === this.netId ? this.netList : this.byInstrument.get(instrumentId);
     if (list === undefined) return 0;
+    this.netId = instrumentId;
+    this.netList = list;
     let net = 0;
     for (let i = 0; i < list.length; i++) net += (list[i] as MutablePosition).netRaw;
     return net;
@@ -314,12 +325,17 @@ export class Portfolio {
    * currency are not converted (a single-quote account is assumed; documented limitation).
    */
   equity(): number {
-    // Per bar in a backtest: the account currency's total over accounts without a closure.
-    let eq = 0;
-    for (let i = 0; i < this.accountList.length; i++) {
-      const b = (this.accountList[i] as Account).balances.get(this.accountCurrency);
-      if (b !== undefined) eq += b.totalRaw / pow10(b.precision);
+    // Per bar in a backtest: the account currency's total over accounts, summed again only when a balance moved.
+    if (this.cashVersion !== this.balanceVersion) {
+      let cash = 0;
+      for (let i = 0; i < this.accountList.length; i++) {
+        const b = (this.accountList[i] as Account).balances.get(this.accountCurrency);
+        if (b !== undefined) cash += b.totalRaw / pow10(b.precision);
+      }
+      this.cash = cash;
+      this.cashVersion = this.balanceVersion;
     }
+    let eq = this.cash;
     for (let i = 0; i < this.positionList.length; i++) {
       const p = this.positionList[i] as MutablePosition;
       if (p.netRaw === 0) continue;
@@ -396,6 +412,7 @@ export class Portfolio {
       account.balances.set(currency, b);
     }
     b.totalRaw += deltaRaw;
+    this.balanceVersion++;
   }
 }
 

@@ -70,11 +70,19 @@ export class StrategyHost {
     const withAttach = strategy as StrategyHooks & { attach?: (c: StrategyContext) => void };
     withAttach.attach?.(ctx);
     this.running.set(id, run);
+    // An instrument's listener list, once made, stays the same array (register appends to it):
+    // the last one found is remembered, so a bar of the same instrument needs no map lookup.
+    let seenId: InstrumentId | undefined;
+    let seen: BarListener[] | undefined;
     for (const s of subs.bars ?? []) {
       run.unsubscribe.push(
         bus.subscribe(Topics.bars(s.instrumentId, s.timeframe), (bar: Bar) => {
-          const ls = listeners.get(bar.instrumentId);
-          if (ls !== undefined) for (let i = 0; i < ls.length; i++) (ls[i] as BarListener).update(bar);
+          const ls = bar.instrumentId === seenId ? seen : listeners.get(bar.instrumentId);
+          if (ls !== undefined) {
+            seenId = bar.instrumentId;
+            seen = ls;
+            for (let i = 0; i < ls.length; i++) (ls[i] as BarListener).update(bar);
+          }
           strategy.onBar?.(bar);
         }),
       );

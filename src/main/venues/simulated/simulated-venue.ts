@@ -76,6 +76,8 @@ export class SimulatedVenue implements ExecutionClient {
   private readonly instruments = new Map<InstrumentId, Instrument>();
   private readonly books = new Map<InstrumentId, Book>();
   private readonly lastTrade = new PriceMap();
+  private workingId: string | undefined = undefined;
+  private workingList: Working[] | undefined = undefined;
   private orderSeq = 0;
   private tradeSeq = 0;
   private readonly unsub: (() => void)[] = [];
@@ -96,6 +98,7 @@ export class SimulatedVenue implements ExecutionClient {
   addInstrument(inst: Instrument): void {
     this.instruments.set(inst.id, inst);
     this.working.set(inst.id, []);
+    this.workingId = undefined; // a new list: the remembered one may be gone
     const prio = 100;
     if (this.config.fillModel === 'bar') {
       const tf = this.config.timeframe;
@@ -209,8 +212,12 @@ export class SimulatedVenue implements ExecutionClient {
   // ── bar model ──────────────────────────────────────────────────────────────────────────────
   private onBar(bar: Bar): void {
     this.lastTrade.set(bar.instrumentId, bar.close);
-    const list = this.working.get(bar.instrumentId);
-    if (list === undefined || list.length === 0) return;
+    // An instrument's working list is made once (addInstrument): the last one read needs no lookup.
+    const list = bar.instrumentId === this.workingId ? this.workingList : this.working.get(bar.instrumentId);
+    if (list === undefined) return;
+    this.workingId = bar.instrumentId;
+    this.workingList = list;
+    if (list.length === 0) return;
     const inst = this.instruments.get(bar.instrumentId) as Instrument;
     const path = barPath(bar);
     for (const w of [...list]) {

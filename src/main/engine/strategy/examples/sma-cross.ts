@@ -6,8 +6,11 @@
  * cash (a quote-amount order: the quantity is the largest lot multiple whose cost plus taker fee
  * fits the cash at the FILL price, the next bar's open ± slippage, so every cross up is a trade).
  * When it crosses below while long, sell the whole position at market. A position still open at
- * the end stays open. Long only, one instrument (the first one subscribed).
+ * the end stays open. Long only, one instrument (the first one subscribed). A buy the cash cannot
+ * pay one minimum quantity of at the last price is not sent (the gate would refuse it).
  */
+import { floorToLot } from '../../../../shared/domain/instrument';
+import type { Instrument } from '../../../../shared/domain/instrument';
 import type { Bar } from '../../../../shared/messages/market-data';
 import { ParamError, Strategy } from '../strategy';
 import type { IndicatorSeries, ParamSpec, StrategyContext } from '../strategy';
@@ -56,9 +59,21 @@ export default class SmaCross extends Strategy<{ fast: number; slow: number }> {
     if (crossUp && held === 0) {
       const inst = ctx.instrument(this.instrumentId);
       const cash = ctx.balance(inst.quote, inst.venue); // the cash of this instrument's venue
-      if (cash > 0) ctx.spend(this.instrumentId, cash);
+      if (cash > 0 && this.buysALot(inst, cash, ctx.lastPrice(this.instrumentId))) ctx.spend(this.instrumentId, cash);
     } else if (crossDown && held > 0) {
       ctx.submit({ instrumentId: this.instrumentId, side: 'SELL', type: 'MARKET', quantityRaw: held });
     }
+  }
+
+  /**
+   * False when `cash` cannot buy the minimum quantity at the last price, fees aside: the risk
+   * gate would deny the buy (BELOW_MIN_QUANTITY), so it is not sent. Never stricter than the gate
+   * (no fee, no margin, the cash before its rounding to raw units), so every buy the gate would
+   * let through is still sent. Without a last price the order goes to the gate, which says why.
+   */
+  private buysALot(inst: Instrument, cash: number, last: number | undefined): boolean {
+    if (last === undefined || !(last > 0)) return true;
+    const qty = floorToLot(inst, Math.floor((cash / last) * 10 ** inst.sizePrecision + 1e-9));
+    return qty >= inst.minQtyRaw && qty > 0;
   }
 }
