@@ -52,8 +52,9 @@ const sets = axes.reduce((n, a) => n * a.values.length, 1);
 const costs = { capital: 100_000, makerFeeBps: 10, takerFeeBps: 10, slippageBps: 0, latencyMs: 0, risk: kernel.risk };
 const cpu0 = process.cpuUsage();
 // The sweep's steady state: from the first progress past 10 % of the evaluations (every worker
-// started, loaded and warmed up) to the end — start-up (worker threads compiling the TypeScript
-// sources through tsx here; the built CLI's workers load a bundle) measured apart.
+// started, loaded and warmed up) to the end — start-up (worker threads loading the worker bundle
+// that pool.ts builds from the sources once and caches, as the built CLI's workers load theirs,
+// then JIT warm-up) measured apart.
 let mark: { cpu: NodeJS.CpuUsage; ms: number; done: number } | null = null;
 const onProgress = (done: number, total: number): void => {
   if (mark === null && done >= total / 10) mark = { cpu: process.cpuUsage(), ms: performance.now(), done };
