@@ -131,9 +131,10 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     const p = prefix();
     const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await store.open();
-    const tables = new Map((await exec().exec(`SELECT table_name, walEnabled, dedup FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r]));
+    const tables = new Map((await exec().exec(`SELECT table_name, walEnabled, dedup, partitionBy FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r]));
+    expect(tables.has(`${p}bars${REPARTITION_SUFFIX}`)).toBe(false);
     for (const [table, keys] of Object.entries(DEDUP_KEYS)) {
-      expect(tables.get(p + table)?.slice(1), table).toEqual([true, true]);
+      expect(tables.get(p + table)?.slice(1), table).toEqual([true, true, PARTITION_BY[table as keyof typeof PARTITION_BY]]);
       const cols = (await exec().exec(`SELECT "column", type, upsertKey FROM table_columns('${p}${table}')`)).dataset;
       expect(cols.filter((c) => c[2] === true).map((c) => cellStr(c[0])).sort(), table).toEqual([...keys].sort());
     }
