@@ -27,7 +27,7 @@ import type { Bar, TradeTick } from '../src/shared/messages/market-data';
 import { DuckDbStore } from '../src/main/storage/duckdb/duckdb-store';
 import { QuestDbExec, qts } from '../src/main/storage/questdb/exec';
 import { QuestDbStore } from '../src/main/storage/questdb/questdb-store';
-import { QUESTDB_MIGRATIONS } from '../src/main/storage/questdb/schema';
+import { tableDdl } from '../src/main/storage/questdb/schema';
 import type { TimeSeriesStore } from '../src/main/storage/store';
 import type { QuestDbServer } from '../test/support/questdb-server';
 import { startQuestDb } from '../test/support/questdb-server';
@@ -186,7 +186,8 @@ async function questdbBare(url: string, pgPort: number): Promise<Record<string, 
   const exec = new QuestDbExec(url);
   const p = 'bare_';
   for (const t of ['trades', 'bars', 'sig']) await exec.exec(`DROP TABLE IF EXISTS ${p}${t}`);
-  for (const sql of QUESTDB_MIGRATIONS[0]!.up(p).filter((s) => / (bare_trades|bare_bars) /.test(s))) await exec.exec(sql);
+  // the store's current DDL (partition units of schema v4: trades by DAY, bars by MONTH)
+  for (const sql of [tableDdl(p, 'trades'), tableDdl(p, 'bars')]) await exec.exec(sql);
   const u = new URL(url);
   const sender = await Sender.fromConfig(`http::addr=${u.hostname}:${u.port};auto_flush=off;init_buf_size=16777216;`);
   const out: Record<string, unknown> = {};

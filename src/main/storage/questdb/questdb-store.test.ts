@@ -17,9 +17,9 @@ import { makeInstrument } from '../../../shared/domain/instrument';
 import type { TradeTick } from '../../../shared/messages/market-data';
 import { bar, collect, runStoreContract, trade } from '../contract';
 import { StoreQueryError, StoreVersionError } from '../store';
-import { cellNum, cellStr, QuestDbExec } from './exec';
+import { cellNum, cellStr, QuestDbExec, qts } from './exec';
 import { QuestDbStore, sortTrades, tradeIdCell, tsCell, unsafeRanges } from './questdb-store';
-import { DEDUP_KEYS, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS } from './schema';
+import { DEDUP_KEYS, PARTITION_BY, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS, REPARTITION_SUFFIX, repartition } from './schema';
 
 const unavailable = await questdbUnavailable();
 if (unavailable && process.env.CI === 'true') {
@@ -131,9 +131,10 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     const p = prefix();
     const store = new QuestDbStore({ url: url(), tablePrefix: p });
     await store.open();
-    const tables = new Map((await exec().exec(`SELECT table_name, walEnabled, dedup FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r]));
+    const tables = new Map((await exec().exec(`SELECT table_name, walEnabled, dedup, partitionBy FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r]));
+    expect(tables.has(`${p}bars${REPARTITION_SUFFIX}`)).toBe(false);
     for (const [table, keys] of Object.entries(DEDUP_KEYS)) {
-      expect(tables.get(p + table)?.slice(1), table).toEqual([true, true]);
+      expect(tables.get(p + table)?.slice(1), table).toEqual([true, true, PARTITION_BY[table as keyof typeof PARTITION_BY]]);
       const cols = (await exec().exec(`SELECT "column", type, upsertKey FROM table_columns('${p}${table}')`)).dataset;
       expect(cols.filter((c) => c[2] === true).map((c) => cellStr(c[0])).sort(), table).toEqual([...keys].sort());
     }
@@ -180,6 +181,50 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     await store.close();
     await store.dropAll();
   }, 120_000);
+
+  it('migrates a v3 store to per-table partition units (bars by MONTH): rows stay readable, keys still dedup, a migration cut half-way resumes', async () => {
+    const p = prefix();
+    await exec().exec(`CREATE TABLE ${p}schema_version (version INT, name VARCHAR, applied_at TIMESTAMP)`);
+    for (const m of QUESTDB_MIGRATIONS.filter((x) => x.version <= 3)) {
+      for (const sql of m.up(p)) await exec().exec(sql);
+      await exec().exec(`INSERT INTO ${p}schema_version VALUES (${m.version}, '${m.name}', now())`);
+    }
+    const before = new Map((await exec().exec(`SELECT table_name, partitionBy FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), cellStr(r[1])]));
+    expect(before.get(`${p}bars`)).toBe('DAY');
+    // v3 bars over three months, by DAY partitions
+    const opens = [T0, T0 + 40 * DAY, T0 + 70 * DAY + 60_000];
+    for (const [i, o] of opens.entries()) {
+      await exec().exec(`INSERT INTO ${p}bars VALUES (${qts(o + 60_000)}, 'BINANCE', 'BTC/USDT', 60000, ${qts(o)}, ${i}, ${i + 2}, ${i - 3}, ${i + 1}, 10)`);
+    }
+    // a v4 migration cut between DROP and RENAME of signals: only the copy holds the rows
+    await exec().exec(`INSERT INTO ${p}signals VALUES (${qts(T0 + 5)}, 'BINANCE', 'BTC/USDT', 's1', 'go', 1.5)`);
+    await new QuestDbStore({ url: url(), tablePrefix: p }).waitApplied();
+    await repartition(exec(), p, ['signals']);
+    await exec().exec(`RENAME TABLE ${p}signals TO ${p}signals${REPARTITION_SUFFIX}`);
+    const store = new QuestDbStore({ url: url(), tablePrefix: p });
+    await store.open();
+    const after = new Map((await exec().exec(`SELECT table_name, partitionBy, walEnabled, dedup FROM tables() WHERE table_name LIKE '${p}%'`)).dataset.map((r) => [cellStr(r[0]), r.slice(1)]));
+    for (const [t, unit] of Object.entries(PARTITION_BY)) expect(after.get(p + t), t).toEqual([unit, true, true]);
+    expect([...after.keys()].filter((t) => t.endsWith(REPARTITION_SUFFIX))).toEqual([]);
+    expect((await exec().exec(`SELECT max(version) FROM ${p}schema_version`)).dataset).toEqual([[QUESTDB_LATEST_VERSION]]);
+    for (const [table, keys] of Object.entries(DEDUP_KEYS)) {
+      const cols = (await exec().exec(`SELECT "column", upsertKey FROM table_columns('${p}${table}')`)).dataset;
+      expect(cols.filter((c) => c[1] === true).map((c) => cellStr(c[0])).sort(), table).toEqual([...keys].sort());
+    }
+    expect((await collect(store.scanBars({ symbol: 'BTC/USDT', timeframeMs: 60_000 }))).map((b) => [b.openTime, b.close])).toEqual(opens.map((o, i) => [o, i + 1]));
+    expect((await exec().exec(`SELECT ts, strategy_id, value FROM ${p}signals`)).dataset).toEqual([['2024-01-01T00:00:00.005000Z', 's1', 1.5]]);
+    // a replayed bar (same key, new values) replaces the migrated row
+    await store.writeBars('BINANCE', 'BTC/USDT', 60_000, [bar(opens[1]!, 99)]);
+    await store.waitApplied();
+    expect((await collect(store.scanBars({ symbol: 'BTC/USDT', timeframeMs: 60_000 }))).map((b) => b.close)).toEqual([1, 99, 3]);
+    await store.close();
+    // opening again migrates nothing
+    const again = new QuestDbStore({ url: url(), tablePrefix: p });
+    await again.open();
+    expect((await exec().exec(`SELECT count() FROM ${p}schema_version WHERE version = ${QUESTDB_LATEST_VERSION}`)).dataset).toEqual([[1]]);
+    await again.close();
+    await again.dropAll();
+  }, 180_000);
 
   it('refuses a server whose schema is newer than this LIBRA, before creating anything', async () => {
     const p = prefix();

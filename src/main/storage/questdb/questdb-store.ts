@@ -54,7 +54,7 @@ import type { ExecValue } from './exec';
 import { cellNum, cellStr, QuestDbExec, qstr, qts, usToMs } from './exec';
 import type { IlpValue } from './ilp-writer';
 import { IlpWriter } from './ilp-writer';
-import { ALL_TABLES, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS, schemaVersionDdl } from './schema';
+import { ALL_TABLES, QUESTDB_LATEST_VERSION, QUESTDB_MIGRATIONS, REPARTITION_SUFFIX, schemaVersionDdl } from './schema';
 
 export interface QuestDbStoreOptions {
   /** QuestDB's HTTP endpoint, e.g. `http://127.0.0.1:9000` (serves both /exec and ILP /write). */
@@ -226,6 +226,7 @@ export class QuestDbStore implements TimeSeriesStore {
     for (const m of QUESTDB_MIGRATIONS) {
       if (m.version <= stored) continue;
       for (const sql of m.up(p)) await this.http.exec(sql);
+      await m.run?.(this.http, p);
       await this.http.exec(`INSERT INTO ${p}schema_version VALUES (${m.version}, ${qstr(m.name)}, ${qts(Date.now())})`);
     }
     for (const t of ['bars', 'trades', 'quotes', 'book', 'signals']) {
@@ -268,7 +269,7 @@ export class QuestDbStore implements TimeSeriesStore {
 
   /** Drops every table of this store (tests). */
   async dropAll(): Promise<void> {
-    for (const t of [...ALL_TABLES, 'schema_version']) await this.http.exec(`DROP TABLE IF EXISTS ${this.p}${t}`);
+    for (const t of [...ALL_TABLES, ...ALL_TABLES.map((n) => n + REPARTITION_SUFFIX), 'schema_version']) await this.http.exec(`DROP TABLE IF EXISTS ${this.p}${t}`);
   }
 
   private writer(): IlpWriter {
