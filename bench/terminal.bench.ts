@@ -18,7 +18,9 @@
  * `setMarkers`), MutationObserver time and the next frame after it.
  * Targets: ≥ 50 fps (mean and worst 1 s) in every window, no long task, fill → chart p99 ≤ 100 ms.
  * Env: LIBRA_TERMINAL_SECONDS (15), LIBRA_TERMINAL_BOOK_RATE (1000), LIBRA_TERMINAL_SPEED (5),
- *      LIBRA_TERMINAL_PROFILE=1 (CPU profile of the main window: its hottest functions).
+ *      LIBRA_TERMINAL_PROFILE=1 (CPU profile of one window: its hottest functions; the main window,
+ *      or LIBRA_TERMINAL_PROFILE_WINDOW=1..3 a chart window), LIBRA_TERMINAL_UNMINIFIED=1 (readable
+ *      function names in the profile and the long frames' attribution).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,8 @@ const TARGETS = { fps: 50, longTasks: 0, fillToChartP99Ms: 100 };
 const wallNow = (): number => performance.timeOrigin + performance.now();
 /** LIBRA_TERMINAL_PROFILE=1: CPU-profile the main window during the run and list its 15 hottest functions (self time). */
 const PROFILE = process.env.LIBRA_TERMINAL_PROFILE === '1';
+const PROFILE_WINDOW = Number(process.env.LIBRA_TERMINAL_PROFILE_WINDOW ?? 0);
+if (!(Number.isInteger(PROFILE_WINDOW) && PROFILE_WINDOW >= 0 && PROFILE_WINDOW <= 3)) throw new Error(`LIBRA_TERMINAL_PROFILE_WINDOW must be 0..3, got ${process.env.LIBRA_TERMINAL_PROFILE_WINDOW}`);
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -60,7 +64,7 @@ function selfTimes(profile: CpuProfile): Record<string, number> {
 
 async function buildRenderer(): Promise<string> {
   const outDir = resolve(ROOT, '.vite/bench/terminal_window');
-  await build({ configFile: resolve(ROOT, 'vite.renderer.config.ts'), logLevel: 'error', build: { outDir, sourcemap: false } });
+  await build({ configFile: resolve(ROOT, 'vite.renderer.config.ts'), logLevel: 'error', build: { outDir, sourcemap: false, ...(process.env.LIBRA_TERMINAL_UNMINIFIED === '1' ? { minify: false } : {}) } });
   return outDir;
 }
 
@@ -75,6 +79,24 @@ const PROBE = `(() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (p.on) p.longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
   }).observe({ type: 'longtask' });
+  w.__probe.frames50 = [];
+  // How often the order book panel is redrawn (one MutationObserver callback per React commit that touched it).
+  w.__probe.bookRenders = 0;
+  const book = document.querySelector('[data-testid="order-book"]');
+  if (book) new MutationObserver(() => { if (p.on) p.bookRenders++; }).observe(book, { subtree: true, childList: true, characterData: true, attributes: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!p.on || e.duration <= 50) continue;
+        p.frames50.push({
+          at: performance.timeOrigin + e.startTime, ms: Math.round(e.duration), blockingMs: Math.round(e.blockingDuration || 0),
+          renderMs: e.renderStart ? Math.round(e.startTime + e.duration - e.renderStart) : 0,
+          styleLayoutMs: e.styleAndLayoutStart ? Math.round(e.startTime + e.duration - e.styleAndLayoutStart) : 0,
+          scripts: (e.scripts || []).filter((x) => x.duration >= 5).map((x) => ({ invoker: x.invoker, fn: x.sourceFunctionName, src: (x.sourceURL || '').split('/').pop() + ':' + x.sourceCharPosition, ms: Math.round(x.duration), forcedLayoutMs: Math.round(x.forcedStyleAndLayoutDuration || 0) })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
+  } catch (e) { /* no Long Animation Frames API in this browser */ }
   new MutationObserver((muts) => {
     const t = now();
     for (const m of muts) {
@@ -92,6 +114,8 @@ interface Probe {
   frames: number[];
   longTasks: { at: number; ms: number }[];
   fills: { id: string; dom: number; frame: number }[];
+  bookRenders?: number;
+  frames50?: { at: number; ms: number; blockingMs: number; renderMs: number; styleLayoutMs: number; scripts: { invoker: string; fn: string; src: string; ms: number; forcedLayoutMs: number }[] }[];
 }
 
 function fpsOf(frames: readonly number[], from: number, to: number): { mean: number; worst1s: number; frames: number } {
@@ -186,8 +210,22 @@ async function main(): Promise<Record<string, unknown>> {
     session.start();
     timers.push(setInterval(feed, 10));
     await wait(1500); // warm: first batches, layout
+    // Main-thread time per window from Chromium's own counters (CDP Performance.getMetrics, seconds):
+    // less sensitive to the machine's load than frame counts (still wall time of the tasks run).
+    const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const;
+    const cdps = await Promise.all(pages.map(async (p) => {
+      const c = await p.page.context().newCDPSession(p.page);
+      await c.send('Performance.enable');
+      return c;
+    }));
+    const metricsOf = async (i: number): Promise<Record<string, number>> => {
+      const { metrics } = await (cdps[i] as (typeof cdps)[number]).send('Performance.getMetrics');
+      return Object.fromEntries(metrics.filter((m) => (METRICS as readonly string[]).includes(m.name)).map((m) => [m.name, m.value]));
+    };
+    const m0 = await Promise.all(pages.map((_, i) => metricsOf(i)));
     for (const p of pages) await p.page.evaluate('window.__probe.on = true');
-    const profiler = PROFILE ? await (pages[0] as { page: Page }).page.context().newCDPSession((pages[0] as { page: Page }).page) : null;
+    const profiled = (pages[PROFILE_WINDOW] as { page: Page }).page;
+    const profiler = PROFILE ? await profiled.context().newCDPSession(profiled) : null;
     if (profiler) {
       await profiler.send('Profiler.enable');
       await profiler.send('Profiler.start');
@@ -197,6 +235,7 @@ async function main(): Promise<Record<string, unknown>> {
     const to = wallNow();
     const hot = profiler ? selfTimes((await profiler.send('Profiler.stop')).profile) : undefined;
     for (const p of pages) await p.page.evaluate('window.__probe.on = false');
+    const m1 = await Promise.all(pages.map((_, i) => metricsOf(i)));
     for (const t of timers) clearInterval(t);
     offBar();
     session.stop();
@@ -206,7 +245,8 @@ async function main(): Promise<Record<string, unknown>> {
     const fillMs: number[] = [];
     const fillFrameMs: number[] = [];
     let met = true;
-    for (const p of pages) {
+    for (const [pi, p] of pages.entries()) {
+      const mainThreadMsPerSec = Object.fromEntries(METRICS.map((k) => [k, round1((((m1[pi]?.[k] ?? 0) - (m0[pi]?.[k] ?? 0)) * 1000) / ((to - from) / 1000))]));
       const probe = (await p.page.evaluate('window.__probe')) as Probe;
       const fps = fpsOf(probe.frames, from, to);
       const lt = probe.longTasks.filter((x) => x.at >= from && x.at <= to);
@@ -226,6 +266,10 @@ async function main(): Promise<Record<string, unknown>> {
         window: p.name,
         fps,
         longTasks: { count: lt.length, longestMs: round1(Math.max(0, ...lt.map((x) => x.ms))) },
+        // Long Animation Frames over 50 ms in the run, with their script attribution (what the long tasks were).
+        mainThreadMsPerSec,
+        ...(probe.bookRenders !== undefined && p.btc && pi === 0 ? { bookRendersPerSec: round1(probe.bookRenders / ((to - from) / 1000)) } : {}),
+        longFrames: (probe.frames50 ?? []).filter((x) => x.at >= from && x.at <= to).map(({ at: _at, ...rest }) => rest),
         ...(p.btc ? { fillToChartMs: stats(fills), fillToNextFrameMs: stats(frames) } : {}),
         met: ok,
       });
@@ -242,7 +286,7 @@ async function main(): Promise<Record<string, unknown>> {
       fillToChartMs: fill,
       fillToNextFrameMs: stats(fillFrameMs),
       met: met && fillOk && rate >= BOOK_RATE * 0.9,
-      ...(hot ? { mainWindowProfileTopSelfMs: hot } : {}),
+      ...(hot ? { profiledWindow: pages[PROFILE_WINDOW]?.name, profileTopSelfMs: hot } : {}),
       buildSeconds,
       note: 'headless Chromium, --disable-gpu (software raster), rAF vsync-capped at ~60; one context per window; the machine is shared (2 cores), so long tasks may come from CPU contention — rerun idle before drawing conclusions',
     };

@@ -25,6 +25,7 @@ import { outputKeysOf, outputLabel, placeIndicators } from './indicator-layout';
 import { parseTimeframe } from '../../shared/messages/market-data';
 import type { AlertView, BarView, FillView } from '../../shared/ipc/views';
 import { useBridge } from '../app/bridge-context';
+import { fmtQty } from '../app/format';
 import { useAppSelector } from '../app/hooks';
 import { selectSnapshots } from '../features/session/session-slice';
 
@@ -457,7 +458,7 @@ export function CandleChart(props: CandleChartProps) {
         {shown ? (
           <span className={shown.close >= shown.open ? 'up' : 'down'}>
             <span className="muted">{new Date(shown.time).toISOString().slice(0, 16).replace('T', ' ')}</span> O <b data-testid="legend-open">{p(shown.open)}</b> H <b>{p(shown.high)}</b> L <b>{p(shown.low)}</b> C <b data-testid="legend-close">{p(shown.close)}</b>
-            {shown.volume !== null ? <> V <b>{shown.volume.toLocaleString(undefined, { maximumFractionDigits: 2 })}</b></> : null}
+            {shown.volume !== null ? <> V <b>{fmtQty(shown.volume, 2)}</b></> : null}
           </span>
         ) : null}
         {legend.map((l) => <span key={l.key} className="legend-line" style={{ color: l.color }}>{outputLabel(l.key)}</span>)}

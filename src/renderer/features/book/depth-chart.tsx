@@ -2,6 +2,7 @@
  * Depth chart of one book: cumulative bid size stepping down-left of the mid, cumulative ask
  * size stepping up-right, as filled areas (SVG, redrawn with the book). Price on x, size on y.
  */
+import { useMemo } from 'react';
 import type { BookView } from '../../../shared/ipc/views';
 
 export interface DepthPath {
@@ -48,7 +49,7 @@ const W = 300;
 const H = 110;
 
 export function DepthChart({ book, levels, formatPrice }: { book: BookView; levels: number; formatPrice: (p: number) => string }) {
-  const d = depthPaths(book, levels, W, H);
+  const d = useMemo(() => depthPaths(book, levels, W, H), [book, levels]);
   if (!d) return null;
   return (
     <svg className="depth-chart" viewBox={`0 0 ${W} ${H + 12}`} preserveAspectRatio="none" role="img" aria-label="Depth chart" data-testid="depth-chart">

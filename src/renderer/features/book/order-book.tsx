@@ -1,7 +1,8 @@
 /** Order book ladder (asks over bids, size, cumulative size, depth bars), its depth chart, and time & sales of one instrument; prices at the tick, sizes at the lot. */
+import { useMemo } from 'react';
 import { fmtAmount, fmtPrice } from '../../app/format';
 import { DepthChart } from './depth-chart';
-import { useAppSelector } from '../../app/hooks';
+import { useAppSelector, useThrottledAppSelector } from '../../app/hooks';
 import type { InstrumentView } from '../../../shared/ipc/views';
 import { selectSession } from '../session/session-slice';
 import { ladderRows, selectBook, selectTape } from './book-slice';
@@ -9,12 +10,17 @@ import { ladderRows, selectBook, selectTape } from './book-slice';
 const LEVELS = 8;
 /** The depth chart looks deeper than the ladder shows. */
 const DEPTH_LEVELS = 50;
+/**
+ * The ladder, depth chart and tape redraw at most 10 times a second: a venue's L2 can change
+ * 1 000 times a second, which no one reads, and redrawing each frame kept the main thread busy.
+ */
+export const BOOK_RENDER_MS = 100;
 
 export function OrderBookPanel({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
-  const book = useAppSelector((s) => selectBook(s, id));
+  const book = useThrottledAppSelector((s) => selectBook(s, id), BOOK_RENDER_MS, id);
   const session = useAppSelector(selectSession);
-  const rows = book ? ladderRows(book, LEVELS) : [];
+  const rows = useMemo(() => (book ? ladderRows(book, LEVELS) : []), [book]);
   const bestBid = book?.bids[0]?.price;
   const bestAsk = book?.asks[0]?.price;
   return (
@@ -50,7 +56,7 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
 
 export function TradesTape({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
-  const tape = useAppSelector((s) => selectTape(s, id));
+  const tape = useThrottledAppSelector((s) => selectTape(s, id), BOOK_RENDER_MS, id);
   return (
     <section className="panel tape" data-testid="trades-tape" aria-label="Time and sales">
       <h2>Time &amp; sales</h2>

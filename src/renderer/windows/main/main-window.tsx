@@ -75,8 +75,8 @@ export function MainWindow() {
   // The touch the hotkeys trade at. The first-run replay's ladder is a bundled recording scaled to
   // the candles, shown for display: its paper venue fills from the bars, so an IOC at that "best
   // ask" would often be cancelled unfilled — the replay's hotkeys trade at market instead.
-  const venueBook = useAppSelector((s) => (instrument ? selectBook(s, instrument.id) : undefined));
-  const book = session.kind === 'replay' ? undefined : venueBook;
+  // Not selected at all in a replay: the window would re-render with each of its book updates.
+  const book = useAppSelector((s) => (session.kind === 'replay' || !instrument ? undefined : selectBook(s, instrument.id)));
   const controls = useLayout(`${session.kind}:${session.label}`);
   const { layout, update } = controls;
   const viewport = useViewport();
