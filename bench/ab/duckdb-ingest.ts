@@ -12,6 +12,7 @@ import type { TradeTick } from '../../src/shared/messages/market-data';
 import { DuckDbStore } from '../../src/main/storage/duckdb/duckdb-store';
 import type { MarketDataEvent, MarketDataSource } from '../../src/main/storage/recorder';
 import { Recorder } from '../../src/main/storage/recorder';
+import { mainThreadCpuMs } from './thread-cpu';
 
 /** Starts the V8 profiler over the measured window only; the returned function writes it to `file`. */
 async function startProfile(): Promise<(file: string) => Promise<void>> {
@@ -27,13 +28,6 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
     writeFileSync(file, JSON.stringify(profile));
     s.disconnect();
   };
-}
-
-/** The JS (main) thread's own CPU ms, from /proc (clock ticks of 10 ms); DuckDB's threads excluded. */
-function mainThreadCpuMs(): number {
-  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10;
 }
 
 const N = Number(process.argv[2] ?? '2000000');

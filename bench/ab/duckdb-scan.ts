@@ -8,13 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../src/main/storage/duckdb/duckdb-store';
-
-/** The JS (main) thread's own CPU ms, from /proc (clock ticks of 10 ms); DuckDB's threads excluded. */
-function mainThreadCpuMs(): number {
-  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10;
-}
+import { mainThreadCpuMs } from './thread-cpu';
 
 const N = Number(process.argv[2] ?? '2000000');
 const T0 = Date.UTC(2024, 0, 1);
