@@ -72,7 +72,8 @@ function importedPackages(dir: string): Set<string> {
   const found = new Set<string>();
   for (const f of readdirSync(dir).filter((n) => /\.m?js$/.test(n))) {
     const code = readFileSync(join(dir, f), 'utf8');
-    for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["']([^"'./][^"']*)["']/g)) found.add(m[1]!);
+    // `(?<![-\w$.])`: the keyword, not a word inside a string such as the "--import" flag.
+    for (const m of code.matchAll(/(?<![-\w$.])(?:from\s*|import\s*\(\s*|import\s*)["']([^"'./][^"']*)["']/g)) found.add(m[1]!);
   }
   return found;
 }
