@@ -72,8 +72,8 @@ function importedPackages(dir: string): Set<string> {
   const found = new Set<string>();
   for (const f of readdirSync(dir).filter((n) => /\.m?js$/.test(n))) {
     const code = readFileSync(join(dir, f), 'utf8');
-    // `(?<![-\w$.])`: the keyword, not a word inside a string such as the "--import" flag.
-    for (const m of code.matchAll(/(?<![-\w$.])(?:from\s*|import\s*\(\s*|import\s*)["']([^"'./][^"']*)["']/g)) found.add(m[1]!);
+    // The keyword only, not the word inside a string: "--import" (a flag) or "import" (a condition name).
+    for (const m of code.matchAll(/(?<![-\w$.'"`])(?:from\s*|import\s*\(\s*|import\s*)["']([^"'./][^"']*)["']/g)) found.add(m[1]!);
   }
   return found;
 }

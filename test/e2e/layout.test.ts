@@ -23,7 +23,6 @@ const box = async (page: Page, testId: string): Promise<{ x: number; y: number; 
 };
 const dockOf = (page: Page, panel: string): Promise<string | null> => page.locator(`.dock-frame[data-panel="${panel}"]`).getAttribute('data-area');
 const bars = async (page: Page, testId: string): Promise<number> => Number(await page.getByTestId(testId).getByTestId('chart').getAttribute('data-bars'));
-/** Focus on the page itself: hotkeys are typed "at the window", not into a field. */
 /** A buy limit far under the market: it rests (working) however the replay moves while the test runs. */
 const restingPrice = async (page: Page): Promise<string> => {
   const last = Number((await page.locator('[data-testid="watch-row"][data-symbol="BTC/USD"] [data-testid="last-price"]').textContent())?.replace(/,/g, ''));
@@ -31,6 +30,7 @@ const restingPrice = async (page: Page): Promise<string> => {
   // the market filled within seconds whenever the replay was in a falling stretch (CI saw it).
   return (last * 0.5).toFixed(2);
 };
+/** Focus on the page itself: hotkeys are typed "at the window", not into a field. */
 const blur = (page: Page): Promise<unknown> => page.evaluate('document.activeElement instanceof HTMLElement && document.activeElement.blur()');
 
 describe.skipIf(!hasBrowser)('main-window layout, hotkeys and PANIC (libra serve + Chromium)', () => {
