@@ -36,7 +36,8 @@ import { detectFormat, readAllBars, readBars, readBook, readTrades } from './bac
 import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
 import { readBookRecordings } from './backtest/recorded-book';
-import { openFileFeed, runFeedBacktest } from './backtest/file-backtest';
+import { openFileFeed, runFeedBacktest, tradeBarsNote } from './backtest/file-backtest';
+import { barsFromTrades } from './engine/data/trade-bars';
 import type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 import { instrumentForFile, readSampleIndex, withOverrides } from './backtest/instrument-from-file';
 import type { FileInstrumentOptions, InstrumentOverrides, SampleIndexEntry } from './backtest/instrument-from-file';
@@ -102,7 +103,11 @@ export interface StoreFeedRequest extends InstrumentOverrides {
   readonly symbol: string;
   readonly quote?: string | undefined;
   readonly venue?: string | undefined;
-  /** Bars (default) at `timeframeMs`, the stored trades (a trade-model backtest) or book levels (a book-model one); `timeframeMs` is ignored for both. */
+  /**
+   * Bars (default) at `timeframeMs`, the stored trades (a trade-model backtest, its strategy
+   * given bars of `timeframeMs` built from them) or book levels (a book-model one; `timeframeMs`
+   * ignored).
+   */
   readonly kind?: 'bars' | 'trades' | 'book' | undefined;
   readonly timeframeMs: number;
   readonly from?: number | undefined;
@@ -641,14 +646,26 @@ export class Kernel {
       return { instrument, total: s.rows, notes, fillModel: 'book', timeframeMs: 60_000, feed: { kind: 'book', instrumentId: instrument.id, chunks: bookChunks() } };
     }
     if (trades) {
+      // Two scans of the trades: the fills' and the one the strategy's bars are built from; the
+      // store closes when both are done.
+      let scans = 2;
       const tradeChunks = async function* (): AsyncGenerator<TradeTick[]> {
         try {
           yield* store.scanTrades({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
         } finally {
-          await store.close();
+          if (--scans === 0) await store.close();
         }
       };
-      return { instrument, total: s.rows, notes, fillModel: 'trade', timeframeMs: 60_000, feed: { kind: 'trade', instrumentId: instrument.id, chunks: tradeChunks() } };
+      const bars = barsFromTrades(tradeChunks(), instrument.id, timeframeMs);
+      return {
+        instrument,
+        total: s.rows,
+        notes: [...notes, tradeBarsNote(timeframeMs, true)],
+        fillModel: 'trade',
+        timeframeMs,
+        feed: { kind: 'trade', instrumentId: instrument.id, chunks: tradeChunks() },
+        bars: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: bars },
+      };
     }
     async function* chunks(): AsyncGenerator<Bar[]> {
       try {

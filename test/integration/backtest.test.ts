@@ -268,6 +268,36 @@ describe('libra backtest CLI', () => {
     expect(bad.stderr).toBe('libra backtest: --quote: quote currency must be 2 to 12 letters or digits (e.g. USD), got "U$D"\n');
   });
 
+  it('runs a bar strategy on a trades file: bars built from the trades, fills against the trades, the symbol read from a concatenated file name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-trades-'));
+    // Kraken's raw trade export (no header: unix seconds, price, volume) under a Binance-style name.
+    const f = join(dir, 'BCHEUR.csv');
+    writeFileSync(f, readFileSync(join(SHARED, 'freqtrade/kraken/trades_csv/BCHEUR.csv')));
+    const out = join(dir, 'r.json');
+    const r = await cli(['backtest', '--data', f, '--strategy', 'sma-cross', '--param', 'fast=2', '--param', 'slow=5', '--timeframe', '15m', '--capital', '100', '--json', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: instrument BCH\/EUR read from the file name BCHEUR\.csv/);
+    expect(r.stderr).toMatch(/note: orders fill against the trades; the strategy also gets 15m bars built from them/);
+    expect(r.stdout).toMatch(/BCH\/EUR 15m · 148 trades → \d+ bars/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { instrument: { quote: string }; stats: { startTime: number; trades: number; timeframeMs: number }; trades: { entryTime: number; entryPrice: number }[]; equity: [number, number][] };
+    expect(report.instrument.quote).toBe('EUR');
+    expect(report.stats.timeframeMs).toBe(900_000);
+    expect(report.stats.startTime).toBeGreaterThan(Date.parse('2023-01-01T00:00:00Z'));
+    expect(report.equity.length).toBeGreaterThan(10);
+    expect(report.trades.length).toBeGreaterThan(0);
+    // Every entry fills against the file's trades (at a trade's time, at most each trade's size:
+    // the average of the prints it took), not at a bar's open.
+    const rows = readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number) as [number, number, number]);
+    const times = new Set(rows.map((t) => t[0] * 1000));
+    const lo = Math.min(...rows.map((t) => t[1]));
+    const hi = Math.max(...rows.map((t) => t[1]));
+    for (const t of report.trades) {
+      expect(times.has(t.entryTime)).toBe(true);
+      expect(t.entryPrice).toBeGreaterThanOrEqual(lo);
+      expect(t.entryPrice).toBeLessThanOrEqual(hi);
+    }
+  });
+
   it('names the file and line of a malformed row', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'libra-bad-'));
     const f = join(dir, 'AAA_USD-1m.csv');

@@ -111,9 +111,19 @@ export default class Ticks {
     expect(fromStore.trades).toHaveLength(1);
     expect(fromStore.trades[0]?.quantity).toBe(100);
     expect(fromStore.trades[0]?.exitTime).not.toBeNull();
-    const both = await cli(['backtest', '--symbol', 'XRP/ETH', '--trades', '--timeframe', '5m', '--strategy', 'sma-cross', '--data-dir', dir]);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toBe('libra backtest: --trades replays trades; it takes no --timeframe\n');
+    // A bar strategy on stored trades: it gets bars built from them (--timeframe), the same as from the file.
+    const c = join(dir, 'bars-file.json');
+    const d = join(dir, 'bars-store.json');
+    const bars = ['--strategy', 'sma-cross', '--timeframe', '5m', '--capital', '1'];
+    const file5 = await cli(['backtest', '--data', file, '--symbol', 'XRP/ETH', '--venue', 'BINANCE', ...bars, '--json', c]);
+    expect(file5.stdout).toMatch(/XRP\/ETH 5m · 12477 trades → 706 bars/);
+    const store5 = await cli(['backtest', '--symbol', 'XRP/ETH', '--trades', ...bars, '--json', d, '--data-dir', dir]);
+    expect(store5.code).toBe(0);
+    expect(store5.stderr).toMatch(/note: orders fill against the trades; the strategy also gets 5m bars built from them/);
+    const built = JSON.parse(readFileSync(d, 'utf8')) as { trades: unknown[]; stats: { timeframeMs: number } };
+    expect(built).toEqual(JSON.parse(readFileSync(c, 'utf8')));
+    expect(built.stats.timeframeMs).toBe(300_000);
+    expect(built.trades.length).toBeGreaterThan(5);
   });
 
   it('answers ASOF queries with the last bar closed at the signal time', async () => {

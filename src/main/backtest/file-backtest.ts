@@ -1,14 +1,17 @@
 /**
  * A backtest over one data source, assembled once for `libra backtest` (through the kernel) and
  * for the Backtest panel's worker (run-job.ts): the instrument and feed of a data file (bars
- * drive a bar-model backtest, trades a trade-model one, an L2 book a book-model one), the run through `runBacktest`, the
+ * drive a bar-model backtest, trades a trade-model one — with bars built from the trades for the
+ * strategy —, an L2 book a book-model one), the run through `runBacktest`, the
  * report input built from the result, and its statistics — with the runner's exact streaming
  * ratios when the equity curve was decimated to keep memory flat.
  */
 import type { Instrument } from '../../shared/domain/instrument';
+import { formatTimeframe } from '../../shared/messages/market-data';
 import type { Bar } from '../../shared/messages/market-data';
 import type { RiskGate } from '../engine/risk/risk-gate';
 import type { StrategyHooks } from '../engine/strategy/strategy';
+import { barsFromTrades } from '../engine/data/trade-bars';
 import { readBars, readBook, readTrades } from './data';
 import type { PrecisionInfo } from './data';
 import { instrumentForFile } from './instrument-from-file';
@@ -16,12 +19,18 @@ import type { FileInstrumentOptions } from './instrument-from-file';
 import { computeStats, YEAR_MS } from './report';
 import type { ReportInput, ReportStats } from './report';
 import { runBacktest } from './runner';
-import type { BacktestResult, FeedSpec } from './runner';
+import type { BacktestResult, BarFeedSpec, FeedSpec } from './runner';
 
 /** A data source ready to replay: its instrument, its feed and how orders fill against it. */
 export interface BacktestFeed {
   readonly instrument: Instrument;
   readonly feed: FeedSpec;
+  /**
+   * Bars built from a trade feed (each released at its close), for strategies that trade on
+   * bars and for the report's equity, price and buy-and-hold curves; orders still fill against
+   * the trades.
+   */
+  readonly bars?: BarFeedSpec;
   readonly fillModel: 'bar' | 'trade' | 'book';
   readonly timeframeMs: number;
   /** Rows the feed replays (for progress). */
@@ -51,8 +60,25 @@ export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Pr
   if (info.kind === 'book') {
     return { instrument, info, notes, timeframeMs: 60_000, fillModel: 'book', total: info.rows, feed: { kind: 'book', instrumentId: instrument.id, chunks: readBook(path, { instrumentId: instrument.id }) } };
   }
-  // Trades drive a trade-model backtest; strategies that want bars read trades (onTrade).
-  return { instrument, info, notes, timeframeMs: 60_000, fillModel: 'trade', total: info.rows, feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) } };
+  // Trades drive a trade-model backtest: orders fill against them; strategies get bars built
+  // from them as well (a second pass over the file, so memory stays flat).
+  const timeframeMs = opts.timeframeMs ?? 60_000;
+  const built = barsFromTrades(readTrades(path, { instrumentId: instrument.id }), instrument.id, timeframeMs);
+  return {
+    instrument,
+    info,
+    notes: [...notes, tradeBarsNote(timeframeMs, opts.hints === 'flags')],
+    timeframeMs,
+    fillModel: 'trade',
+    total: info.rows,
+    feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) },
+    bars: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(built) : built },
+  };
+}
+
+/** What a trade-model run gives its strategy, for the user. */
+export function tradeBarsNote(timeframeMs: number, flags: boolean): string {
+  return `orders fill against the trades; the strategy also gets ${formatTimeframe(timeframeMs)} bars built from them${flags ? ' (--timeframe to change)' : ''}`;
 }
 
 export interface FeedBacktestSettings {
@@ -79,7 +105,7 @@ export interface BacktestOutcome {
 export async function runFeedBacktest(source: BacktestFeed, strategy: { readonly hooks: StrategyHooks }, s: FeedBacktestSettings): Promise<BacktestOutcome> {
   const result = await runBacktest({
     instruments: [source.instrument],
-    feeds: [source.feed],
+    feeds: source.bars ? [source.feed, source.bars] : [source.feed],
     strategy: { id: 'S1', hooks: strategy.hooks },
     capital: s.capital,
     accountCurrency: source.instrument.quote,

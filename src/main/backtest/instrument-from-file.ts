@@ -106,14 +106,22 @@ export async function instrumentForFile(file: string, opts: FileInstrumentOption
   const given = opts.symbol ?? sample?.symbol ?? info.symbol ?? symbolFromFileName(file);
   const quote = opts.quote ?? 'USD';
   let sym: ResolvedSymbol;
+  // A name such as BCHEUR.csv is a venue's concatenated symbol (BCH/EUR) unless --quote says otherwise.
+  let fromName: ResolvedSymbol | undefined;
   try {
-    sym = given !== undefined ? resolveSymbol(given, quote) : resolveSymbol(`${nameOf(file)}/${quote}`, quote);
+    if (given === undefined) {
+      const concatenated = resolveSymbol(nameOf(file), quote);
+      if (concatenated.how === 'mapped' && (opts.quote === undefined || concatenated.quote === opts.quote.toUpperCase())) fromName = concatenated;
+    }
+    sym = given !== undefined ? resolveSymbol(given, quote) : (fromName ?? resolveSymbol(`${nameOf(file)}/${quote}`, quote));
   } catch (error) {
     const badQuote = opts.quote !== undefined && !/^[A-Za-z0-9]{2,12}$/.test(opts.quote);
     const which = badQuote ? '--quote' : opts.symbol !== undefined ? '--symbol' : given === undefined ? 'file name' : basename(file);
     throw new InstrumentError(`${flags ? which : 'symbol'}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (given === undefined) {
+  if (fromName !== undefined) {
+    notes.push(`instrument ${sym.symbol} read from the file name ${basename(file)}${flags ? ' (--symbol BASE/QUOTE to name it otherwise)' : ''}`);
+  } else if (given === undefined) {
     notes.push(`instrument ${sym.symbol} named from the file name (quote ${sym.quote}${flags ? ': --quote to change it, --symbol BASE/QUOTE to name it' : ''})`);
   } else if (sym.how === 'mapped') {
     notes.push(`symbol ${given} read as ${sym.symbol}`);

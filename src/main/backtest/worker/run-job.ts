@@ -184,5 +184,6 @@ export async function runJob(job: BacktestJob, onProgress?: (p: JobProgress) => 
     prices: input.prices && input.prices.length > 0 ? downsampleMinMax(input.prices, buckets) : null,
     indicators: (input.indicators ?? []).map((l) => ({ name: l.name, points: downsampleMinMax(l.points, buckets) })),
   };
-  return { output, bars: info.kind === 'bars' ? recorder.packed() : null };
+  // Bars of a bar file, or those built from a trades file; none for a book.
+  return { output, bars: recorder.packed() };
 }

@@ -16,7 +16,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
   symbol: { type: 'string', description: 'symbol as unified (BTC/USDT, BTC/USDT:USDT) or as the venue writes it (BTCUSDT, BTC-PERP); default: from the file' },
   quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue name (default SIM, or from the store)' },
-  timeframe: { type: 'string', description: 'bar timeframe, e.g. 5m (inferred from a file)' },
+  timeframe: { type: 'string', description: 'bar timeframe, e.g. 5m (inferred from a bar file; of the bars built from trades, default 1m)' },
   trades: { type: 'boolean', description: 'store backtests: replay the stored trades (trade fill model) instead of bars' },
   book: { type: 'boolean', description: 'replay L2 book levels (book fill model: market orders walk the levels); store backtests: the stored book, files: checks the file is one' },
   from: { type: 'string', description: 'start time (store backtests), ISO or epoch ms' },
@@ -94,7 +94,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     const trades = bool(flags, 'trades');
     if (!symbol || (!tf && !trades && !book)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades | --book [--from T] [--to T] to read from the store');
     if (trades && book) throw new UsageError('--trades and --book are two sources: give one');
-    if (tf && (trades || book)) throw new UsageError(`--${trades ? 'trades' : 'book'} replays ${trades ? 'trades' : 'book levels'}; it takes no --timeframe`);
+    if (tf && book) throw new UsageError('--book replays book levels; it takes no --timeframe');
     const from = str(flags, 'from');
     const to = str(flags, 'to');
     const req: StoreFeedRequest = {
@@ -132,7 +132,9 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   });
   if (!quiet) bar.finish();
 
-  const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${result.bars || result.events} ${holds} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
+  // A trade-model run replays the trades and the bars built from them: count each.
+  const replayed = fillModel === 'trade' ? `${result.events - result.bars} trades → ${result.bars} bars` : `${result.bars || result.events} ${holds}`;
+  const subtitle = `${strategy.name} ${Object.entries(strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · ${instrument.symbol} ${formatTimeframe(timeframeMs)} · ${replayed} · fees ${takerFeeBps} bps · slippage ${slippageBps} bps`;
   if (!quiet) {
     io.out.write(`${reports.formatReportTable(stats, `Backtest ${subtitle}`)}\n`);
     const oi = result.orderIssues;
