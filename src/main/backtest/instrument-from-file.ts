@@ -64,9 +64,14 @@ export function readSampleIndex(dir: string): SampleIndexEntry[] {
   }
 }
 
+/** Words a file name puts after the symbol that are not a quote currency (`btcusdt-trades.parquet`). */
+const DATA_WORDS = new Set(['TRADES', 'TRADE', 'AGGTRADES', 'TICKS', 'QUOTES', 'QUOTE', 'BOOK', 'DEPTH', 'SNAP', 'SNAPSHOT', 'UPDATE', 'UPDATES', 'CANDLES', 'OHLC', 'OHLCV', 'KLINES', 'BARS', 'L2', 'SPOT', 'FUTURES', 'MARK', 'FUNDING', 'DATA']);
+
 export function symbolFromFileName(file: string): string | undefined {
   const m = /^([A-Za-z0-9]{2,12})[_\-/]([A-Za-z0-9]{2,12})(?=[_\-.])/.exec(basename(file));
-  if (!m?.[1] || !m[2]) return undefined;
+  if (!m?.[1] || !m[2] || DATA_WORDS.has(m[2].toUpperCase())) return undefined;
+  // `btc-perp-…` / `BTC-PERPETUAL…`: a perpetual, kept as the venue names it (its quote from --quote).
+  if (/^PERP(ETUAL)?$/i.test(m[2])) return `${m[1].toUpperCase()}-PERP`;
   return `${m[1].toUpperCase()}/${m[2].toUpperCase()}`;
 }
 

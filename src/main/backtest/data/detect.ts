@@ -4,17 +4,19 @@
  * bytes: an array whose first row has 6 numbers is OHLCV, a row with a string/null in second
  * or fourth place ([ms, id, type, side, …]) is trades; an object with "candles"/"ohlc" is ta4j.
  * Order-book CSVs (Binance depth, Tardis incremental_book_L2 / book_snapshot) by their header,
- * see book-readers.ts. Any of them may be gzipped (`.gz`). Binary columnar formats (feather, parquet, HDF5) are
- * named in the error so the user knows to convert them.
+ * see book-readers.ts. Any of them may be gzipped (`.gz`). `.parquet` is bars or trades by its
+ * column names (parquet.ts). Other binary formats (feather, HDF5…) are named in the error so the
+ * user knows to convert them.
  */
 import { extname } from 'node:path';
 import { looksLikeData, mapHeader, normalizeHeader, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
 import { bookFormatOfHeader } from './book-readers';
 import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
+import { parquetKind, parquetSchema } from './parquet';
 import { isGzipPath, peekText } from './source';
 
-export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | BookFormat;
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | BookFormat;
 export type DataKind = 'bars' | 'trades' | 'book';
 
 export interface DetectedFormat {
@@ -29,6 +31,8 @@ const KIND: Readonly<Record<DataFormat, DataKind>> = {
   'ohlcv-json': 'bars',
   'trades-json': 'trades',
   'ta4j-json': 'bars',
+  'parquet-bars': 'bars',
+  'parquet-trades': 'trades',
   'binance-depth-csv': 'book',
   'tardis-book-l2': 'book',
   'tardis-book-snapshot': 'book',
@@ -41,7 +45,6 @@ export function kindOf(format: DataFormat): DataKind {
 const BINARY: Readonly<Record<string, string>> = {
   '.feather': 'Arrow/feather',
   '.arrow': 'Arrow',
-  '.parquet': 'Parquet',
   '.h5': 'HDF5',
   '.hdf5': 'HDF5',
   '.pickle': 'Python pickle',
@@ -55,9 +58,13 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   const gzip = isGzipPath(path);
   const ext = extname(gzip ? path.slice(0, -3) : path).toLowerCase();
   const binary = BINARY[ext];
-  if (binary) throw new ImportError(path, `${binary} files are not supported; convert to CSV (time,open,high,low,close,volume) or to a JSON array of [ms, open, high, low, close, volume]`);
+  if (binary) throw new ImportError(path, `${binary} files are not supported; convert to Parquet, to CSV (time,open,high,low,close,volume) or to a JSON array of [ms, open, high, low, close, volume]`);
+  if (ext === '.parquet' || ext === '.pq') {
+    if (gzip) throw new ImportError(path, 'a gzipped Parquet file: Parquet compresses its own columns; give the .parquet file itself');
+    return withKind(parquetKind(path, await parquetSchema(path)) === 'bars' ? 'parquet-bars' : 'parquet-trades', false);
+  }
   const known = ['.csv', '.tsv', '.txt', '.json', ''].includes(ext);
-  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz)`);
+  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz), .parquet`);
   const head = await peekText(path, 1 << 14);
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new ImportError(path, 'empty file');

@@ -242,7 +242,7 @@ describe('synthetic files', () => {
     ['JSON string price', 'str.json', '[[1515560100000, 1, 2, 0.5, 1.5, 1], [1515560400000, "1", 2, "x", 1, 1]]', 'ImportError: str.json row 2: not a number in column low'],
     ['JSON object', 'obj.json', '{"foo": 1}', 'ImportError: obj.json: unknown JSON object'],
     ['unknown extension', 'data.xyz', 'hello', 'ImportError: data.xyz: unknown file format ".xyz"'],
-    ['parquet', 'x.parquet', 'PAR1', 'ImportError: x.parquet: Parquet files are not supported'],
+    ['parquet that is not', 'x.parquet', 'PAR1', 'ImportError: x.parquet: not a Parquet file'],
     ['unknown CSV layout', 'u.csv', 'a,b,c,d\nx,y,z,w\n', 'ImportError: u.csv line 1: unknown CSV layout: the header (4 columns) names neither bars'],
     ['binary content', 'bin.csv', Buffer.from([0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0, 1, 2]), 'ImportError: bin.csv: binary content, not a CSV or JSON file'],
     ['bad gzip', 'bad.csv.gz', 'not gzip at all', 'ImportError: bad.csv.gz: not a valid gzip file'],
