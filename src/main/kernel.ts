@@ -36,7 +36,7 @@ import { detectFormat, readAllBars, readBars, readBook, readTrades } from './bac
 import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
 import { readBookRecordings } from './backtest/recorded-book';
-import { openFileFeed, runFeedBacktest, tradeBarsNote } from './backtest/file-backtest';
+import { barsAt, openFileFeed, runFeedBacktest, tradeBarsNote } from './backtest/file-backtest';
 import { barsFromTrades } from './engine/data/trade-bars';
 import type { BacktestFeed, BacktestOutcome, FileFeed } from './backtest/file-backtest';
 import { instrumentForFile, readSampleIndex, withOverrides } from './backtest/instrument-from-file';
@@ -722,8 +722,8 @@ export class Kernel {
     try {
       await store.writeInstruments([instrument]);
       if (info.kind === 'bars') {
-        const timeframeMs = info.timeframeMs ?? options.timeframeMs ?? parseTimeframe('1m');
-        for await (const chunk of readBars(path, { instrumentId: instrument.id, timeframeMs, chunkSize: 50_000 })) {
+        const { timeframeMs, chunks } = barsAt(path, info, { instrumentId: instrument.id, timeframeMs: options.timeframeMs, flags: options.hints === 'flags', chunkSize: 50_000 });
+        for await (const chunk of chunks) {
           const w = await store.writeBars(instrument.venue, instrument.symbol, timeframeMs, chunk);
           inserted += w.inserted;
           ignored += w.ignored;

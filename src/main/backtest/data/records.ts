@@ -5,9 +5,11 @@
  * `Bar[]` / `TradeTick[]` chunks the backtest replay consumes.
  *
  * Time order. Bars must be in strictly increasing open time (a duplicate or an earlier bar is an
- * error, not something to sort silently: it usually means two files were concatenated or the
- * file is descending). Trades may share a millisecond (one order filling several makers) but
- * never go back in time.
+ * error, not something to sort silently: it usually means two files were concatenated). A file
+ * that lists its bars newest first from start to end (Coinbase's API, CryptoDataDownload's CSVs)
+ * is read in reverse (held in memory, up to MAX_REVERSED bars); one that turns back partway is an
+ * error. Trades may share a millisecond (one order filling several makers) but never go back in
+ * time.
  *
  * Timeframe. Given by the caller, or inferred as the smallest positive gap between the first
  * INFER_WINDOW bars (gaps in the data are then multiples of it). Every gap must be a whole
@@ -19,7 +21,7 @@ import type { InstrumentId } from '../../../shared/domain/instrument';
 import type { OrderSide } from '../../../shared/domain/order';
 import type { Bar, TradeTick } from '../../../shared/messages/market-data';
 import { formatTimeframe } from '../../../shared/messages/market-data';
-import { ImportError } from './errors';
+import { ImportError, TimeframeUnknownError } from './errors';
 import { formatUtc } from './timestamps';
 
 export const DEFAULT_CHUNK_SIZE = 4096;
@@ -95,8 +97,43 @@ export interface AssembleBarsOptions {
   readonly timeIs?: 'open' | 'close';
 }
 
+/** Bars a newest-first file may hold to be read in reverse (≈ 100 bytes each in memory). */
+export const MAX_REVERSED = 5_000_000;
+
+/**
+ * The records oldest first: as they come when the first two increase, else (a newest-first
+ * file) all of them, checked to decrease strictly to the end, in reverse.
+ */
+async function* oldestFirst(file: string, unit: 'line' | 'row', source: AsyncIterable<RawBar>): AsyncGenerator<RawBar> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const second = await it.next();
+  if (second.done) {
+    yield first.value;
+    return;
+  }
+  if (second.value.t >= first.value.t) {
+    yield first.value;
+    yield second.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    return;
+  }
+  const held: RawBar[] = [first.value, second.value];
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    const prev = held[held.length - 1] as RawBar;
+    if (r.value.t >= prev.t) {
+      fail(file, r.value.at, unit, `time ${formatUtc(r.value.t)} is not before the previous ${unit}'s ${formatUtc(prev.t)}: the file lists bars newest first until ${unit} ${prev.at}, then turns back (sort it by time)`);
+    }
+    if (held.length >= MAX_REVERSED) throw new ImportError(file, `a newest-first file of more than ${MAX_REVERSED} bars: sort it oldest first`);
+    held.push(r.value);
+  }
+  for (let i = held.length - 1; i >= 0; i--) yield held[i] as RawBar;
+}
+
 /** Checks raw bars and batches them into Bar chunks (see module doc for the rules). */
-export async function* assembleBars(file: string, unit: 'line' | 'row', source: AsyncIterable<RawBar>, opts: AssembleBarsOptions): AsyncGenerator<Bar[]> {
+export async function* assembleBars(file: string, unit: 'line' | 'row', rawSource: AsyncIterable<RawBar>, opts: AssembleBarsOptions): AsyncGenerator<Bar[]> {
+  const source = oldestFirst(file, unit, rawSource);
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (opts.timeframeMs !== undefined && !(Number.isSafeInteger(opts.timeframeMs) && opts.timeframeMs > 0)) {
     throw new RangeError(`timeframeMs must be a positive integer, got ${opts.timeframeMs}`);
@@ -161,7 +198,7 @@ function checkIncreasing(file: string, unit: 'line' | 'row', prev: RawBar, r: Ra
 
 /** Smallest gap between consecutive times of the first bars (which must already increase). */
 export function inferTimeframe(file: string, unit: 'line' | 'row', head: readonly RawBar[]): number {
-  if (head.length < 2) throw new ImportError(file, 'cannot infer the timeframe from a single bar; give the timeframe');
+  if (head.length < 2) throw new TimeframeUnknownError(file, 'cannot infer the timeframe from a single bar; give the timeframe');
   let min = Number.POSITIVE_INFINITY;
   for (let i = 1; i < head.length; i++) min = Math.min(min, checkIncreasing(file, unit, head[i - 1] as RawBar, head[i] as RawBar));
   return min;
