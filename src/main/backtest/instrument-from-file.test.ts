@@ -21,6 +21,7 @@ describe('symbols from file names', () => {
     expect(symbolFromFileName('ethusdt-depth-snap.csv')).toBeUndefined();
     expect(symbolFromFileName('btc-perp-20211231-20220201_1m.csv')).toBe('BTC-PERP');
     expect(symbolFromFileName('prices.csv')).toBeUndefined();
+    expect(symbolFromFileName('Binance_BTCUSDT_1h.csv')).toBe('BTCUSDT');
   });
 
   it('a concatenated name with a known quote is that pair unless --quote names another; otherwise named from the file', async () => {

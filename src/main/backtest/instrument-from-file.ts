@@ -67,9 +67,14 @@ export function readSampleIndex(dir: string): SampleIndexEntry[] {
 /** Words a file name puts after the symbol that are not a quote currency (`btcusdt-trades.parquet`). */
 const DATA_WORDS = new Set(['TRADES', 'TRADE', 'AGGTRADES', 'TICKS', 'QUOTES', 'QUOTE', 'BOOK', 'DEPTH', 'SNAP', 'SNAPSHOT', 'UPDATE', 'UPDATES', 'CANDLES', 'OHLC', 'OHLCV', 'KLINES', 'BARS', 'L2', 'SPOT', 'FUTURES', 'MARK', 'FUNDING', 'DATA']);
 
+/** Venues a file name may start with before the symbol (CryptoDataDownload: `Binance_BTCUSDT_1h.csv`). */
+const VENUE_WORDS = new Set(['BINANCE', 'BINANCEUS', 'COINBASE', 'KRAKEN', 'BITFINEX', 'BITSTAMP', 'GEMINI', 'BYBIT', 'OKX', 'KUCOIN', 'HUOBI', 'HTX', 'GATEIO', 'BITMEX', 'DERIBIT', 'POLONIEX', 'BITTREX', 'FTX', 'MEXC', 'BITGET']);
+
 export function symbolFromFileName(file: string): string | undefined {
   const m = /^([A-Za-z0-9]{2,12})[_\-/]([A-Za-z0-9]{2,12})(?=[_\-.])/.exec(basename(file));
   if (!m?.[1] || !m[2] || DATA_WORDS.has(m[2].toUpperCase())) return undefined;
+  // `Binance_BTCUSDT_1h.csv`: the venue, then the venue's symbol (mapped by resolveSymbol).
+  if (VENUE_WORDS.has(m[1].toUpperCase())) return m[2].toUpperCase();
   // `btc-perp-…` / `BTC-PERPETUAL…`: a perpetual, kept as the venue names it (its quote from --quote).
   if (/^PERP(ETUAL)?$/i.test(m[2])) return `${m[1].toUpperCase()}-PERP`;
   return `${m[1].toUpperCase()}/${m[2].toUpperCase()}`;

@@ -8,7 +8,7 @@
  * (exactly 3 columns: Kraken's trade export).
  */
 import type { ColumnMap, ColumnRole } from './csv';
-import { looksLikeData, mapHeader, mapHeaderless, sniffSeparator, splitLine } from './csv';
+import { isPreamble, looksLikeData, mapHeader, mapHeaderless, PREAMBLE_LINES, sniffSeparator, splitLine } from './csv';
 import { ImportError } from './errors';
 import type { RawBar, RawTrade } from './records';
 import { fail, num, parseSide } from './records';
@@ -37,8 +37,13 @@ async function* csvRows(
 ): AsyncGenerator<CsvRow> {
   let map: ColumnMap | undefined;
   let sep = opts.separator;
+  let preamble = 0;
   for await (const { text, no } of lines(path)) {
     if (text.trim() === '') continue;
+    if (map === undefined && !opts.headerless && preamble < PREAMBLE_LINES && isPreamble(text)) {
+      preamble++;
+      continue;
+    }
     if (map === undefined) {
       sep ??= sniffSeparator(text);
       const cells = splitLine(text, sep);

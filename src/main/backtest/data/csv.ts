@@ -28,6 +28,15 @@ export const ROLE_ALIASES: Readonly<Record<ColumnRole, readonly string[]>> = {
   id: ['id', 'tradeid', 'tid', 'aggid', 'aggtradeid'],
 };
 
+/**
+ * Lines before the header that hold one cell and no separator (CryptoDataDownload's CSVs start
+ * with their URL): skipped, at most PREAMBLE_LINES of them.
+ */
+export const PREAMBLE_LINES = 5;
+export function isPreamble(line: string): boolean {
+  return !/[,;\t]/.test(line) && line.trim() !== '' && !/^[+-]?\d/.test(line.trim());
+}
+
 export function normalizeHeader(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

@@ -9,7 +9,7 @@
  * user knows to convert them.
  */
 import { extname } from 'node:path';
-import { looksLikeData, mapHeader, normalizeHeader, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
+import { isPreamble, looksLikeData, mapHeader, normalizeHeader, PREAMBLE_LINES, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
 import { bookFormatOfHeader } from './book-readers';
 import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
@@ -74,7 +74,9 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   if (ext === '.json') throw new ImportError(path, 'not JSON: expected an array of rows or a ta4j object');
   // Binary content in a text-named file (a renamed feather, a zip…).
   if (text.slice(0, 512).includes(String.fromCharCode(0))) throw new ImportError(path, 'binary content, not a CSV or JSON file');
-  const first = text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  const lines = text.split('\n', 4 * PREAMBLE_LINES).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const skip = lines.findIndex((l, i) => i >= PREAMBLE_LINES || !isPreamble(l));
+  const first = lines[skip < 0 ? 0 : skip] ?? '';
   const sep = sniffSeparator(first);
   const cells = splitLine(first, sep);
   if (looksLikeData(cells)) {

@@ -193,6 +193,23 @@ describe('synthetic files', () => {
     expect(await bars(await file('g.json.gz', gzipSync(rows)))).toEqual(await bars(await file('p.json', rows)));
   });
 
+  it("CryptoDataDownload's layout: a URL line before the header, newest first, base and quote volumes", async () => {
+    const cdd = await file(
+      'Binance_BTCUSDT_1h.csv',
+      'https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close,Volume BTC,Volume USDT,tradecount\n' +
+        '1672538400000,2023-01-01 02:00:00,BTCUSDT,16580.5,16610,16570,16600,90.5,1502000,1200\n' +
+        '1672534800000,2023-01-01 01:00:00,BTCUSDT,16550,16590,16540,16580.5,120.25,1993000,1500\n' +
+        '1672531200000,2023-01-01 00:00:00,BTCUSDT,16540,16560,16500,16550,100,1654000,1000\n',
+    );
+    expect((await detectFormat(cdd)).format).toBe('csv-bars');
+    const got = await bars(cdd);
+    expect(got.map((b) => [b.openTime, b.open, b.close, b.volume, b.timeframeMs])).toEqual([
+      [Date.UTC(2023, 0, 1, 0), 16540, 16550, 100, 3_600_000],
+      [Date.UTC(2023, 0, 1, 1), 16550, 16580.5, 120.25, 3_600_000],
+      [Date.UTC(2023, 0, 1, 2), 16580.5, 16600, 90.5, 3_600_000],
+    ]);
+  });
+
   it('JSON tokenizer is indifferent to chunk boundaries', async () => {
     const text = '[[1515560100000,"a\\"b",null,"sell",1.5e-5,23.0,0.1],\n [1515560400000, "c", null, "buy", 2, 1, 2]]';
     async function* oneCharAtATime(): AsyncGenerator<string> {
