@@ -97,43 +97,11 @@ export interface AssembleBarsOptions {
   readonly timeIs?: 'open' | 'close';
 }
 
-/** Bars a newest-first file may hold to be read in reverse (≈ 100 bytes each in memory). */
+/** Bars a newest-first file may hold to be read in reverse (≈ 100 bytes each in memory, see assembleBars). */
 export const MAX_REVERSED = 5_000_000;
 
-/**
- * The records oldest first: as they come when the first two increase, else (a newest-first
- * file) all of them, checked to decrease strictly to the end, in reverse.
- */
-async function* oldestFirst(file: string, unit: 'line' | 'row', source: AsyncIterable<RawBar>): AsyncGenerator<RawBar> {
-  const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const second = await it.next();
-  if (second.done) {
-    yield first.value;
-    return;
-  }
-  if (second.value.t >= first.value.t) {
-    yield first.value;
-    yield second.value;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-    return;
-  }
-  const held: RawBar[] = [first.value, second.value];
-  for (let r = await it.next(); !r.done; r = await it.next()) {
-    const prev = held[held.length - 1] as RawBar;
-    if (r.value.t >= prev.t) {
-      fail(file, r.value.at, unit, `time ${formatUtc(r.value.t)} is not before the previous ${unit}'s ${formatUtc(prev.t)}: the file lists bars newest first until ${unit} ${prev.at}, then turns back (sort it by time)`);
-    }
-    if (held.length >= MAX_REVERSED) throw new ImportError(file, `a newest-first file of more than ${MAX_REVERSED} bars: sort it oldest first`);
-    held.push(r.value);
-  }
-  for (let i = held.length - 1; i >= 0; i--) yield held[i] as RawBar;
-}
-
 /** Checks raw bars and batches them into Bar chunks (see module doc for the rules). */
-export async function* assembleBars(file: string, unit: 'line' | 'row', rawSource: AsyncIterable<RawBar>, opts: AssembleBarsOptions): AsyncGenerator<Bar[]> {
-  const source = oldestFirst(file, unit, rawSource);
+export async function* assembleBars(file: string, unit: 'line' | 'row', source: AsyncIterable<RawBar>, opts: AssembleBarsOptions): AsyncGenerator<Bar[]> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (opts.timeframeMs !== undefined && !(Number.isSafeInteger(opts.timeframeMs) && opts.timeframeMs > 0)) {
     throw new RangeError(`timeframeMs must be a positive integer, got ${opts.timeframeMs}`);
@@ -158,14 +126,48 @@ export async function* assembleBars(file: string, unit: 'line' | 'row', rawSourc
     out.push({ instrumentId: opts.instrumentId, timeframeMs: timeframe, openTime, ts: openTime + timeframe, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume });
   };
 
-  for await (const r of source) {
+  const accept = (r: RawBar): void => {
     if (tf === undefined) {
       head.push(r);
-      if (head.length < INFER_WINDOW) continue;
+      if (head.length < INFER_WINDOW) return;
       tf = inferTimeframe(file, unit, head);
       for (const h of head) emit(h, tf);
       head.length = 0;
     } else emit(r, tf);
+  };
+  // Newest first (the first two records decrease): held, checked to decrease to the end, then
+  // accepted in reverse.
+  let order: 'unknown' | 'oldest-first' | 'newest-first' = 'unknown';
+  let firstRecord: RawBar | undefined;
+  const held: RawBar[] = [];
+  for await (const r of source) {
+    if (order === 'oldest-first') accept(r);
+    else if (order === 'newest-first') {
+      const prev = held[held.length - 1] as RawBar;
+      if (r.t >= prev.t) fail(file, r.at, unit, `time ${formatUtc(r.t)} is not before the previous ${unit}'s ${formatUtc(prev.t)}: the file lists bars newest first until ${unit} ${prev.at}, then turns back (sort it by time)`);
+      if (held.length >= MAX_REVERSED) throw new ImportError(file, `a newest-first file of more than ${MAX_REVERSED} bars: sort it oldest first`);
+      held.push(r);
+      continue;
+    } else if (firstRecord === undefined) {
+      firstRecord = r;
+      continue;
+    } else if (r.t < firstRecord.t) {
+      order = 'newest-first';
+      held.push(firstRecord, r);
+      continue;
+    } else {
+      order = 'oldest-first';
+      accept(firstRecord);
+      accept(r);
+    }
+    if (out.length >= chunkSize) {
+      yield out;
+      out = [];
+    }
+  }
+  if (order === 'unknown' && firstRecord) accept(firstRecord);
+  for (let i = held.length - 1; i >= 0; i--) {
+    accept(held[i] as RawBar);
     if (out.length >= chunkSize) {
       yield out;
       out = [];
