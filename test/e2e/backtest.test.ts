@@ -14,6 +14,8 @@ import type { Served } from './support';
 
 const hasBrowser = existsSync(CHROMIUM);
 const FIXTURES = resolve(fileURLToPath(new URL('../fixtures/strategies', import.meta.url)));
+/** freqtrade's test data (real Binance XRP/ETH trades), a folder the panel may read with --allow-dir. */
+const FREQTRADE = resolve(fileURLToPath(new URL('../../../shared/data/freqtrade', import.meta.url)));
 
 /** Non-background canvas pixels inside an element (something was painted). */
 async function painted(page: Page, testId: string): Promise<number> {
@@ -51,7 +53,7 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ({ served, browser, main } = await serveAndOpen(['--speed', '20'], { width: 1500, height: 1300 }, pageErrors));
+    ({ served, browser, main } = await serveAndOpen(['--speed', '20', ...(existsSync(FREQTRADE) ? ['--allow-dir', FREQTRADE] : [])], { width: 1500, height: 1300 }, pageErrors));
   }, 80_000);
   afterAll(() => closeServed(browser, served));
 
@@ -186,6 +188,34 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
     await main.getByTestId('bt-order-issues').scrollIntoViewIfNeeded();
     await main.screenshot({ path: join(ARTIFACTS, 'backtest-failed-orders.png'), fullPage: true });
     await main.getByTestId('bt-strategy').selectOption('sma-cross');
+  }, 60_000);
+
+  it.skipIf(!existsSync(FREQTRADE))('backtests a bar strategy on a trades file: bars built from the trades, the report, and a chart of them', async () => {
+    await main.getByTestId('bt-data').selectOption('__path__');
+    try {
+      await main.getByTestId('bt-data-path').fill(join(FREQTRADE, 'XRP_ETH-trades.json.gz'));
+      await main.getByTestId('bt-param-fast').fill('3');
+      await main.getByTestId('bt-param-slow').fill('8');
+      await main.getByTestId('bt-capital').fill('1');
+      await main.getByTestId('bt-run').click();
+      // The report of this run (the one before it is on screen until then): 1m bars built from the trades.
+      await expect.poll(() => main.getByTestId('bt-report').locator('div.muted').first().textContent(), { timeout: 30_000 }).toMatch(/^sma-cross fast=3 slow=8 · XRP\/ETH 1m · 14,946 events/);
+      expect(await main.getByTestId('bt-status').textContent()).toBe('done');
+      const rows = main.getByTestId('bt-trade');
+      expect(await rows.count()).toBeGreaterThan(10);
+      expect(await rows.first().getAttribute('title')).toBe('Show this trade on the chart');
+      const [chart] = await Promise.all([main.context().waitForEvent('page'), rows.nth(2).click()]);
+      await chart.setViewportSize({ width: 1100, height: 640 });
+      await chart.getByTestId('backtest-chart').waitFor({ timeout: 15_000 });
+      await expect.poll(() => chart.getByTestId('bt-focus').textContent(), { timeout: 5_000 }).toMatch(/^trade #3 LONG/);
+      await chart.screenshot({ path: join(ARTIFACTS, 'backtest-trades-file-chart.png') });
+      await chart.close();
+    } finally {
+      await main.getByTestId('bt-data').selectOption({ index: 0 });
+      await main.getByTestId('bt-capital').fill('10000');
+      await main.getByTestId('bt-param-fast').fill('10');
+      await main.getByTestId('bt-param-slow').fill('30');
+    }
   }, 60_000);
 
   it('loads sma-cross into the paper session, starts it and lists it running; bad input shows inline', async () => {
