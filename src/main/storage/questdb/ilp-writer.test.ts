@@ -193,7 +193,7 @@ describe('ILP writer', () => {
       expect(srv.bodies.length).toBe(3);
       expect(srv.bodies.slice(0, 2).some((b) => b.equals(srv.bodies[2]!))).toBe(true);
       const parts = srv.bodies.slice(0, 2).map((b) => parseIlp(b));
-      parts.sort((a, b) => Number(a[0]!.timestampNs - b[0]!.timestampNs));
+      parts.sort((a, b) => Number((a[0]!.timestampNs ?? 0n) - (b[0]!.timestampNs ?? 0n)));
       const trades = parts.flatMap((p) => p.filter((r) => r.table === 't_trades'));
       expect(trades.map((r) => (r.fields.trade_no?.value === -1n ? r.fields.trade_id?.value : String(r.fields.trade_no?.value)))).toEqual(many.map((t) => t.tradeId));
       expect(trades.every((r, i) => r.timestampNs === BigInt(many[i]!.ts) * 1_000_000n && r.fields.price?.value === many[i]!.price)).toBe(true);
@@ -242,6 +242,24 @@ describe('ILP writer', () => {
       b.int(v);
       expect(b.bytes().toString('latin1'), String(v)).toBe(String(v));
     }
+  });
+
+  it('writes a whole v2 trade line in one call with the same bytes as the per-field calls', () => {
+    const head = Buffer.from('t,venue=X,side=BUY trade_no=', 'latin1');
+    const one = new IlpBuffer(64, 2);
+    const fields = new IlpBuffer(64, 2);
+    for (const [no, price, size, ms] of [[0, 1.5, 0, 0], [7, -0.1, 1e-300, 1], [99_999_999, 42_000.5, 3, T0 + 17], [100_000_000, Number.MAX_VALUE, 0.001, T0], [Number.MAX_SAFE_INTEGER, 5e-324, 7, 8_640_000_000_000_000 / 1000]] as const) {
+      fields.raw(head);
+      fields.long(no);
+      fields.raw(Buffer.from(',price='));
+      fields.double(price);
+      fields.raw(Buffer.from(',size='));
+      fields.double(size);
+      fields.at(ms);
+      one.tradeLineV2(head, no, price, size, ms);
+    }
+    expect(one.bytes().equals(fields.bytes())).toBe(true);
+    expect(one.pos).toBeGreaterThan(64); // it grew on the way
   });
 
   it('refuses config strings it does not understand, naming the key', () => {

@@ -126,9 +126,22 @@ export function parseIlpConfig(config: string): IlpConfig {
   };
 }
 
+/** "00" … "99" as ASCII pairs: digits are written two per division. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** `i,price=` and `,size=` of a v2 trade line, each with the binary double's `=` + type 16. */
+const TRADE_PRICE = Buffer.from('i,price==\x10', 'latin1');
+const TRADE_SIZE = Buffer.from(',size==\x10', 'latin1');
+
 /** An ILP line buffer: grows by doubling, reused between batches. */
 export class IlpBuffer {
   private buf: Buffer;
+  /** A view of `buf` for binary doubles (setFloat64 is cheaper than Buffer.writeDoubleLE, measured). */
+  private view: DataView;
   pos = 0;
 
   constructor(
@@ -137,6 +150,7 @@ export class IlpBuffer {
     readonly version: 1 | 2,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1024, size));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** The encoded bytes (a view, valid until the next write). */
@@ -161,6 +175,7 @@ export class IlpBuffer {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   /** Raw bytes (a pre-encoded prefix). */
@@ -183,7 +198,8 @@ export class IlpBuffer {
 
   /**
    * Digits of a non-negative safe integer, written in place (no string per number): int32
-   * arithmetic on ≤ 8-digit halves (a float `%` per digit costs several times more, measured).
+   * arithmetic on ≤ 8-digit halves (a float `%` per digit costs several times more, measured),
+   * two digits per division.
    */
   uint(v: number): void {
     if (v < 100_000_000) {
@@ -197,19 +213,62 @@ export class IlpBuffer {
 
   /** `x` < 10^8 as digits, left-padded with zeros to `width` (0: no padding). */
   private small(x: number, width: number): void {
+    this.ensure(8);
+    this.pos = this.pairsAt(this.pos, x, width);
+  }
+
+  /** Digits of a non-negative safe integer at `p`, room already made; returns the end. */
+  private digitsAt(p: number, v: number): number {
+    if (v < 100_000_000) return this.pairsAt(p, v, 0);
+    const hi = Math.floor(v / 100_000_000);
+    return this.pairsAt(this.pairsAt(p, hi, 0), v - hi * 100_000_000, 8);
+  }
+
+  /** `x` < 10^8 as digits at `p`, zero-padded to `width`, two per division; returns the end. */
+  private pairsAt(p: number, x: number, width: number): number {
     let n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : x < 100_000 ? 5 : x < 1_000_000 ? 6 : x < 10_000_000 ? 7 : 8;
     if (n < width) n = width;
-    this.ensure(n);
     const b = this.buf;
-    const end = this.pos + n;
-    let p = end;
+    const end = p + n;
+    let q = end;
     let y = x | 0;
-    while (p > this.pos) {
-      const q = (y / 10) | 0;
-      b[--p] = 48 + (y - q * 10);
-      y = q;
+    while (q - p >= 2) {
+      const d = (y / 100) | 0;
+      const r = (y - d * 100) << 1;
+      b[--q] = DIGIT_PAIRS[r + 1]!;
+      b[--q] = DIGIT_PAIRS[r]!;
+      y = d;
     }
-    this.pos = end;
+    if (q > p) b[--q] = 48 + y;
+    return end;
+  }
+
+  /**
+   * A whole trade line with a numeric id (ingest's hot path) under ONE bounds check, protocol v2:
+   * `head` (`table,…,side=… trade_no=`) + id + `i,price=` + double + `,size=` + double + ` <µs>t\n`.
+   * The same bytes as raw/long/raw/double/raw/double/at, at about half their cost (measured).
+   */
+  tradeLineV2(head: Buffer, no: number, price: number, size: number, ms: number): void {
+    this.ensure(head.length + 80);
+    const b = this.buf;
+    b.set(head, this.pos);
+    let p = this.digitsAt(this.pos + head.length, no);
+    b.set(TRADE_PRICE, p);
+    p += TRADE_PRICE.length;
+    this.view.setFloat64(p, price, true);
+    p += 8;
+    b.set(TRADE_SIZE, p);
+    p += TRADE_SIZE.length;
+    this.view.setFloat64(p, size, true);
+    p += 8;
+    b[p++] = 32;
+    p = this.digitsAt(p, ms);
+    b[p++] = 48;
+    b[p++] = 48;
+    b[p++] = 48;
+    b[p++] = 116;
+    b[p++] = 10;
+    this.pos = p;
   }
 
   /** A string known to be ASCII with nothing to escape (numbers' text). */
@@ -264,9 +323,11 @@ export class IlpBuffer {
   double(v: number): void {
     if (this.version === 2) {
       this.ensure(10);
-      this.buf[this.pos++] = 61; // '=' (the first '=' is the name's)
-      this.buf[this.pos++] = 16;
-      this.pos = this.buf.writeDoubleLE(v, this.pos);
+      const p = this.pos;
+      this.buf[p] = 61; // '=' (the first '=' is the name's)
+      this.buf[p + 1] = 16;
+      this.view.setFloat64(p + 2, v, true);
+      this.pos = p + 10;
     } else {
       this.ascii(String(v));
     }
@@ -616,15 +677,21 @@ export class IlpWriter {
     const buy = Buffer.concat([pre, L.sideBuy, L.tradeNo]);
     const sell = Buffer.concat([pre, L.sideSell, L.tradeNo]);
     const none = Buffer.concat([pre, L.space, L.tradeNo]);
+    const v2 = this.buf.version === 2;
     return this.streamed(parts, (b, lo, hi, part) => {
       b.ensure((hi - lo) * (pre.length + 96));
       for (let i = lo; i < hi; i++) {
         const t = trades[i]!;
-        b.raw(t.side === 'BUY' ? buy : t.side === 'SELL' ? sell : none);
+        const head = t.side === 'BUY' ? buy : t.side === 'SELL' ? sell : none;
         // trade_no: the id as a number when it is a canonical integer, so reads order ids
         // numerically, and then no trade_id at all (NULL: a VARCHAR per row costs QuestDB ~1 µs
         // of CPU per row, measured); any other id goes as given in trade_id, trade_no -1
         const no = numericTradeId(t.tradeId);
+        if (no >= 0 && v2) {
+          b.tradeLineV2(head, no, t.price, t.size, t.ts);
+          continue;
+        }
+        b.raw(head);
         b.long(no);
         if (no < 0) {
           b.raw(L.tradeId);
