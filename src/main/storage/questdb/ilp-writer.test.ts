@@ -14,8 +14,10 @@ import { parseIlp, startIlpReceiver } from './ilp-receiver';
 import { IlpBuffer, IlpWriter, parseIlpConfig } from './ilp-writer';
 
 /** A loopback HTTP server that keeps every raw /write body and answers `status()` (204 by default). */
-async function rawServer(versions: readonly number[], status: () => number = () => 204): Promise<{ port: number; bodies: Buffer[]; close: () => Promise<void> }> {
+async function rawServer(versions: readonly number[], status: () => number = () => 204): Promise<{ port: number; bodies: Buffer[]; maxInFlight: () => number; close: () => Promise<void> }> {
   const bodies: Buffer[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const srv = createServer((req, res) => {
     if (req.url === '/settings') {
       res.setHeader('content-type', 'application/json');
@@ -23,8 +25,10 @@ async function rawServer(versions: readonly number[], status: () => number = () 
       return;
     }
     const parts: Buffer[] = [];
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
+      inFlight--;
       bodies.push(Buffer.concat(parts));
       const s = status();
       res.statusCode = s;
@@ -32,7 +36,7 @@ async function rawServer(versions: readonly number[], status: () => number = () 
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { port: (srv.address() as AddressInfo).port, bodies, close: () => new Promise((r) => srv.close(() => r())) };
+  return { port: (srv.address() as AddressInfo).port, bodies, maxInFlight: () => maxInFlight, close: () => new Promise((r) => srv.close(() => r())) };
 }
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -161,16 +165,58 @@ describe('ILP writer', () => {
     const srv = await rawServer([2], () => answers.shift() ?? 204);
     try {
       w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};retry_timeout=5000;`, 't_');
-      const many = Array.from({ length: 45_001 }, (_, i) => ({ ...trade(T0 + Math.floor(i / 3), 100 + i / 7, i % 5 ? String(i) : `id-${i}`), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
+      const many = Array.from({ length: 30_001 }, (_, i) => ({ ...trade(T0 + Math.floor(i / 3), 100 + i / 7, i % 5 ? String(i) : `id-${i}`), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
       await w.writeTrades('BINANCE', 'BTC/USDT', many);
       // the streamed attempt (answered 503) and the whole-body retry carry the same bytes
       expect(srv.bodies.length).toBe(2);
       expect(srv.bodies[1]!.equals(srv.bodies[0]!)).toBe(true);
       expect(srv.bodies[0]!.subarray(-1).toString()).toBe('\n');
       const rows = parseIlp(srv.bodies[0]!);
-      expect(rows.length).toBe(45_001);
+      expect(rows.length).toBe(30_001);
       expect(rows.map((r) => (r.fields.trade_no?.value === -1n ? r.fields.trade_id?.value : String(r.fields.trade_no?.value)))).toEqual(many.map((t) => t.tradeId));
       expect(rows.every((r, i) => r.timestampNs === BigInt(many[i]!.ts) * 1_000_000n && r.fields.price?.value === many[i]!.price)).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('sends ≥ 40 k trades as two requests at once split between two milliseconds, each with its own batch row; a refused part fails the call', async () => {
+    const answers = [503, 204, 204];
+    const srv = await rawServer([2], () => answers.shift() ?? 204);
+    try {
+      w = await IlpWriter.connect(`http::addr=127.0.0.1:${srv.port};retry_timeout=5000;`, 't_');
+      // 3 trades per ms: the middle row (22 500) is not the first of its ms
+      const many = Array.from({ length: 45_001 }, (_, i) => ({ ...trade(T0 + Math.floor(i / 3), 100 + i / 7, i % 5 ? String(i) : `id-${i}`), ...(i % 2 ? { side: 'SELL' as const } : {}) }));
+      await w.writeTrades('BINANCE', 'BTC/USDT', many, { mixed: false });
+      expect(srv.maxInFlight()).toBe(2);
+      // two parts, the first answered (503) re-sent whole
+      expect(srv.bodies.length).toBe(3);
+      expect(srv.bodies.slice(0, 2).some((b) => b.equals(srv.bodies[2]!))).toBe(true);
+      const parts = srv.bodies.slice(0, 2).map((b) => parseIlp(b));
+      parts.sort((a, b) => Number((a[0]!.timestampNs ?? 0n) - (b[0]!.timestampNs ?? 0n)));
+      const trades = parts.flatMap((p) => p.filter((r) => r.table === 't_trades'));
+      expect(trades.map((r) => (r.fields.trade_no?.value === -1n ? r.fields.trade_id?.value : String(r.fields.trade_no?.value)))).toEqual(many.map((t) => t.tradeId));
+      expect(trades.every((r, i) => r.timestampNs === BigInt(many[i]!.ts) * 1_000_000n && r.fields.price?.value === many[i]!.price)).toBe(true);
+      const ms = (ns: bigint | undefined): number => Number((ns ?? -1n) / 1_000_000n);
+      for (const p of parts) {
+        // each part ends with its own trade_batches row: its first and last trade ms
+        const own = p.filter((r) => r.table === 't_trades');
+        const mark = p[p.length - 1]!;
+        expect(p.filter((r) => r.table === 't_trade_batches')).toEqual([mark]);
+        expect(ms(mark.timestampNs)).toBe(ms(own[0]!.timestampNs));
+        expect(mark.fields.last_ts).toEqual({ type: 'timestamp', value: own[own.length - 1]!.timestampNs! / 1000n, unit: 'us' });
+        expect(mark.fields.mixed).toEqual({ type: 'bool', value: false });
+      }
+      // no millisecond in both parts, and they are about halves
+      const [a, b] = parts.map((p) => p.filter((r) => r.table === 't_trades'));
+      expect(ms(a![a!.length - 1]!.timestampNs)).toBeLessThan(ms(b![0]!.timestampNs));
+      expect(Math.abs(a!.length - b!.length)).toBeLessThan(4);
+      // a part refused: the call rejects once both have been answered, and nothing stays buffered
+      answers.push(400, 204);
+      await expect(w.writeTrades('BINANCE', 'BTC/USDT', many, { mixed: false })).rejects.toThrow(/HTTP 400: refused with 400/);
+      expect(srv.bodies.length).toBe(5);
+      await w.writeTrades('BINANCE', 'BTC/USDT', [trade(T0, 3, '3')]);
+      expect(parseIlp(srv.bodies[5]!).map((r) => r.fields.trade_no)).toEqual([{ type: 'int', value: 3n }]);
     } finally {
       await srv.close();
     }
@@ -196,6 +242,24 @@ describe('ILP writer', () => {
       b.int(v);
       expect(b.bytes().toString('latin1'), String(v)).toBe(String(v));
     }
+  });
+
+  it('writes a whole v2 trade line in one call with the same bytes as the per-field calls', () => {
+    const head = Buffer.from('t,venue=X,side=BUY trade_no=', 'latin1');
+    const one = new IlpBuffer(64, 2);
+    const fields = new IlpBuffer(64, 2);
+    for (const [no, price, size, ms] of [[0, 1.5, 0, 0], [7, -0.1, 1e-300, 1], [99_999_999, 42_000.5, 3, T0 + 17], [100_000_000, Number.MAX_VALUE, 0.001, T0], [Number.MAX_SAFE_INTEGER, 5e-324, 7, 8_640_000_000_000_000 / 1000]] as const) {
+      fields.raw(head);
+      fields.long(no);
+      fields.raw(Buffer.from(',price='));
+      fields.double(price);
+      fields.raw(Buffer.from(',size='));
+      fields.double(size);
+      fields.at(ms);
+      one.tradeLineV2(head, no, price, size, ms);
+    }
+    expect(one.bytes().equals(fields.bytes())).toBe(true);
+    expect(one.pos).toBeGreaterThan(64); // it grew on the way
   });
 
   it('refuses config strings it does not understand, naming the key', () => {

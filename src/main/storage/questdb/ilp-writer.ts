@@ -8,10 +8,16 @@
  *   designated timestamp in µs (`…t`); with v1 doubles are text and the timestamp bare ns.
  *   Names and symbol values are escaped (space, comma, equals, newline, backslash), string
  *   fields quoted with `"` and `\` escaped, exactly as @questdb/nodejs-client writes them.
- * - Transport: one write call = one `POST /write` request on a keep-alive connection, and
- *   QuestDB commits one ILP/HTTP request as one transaction per table: a batch is all-or-nothing.
- *   Trades, bars, quotes and as-of signals of ≥ 20 k rows go as a chunked request written while
- *   it is encoded (QuestDB parses as the chunks arrive); a retry re-sends the whole body.
+ * - Transport: a write call = one `POST /write` request on a keep-alive connection, and QuestDB
+ *   commits one ILP/HTTP request as one transaction per table. Trades and bars of ≥ 40 k rows go
+ *   as TWO requests in parallel on two connections (QuestDB parses them on two workers; one
+ *   connection leaves the server's second core idle), split for trades between two
+ *   milliseconds: each part is all-or-nothing and carries its own `trade_batches` row, so a part
+ *   committed before the other failed is harmless: the call rejects, and re-sending the call
+ *   upserts the same keys (DEDUP). Quotes and as-of signals stay one request (reads pick
+ *   same-ms rows by storage order). Parts of ≥ 20 k rows go as a chunked request written while
+ *   they are encoded (QuestDB parses as the chunks arrive); a retry re-sends a part's whole body.
+ *   A call resolves only when every request of it is acknowledged.
  * - Retries: a network error, a timeout or a retryable status (500, 503, 504, 507, 509, 523, 524,
  *   529, 599) re-sends the whole request with a doubling back-off (10 ms … 1 s) until
  *   `retry_timeout` (ms, default 10 000). Tables carry DEDUP UPSERT KEYS (schema.ts), so a
@@ -39,6 +45,15 @@ type Attempt = { ok: true } | { ok: false; retry: boolean; error: string };
 
 /** Rows per chunk of a streamed batch (~1.2 MB of trades). */
 const STREAM_SLICE = 10_000;
+
+/**
+ * Connections a batch may use at once: a large batch of trades or bars goes as two requests in
+ * parallel (QuestDB parses them on two workers), each its own transaction (see `split`).
+ */
+const LANES = 2;
+
+/** Rows from which a batch is split in two parts (each then still streamed in ≥ 2 slices). */
+const SPLIT_MIN = 4 * STREAM_SLICE;
 
 const RETRYABLE = new Set([500, 503, 504, 507, 509, 523, 524, 529, 599]);
 const IGNORED_KEYS = new Set(['init_buf_size', 'max_buf_size', 'auto_flush', 'auto_flush_rows', 'auto_flush_interval', 'max_name_len']);
@@ -111,9 +126,22 @@ export function parseIlpConfig(config: string): IlpConfig {
   };
 }
 
+/** "00" … "99" as ASCII pairs: digits are written two per division. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** `i,price=` and `,size=` of a v2 trade line, each with the binary double's `=` + type 16. */
+const TRADE_PRICE = Buffer.from('i,price==\x10', 'latin1');
+const TRADE_SIZE = Buffer.from(',size==\x10', 'latin1');
+
 /** An ILP line buffer: grows by doubling, reused between batches. */
 export class IlpBuffer {
   private buf: Buffer;
+  /** A view of `buf` for binary doubles (setFloat64 is cheaper than Buffer.writeDoubleLE, measured). */
+  private view: DataView;
   pos = 0;
 
   constructor(
@@ -122,6 +150,7 @@ export class IlpBuffer {
     readonly version: 1 | 2,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1024, size));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** The encoded bytes (a view, valid until the next write). */
@@ -146,6 +175,7 @@ export class IlpBuffer {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   /** Raw bytes (a pre-encoded prefix). */
@@ -168,7 +198,8 @@ export class IlpBuffer {
 
   /**
    * Digits of a non-negative safe integer, written in place (no string per number): int32
-   * arithmetic on ≤ 8-digit halves (a float `%` per digit costs several times more, measured).
+   * arithmetic on ≤ 8-digit halves (a float `%` per digit costs several times more, measured),
+   * two digits per division.
    */
   uint(v: number): void {
     if (v < 100_000_000) {
@@ -182,19 +213,62 @@ export class IlpBuffer {
 
   /** `x` < 10^8 as digits, left-padded with zeros to `width` (0: no padding). */
   private small(x: number, width: number): void {
+    this.ensure(8);
+    this.pos = this.pairsAt(this.pos, x, width);
+  }
+
+  /** Digits of a non-negative safe integer at `p`, room already made; returns the end. */
+  private digitsAt(p: number, v: number): number {
+    if (v < 100_000_000) return this.pairsAt(p, v, 0);
+    const hi = Math.floor(v / 100_000_000);
+    return this.pairsAt(this.pairsAt(p, hi, 0), v - hi * 100_000_000, 8);
+  }
+
+  /** `x` < 10^8 as digits at `p`, zero-padded to `width`, two per division; returns the end. */
+  private pairsAt(p: number, x: number, width: number): number {
     let n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : x < 100_000 ? 5 : x < 1_000_000 ? 6 : x < 10_000_000 ? 7 : 8;
     if (n < width) n = width;
-    this.ensure(n);
     const b = this.buf;
-    const end = this.pos + n;
-    let p = end;
+    const end = p + n;
+    let q = end;
     let y = x | 0;
-    while (p > this.pos) {
-      const q = (y / 10) | 0;
-      b[--p] = 48 + (y - q * 10);
-      y = q;
+    while (q - p >= 2) {
+      const d = (y / 100) | 0;
+      const r = (y - d * 100) << 1;
+      b[--q] = DIGIT_PAIRS[r + 1]!;
+      b[--q] = DIGIT_PAIRS[r]!;
+      y = d;
     }
-    this.pos = end;
+    if (q > p) b[--q] = 48 + y;
+    return end;
+  }
+
+  /**
+   * A whole trade line with a numeric id (ingest's hot path) under ONE bounds check, protocol v2:
+   * `head` (`table,…,side=… trade_no=`) + id + `i,price=` + double + `,size=` + double + ` <µs>t\n`.
+   * The same bytes as raw/long/raw/double/raw/double/at, at about half their cost (measured).
+   */
+  tradeLineV2(head: Buffer, no: number, price: number, size: number, ms: number): void {
+    this.ensure(head.length + 80);
+    const b = this.buf;
+    b.set(head, this.pos);
+    let p = this.digitsAt(this.pos + head.length, no);
+    b.set(TRADE_PRICE, p);
+    p += TRADE_PRICE.length;
+    this.view.setFloat64(p, price, true);
+    p += 8;
+    b.set(TRADE_SIZE, p);
+    p += TRADE_SIZE.length;
+    this.view.setFloat64(p, size, true);
+    p += 8;
+    b[p++] = 32;
+    p = this.digitsAt(p, ms);
+    b[p++] = 48;
+    b[p++] = 48;
+    b[p++] = 48;
+    b[p++] = 116;
+    b[p++] = 10;
+    this.pos = p;
   }
 
   /** A string known to be ASCII with nothing to escape (numbers' text). */
@@ -249,9 +323,11 @@ export class IlpBuffer {
   double(v: number): void {
     if (this.version === 2) {
       this.ensure(10);
-      this.buf[this.pos++] = 61; // '=' (the first '=' is the name's)
-      this.buf[this.pos++] = 16;
-      this.pos = this.buf.writeDoubleLE(v, this.pos);
+      const p = this.pos;
+      this.buf[p] = 61; // '=' (the first '=' is the name's)
+      this.buf[p + 1] = 16;
+      this.view.setFloat64(p + 2, v, true);
+      this.pos = p + 10;
     } else {
       this.ascii(String(v));
     }
@@ -318,17 +394,51 @@ const L = {
   mixedFalse: lit(',mixed=f'),
 };
 
+/**
+ * The parts a batch of `n` rows is sent in: one below SPLIT_MIN rows, else two, split at the
+ * first change of `key(i)` nearest the middle (so no key value, e.g. a trade's ms, is in both
+ * parts); one part when the middle half of the batch shares one key.
+ */
+export function splitParts(n: number, key: (i: number) => number): StreamPart[] {
+  if (n < SPLIT_MIN) return [{ lo: 0, hi: n }];
+  const mid = n >> 1;
+  for (let d = 0; d < n >> 2; d++) {
+    for (const at of [mid + d, mid - d]) {
+      if (key(at) !== key(at - 1)) return [{ lo: 0, hi: at }, { lo: at, hi: n }];
+    }
+  }
+  return [{ lo: 0, hi: n }];
+}
+
+/** One HTTP connection and the buffer its requests are encoded into. */
+interface Lane {
+  readonly agent: HttpAgent;
+  readonly buf: IlpBuffer;
+}
+
+/** A part of a streamed batch: rows [lo, hi), sent as one request on its own lane. */
+export interface StreamPart {
+  readonly lo: number;
+  readonly hi: number;
+}
+
 export class IlpWriter {
-  private readonly agent: HttpAgent;
+  private readonly lanes: readonly Lane[];
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly conf: IlpConfig,
-    private readonly buf: IlpBuffer,
+    version: 1 | 2,
     private readonly prefix: string,
   ) {
-    this.agent = conf.secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: conf.tlsVerify }) : new Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = (): HttpAgent => (conf.secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: conf.tlsVerify }) : new Agent({ keepAlive: true, maxSockets: 1 }));
+    // lane 0 carries every request; lane 1 only the second part of a split batch
+    this.lanes = Array.from({ length: LANES }, (_, k) => ({ agent: agent(), buf: new IlpBuffer(k === 0 ? 16 << 20 : 8 << 20, version) }));
+  }
+
+  private get buf(): IlpBuffer {
+    return this.lanes[0]!.buf;
   }
 
   /** The protocol version in use (1: text doubles; 2: binary doubles). */
@@ -340,7 +450,7 @@ export class IlpWriter {
   static async connect(config: string, tablePrefix = ''): Promise<IlpWriter> {
     const conf = parseIlpConfig(config);
     const version = conf.protocolVersion === 'auto' ? await IlpWriter.negotiate(conf) : conf.protocolVersion;
-    return new IlpWriter(conf, new IlpBuffer(16 << 20, version), tablePrefix);
+    return new IlpWriter(conf, version, tablePrefix);
   }
 
   /** The highest protocol ≤ 2 that the server's `/settings` offers (v1 when it says nothing). */
@@ -364,12 +474,13 @@ export class IlpWriter {
    * request leaves nothing buffered.
    */
   private batch(rows: number, encode: (b: IlpBuffer) => void): Promise<number> {
+    const lane = this.lanes[0]!;
     const run = this.queue.then(async () => {
-      const b = this.buf;
+      const b = lane.buf;
       b.reset();
       try {
         encode(b);
-        if (b.pos > 0) await this.post(b.bytes());
+        if (b.pos > 0) await this.post(lane, b.bytes());
       } finally {
         b.reset();
       }
@@ -381,40 +492,66 @@ export class IlpWriter {
 
   /**
    * A batch of rows whose input is fully validated beforehand (`encodeRows` cannot throw), sent
-   * while it is encoded: slices of STREAM_SLICE rows go out as the chunks of ONE chunked request,
-   * so QuestDB parses slice k while slice k+1 is encoded (it commits at the request's end: still
-   * one transaction). A failed first attempt falls back to re-sending the whole, by then fully
-   * encoded, body under the usual retry rules. Small batches go as one plain request.
+   * while it is encoded: each part goes as ONE chunked request on its own lane (connection). One
+   * part goes in slices of STREAM_SLICE rows, so QuestDB parses slice k while slice k+1 is
+   * encoded; of two parts, each is encoded whole and then written, so QuestDB parses part 1 while
+   * part 2 is encoded (10 k-row slices of both interleaved cost QuestDB ~10 % more CPU per row
+   * and were slower in 5 of 6 alternated pairs, measured). QuestDB commits each request at its
+   * end: one transaction per part. `encodeRows(b, lo, hi, part)` encodes rows [lo, hi) of part
+   * `part`. A failed first attempt falls back to re-sending that part's whole, by then fully
+   * encoded, body under the usual retry rules. The call resolves once every part is
+   * acknowledged, and rejects (after all parts have settled) with the first part's error. A
+   * single small part goes as one plain request.
    */
-  private streamed(rows: number, encodeRows: (b: IlpBuffer, lo: number, hi: number) => void): Promise<number> {
-    if (rows < 2 * STREAM_SLICE) return this.batch(rows, (b) => encodeRows(b, 0, rows));
+  private streamed(parts: readonly StreamPart[], encodeRows: (b: IlpBuffer, lo: number, hi: number, part: number) => void): Promise<number> {
+    const rows = parts.reduce((n, p) => n + p.hi - p.lo, 0);
+    const only = parts[0];
+    if (parts.length === 1 && only && only.hi - only.lo < 2 * STREAM_SLICE) return this.batch(rows, (b) => encodeRows(b, only.lo, only.hi, 0));
+    if (parts.length > this.lanes.length) throw new Error(`a batch has at most ${this.lanes.length} parts`);
     const run = this.queue.then(async () => {
       if (this.closed) throw new StoreQueryError('ILP writer is closed');
-      const b = this.buf;
-      b.reset();
+      const start = Date.now();
+      const open = parts.map((p, k) => {
+        const lane = this.lanes[k]!;
+        lane.buf.reset();
+        return { p, lane, ...this.request(lane, undefined), sent: 0, next: p.lo };
+      });
       try {
-        const start = Date.now();
-        const { req, result } = this.request(undefined);
-        let sent = 0;
-        for (let lo = 0; lo < rows; lo += STREAM_SLICE) {
-          encodeRows(b, lo, Math.min(rows, lo + STREAM_SLICE));
-          // no copy: growing the buffer copies into a new one and leaves these bytes as they are,
-          // and the next batch reuses the buffer only after the answer, i.e. after the server has
-          // read the whole body (a destroyed request drops what it still had queued)
-          if (!req.destroyed) req.write(b.bytes().subarray(sent));
-          sent = b.pos;
-          // let the socket flush and the answer of a failed attempt come in
+        for (let more = true; more; ) {
+          more = false;
+          for (const o of open) {
+            if (o.next >= o.p.hi) continue;
+            const hi = open.length > 1 ? o.p.hi : Math.min(o.p.hi, o.next + STREAM_SLICE);
+            encodeRows(o.lane.buf, o.next, hi, open.indexOf(o));
+            o.next = hi;
+            // no copy: growing the buffer copies into a new one and leaves these bytes as they are,
+            // and the next batch reuses the buffer only after the answer, i.e. after the server has
+            // read the whole body (a destroyed request drops what it still had queued)
+            if (!o.req.destroyed) o.req.write(o.lane.buf.bytes().subarray(o.sent));
+            o.sent = o.lane.buf.pos;
+            if (hi < o.p.hi) more = true;
+          }
+          // let the sockets flush and the answer of a failed attempt come in
           await new Promise<void>((r) => setImmediate(r));
         }
-        req.end();
-        const first = await result;
-        if (!first.ok) {
-          // an early answer: drop whatever of the body is still queued before the buffer is reused
-          req.destroy();
-          await this.post(b.bytes(), start, first);
-        }
+        // commit the parts in row order: part k ends (QuestDB commits a request at its end) once
+        // part k-1 is answered, so QuestDB appends each part's rows after the last instead of
+        // merging an older part into a newer one (an out-of-order commit costs it more CPU)
+        const settled = await Promise.allSettled(
+          open.map(async (o, k) => {
+            if (k > 0) await open[k - 1]!.result;
+            o.req.end();
+            const first = await o.result;
+            if (first.ok) return;
+            // an early answer: drop whatever of the body is still queued before the buffer is reused
+            o.req.destroy();
+            await this.post(o.lane, o.lane.buf.bytes(), start, first);
+          }),
+        );
+        const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
-        b.reset();
+        for (const o of open) o.lane.buf.reset();
       }
       return rows;
     });
@@ -422,12 +559,12 @@ export class IlpWriter {
     return run;
   }
 
-  /** Sends `body` as one request, retried as described above; `failed` = an attempt already made. */
-  private async post(body: Buffer, start = Date.now(), failed?: { ok: false; retry: boolean; error: string }): Promise<void> {
+  /** Sends `body` as one request on `lane`, retried as described above; `failed` = an attempt already made. */
+  private async post(lane: Lane, body: Buffer, start = Date.now(), failed?: { ok: false; retry: boolean; error: string }): Promise<void> {
     if (this.closed) throw new StoreQueryError('ILP writer is closed');
     let wait = 10;
     for (;;) {
-      const r = failed ?? (await this.attempt(body));
+      const r = failed ?? (await this.attempt(lane, body));
       failed = undefined;
       if (r.ok) return;
       if (!r.retry || Date.now() - start + wait > this.conf.retryTimeoutMs) throw new StoreQueryError(`QuestDB ILP write to ${this.conf.host}:${this.conf.port} failed: ${r.error}`);
@@ -436,27 +573,27 @@ export class IlpWriter {
     }
   }
 
-  private attempt(body: Buffer): Promise<Attempt> {
-    const { req, result } = this.request(body);
+  private attempt(lane: Lane, body: Buffer): Promise<Attempt> {
+    const { req, result } = this.request(lane, body);
     req.end(body);
     return result;
   }
 
   /**
-   * Opens one `POST /write`: with `body`, its length is sent up front (the caller ends the request
-   * with it); without, the body is chunked (the caller writes the chunks and ends it), and the
-   * timeout allows for the largest batch the buffer has held.
+   * Opens one `POST /write` on `lane`: with `body`, its length is sent up front (the caller ends
+   * the request with it); without, the body is chunked (the caller writes the chunks and ends it),
+   * and the timeout allows for the largest batch the lane's buffer has held.
    */
-  private request(body: Buffer | undefined): { req: ClientRequest; result: Promise<Attempt> } {
+  private request(lane: Lane, body: Buffer | undefined): { req: ClientRequest; result: Promise<Attempt> } {
     const c = this.conf;
-    const size = body?.length ?? this.buf.capacity;
+    const size = body?.length ?? lane.buf.capacity;
     const timeout = c.requestTimeoutMs + (c.minThroughput > 0 ? Math.ceil((size / c.minThroughput) * 1000) : 0);
     const opts: RequestOptions = {
       host: c.host,
       port: c.port,
       method: 'POST',
       path: '/write?precision=n',
-      agent: this.agent,
+      agent: lane.agent,
       timeout,
       headers: {
         'content-type': 'text/plain',
@@ -512,18 +649,29 @@ export class IlpWriter {
   }
 
   /**
-   * Trades of one series as one request; with `batch`, the request also carries the batch's row
-   * of `trade_batches` (first and last trade ms, `mixed`), committed with the trades.
+   * Trades of one series: one request, or from SPLIT_MIN rows two requests in parallel split
+   * between two milliseconds (`splitParts`), each its own transaction. With `batch`, each request
+   * also carries its part's row of `trade_batches` (first and last trade ms, `mixed`), committed
+   * with those trades: a part's row exists only where its trades do, and a part that another
+   * call re-sends (after a failure) only adds an overlapping row, which reads treat as two batches.
    */
   async writeTrades(venue: string, symbol: string, trades: readonly TradeTick[], batch?: { readonly mixed: boolean }): Promise<number> {
     const n = normSeries(venue, symbol);
     checkTrades(n.id, trades);
     const pre = this.seriesPrefix('trades', n.venue, n.symbol);
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    for (const t of trades) {
-      if (t.ts < first) first = t.ts;
-      if (t.ts > last) last = t.ts;
+    const parts = splitParts(trades.length, (i) => trades[i]!.ts);
+    const first: number[] = [];
+    const last: number[] = [];
+    for (const p of parts) {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (let i = p.lo; i < p.hi; i++) {
+        const ts = trades[i]!.ts;
+        if (ts < lo) lo = ts;
+        if (ts > hi) hi = ts;
+      }
+      first.push(lo);
+      last.push(hi);
     }
     // a retried request carries the same id (and dedups), the next call another
     const batchId = Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
@@ -532,15 +680,21 @@ export class IlpWriter {
     const buy = Buffer.concat([pre, L.sideBuy, L.tradeNo]);
     const sell = Buffer.concat([pre, L.sideSell, L.tradeNo]);
     const none = Buffer.concat([pre, L.space, L.tradeNo]);
-    return this.streamed(trades.length, (b, lo, hi) => {
+    const v2 = this.buf.version === 2;
+    return this.streamed(parts, (b, lo, hi, part) => {
       b.ensure((hi - lo) * (pre.length + 96));
       for (let i = lo; i < hi; i++) {
         const t = trades[i]!;
-        b.raw(t.side === 'BUY' ? buy : t.side === 'SELL' ? sell : none);
+        const head = t.side === 'BUY' ? buy : t.side === 'SELL' ? sell : none;
         // trade_no: the id as a number when it is a canonical integer, so reads order ids
         // numerically, and then no trade_id at all (NULL: a VARCHAR per row costs QuestDB ~1 µs
         // of CPU per row, measured); any other id goes as given in trade_id, trade_no -1
         const no = numericTradeId(t.tradeId);
+        if (no >= 0 && v2) {
+          b.tradeLineV2(head, no, t.price, t.size, t.ts);
+          continue;
+        }
+        b.raw(head);
         b.long(no);
         if (no < 0) {
           b.raw(L.tradeId);
@@ -552,13 +706,13 @@ export class IlpWriter {
         b.double(t.size);
         b.at(t.ts);
       }
-      if (mark && hi === trades.length) {
+      if (mark && hi === parts[part]!.hi) {
         b.raw(mark);
-        b.timestampMs(last);
+        b.timestampMs(last[part]!);
         b.raw(L.batch);
         b.long(batchId);
         b.raw(batch!.mixed ? L.mixedTrue : L.mixedFalse);
-        b.at(first);
+        b.at(first[part]!);
       }
     });
   }
@@ -568,7 +722,9 @@ export class IlpWriter {
     checkBars(n.id, timeframeMs, bars);
     const pre = this.seriesPrefix('bars', n.venue, n.symbol);
     const tf = Math.trunc(timeframeMs);
-    return this.streamed(bars.length, (b, lo, hi) => {
+    // two parts in parallel: a bar's key (openTime) is in one part only, and no read depends on
+    // the storage order of bars
+    return this.streamed(splitParts(bars.length, (i) => i), (b, lo, hi) => {
       b.ensure((hi - lo) * (pre.length + 160));
       for (let i = lo; i < hi; i++) {
         const x = bars[i]!;
@@ -597,7 +753,8 @@ export class IlpWriter {
     const n = normSeries(venue, symbol);
     checkQuotes(n.id, quotes);
     const pre = this.seriesPrefix('quotes', n.venue, n.symbol);
-    return this.streamed(quotes.length, (b, lo, hi) => {
+    // one part: the as-of join picks same-ms quotes by storage order, i.e. one commit's line order
+    return this.streamed([{ lo: 0, hi: quotes.length }], (b, lo, hi) => {
       for (let i = lo; i < hi; i++) {
         const q = quotes[i]!;
         b.raw(pre);
@@ -650,7 +807,7 @@ export class IlpWriter {
       const nb = new IlpBuffer(256, this.buf.version);
       nb.name(this.prefix + table);
       const pre = Buffer.concat([nb.bytes(), idx]);
-      return this.streamed(signals.length, (b, lo, hi) => {
+      return this.streamed([{ lo: 0, hi: signals.length }], (b, lo, hi) => {
         for (let i = lo; i < hi; i++) {
           b.raw(pre);
           b.long(i);
@@ -710,6 +867,6 @@ export class IlpWriter {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.agent.destroy();
+    for (const l of this.lanes) l.agent.destroy();
   }
 }

@@ -345,6 +345,37 @@ describe.skipIf(!server)('questdb store on a real server', () => {
     }
   }, 240_000);
 
+  it('a call sent as two requests whose one part fails rejects, keeps the other part whole, and its re-send duplicates nothing', async () => {
+    const proxy = await cuttingProxy(server!.httpPort);
+    const p = prefix();
+    // no retries: the cut part fails the call instead of being re-sent by the writer
+    const store = new QuestDbStore({ url: proxy.url, tablePrefix: p, ilpConfig: 'retry_timeout=0;' });
+    try {
+      await store.open();
+      const batch = trades(200_000, T0, 0); // ≥ 40 k rows: two requests on two connections
+      proxy.cutAfter(1_000_000, async () => undefined); // one connection reset 1 MB into its part
+      await expect(store.writeTrades('BINANCE', 'BTC/USDT', batch)).rejects.toThrow(StoreQueryError);
+      await store.waitApplied(60_000);
+      const count = async (): Promise<number[]> => (await exec().exec(`SELECT count(), count_distinct(trade_no), min(trade_no), max(trade_no) FROM ${p}trades`)).dataset[0]!.map(cellNum);
+      // the part that was not cut is committed whole, with its own batch row; the cut one not at all
+      const [n = -1, distinct, lo = -1, hi = -1] = await count();
+      expect(n).toBe(distinct);
+      expect(n > 40_000 && n < 160_000 && (lo === 0 || hi === 199_999) && hi - lo + 1 === n).toBe(true);
+      const marks = (await exec().exec(`SELECT count() FROM ${p}trade_batches`)).dataset[0]!.map(cellNum)[0];
+      expect(marks).toBe(1);
+      // what the recorder does after a failed batch: the same call again
+      expect((await store.writeTrades('BINANCE', 'BTC/USDT', batch)).inserted).toBe(200_000);
+      await store.waitApplied(60_000);
+      expect(await count()).toEqual([200_000, 200_000, 0, 199_999]);
+      const got = await collect(store.scanTrades({ symbol: 'BTC/USDT', chunkSize: 50_000 }));
+      expect(got.map((t) => t.tradeId)).toEqual(batch.map((t) => t.tradeId));
+    } finally {
+      await store.close();
+      await proxy.close();
+      await store.dropAll().catch(() => undefined);
+    }
+  }, 240_000);
+
   it("turns QuestDB's error answer into a StoreQueryError carrying its message", async () => {
     const p = prefix();
     const store = new QuestDbStore({ url: url(), tablePrefix: p });

@@ -3,10 +3,13 @@
  *
  * - Schema: created/migrated at `open()` through `/exec` DDL (schema.ts), versioned in a
  *   `schema_version` table; a server holding a newer version is refused (StoreVersionError).
- * - Writes: ILP over HTTP through LIBRA's own writer (IlpWriter: one pre-sized buffer, binary
+ * - Writes: ILP over HTTP through LIBRA's own writer (IlpWriter: pre-sized buffers, binary
  *   doubles with protocol v2): one request per call, which QuestDB commits as one transaction
- *   per table. Every table carries DEDUP UPSERT KEYS covering
- *   the row's natural key, so the client's retries and replayed batches never duplicate rows.
+ *   per table, or for ≥ 40 k trades or bars two requests in parallel on two connections (two
+ *   transactions, trades split between two milliseconds, each with its own `trade_batches` row);
+ *   a call resolves once every request is acknowledged and rejects if any failed. Every table
+ *   carries DEDUP UPSERT KEYS covering the row's natural key, so the client's retries, replayed
+ *   batches and a call re-sent after one of its parts failed never duplicate rows.
  * - Differences from the DuckDB store, by QuestDB's design (the contract suite runs with
  *   `countsExact: false, keyConflict: 'last-wins'`):
  *   • dedup cannot report what it skipped: a write returns `exact: false`, `inserted` = distinct
