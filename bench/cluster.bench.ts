@@ -37,12 +37,15 @@ import type { ClusterMessage } from '../src/main/cluster/messages';
 import { MessageBus } from '../src/main/engine/bus/message-bus';
 import { Topics } from '../src/main/engine/bus/topics';
 import { createTsRiskGate } from '../src/main/engine/risk/ts-risk-gate';
+import { createHmacSigner } from '../src/main/native/index';
+import { installNativeSigning } from '../src/main/native/ccxt-signing';
+import type { CcxtSignable } from '../src/main/native/ccxt-signing';
 import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../src/main/venues/ccxt/build';
 import type { CcxtExecutionClient } from '../src/main/venues/ccxt/ccxt-execution-client';
 import { TokenBucket } from '../src/main/venues/ccxt/rate-limiter';
 import { streamReadyWaiter } from '../src/main/venues/ccxt/venues';
 import type { TradeTick } from '../src/shared/messages/market-data';
-import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
+import { DEFAULT_SECRET, makeCcxtClient, startBinanceSim } from '../test/sim/binance';
 
 const RATE = 50_000;
 const MD_SECONDS = 3;
@@ -284,6 +287,10 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const time = systemTimeSource();
   const core = buildLiveCore({ time, risk: createTsRiskGate({ defaults: {}, referencePrice: 'last', maxOpenOrders: 1_000_000 }), accountCurrency: 'USDT', run: 1, idPrefix: 'x1.L' });
   const exec = makeCcxtClient(sim, { timeoutMs: 5000 });
+  // As the kernel does for an HMAC key (its installSigning): LIBRA's signer on the exchange, which
+  // is what lets attachCcxtVenue take LIBRA's Binance request encoder; without it every order
+  // went through ccxt's createOrder, which no live session with an HMAC key runs.
+  installNativeSigning(exec as unknown as CcxtSignable, { sha256: createHmacSigner('sha256', DEFAULT_SECRET, 'auto'), sha512: createHmacSigner('sha512', DEFAULT_SECRET, 'auto') });
   const venue = await attachCcxtVenue(core, {
     venue: 'BINANCE',
     exchange: exec,
@@ -293,6 +300,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     random: Math.random,
     waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 200))),
     orderEncoder: true,
+    log: (l) => process.stderr.write(`${l}\n`),
   });
   const client = venue.client as CcxtExecutionClient;
   while (client.currentStatus !== 'CONNECTED') await new Promise((r) => setTimeout(r, 10));
