@@ -3,17 +3,19 @@
  * PID; the producer is a child process of this bench, the consumer is this process). Prints ONE
  * JSON object. Run: node bin/bench.js cluster (LIBRA_BENCH_ONLY=md or =intent: that part only)
  *
- * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (pipelined
- *    XADD MAXLEN ~) → MarketDataSubscriber here (XREAD BLOCK COUNT 500, JSON + zod) → delivered;
- *    publish→deliver p50/p99/max, the rate sustained, drops and gaps.
+ * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (what one
+ *    flush holds as one entry of up to 100 messages, pipelined XADD MAXLEN ~) →
+ *    MarketDataSubscriber here (XREAD BLOCK, JSON + the hand-written check of every message) →
+ *    delivered; publish→deliver p50/p99/max, the rate sustained, drops and gaps.
  * 2. Beside it, alternately, same rate, the bare client: pipelined XADD of a timestamp padded to
  *    a trade entry's size → XREADGROUP BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark`
  *    XADD (if installed).
  * 3. An order intent from a strategy process to the venue's wire: the child XADDs an intent
- *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, zod) → the
- *    ExecutionEngine (risk gate) → LIBRA's Binance request encoder → the loopback Binance
- *    simulator's HTTP server (its onRequest hook). Sequential: the next intent once the last one
- *    reached the wire.
+ *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, hand-written
+ *    check) → the ExecutionEngine (risk gate) → LIBRA's Binance request encoder (LIBRA's HMAC
+ *    signer installed, as the kernel does) → the loopback Binance simulator's HTTP server (its
+ *    onRequest hook), the simulator in a process of its own and, for comparison, in this one.
+ *    Sequential: the next intent once the last one reached the wire.
  * 4. Serialization of a market data entry and an intent: JSON vs MessagePack (msgpackr), encode +
  *    decode (+ the zod check both need), per second, and bytes.
  *
