@@ -1,19 +1,21 @@
 /**
  * The cluster over Redis on loopback, CROSS-PROCESS (a real redis-server started here, stopped by
  * PID; the producer is a child process of this bench, the consumer is this process). Prints ONE
- * JSON object. Run: node bin/bench.js cluster
+ * JSON object. Run: node bin/bench.js cluster (LIBRA_BENCH_ONLY=md or =intent: that part only)
  *
- * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (pipelined
- *    XADD MAXLEN ~) → MarketDataSubscriber here (XREAD BLOCK COUNT 500, JSON + zod) → delivered;
- *    publish→deliver p50/p99/max, the rate sustained, drops and gaps.
+ * 1. Market data at 50 000 msg/s for MD_SECONDS: the child's bus → MarketDataPublisher (what one
+ *    flush holds as one entry of up to 100 messages, pipelined XADD MAXLEN ~) →
+ *    MarketDataSubscriber here (XREAD BLOCK, JSON + the hand-written check of every message) →
+ *    delivered; publish→deliver p50/p99/max, the rate sustained, drops and gaps.
  * 2. Beside it, alternately, same rate, the bare client: pipelined XADD of a timestamp padded to
  *    a trade entry's size → XREADGROUP BLOCK COUNT 500 + XACK, no decode; and `redis-benchmark`
  *    XADD (if installed).
  * 3. An order intent from a strategy process to the venue's wire: the child XADDs an intent
- *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, zod) → the
- *    ExecutionEngine (risk gate) → LIBRA's Binance request encoder → the loopback Binance
- *    simulator's HTTP server (its onRequest hook). Sequential: the next intent once the last one
- *    reached the wire.
+ *    (RemoteExecutionClient's encoding) → here the ExecutionBridge (GroupReader, hand-written
+ *    check) → the ExecutionEngine (risk gate) → LIBRA's Binance request encoder (LIBRA's HMAC
+ *    signer installed, as the kernel does) → the loopback Binance simulator's HTTP server (its
+ *    onRequest hook), the simulator in a process of its own and, for comparison, in this one.
+ *    Sequential: the next intent once the last one reached the wire.
  * 4. Serialization of a market data entry and an intent: JSON vs MessagePack (msgpackr), encode +
  *    decode (+ the zod check both need), per second, and bytes.
  *
@@ -37,12 +39,16 @@ import type { ClusterMessage } from '../src/main/cluster/messages';
 import { MessageBus } from '../src/main/engine/bus/message-bus';
 import { Topics } from '../src/main/engine/bus/topics';
 import { createTsRiskGate } from '../src/main/engine/risk/ts-risk-gate';
+import { createHmacSigner } from '../src/main/native/index';
+import { installNativeSigning } from '../src/main/native/ccxt-signing';
+import type { CcxtSignable } from '../src/main/native/ccxt-signing';
 import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../src/main/venues/ccxt/build';
 import type { CcxtExecutionClient } from '../src/main/venues/ccxt/ccxt-execution-client';
 import { TokenBucket } from '../src/main/venues/ccxt/rate-limiter';
 import { streamReadyWaiter } from '../src/main/venues/ccxt/venues';
 import type { TradeTick } from '../src/shared/messages/market-data';
-import { makeCcxtClient, startBinanceSim } from '../test/sim/binance';
+import { DEFAULT_SECRET, makeCcxtClient, startBinanceSim } from '../test/sim/binance';
+import type { BinanceSim } from '../test/sim/binance';
 
 const RATE = 50_000;
 const MD_SECONDS = 3;
@@ -112,6 +118,19 @@ async function child(mode: string, url: string, stream = 'b:intents'): Promise<v
     inFlight.push(p.exec());
     await Promise.all(inFlight);
     process.stdout.write(`${JSON.stringify({ published: n, producerCpuUsPerMsg: Number((cpuUs / n).toFixed(2)) })}\n`);
+  } else if (mode === 'sim') {
+    // The venue in a process of its own (as a venue is: elsewhere): the execution process's CPU is then LIBRA's alone.
+    const sim = await startBinanceSim({ historyMinutes: 10 });
+    sim.onRequest((r) => {
+      if (r.method === 'POST' && r.path === '/api/v3/order') process.stdout.write(`w ${wall()}\n`);
+    });
+    process.stdout.write(`urls ${JSON.stringify(sim.ccxtUrls)}\n`);
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) if (line === 'end') break;
+    lines.close();
+    process.stdin.destroy();
+    process.stdout.write(`posts ${sim.requestsTo('POST', '/api/v3/order').length}\n`);
+    await sim.close();
   } else if (mode === 'intent') {
     await redis.ping();
     process.stdout.write('ready\n');
@@ -279,11 +298,61 @@ async function intentBare(url: string): Promise<Record<string, unknown>> {
   return { path: 'the same cue → child XADD → plain XREADGROUP here', intents: INTENTS, cpuUsPerIntent: Math.round((cpu.user + cpu.system) / INTENTS), cueToReadMs: stats(lat) };
 }
 
-async function intentToWire(url: string): Promise<Record<string, unknown>> {
+/** The simulator, here or in a child process: its URLs, each order's arrival at its HTTP server (wall clock), its order count. */
+interface Venue {
+  readonly sim: BinanceSim;
+  onOrder(f: (t: number) => void): void;
+  posts(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function venueHere(): Promise<Venue> {
   const sim = await startBinanceSim({ historyMinutes: 10 });
+  return {
+    sim,
+    onOrder: (f) => void sim.onRequest((r) => (r.method === 'POST' && r.path === '/api/v3/order' ? f(wall()) : undefined)),
+    posts: () => Promise.resolve(sim.requestsTo('POST', '/api/v3/order').length),
+    close: () => sim.close(),
+  };
+}
+
+async function venueInChild(url: string): Promise<Venue> {
+  const proc = spawn(process.execPath, [...process.execArgv, self, 'child', 'sim', url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+  let onOrder: (t: number) => void = () => undefined;
+  let posts: (n: number) => void = () => undefined;
+  const counted = new Promise<number>((res) => (posts = res));
+  const urls = await new Promise<BinanceSim['ccxtUrls']>((res, rej) => {
+    proc.once('exit', (c) => rej(new Error(`simulator process exited (${c})`)));
+    lines.on('line', (l) => {
+      if (l.startsWith('w ')) onOrder(Number(l.slice(2)));
+      else if (l.startsWith('urls ')) res(JSON.parse(l.slice(5)) as BinanceSim['ccxtUrls']);
+      else if (l.startsWith('posts ')) posts(Number(l.slice(6)));
+    });
+  });
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  return {
+    // makeCcxtClient reads only the URLs.
+    sim: { ccxtUrls: urls } as unknown as BinanceSim,
+    onOrder: (f) => (onOrder = f),
+    posts: () => {
+      proc.stdin?.end('end\n');
+      return counted;
+    },
+    close: () => exited,
+  };
+}
+
+async function intentToWire(url: string, simInChild: boolean): Promise<Record<string, unknown>> {
+  const venueSim = simInChild ? await venueInChild(url) : await venueHere();
+  const sim = venueSim.sim;
   const time = systemTimeSource();
   const core = buildLiveCore({ time, risk: createTsRiskGate({ defaults: {}, referencePrice: 'last', maxOpenOrders: 1_000_000 }), accountCurrency: 'USDT', run: 1, idPrefix: 'x1.L' });
   const exec = makeCcxtClient(sim, { timeoutMs: 5000 });
+  // As the kernel does for an HMAC key (its installSigning): LIBRA's signer on the exchange, which
+  // is what lets attachCcxtVenue take LIBRA's Binance request encoder; without it every order
+  // went through ccxt's createOrder, which no live session with an HMAC key runs.
+  installNativeSigning(exec as unknown as CcxtSignable, { sha256: createHmacSigner('sha256', DEFAULT_SECRET, 'auto'), sha512: createHmacSigner('sha512', DEFAULT_SECRET, 'auto') });
   const venue = await attachCcxtVenue(core, {
     venue: 'BINANCE',
     exchange: exec,
@@ -293,6 +362,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     random: Math.random,
     waitStreamReady: streamReadyWaiter(exec, () => new Promise((r) => setTimeout(r, 200))),
     orderEncoder: true,
+    log: (l) => process.stderr.write(`${l}\n`),
   });
   const client = venue.client as CcxtExecutionClient;
   while (client.currentStatus !== 'CONNECTED') await new Promise((r) => setTimeout(r, 10));
@@ -307,9 +377,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   // The bridge reads `<prefix>:intents` = b:intents.
   await bridge.start();
   let arrived: ((t: number) => void) | undefined;
-  sim.onRequest((r) => {
-    if (r.method === 'POST' && r.path === '/api/v3/order') arrived?.(wall());
-  });
+  venueSim.onOrder((t) => arrived?.(t));
   const c = spawnChild('intent', url);
   await c.ready; // loading the child's modules takes seconds on a loaded machine: not part of the figure
   const lat: number[] = [];
@@ -325,7 +393,7 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
     c.proc.stdin?.write(`${i}\n`);
     const t1 = await Promise.race([got, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`intent ${i} did not reach the venue in 10 s`)), 10_000))]).catch((e: unknown) => {
       c.proc.kill('SIGKILL');
-      process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} posts=${sim.requestsTo('POST', '/api/v3/order').length}\n`);
+      process.stderr.write(`DIAG orders=${JSON.stringify(core.cache.allOrders().map((o) => [o.clientOrderId, o.status, o.reason]))} \n`);
       throw e;
     });
     if (i > INTENT_WARMUP) {
@@ -337,20 +405,20 @@ async function intentToWire(url: string): Promise<Record<string, unknown>> {
   const cpu = process.cpuUsage(c0);
   c.proc.stdin?.end('end\n');
   await c.result;
-  const placed = sim.requestsTo('POST', '/api/v3/order').length;
   await bridge.stop();
   await venue.stop();
+  const placed = await venueSim.posts();
   cmd.disconnect();
   reader.disconnect();
-  await sim.close();
+  await venueSim.close();
   return {
-    path: 'strategy process XADD → ExecutionBridge (XREADGROUP, hand-written check) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP',
+    path: `strategy process XADD → ExecutionBridge (XREADGROUP, hand-written check) → ExecutionEngine (risk gate) → Binance request encoder → simulator HTTP (${simInChild ? 'in a process of its own' : 'in the execution process'})`,
     intents: INTENTS,
     warmup: INTENT_WARMUP,
     venueOrders: placed,
     // t0: this process asks the child (stdin pipe) to send; includes that hop (~tens of µs).
     intentToWireMs: stats(lat),
-    // This process's CPU per intent: bridge, engine, encoder, and the simulator's HTTP server and answer (it runs here too).
+    // This process's CPU per intent: bridge, engine, encoder, the venue client's HTTP and private stream (and, in-process, the simulator's server, engine and answers).
     cpuUsPerIntent: Math.round((cpu.user + cpu.system) / INTENTS),
     // The same, split where the execution engine accepts the intent (its SUBMITTED event).
     toExecutionEngineMs: stats(toEngine),
@@ -438,12 +506,15 @@ if (process.argv[2] === 'child') {
     });
     step('redis-benchmark');
     const rb = only === 'intent' ? { skipped: true } : redisBenchmark(port);
-    step('intent to the wire');
-    const intent = await intentToWire(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } }));
+    const fail = (e: unknown): Record<string, unknown> => ({ error: e instanceof Error ? e.message : String(e), intentToWireMs: { p99: NaN } });
+    step('intent to the wire (simulator in its own process)');
+    const intent = only === 'md' ? { skipped: true, intentToWireMs: { p99: NaN } } : await intentToWire(url, true).catch(fail);
+    step('intent to the wire (simulator in the execution process)');
+    const intentSimHere = only === 'md' ? { skipped: true } : await intentToWire(url, false).catch(fail);
     step('intent, bare client');
-    const intentBareClient = await intentBare(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+    const intentBareClient = only === 'md' ? { skipped: true } : await intentBare(url).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
     step('serialization');
-    const ser = serialization();
+    const ser = only === 'md' ? { skipped: true } : serialization();
     const mdP99 = (md['publishToDeliverMs'] as { p99: number }).p99;
     const inP99 = (intent['intentToWireMs'] as { p99: number }).p99;
     console.log(
@@ -453,6 +524,7 @@ if (process.argv[2] === 'child') {
         marketDataToBareRatio: ratioToBare,
         redisBenchmark: rb,
         intent,
+        intentSimInExecutionProcess: intentSimHere,
         intentBareClient,
         serialization: ser,
         targets: { ...TARGETS, met: { rate: (md['deliveredPerSecond'] as number) >= TARGETS.ratePerSecond * 0.98, mdP99: mdP99 <= TARGETS.mdP99Ms, intentP99: inP99 <= TARGETS.intentP99Ms } },

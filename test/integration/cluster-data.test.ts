@@ -1,10 +1,10 @@
 /**
  * Market data between nodes over a real redis-server: a data node's bus → `<prefix>:md` (bounded,
- * XADD MAXLEN ~) → another node's bus; under back-pressure only market data is shed and every
+ * XADD MAXLEN ~, up to ENTRY_MESSAGES messages an entry) → another node's bus; under back-pressure only market data is shed and every
  * drop is counted (publisher: shed; reader: gaps of messages it never got; refused entries).
  */
 import { describe, expect, it } from 'vitest';
-import { MarketDataPublisher, MarketDataSubscriber, mdStream } from '../../src/main/cluster/market-data';
+import { ENTRY_MESSAGES, MarketDataPublisher, MarketDataSubscriber, encodeMd, mdStream } from '../../src/main/cluster/market-data';
 import { MessageBus } from '../../src/main/engine/bus/message-bus';
 import { Topics } from '../../src/main/engine/bus/topics';
 import type { TradeTick } from '../../src/shared/messages/market-data';
@@ -72,7 +72,8 @@ describe('market data over Redis (data role)', () => {
       await sub.start(); // goes on from where it was
       await until(() => got.at(-1)?.tradeId === 't2010', 10_000, 'the newest trade');
       const s = sub.stats();
-      expect(s.gaps).toBeGreaterThan(1_900);
+      // The stream keeps whole entries (up to ENTRY_MESSAGES messages each): maxLen 50 rounds up to one.
+      expect(s.gaps).toBeGreaterThanOrEqual(2_000 - 2 * ENTRY_MESSAGES);
       expect(s.received + s.gaps).toBe(2_010);
       await sub.stop();
       pub.stop();
@@ -95,5 +96,24 @@ describe('market data over Redis (data role)', () => {
     expect(warnings.join('\n')).not.toMatch(/hunter2/);
     await sub.stop();
     pub.stop();
+  });
+
+  it('refuses a malformed message inside an entry (counted) and delivers the others of it', async () => {
+    const { sub, got, warnings } = pair('md5');
+    await sub.start();
+    const admin = conn();
+    const t = 'data.trades.BINANCE.BTC/USDT';
+    const bad = JSON.stringify({ v: 1, n: 'd1', s: 2, p: 1, t, d: { ...trade(2), price: 'hunter2' } });
+    await admin.xadd(mdStream('md5'), '*', 'm', `[${encodeMd('d1', 1, 1, t, trade(1))},${bad},${encodeMd('d1', 3, 1, t, trade(3))}]`);
+    await admin.xadd(mdStream('md5'), '*', 'm', '[]');
+    await admin.xadd(mdStream('md5'), '*', 'm', encodeMd('d1', 4, 1, t, trade(4)));
+    await until(() => got.length === 3, 10_000, 'the good trades');
+    expect(got.map((x) => x.tradeId)).toEqual(['t1', 't3', 't4']);
+    // Refused and never got: its sequence number is a gap too (the empty entry carried none).
+    expect(sub.stats()).toMatchObject({ received: 3, refused: 2, gaps: 1 });
+    expect(warnings.join('\n')).toMatch(/market data trades rejected: price/);
+    expect(warnings.join('\n')).toMatch(/market data entry has no messages/);
+    expect(warnings.join('\n')).not.toMatch(/hunter2/);
+    await sub.stop();
   });
 });

@@ -45,6 +45,8 @@ export class ExecutionBridge {
   private riskSeq = 0;
   /** Event sends in flight, in order: a report is written before the intent that caused it is acked. */
   private pending: Promise<unknown> = Promise.resolve();
+  /** XADDs queued this turn, sent together (`send`). */
+  private readonly outbox: { stream: string; text: string; what: string }[] = [];
 
   constructor(private readonly o: ExecutionBridgeOptions) {
     this.keys = clusterKeys(o.prefix);
@@ -76,9 +78,30 @@ export class ExecutionBridge {
     this.send(this.keys.events(node), m, `position ${m.id}`);
   }
 
-  /** One XADD after the ones before it (order kept per stream and across them). */
+  /**
+   * Queues one XADD; what is queued in one turn goes out as one pipeline on the one connection,
+   * after the pipelines before it (Redis runs them in order, so order is kept per stream and
+   * across them without waiting for each answer: a report used to wait for the one before it,
+   * a round trip and a socket write each).
+   */
   private send(stream: string, m: ClusterMessage, what: string): void {
-    this.pending = this.pending.then(() => this.o.redis.xadd(stream, '*', 'm', encode(m))).catch((e: unknown) => this.o.print(`CLUSTER ${what} not sent: ${e instanceof Error ? e.message : String(e)}`));
+    this.outbox.push({ stream, text: encode(m), what });
+    if (this.outbox.length > 1) return;
+    const before = this.pending;
+    this.pending = new Promise<void>((resolve) => {
+      queueMicrotask(() => {
+        const batch = this.outbox.splice(0);
+        const p = this.o.redis.pipeline();
+        for (const x of batch) p.xadd(x.stream, '*', 'm', x.text);
+        const notSent = (x: { what: string }, e: unknown): void => this.o.print(`CLUSTER ${x.what} not sent: ${e instanceof Error ? e.message : String(e)}`);
+        const sent = p.exec().then(
+          (r) => (r ?? []).forEach(([err], i) => (err && batch[i] ? notSent(batch[i], err) : undefined)),
+          (e: unknown) => batch.forEach((x) => notSent(x, e)),
+        );
+        // Answered in order: done once this one and the ones before it are.
+        void Promise.all([before, sent]).then(() => resolve());
+      });
+    });
   }
 
   /** Reads intents (after the venues reconciled: a known id must be known by then). */

@@ -2,9 +2,9 @@
  * An at-least-once reader of one Redis Stream through a consumer group: on start it reads this
  * consumer's own pending entries (what it read but did not ack before a crash), then claims
  * entries idle longer than `claimIdleMs` on other consumers of the group (XAUTOCLAIM: a dead
- * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read, pipelined
- * before the next read) only after `handle` returned for each, so a kill in between redelivers
- * them; handlers deduplicate by the message id.
+ * predecessor's), then blocks on new ones. Entries are acked (one XACK per batch read, in one
+ * pipeline with the next read: one socket write and no round trip of its own) only after `handle`
+ * returned for each, so a kill in between redelivers them; handlers deduplicate by the message id.
  */
 import type { Redis } from 'ioredis';
 import { decode, MessageError } from './messages';
@@ -60,7 +60,25 @@ export class GroupReader {
     await this.acked;
   }
 
-  private async process(entries: Entries): Promise<void> {
+  /** Handles a batch and sends its XACK (not waited for: the next command goes out behind it on the same connection). */
+  private async processAndAck(entries: Entries): Promise<void> {
+    this.ack(await this.process(entries));
+  }
+
+  private ack(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.acked = this.o.redis.xack(this.o.stream, this.o.group, ...ids).then(
+      () => undefined,
+      (e: unknown) => this.ackFailed(e),
+    );
+  }
+
+  private ackFailed(e: unknown): void {
+    this.o.warn(`CLUSTER ${this.o.stream} ack failed (redelivered later): ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  /** Handles a batch; returns the ids to ack (every entry handled, refused or trimmed). */
+  private async process(entries: Entries): Promise<string[]> {
     const ids: string[] = [];
     let trimmed = 0;
     for (const [id, fields] of entries) {
@@ -86,15 +104,9 @@ export class GroupReader {
     }
     if (trimmed > 0) this.o.warn(`CLUSTER ${this.o.stream}: ${trimmed} entries this node had read but not handled were trimmed while it was away (a lost node's group holds trimming for cluster.lostGroupRetentionMs only)`);
     // One XACK per batch, after every entry in it was handled: a kill before it redelivers the
-    // batch, and handlers deduplicate by message id. Not waited for: the next XREADGROUP goes out
-    // behind it on the same connection (Redis runs them in order), saving a round trip per batch;
-    // an ack lost with the connection only means a redelivery.
-    if (ids.length > 0) {
-      this.acked = this.o.redis.xack(this.o.stream, this.o.group, ...ids).then(
-        () => undefined,
-        (e: unknown) => this.o.warn(`CLUSTER ${this.o.stream} ack failed (redelivered later): ${e instanceof Error ? e.message : String(e)}`),
-      );
-    }
+    // batch, and handlers deduplicate by message id. An ack lost with the connection only means a
+    // redelivery.
+    return ids;
   }
 
   private async drainOwnPending(): Promise<void> {
@@ -104,7 +116,7 @@ export class GroupReader {
       const r = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, from)) as [string, Entries][] | null;
       const entries = r?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
-      await this.process(entries);
+      await this.processAndAck(entries);
       from = entries.at(-1)?.[0] ?? from;
     }
   }
@@ -115,26 +127,40 @@ export class GroupReader {
     do {
       const r = (await redis.xautoclaim(stream, group, consumer, claimIdleMs, cursor, 'COUNT', 100)) as [string, Entries, string[]?];
       cursor = r[0];
-      await this.process(r[1].filter((e) => e !== null && Array.isArray(e[1])));
+      await this.processAndAck(r[1].filter((e) => e !== null && Array.isArray(e[1])));
     } while (cursor !== '0-0' && this.running);
   }
 
   private async run(): Promise<void> {
     const { redis, stream, group, consumer } = this.o;
     let lastClaim = Date.now();
+    let toAck: string[] = [];
     while (this.running) {
       try {
-        const r = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', stream, '>')) as [string, Entries][] | null;
-        await this.process(r?.[0]?.[1] ?? []);
+        // The last batch's XACK and the next read in one pipeline (Redis runs them in order).
+        const p = redis.pipeline();
+        const acking = toAck;
+        toAck = [];
+        if (acking.length > 0) p.xack(stream, group, ...acking);
+        p.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', stream, '>');
+        const replies = (await p.exec()) ?? [];
+        const ackErr = acking.length > 0 ? replies[0]?.[0] : null;
+        if (ackErr) this.ackFailed(ackErr);
+        const [readErr, r] = replies.at(-1) ?? [new Error('no reply to XREADGROUP'), null];
+        if (readErr) throw readErr;
+        toAck = await this.process((r as [string, Entries][] | null)?.[0]?.[1] ?? []);
         if (Date.now() - lastClaim > this.o.claimIdleMs) {
+          this.ack(toAck.splice(0));
           lastClaim = Date.now();
           await this.claimIdle();
         }
       } catch (e) {
-        if (!this.running) return;
+        if (!this.running) break;
         this.o.warn(`CLUSTER ${stream} read failed: ${e instanceof Error ? e.message : String(e)}; retrying`);
         await new Promise((res) => setTimeout(res, 500));
       }
     }
+    // Handled, not yet acked: acked now, so a stopped reader leaves nothing of its own pending.
+    this.ack(toAck);
   }
 }

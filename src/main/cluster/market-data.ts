@@ -1,14 +1,21 @@
 /**
  * Market data between nodes: a data node relays every `data.**` message of its bus (trades,
  * quotes, books, bars from the venues' data clients) to one bounded stream `<prefix>:md`
- * (XADD MAXLEN ~, batched in pipelines); nodes without the data role read it (XREAD BLOCK from
- * where they are, no consumer group: market data is the one thing that may be shed) and publish
- * it on their own bus under the same topic, so strategies see the same API.
+ * (XADD MAXLEN ~, pipelined); nodes without the data role read it (XREAD BLOCK from where they
+ * are, no consumer group: market data is the one thing that may be shed) and publish it on their
+ * own bus under the same topic, so strategies see the same API.
+ *
+ * One stream entry carries what the publisher has queued when it flushes (up to ENTRY_MESSAGES
+ * messages, each its own envelope with its own sequence number, as a JSON array in field `m`;
+ * a lone object there is one message): what a venue's socket frame brings in one event loop turn
+ * is one XADD, not one per message. At tens of thousands of messages a second the per-command
+ * work (the client's command objects and reply parsing, Redis's XADD and XREAD per entry) was
+ * most of the CPU on both sides, and on a shared machine CPU is latency.
  *
  * Shedding is counted, never silent: the publisher drops (and counts) new messages while its
  * queue to Redis is full (Redis slow or unreachable); a reader counts every message it never got
- * (a gap in the publisher's sequence: trimmed before it was read, or shed) and every entry it
- * refused. Commands, order events and risk events never go this way.
+ * (a gap in the publisher's sequence: trimmed before it was read, or shed) and every message or
+ * entry it refused. Commands, order events and risk events never go this way.
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -17,19 +24,26 @@ import { CheckError } from './check';
 import * as ck from './check';
 import type { Obj } from './check';
 
-/** Stream entries kept (approximately: `MAXLEN ~`): a reader this far behind loses the oldest, counted as gaps. */
+/**
+ * Messages the stream keeps (approximately: `MAXLEN ~` of whole entries): a reader this far
+ * behind loses the oldest, counted as gaps. The stream is bounded in entries, MD_MAXLEN /
+ * ENTRY_MESSAGES of them, so it never holds more than about MD_MAXLEN messages; with small
+ * entries (a quiet feed: a message or a few per flush) it holds fewer.
+ */
 export const MD_MAXLEN = 100_000;
 /** Messages waiting for Redis beyond which new market data is shed (and counted). */
 export const MD_MAX_QUEUE = 20_000;
-/** Entries per pipeline / per read. */
-const BATCH = 500;
+/** Messages per stream entry at most. */
+export const ENTRY_MESSAGES = 100;
+/** Entries per pipeline. */
+const PIPELINE_ENTRIES = 50;
+/** Entries per read (up to ENTRY_MESSAGES messages each). */
+const READ_ENTRIES = 50;
 /**
- * Entries a publisher has in flight (sent, not yet answered) at once, over as many pipelines as
- * that takes. Counted in entries, not pipelines: a data node's messages come in small bursts
- * (tens per socket frame), and a cap of a few pipelines of those held the rate to a few hundred
- * entries per Redis round trip — under load, fewer than the venue sends.
+ * Messages a publisher has in flight (sent, not yet answered) at once, over as many pipelines as
+ * that takes; while they are out, new messages queue and go out together once one answers.
  */
-const IN_FLIGHT_ENTRIES = 10_000;
+const IN_FLIGHT_MESSAGES = 10_000;
 
 export function mdStream(prefix: string): string {
   return `${prefix}:md`;
@@ -120,18 +134,33 @@ function checkPayload(kind: Kind, v: unknown): void {
 }
 
 /**
- * Parses and checks one entry (hand-written checks, the same as the zod schemas `decodeMdWithSchema`
- * uses: this runs per entry at tens of thousands a second); throws naming the first problem
+ * Parses and checks one message (hand-written checks, the same as the zod schemas `decodeMdWithSchema`
+ * uses: this runs per message at tens of thousands a second); throws naming the first problem
  * (never echoes the payload).
  */
 export function decodeMd(text: string): MdEntry {
-  let json: unknown;
+  return checkMd(parseEntry(text));
+}
+
+function parseEntry(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new Error('market data entry is not JSON');
   }
-  return checkMd(json);
+}
+
+/** The envelopes of one stream entry of `encodeMdEntry`'s (or one lone message's) JSON, each to check with `checkMd`. */
+export function entryMessages(text: string): readonly unknown[] {
+  const json = parseEntry(text);
+  if (!Array.isArray(json)) return [json];
+  if (json.length === 0) throw new Error('market data entry has no messages');
+  return json;
+}
+
+/** One stream entry: the messages' JSON (each `encodeMd`'s) as one array. */
+export function encodeMdEntry(messages: readonly string[]): string {
+  return messages.length === 1 ? (messages[0] ?? '') : `[${messages.join(',')}]`;
 }
 
 /** The check of a parsed entry (what `decodeMd` runs after JSON.parse). */
@@ -216,30 +245,37 @@ export class MarketDataPublisher {
   }
 
   /**
-   * Sends the queue in pipelines of up to BATCH, with up to IN_FLIGHT_ENTRIES unanswered on the
-   * one connection (so they stay in order): a round trip per batch does not cap the rate.
+   * Sends the queue as entries of up to ENTRY_MESSAGES messages, in pipelines of up to
+   * PIPELINE_ENTRIES, with up to IN_FLIGHT_MESSAGES unanswered on the one connection (so they
+   * stay in order): a round trip per pipeline does not cap the rate.
    */
   private flush(): void {
     const stream = mdStream(this.o.prefix);
-    const maxLen = this.o.maxLen ?? MD_MAXLEN;
-    while (this.queue.length > 0 && this.inFlight < IN_FLIGHT_ENTRIES && !this.stopped) {
-      const batch = this.queue.splice(0, Math.min(BATCH, IN_FLIGHT_ENTRIES - this.inFlight));
+    const maxEntries = Math.max(1, Math.ceil((this.o.maxLen ?? MD_MAXLEN) / ENTRY_MESSAGES));
+    while (this.queue.length > 0 && this.inFlight < IN_FLIGHT_MESSAGES && !this.stopped) {
       const p = this.o.redis.pipeline();
-      for (const m of batch) p.xadd(stream, 'MAXLEN', '~', maxLen, '*', 'm', m);
-      this.inFlight += batch.length;
+      const counts: number[] = [];
+      let n = 0;
+      while (this.queue.length > 0 && counts.length < PIPELINE_ENTRIES && this.inFlight + n < IN_FLIGHT_MESSAGES) {
+        const entry = this.queue.splice(0, Math.min(ENTRY_MESSAGES, IN_FLIGHT_MESSAGES - this.inFlight - n));
+        p.xadd(stream, 'MAXLEN', '~', maxEntries, '*', 'm', encodeMdEntry(entry));
+        counts.push(entry.length);
+        n += entry.length;
+      }
+      this.inFlight += n;
       p.exec().then(
         (r) => {
-          for (const [err] of r ?? []) {
-            if (err) this.dropped++;
-            else this.sent++;
-          }
+          (r ?? []).forEach(([err], i) => {
+            if (err) this.dropped += counts[i] ?? 0;
+            else this.sent += counts[i] ?? 0;
+          });
         },
         (e: unknown) => {
-          this.dropped += batch.length;
+          this.dropped += n;
           this.o.warn(`CLUSTER market data not sent: ${e instanceof Error ? e.message : String(e)}`);
         },
       ).finally(() => {
-        this.inFlight -= batch.length;
+        this.inFlight -= n;
         this.flush();
       });
     }
@@ -313,33 +349,49 @@ export class MarketDataSubscriber {
     this.starting = undefined;
   }
 
+  private refuse(stream: string, id: string, err: unknown): void {
+    if (this.refused++ < 5) this.o.warn(`CLUSTER ${stream} entry ${id} refused: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  /** One message of an entry: checked, its sequence followed (gaps counted), delivered. */
+  private take(stream: string, id: string, json: unknown, now: () => number): void {
+    let e: MdEntry;
+    try {
+      e = checkMd(json);
+    } catch (err) {
+      this.refuse(stream, id, err);
+      return;
+    }
+    const prev = this.lastSeq.get(e.node);
+    // A publisher that restarted starts again at 1: not a gap.
+    if (prev !== undefined && e.seq > prev + 1) this.gaps += e.seq - prev - 1;
+    this.lastSeq.set(e.node, e.seq);
+    this.received++;
+    this.lagMs = Math.max(0, now() - e.publishedAt);
+    if (this.o.venues && !this.o.venues.has(e.venue)) return;
+    this.o.deliver(e);
+  }
+
   private async run(): Promise<void> {
     const stream = mdStream(this.o.prefix);
     const now = this.o.now ?? Date.now;
     let warned = false;
     while (this.running) {
       try {
-        const r = (await this.o.redis.xread('COUNT', BATCH, 'BLOCK', 500, 'STREAMS', stream, this.lastId)) as [string, [string, string[]][]][] | null;
+        const r = (await this.o.redis.xread('COUNT', READ_ENTRIES, 'BLOCK', 500, 'STREAMS', stream, this.lastId)) as [string, [string, string[]][]][] | null;
         warned = false;
         for (const [id, fields] of r?.[0]?.[1] ?? []) {
           this.lastId = id;
           const text = fields[fields.indexOf('m') + 1];
-          let e: MdEntry;
+          let messages: readonly unknown[];
           try {
             if (text === undefined) throw new Error('market data entry has no "m" field');
-            e = decodeMd(text);
+            messages = entryMessages(text);
           } catch (err) {
-            if (this.refused++ < 5) this.o.warn(`CLUSTER ${stream} entry ${id} refused: ${err instanceof Error ? err.message : String(err)}`);
+            this.refuse(stream, id, err);
             continue;
           }
-          const prev = this.lastSeq.get(e.node);
-          // A publisher that restarted starts again at 1: not a gap.
-          if (prev !== undefined && e.seq > prev + 1) this.gaps += e.seq - prev - 1;
-          this.lastSeq.set(e.node, e.seq);
-          this.received++;
-          this.lagMs = Math.max(0, now() - e.publishedAt);
-          if (this.o.venues && !this.o.venues.has(e.venue)) continue;
-          this.o.deliver(e);
+          for (const json of messages) this.take(stream, id, json, now);
         }
       } catch (e) {
         if (!this.running) return;
