@@ -169,6 +169,13 @@ describe('L2Book on a recorded Binance session (cryptofeed sample data)', () => 
         }
       }
       expect(book.isValid).toBe(true);
+      // top(n) selects without sorting the book; it must equal the full sort.
+      for (const n of [1, 5, 20, 1000]) {
+        expect(book.top(n)).toEqual({
+          bids: [...book.bids.entries()].sort((a, b) => b[0] - a[0]).slice(0, n),
+          asks: [...book.asks.entries()].sort((a, b) => a[0] - b[0]).slice(0, n),
+        });
+      }
     }
     expect(applied).toBeGreaterThan(50);
     // The recording holds one snapshot per symbol and no bookTicker lands exactly on a diff

@@ -15,6 +15,7 @@ import { createTsRiskGate } from '../../src/main/engine/risk/ts-risk-gate';
 import { attachCcxtVenue, buildLiveCore, systemTimeSource } from '../../src/main/venues/ccxt/build';
 import type { AttachedVenue, LiveCore } from '../../src/main/venues/ccxt/build';
 import type { CcxtExecutionClient } from '../../src/main/venues/ccxt/ccxt-execution-client';
+import { STREAM_CACHE_ENTRIES } from '../../src/main/venues/ccxt/ccxt-execution-client';
 import type { VenueStatus } from '../../src/main/venues/ccxt/ccxt-execution-client';
 import { TokenBucket } from '../../src/main/venues/ccxt/rate-limiter';
 import { streamReadyWaiter } from '../../src/main/venues/ccxt/venues';
@@ -66,11 +67,12 @@ async function until(check: () => boolean, ms = 4000, what = 'condition'): Promi
   }
 }
 
-async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean; nativeQuoteOrders?: boolean } = {}): Promise<Harness> {
+async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean; nativeQuoteOrders?: boolean; ordersLimit?: number } = {}): Promise<Harness> {
   const sim = opts.sim ?? (await startBinanceSim());
   if (!opts.sim) cleanups.push(() => sim.close());
   const ex = makeCcxtClient(sim, { timeoutMs: opts.timeoutMs ?? 800, keepAliveMs: opts.keepAliveMs ?? 10_000 });
   if (orderPath === 'encoder') useEncoder(ex);
+  if (opts.ordersLimit !== undefined) ex.options['ordersLimit'] = opts.ordersLimit;
   const time = systemTimeSource();
   const core = buildLiveCore({ time, risk: createTsRiskGate(DEFAULT_RISK), accountCurrency: 'USDT' });
   const statuses: VenueStatus[] = [];
@@ -325,6 +327,27 @@ describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order reque
     await until(() => order(h, cid)?.status === 'FILLED', 8000);
     await until(() => h.client.currentStatus === 'CONNECTED', 8000);
     expect(h.core.portfolio.netPosition(BTC)).toBe(-5000);
+    expect(posts(h)).toBe(1);
+    expectBalancesMatch(h);
+  });
+
+  it("caps ccxt.pro's private caches (orders, trades) at STREAM_CACHE_ENTRIES", async () => {
+    const h = await setup();
+    expect(h.ex.options['ordersLimit']).toBe(STREAM_CACHE_ENTRIES);
+    expect(h.ex.options['tradesLimit']).toBe(STREAM_CACHE_ENTRIES);
+  });
+
+  it('a stream delivery as large as ccxt keeps (a burst may have lost updates) triggers a reconciliation; the engine still matches the venue', async () => {
+    // A configured smaller cache stays: with 1 entry every order update fills it.
+    const h = await setup({ ordersLimit: 1 });
+    expect(h.ex.options['ordersLimit']).toBe(1);
+    const cid = submit(h, limit('BUY', 0.02, 59_000));
+    await until(() => order(h, cid)?.status === 'ACCEPTED');
+    await until(() => h.logs.some((l) => l.includes('order stream delivered 1 updates at once (ccxt keeps 1): reconciling')), 4000, 'burst reconciliation');
+    h.sim.setPrice('BTCUSDT', 58_000);
+    await until(() => order(h, cid)?.status === 'FILLED');
+    await h.client.reconcileNow();
+    expect(h.core.portfolio.netPosition(BTC)).toBe(2000);
     expect(posts(h)).toBe(1);
     expectBalancesMatch(h);
   });

@@ -74,7 +74,7 @@ function wireToSim<T extends { urls: Record<string, unknown>; httpAgent: unknown
   return exchange;
 }
 
-export function makeCcxtClient(sim: BinanceSim, opts: CcxtClientOptions = {}): CcxtBinance {
+export function makeCcxtClient(sim: Pick<BinanceSim, 'ccxtUrls'>, opts: CcxtClientOptions = {}): CcxtBinance {
   const exchange = new pro.binance({
     ...baseSettings(opts),
     options: {

@@ -8,8 +8,48 @@
  *     caller must take a new snapshot.
  *
  * Prices are keys of plain Maps (a venue's decimal → the same double every time), so applying a
- * level is O(1); sorted views are built on demand (top-N for publishing).
+ * level is O(1); sorted views are built on demand: `top(n)` selects the best n levels in one
+ * pass over the side (O(levels) compares plus O(n) per level that enters the top), without
+ * sorting the whole book. Prices are finite numbers (a Map key appears once, so no ties).
  */
+
+/** Above this many levels per side `top` sorts (the insertion pass is O(levels · n) at worst). */
+const SELECT_MAX = 64;
+
+/** `Array.prototype.slice(0, n)`'s end index for an array of `len` (negative counts from the end). */
+function sliceEnd(len: number, n: number): number {
+  const r = Number.isNaN(n) ? 0 : Math.trunc(n);
+  return r < 0 ? Math.max(len + r, 0) : Math.min(r, len);
+}
+
+/**
+ * The best `n` levels of one side, best first (highest price first when `desc`): exactly
+ * `[...side.entries()].sort(byPrice).slice(0, n)`, by keeping a sorted buffer of the best k seen.
+ */
+function bestLevels(side: ReadonlyMap<number, number>, n: number, desc: boolean): [number, number][] {
+  const k = sliceEnd(side.size, n);
+  if (k === 0) return [];
+  if (k > SELECT_MAX) return [...side.entries()].sort(desc ? (a, b) => b[0] - a[0] : (a, b) => a[0] - b[0]).slice(0, k);
+  const out: [number, number][] = [];
+  side.forEach((q, p) => {
+    let i = out.length;
+    if (i === k) {
+      // `worse` than the k-th kept level: not in the top (the common case, one compare).
+      const worst = (out[k - 1] as [number, number])[0];
+      if (desc ? p <= worst : p >= worst) return;
+      i = k - 1;
+    }
+    // Shift worse levels down one place (the k-th falls off when full), then fill the slot.
+    while (i > 0) {
+      const prev = out[i - 1] as [number, number];
+      if (desc ? prev[0] > p : prev[0] < p) break;
+      out[i] = prev;
+      i--;
+    }
+    out[i] = [p, q];
+  });
+  return out;
+}
 export interface BookDelta {
   /** First update id in the event (Binance `U`). */
   readonly first: number;
@@ -72,9 +112,7 @@ export class L2Book {
 
   /** Best `n` levels per side: bids descending, asks ascending. */
   top(n: number): { bids: [number, number][]; asks: [number, number][] } {
-    const bids = [...this.bids.entries()].sort((a, b) => b[0] - a[0]).slice(0, n);
-    const asks = [...this.asks.entries()].sort((a, b) => a[0] - b[0]).slice(0, n);
-    return { bids, asks };
+    return { bids: bestLevels(this.bids, n, true), asks: bestLevels(this.asks, n, false) };
   }
 
   bestBid(): number | undefined {
