@@ -11,7 +11,9 @@ import { Kernel } from '../../src/main/kernel';
 
 const inst = makeInstrument({ symbol: 'BTC/USDT', venue: 'SIM', tickSize: '0.01', lotSize: '0.00001' });
 
-async function* generate(n: number, chunk = 8192): AsyncGenerator<Bar[]> {
+// Chunks of 2048 bars: the size the real sources yield since 2026-12-03 (DEFAULT_CHUNK_SIZE of
+// src/main/backtest/data; a literal here, since the old side of an A/B may not export it).
+async function* generate(n: number, chunk = 2048): AsyncGenerator<Bar[]> {
   let seed = 42;
   let price = 30_000;
   for (let i = 0; i < n; ) {

@@ -32,7 +32,7 @@ import type { LoadedStrategy } from './config/strategy-loader';
 import type { RunSession } from './venues/ccxt/run-session';
 import { runBacktest } from './backtest/runner';
 import type { BacktestResult, BacktestSpec } from './backtest/runner';
-import { detectFormat, readAllBars, readBars, readBook, readTrades } from './backtest/data';
+import { DEFAULT_CHUNK_SIZE, detectFormat, readAllBars, readBars, readBook, readTrades } from './backtest/data';
 import type { DetectedFormat } from './backtest/data';
 import { PaperReplaySession } from './backtest/paper-replay';
 import { readBookRecordings } from './backtest/recorded-book';
@@ -631,7 +631,8 @@ export class Kernel {
       // Asked before the first chunk, so a store that cannot read books back says so up front.
       let bookScan: AsyncIterable<BookUpdate[]>;
       try {
-        bookScan = store.scanBook({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
+        // Backtest feeds in the replay's chunk size (see DEFAULT_CHUNK_SIZE: small chunks are read back from the cache).
+        bookScan = store.scanBook({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: DEFAULT_CHUNK_SIZE });
       } catch (error) {
         await store.close();
         throw error;
@@ -651,7 +652,7 @@ export class Kernel {
       let scans = 2;
       const tradeChunks = async function* (): AsyncGenerator<TradeTick[]> {
         try {
-          yield* store.scanTrades({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: 50_000 });
+          yield* store.scanTrades({ venue: s.venue, symbol: s.symbol, ...range, chunkSize: DEFAULT_CHUNK_SIZE });
         } finally {
           if (--scans === 0) await store.close();
         }
@@ -669,7 +670,7 @@ export class Kernel {
     }
     async function* chunks(): AsyncGenerator<Bar[]> {
       try {
-        yield* store.scanBars({ venue: s.venue, symbol: s.symbol, timeframeMs, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), chunkSize: 50_000 });
+        yield* store.scanBars({ venue: s.venue, symbol: s.symbol, timeframeMs, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), chunkSize: DEFAULT_CHUNK_SIZE });
       } finally {
         await store.close();
       }

@@ -105,6 +105,8 @@ export interface BacktestResult {
 const YEAR_MS = 365 * 86_400_000;
 /** Denials kept in the result (the report lists the failed orders through `orderIssues`). */
 export const DENIALS_KEPT = 100;
+/** Samples per block of the report's columns (see `fold` in runBacktest). */
+const BLOCK = 1024;
 
 export async function runBacktest(spec: BacktestSpec, now: () => number = () => performance.now()): Promise<BacktestResult> {
   const started = now();
@@ -223,8 +225,9 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   const bench = benchId === undefined || !full ? null : new EquityTracker(periodsPerYear, undefined, false);
   // The price line and the indicators need no statistics: bare bounded curves.
   const priceCurve = benchId === undefined || !full ? null : new DecimatedCurve();
-  let benchUnits = NaN;
-  let benchClose = NaN;
+  // Buy-and-hold's units and the benchmark's last mark, in an object's number fields: a closure's
+  // variable would store every new number as a new heap object (once per bar).
+  const bh = { units: NaN, close: NaN };
   const lines: { readonly name: string; readonly ind: { readonly current: number }; readonly curve: DecimatedCurve }[] = [];
   if (benchId !== undefined && full) {
     for (const l of host.registered(spec.strategy.id, benchId)) {
@@ -236,73 +239,115 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
   const single = instruments.length === 1 ? (instruments[0] as Instrument).id : null;
   const kinds = spec.feeds.map((f) => f.kind);
   const every = spec.progressEvery ?? 100_000;
+  const watchEquity = spec.risk.watchesEquity !== false;
   const onProgress = spec.onProgress;
   const entryFactor = spec.capital * (1 - spec.takerFeeBps / 10_000);
   let bars = 0;
   let events = 0;
-  let started0 = false;
 
-  const inPosition = (): boolean => {
-    if (single !== null) return portfolio.netPosition(single) !== 0;
+  const inAnyPosition = (): boolean => {
     for (let i = 0; i < instruments.length; i++) if (portfolio.netPosition((instruments[i] as Instrument).id) !== 0) return true;
     return false;
   };
-  /**
-   * Samples buy-and-hold, the price line and the indicators with the equity. `entry` is the price
-   * buy-and-hold pays on its first sample (a bar's close, a book's best ask), `mark` its value.
-   */
-  const sampleBench = (ts: number, entry: number, own: boolean, mark: number): void => {
-    if (own) {
-      benchClose = mark;
-      if (benchUnits !== benchUnits) benchUnits = entryFactor / entry;
-    }
-    if (bench === null || priceCurve === null || benchClose !== benchClose) return;
-    bench.sample(ts, benchUnits * benchClose, true);
-    priceCurve.add(ts, benchClose);
-    if (!own) return;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as (typeof lines)[number];
-      const v = line.ind.current;
-      if (Number.isFinite(v)) line.curve.add(ts, v);
-    }
-  };
+  const inPosition = (): boolean => (single !== null ? portfolio.netPosition(single) !== 0 : inAnyPosition());
 
-  // The lines as two flat arrays: the per-bar loop reads them without a record per line.
+  // Every sample (equity, buy-and-hold, price line, indicators) is written to preallocated
+  // columns, one row per sample, and folded into the trackers and curves a block at a time
+  // (fold): the per-event path stores numbers, the statistics run in a tight loop over the block.
+  // Buy-and-hold, the price line and the indicators are sampled with the equity once the
+  // benchmark instrument has a mark (`colMark` NaN before: not sampled); the indicators only on
+  // the benchmark instrument's own events (NaN otherwise), once finite.
+  const colTime = new Float64Array(BLOCK);
+  const colEquity = new Float64Array(BLOCK);
+  const colInPos = new Uint8Array(BLOCK);
+  const colMark = full ? new Float64Array(BLOCK) : null;
+  const colBench = full ? new Float64Array(BLOCK) : null;
   const lineInds = lines.map((l) => l.ind);
   const lineCurves = lines.map((l) => l.curve);
+  const lineCols = lines.map(() => new Float64Array(BLOCK));
   const nLines = lines.length;
-  /** sampleBench(ts, close, true, close) for a bar of the benchmark's instrument, one call per bar. */
-  const sampleBarBench = (ts: number, close: number): void => {
-    benchClose = close;
-    if (benchUnits !== benchUnits) benchUnits = entryFactor / close;
-    if (bench === null || priceCurve === null || close !== close) return;
-    bench.sample(ts, benchUnits * close, true);
-    priceCurve.add(ts, close);
-    for (let i = 0; i < nLines; i++) {
-      const v = (lineInds[i] as { readonly current: number }).current;
-      if (Number.isFinite(v)) (lineCurves[i] as DecimatedCurve).add(ts, v);
+  let rows = 0;
+  /** Rows of the block without a benchmark mark. */
+  let unmarked = 0;
+  const fold = (): void => {
+    const n = rows;
+    rows = 0;
+    if (n === 0) return;
+    if (bench === null || priceCurve === null || colMark === null || colBench === null) {
+      tracker.sampleBlock(colTime, colEquity, colInPos, null, n);
+      return;
     }
+    // Rows before the benchmark's first mark (NaN) are not buy-and-hold samples: the two trackers
+    // go in one loop only when every row is one (all of them after the first mark).
+    const marked = unmarked === 0;
+    unmarked = 0;
+    if (marked) EquityTracker.sampleBlocks(tracker, colEquity, colInPos, bench, colBench, colTime, n);
+    else {
+      tracker.sampleBlock(colTime, colEquity, colInPos, null, n);
+      bench.sampleBlock(colTime, colBench, null, colMark, n);
+    }
+    priceCurve.addBlock(colTime, colMark, 0, n, 'nan');
+    for (let k = 0; k < nLines; k++) (lineCurves[k] as DecimatedCurve).addBlock(colTime, lineCols[k] as Float64Array, 0, n, 'nonFinite');
+  };
+  /**
+   * The benchmark part of sample row `r` (full report): buy-and-hold, the price line and
+   * (`own`: an event of the benchmark's instrument) the indicators, at the benchmark's last mark.
+   */
+  const benchRow = (r: number, own: boolean): void => {
+    if (colMark === null || colBench === null) return;
+    const close = bh.close;
+    colMark[r] = close;
+    colBench[r] = bh.units * close;
+    // Two stores, not `ok ? current : NaN`: V8 boxes a number merged with the NaN literal.
+    if (close !== close) unmarked++;
+    if (own && close === close) for (let k = 0; k < nLines; k++) (lineCols[k] as Float64Array)[r] = (lineInds[k] as { readonly current: number }).current;
+    else for (let k = 0; k < nLines; k++) (lineCols[k] as Float64Array)[r] = NaN;
+  };
+  /** A new mark of the benchmark: buy-and-hold buys at `entry` (a bar's close, a book's best ask) on its first one. */
+  const benchMark = (entry: number, mark: number): void => {
+    bh.close = mark;
+    if (bh.units !== bh.units) bh.units = entryFactor / entry;
+  };
+  /** benchRow for a bar (its close is the mark and the entry): the bar is passed, not its numbers. */
+  const benchBar = (r: number, b: Bar): void => {
+    const own = b.instrumentId === benchId;
+    if (own) {
+      const close = b.close;
+      bh.close = close;
+      if (bh.units !== bh.units) bh.units = entryFactor / close;
+    }
+    benchRow(r, own);
+  };
+  /** Ends a sample row: the block is folded when full. */
+  const endRow = (r: number): void => {
+    rows = r + 1;
+    if (rows === BLOCK) fold();
   };
 
   const visit = (feed: number, e: MarketEvent): void => {
-    if (!started0) {
-      started0 = true;
-      // Start the clock at the first event so timers set in onStart keep their meaning.
-      clock.advanceTo(e.ts);
-    }
-    clock.advanceTo(e.ts);
+    // Timers due by this event fire first (the first event also starts the clock, so timers set in onStart keep their meaning).
+    if (!clock.tryAdvance(e.ts)) clock.advanceTo(e.ts);
     const kind = kinds[feed];
     if (kind === 'bar') {
       const b = e as Bar;
-      cache.setLastPrice(b.instrumentId, b.close);
+      const id = b.instrumentId;
+      const close = b.close;
+      const ts = b.ts;
+      // Through the cells (setLastPrice and mark without a call taking the number, see PriceMap).
+      cache.lastPriceCell(id).v = close;
       bus.publish(topics[feed] as Topic<MarketEvent>, e);
-      portfolio.mark(b.instrumentId, b.close);
+      portfolio.markCell(id).v = close;
       bars++;
-      tracker.sample(b.ts, node.updateEquity(b.ts), inPosition());
-      if (full) {
-        if (b.instrumentId === benchId) sampleBarBench(b.ts, b.close);
-        else sampleBench(b.ts, NaN, false, NaN);
-      }
+      // One sample row per bar, written here (no call with numbers to box).
+      const r = rows;
+      colTime[r] = ts;
+      // node.updateEquity(ts), with the gate's call skipped when it watches no equity limit.
+      const equity = portfolio.equity();
+      colEquity[r] = equity;
+      if (watchEquity) node.onEquity(equity, ts);
+      colInPos[r] = inPosition() ? 1 : 0;
+      if (full) benchBar(r, b);
+      endRow(r);
     } else {
       if (kind === 'trade') {
         const t = e as TradeTick;
@@ -319,9 +364,14 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
         const u = e as BookUpdate;
         const top = tops.get(u.instrumentId);
         if (top) {
-          tracker.sample(u.ts, node.updateEquity(u.ts), inPosition());
-          if (u.instrumentId === benchId) sampleBench(u.ts, top.ask, true, (top.bid + top.ask) / 2);
-          else sampleBench(u.ts, NaN, false, NaN);
+          const r = rows;
+          colTime[r] = u.ts;
+          colEquity[r] = node.updateEquity(u.ts);
+          colInPos[r] = inPosition() ? 1 : 0;
+          const own = u.instrumentId === benchId;
+          if (own) benchMark(top.ask, (top.bid + top.ask) / 2);
+          benchRow(r, own);
+          endRow(r);
         }
       }
     }
@@ -333,6 +383,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     spec.feeds.map((f, i) => ({ kind: f.kind, topic: topics[i] as string, chunks: f.chunks as AsyncIterable<readonly MarketEvent[]> })),
     visit,
   );
+  fold();
   host.stopAll();
   venue.dispose();
   const prices = priceCurve ? priceCurve.points() : null;
@@ -347,7 +398,7 @@ export async function runBacktest(spec: BacktestSpec, now: () => number = () => 
     equity: tracker.curve(),
     denials,
     orderIssues: issues.summary(orders + deniedCount),
-    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : scaled(prices, benchUnits), stats: bench.stats() } : null,
+    benchmark: bench && priceCurve && bench.stats().samples > 0 ? { equity: prices === null ? [] : scaled(prices, bh.units), stats: bench.stats() } : null,
     prices,
     indicators: lines.map((l) => ({ name: l.name, points: l.curve.points() })),
     orders,

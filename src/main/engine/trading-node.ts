@@ -90,9 +90,14 @@ export class TradingNode {
    */
   updateEquity(ts: number): number {
     const equity = this.portfolio.equity();
+    this.onEquity(equity, ts);
+    return equity;
+  }
+
+  /** updateEquity's second half, for an equity already valued: the gate sees it, its events go out. */
+  onEquity(equity: number, ts: number): void {
     const events = this.risk.onEquity(equity, ts);
     if (events.length > 0) this.execution.publishRisk(events);
-    return equity;
   }
 
   /** Updates last price and mark for an instrument (before publishing its market data). */

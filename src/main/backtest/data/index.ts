@@ -1,6 +1,6 @@
 /**
  * File importers for backtests: the public entry points. Every reader streams its file and
- * yields time-ordered chunks (`AsyncIterable<Bar[]>` / `AsyncIterable<TradeTick[]>`, 4096
+ * yields time-ordered chunks (`AsyncIterable<Bar[]>` / `AsyncIterable<TradeTick[]>`, 2048
  * records by default), so a multi-GB CSV never sits in memory. Errors are ImportErrors naming
  * the file and the line/row. Formats: see detect.ts, csv-readers.ts, json-readers.ts; time
  * parsing rules: timestamps.ts; order-book CSVs (BookUpdate chunks): book-readers.ts; order and timeframe rules: records.ts.
@@ -19,6 +19,7 @@ import { parquetBarRecords, parquetTradeRecords } from './parquet';
 import { assembleBars, assembleTrades } from './records';
 
 export { detectFormat } from './detect';
+export { DEFAULT_CHUNK_SIZE } from './records';
 export type { DataFormat, DataKind, DetectedFormat } from './detect';
 export { ImportError, TimeframeUnknownError } from './errors';
 export { readBook } from './book-readers';
@@ -29,7 +30,7 @@ export interface ReadBarsOptions extends CsvReadOptions {
   readonly instrumentId: InstrumentId;
   /** Bar length in ms; inferred from the first 100 bars when absent (and then checked). */
   readonly timeframeMs?: number;
-  /** Bars per yielded chunk (default 4096). */
+  /** Bars per yielded chunk (default DEFAULT_CHUNK_SIZE, 2048). */
   readonly chunkSize?: number;
   /** Skip detection. */
   readonly format?: DataFormat;

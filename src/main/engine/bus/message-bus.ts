@@ -73,14 +73,21 @@ export class MessageBus {
 
   publish<M>(topic: Topic<M>, message: M): void {
     this.published++;
-    if (this.dispatching) {
-      (isPriorityTopic(topic) ? this.priorityQueue : this.queue).push({ topic, message });
-      return;
-    }
+    if (this.dispatching) this.enqueue(topic, message);
+    else this.dispatch(topic, message);
+  }
+
+  /** Published while another message is being delivered: queued (risk topics on the priority lane). */
+  private enqueue(topic: string, message: unknown): void {
+    (isPriorityTopic(topic) ? this.priorityQueue : this.queue).push({ topic, message });
+  }
+
+  private dispatch(topic: string, message: unknown): void {
     this.dispatching = true;
     try {
       this.deliver(topic, message);
-      this.drain();
+      // Most messages (a backtest's bars) queue nothing while delivered: no drain call then.
+      if (this.queue.length > 0 || this.priorityQueue.length > 0) this.drain();
     } finally {
       this.dispatching = false;
     }

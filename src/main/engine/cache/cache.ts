@@ -6,6 +6,7 @@ import type { Instrument, InstrumentId } from '../../../shared/domain/instrument
 import { isOpen, isTerminal } from '../../../shared/domain/order';
 import type { Order } from '../../../shared/domain/order';
 import { PriceMap } from './price-map';
+import type { PriceCell } from './price-map';
 
 export class Cache {
   private readonly instruments = new Map<InstrumentId, Instrument>();
@@ -71,6 +72,11 @@ export class Cache {
 
   setLastPrice(id: InstrumentId, price: number): void {
     this.lastPrices.set(id, price);
+  }
+
+  /** The cell of an instrument's last price: writing `.v` is `setLastPrice` (per-event paths, see PriceMap). */
+  lastPriceCell(id: InstrumentId): PriceCell {
+    return this.lastPrices.cell(id);
   }
 
   lastPrice(id: InstrumentId): number | undefined {

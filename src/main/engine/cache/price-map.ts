@@ -4,28 +4,44 @@
  * doubles allocates on every set — per bar, that is garbage the backtest does not need).
  * The box last used is remembered: a run over one instrument (most backtests) sets and reads
  * its price without a map lookup. Boxes are never removed, so the remembered one stays valid.
+ *
+ * Per-event paths write the box itself (`cell(id).v = price`) rather than call `set`: V8 boxes a
+ * number passed to an inlined function that has a call on a cold path (here the first set of an
+ * instrument), one allocation per event; a number stored into the cell is written in place.
  */
+export interface PriceCell {
+  v: number;
+}
+
 export class PriceMap {
-  private readonly boxes = new Map<string, { v: number }>();
+  private readonly boxes = new Map<string, PriceCell>();
   private lastId: string | undefined = undefined;
-  private lastBox: { v: number } | undefined = undefined;
+  private lastBox: PriceCell | undefined = undefined;
+
+  /** The box of an instrument's price, made (NaN) on first use: write `.v` at once — that is `set`. */
+  cell(id: string): PriceCell {
+    return id === this.lastId ? (this.lastBox as PriceCell) : this.cellOf(id);
+  }
 
   set(id: string, price: number): void {
-    if (id === this.lastId) {
-      (this.lastBox as { v: number }).v = price;
-      return;
-    }
+    this.cell(id).v = price;
+  }
+
+  private cellOf(id: string): PriceCell {
     let box = this.boxes.get(id);
     if (box === undefined) {
-      box = { v: price };
+      // Made holding a double (NaN) whatever the first price: the field then stays a double,
+      // updated in place (a box made with a small integer would hold every later price boxed).
+      box = { v: NaN };
       this.boxes.set(id, box);
-    } else box.v = price;
+    }
     this.lastId = id;
     this.lastBox = box;
+    return box;
   }
 
   get(id: string): number | undefined {
-    if (id === this.lastId) return (this.lastBox as { v: number }).v;
+    if (id === this.lastId) return (this.lastBox as PriceCell).v;
     return this.boxes.get(id)?.v;
   }
 

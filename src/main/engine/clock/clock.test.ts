@@ -37,6 +37,27 @@ describe('SimulatedClock', () => {
   });
 });
 
+describe('SimulatedClock.tryAdvance (the per-event fast path)', () => {
+  it('moves the time only when nothing would fire and time does not go back; otherwise leaves it to advanceTo', () => {
+    const c = new SimulatedClock(100);
+    expect(c.tryAdvance(200)).toBe(true);
+    expect(c.now()).toBe(200);
+    expect(c.tryAdvance(150)).toBe(false); // back in time: advanceTo throws
+    expect(c.now()).toBe(200);
+    expect(() => c.advanceTo(150)).toThrow(RangeError);
+    let fired = 0;
+    c.setTimer('t', 300, () => fired++);
+    expect(c.tryAdvance(299)).toBe(true);
+    expect(c.tryAdvance(300)).toBe(false); // the timer is due: not fired here
+    expect(fired).toBe(0);
+    expect(c.now()).toBe(299);
+    c.advanceTo(300);
+    expect(fired).toBe(1);
+    expect(c.tryAdvance(10_000)).toBe(true);
+    expect(c.now()).toBe(10_000);
+  });
+});
+
 describe('LiveClock', () => {
   it('schedules through the injected time source', () => {
     let now = 1000;

@@ -22,6 +22,7 @@ import type { Instrument, InstrumentId } from '../../../shared/domain/instrument
 import type { Fill } from '../../../shared/domain/order';
 import type { Balance, Position } from '../../../shared/domain/position';
 import { PriceMap } from '../cache/price-map';
+import type { PriceCell } from '../cache/price-map';
 
 interface MutablePosition {
   instrumentId: InstrumentId;
@@ -83,6 +84,9 @@ export class Portfolio {
   private cashVersion = -1;
   private cash = 0;
   private netId: InstrumentId | undefined = undefined;
+  private readSid: string | undefined = undefined;
+  private readIid: InstrumentId | undefined = undefined;
+  private readPos: MutablePosition | undefined = undefined;
   private netList: MutablePosition[] | undefined = undefined;
 
   constructor(readonly accountCurrency: string, private readonly defaultPrecision = 8) {}
@@ -184,6 +188,11 @@ export class Portfolio {
     this.marks.set(instrumentId, price);
   }
 
+  /** The cell of an instrument's mark: writing `.v` is `mark` (per-event paths, see PriceMap). */
+  markCell(instrumentId: InstrumentId): PriceCell {
+    return this.marks.cell(instrumentId);
+  }
+
   markPrice(instrumentId: InstrumentId): number | undefined {
     return this.marks.get(instrumentId);
   }
@@ -195,8 +204,16 @@ export class Portfolio {
   }
 
   position(strategyId: string, instrumentId: InstrumentId): Position | undefined {
-    const p = this.positions.get(key(strategyId, instrumentId));
-    if (!p) return undefined;
+    // The position read last is remembered (a strategy asks for its own on every signal): no key
+    // string built and hashed then. Positions are never removed, so a remembered one stays valid.
+    let p = strategyId === this.readSid && instrumentId === this.readIid ? this.readPos : undefined;
+    if (p === undefined) {
+      p = this.positions.get(key(strategyId, instrumentId));
+      if (!p) return undefined;
+      this.readSid = strategyId;
+      this.readIid = instrumentId;
+      this.readPos = p;
+    }
     // Snapshots are immutable: hand out the same one until the position changes.
     return (p.snapshot ??= freeze(p));
   }
@@ -325,19 +342,14 @@ export class Portfolio {
    * currency are not converted (a single-quote account is assumed; documented limitation).
    */
   equity(): number {
-    // Per bar in a backtest: the account currency's total over accounts, summed again only when a balance moved.
-    if (this.cashVersion !== this.balanceVersion) {
-      let cash = 0;
-      for (let i = 0; i < this.accountList.length; i++) {
-        const b = (this.accountList[i] as Account).balances.get(this.accountCurrency);
-        if (b !== undefined) cash += b.totalRaw / pow10(b.precision);
-      }
-      this.cash = cash;
-      this.cashVersion = this.balanceVersion;
-    }
+    // Per bar in a backtest, kept small enough to inline (a number returned from a call that is
+    // not inlined is a new heap object): the account currency's total over accounts, summed
+    // again (sumCash) only when a balance moved, plus the open positions at their marks.
+    if (this.cashVersion !== this.balanceVersion) this.sumCash();
     let eq = this.cash;
-    for (let i = 0; i < this.positionList.length; i++) {
-      const p = this.positionList[i] as MutablePosition;
+    const list = this.positionList;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as MutablePosition;
       if (p.netRaw === 0) continue;
       const inst = p.inst;
       if (inst.quote !== this.accountCurrency) continue;
@@ -347,6 +359,17 @@ export class Portfolio {
     }
     return eq;
   }
+
+  private sumCash(): void {
+    let cash = 0;
+    for (let i = 0; i < this.accountList.length; i++) {
+      const b = (this.accountList[i] as Account).balances.get(this.accountCurrency);
+      if (b !== undefined) cash += b.totalRaw / pow10(b.precision);
+    }
+    this.cash = cash;
+    this.cashVersion = this.balanceVersion;
+  }
+
 
   /**
    * Equity from balances, as a venue account sees it (paper and live): the account currency's

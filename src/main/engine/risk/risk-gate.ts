@@ -110,6 +110,11 @@ export interface RiskGate {
   onReferencePrice(instrumentId: InstrumentId, kind: ReferencePriceKind, price: number): void;
   /** Account equity in the account currency; may move the trading state and return events. */
   onEquity(equity: number, now: number): readonly RiskEvent[];
+  /**
+   * False when `onEquity` has nothing to do (no equity limit is set: it tracks nothing and never
+   * returns an event), so a caller valuing the account on every bar may skip it. Absent: call it.
+   */
+  readonly watchesEquity?: boolean;
   setTradingState(state: TradingState, now: number, reason: string): readonly RiskEvent[];
   tradingState(): TradingState;
   /** Net position of an instrument across strategies, raw. */

@@ -16,6 +16,19 @@ describe('TsRiskGate — shared scenarios', () => {
 });
 
 describe('TsRiskGate — TypeScript specifics', () => {
+  it('says whether it watches equity (a backtest then skips onEquity on every bar); without a limit onEquity never has an event', () => {
+    const free = new TsRiskGate({ defaults: {} });
+    expect(free.watchesEquity).toBe(false);
+    expect(free.onEquity(100, 0)).toEqual([]);
+    expect(free.onEquity(1, 1)).toEqual([]); // a 99 % fall: no limit, nothing to say
+    for (const limit of [{ drawdownWarn: 0.1 }, { drawdownHalt: 0.2 }, { dailyLossLimit: 50 }]) {
+      const g = new TsRiskGate({ defaults: {}, ...limit });
+      expect(g.watchesEquity, JSON.stringify(limit)).toBe(true);
+      expect(g.onEquity(100, 0)).toEqual([]);
+      expect(g.onEquity(1, 1).length, JSON.stringify(limit)).toBe(1);
+    }
+  });
+
   it('rejects a config with a negative limit with a stable error code', () => {
     expect(() => new TsRiskGate({ defaults: { maxLong: -1 } })).toThrow(RiskGateError);
     try {

@@ -215,6 +215,8 @@ export class TsRiskGate implements RiskGate {
   private readonly dailyLossLimit: number | undefined;
   private readonly drawdownWarn: number | undefined;
   private readonly drawdownHalt: number | undefined;
+  /** Whether an equity limit is set (drawdownWarn, dailyLossLimit, drawdownHalt): only then does onEquity track anything. */
+  readonly watchesEquity: boolean;
 
   private readonly instruments = new Map<InstrumentId, InstrumentState>();
   private readonly openOrders = new Set<string>();
@@ -244,6 +246,7 @@ export class TsRiskGate implements RiskGate {
     this.dailyLossLimit = checkLimit('config', 'dailyLossLimit', config.dailyLossLimit);
     this.drawdownWarn = checkLimit('config', 'drawdownWarn', config.drawdownWarn);
     this.drawdownHalt = checkLimit('config', 'drawdownHalt', config.drawdownHalt);
+    this.watchesEquity = this.drawdownWarn !== undefined || this.dailyLossLimit !== undefined || this.drawdownHalt !== undefined;
   }
 
   private stateOf(id: InstrumentId): InstrumentState {
@@ -447,6 +450,9 @@ export class TsRiskGate implements RiskGate {
   }
 
   onEquity(equity: number, now: number): readonly RiskEvent[] {
+    // Without an equity limit nothing reads the peak or the day's start: nothing to track (and
+    // `watchesEquity` false lets a backtest skip this call on every bar).
+    if (!this.watchesEquity) return NO_EVENTS;
     if (!Number.isFinite(equity) || !Number.isFinite(now)) return NO_EVENTS;
     const day = Math.floor(now / DAY_MS);
     if (day !== this.day) {
@@ -454,8 +460,7 @@ export class TsRiskGate implements RiskGate {
       this.dayStartEquity = equity;
     }
     if (Number.isNaN(this.peakEquity) || equity > this.peakEquity) this.peakEquity = equity;
-    // Called on every bar: no allocation unless a limit has something to say.
-    if (this.drawdownWarn === undefined && this.dailyLossLimit === undefined && this.drawdownHalt === undefined) return NO_EVENTS;
+    // No allocation unless a limit has something to say.
     const peak = this.peakEquity;
     const dd = peak > 0 ? (peak - equity) / peak : 0;
     let events: RiskEvent[] | undefined;

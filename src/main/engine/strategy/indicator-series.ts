@@ -21,22 +21,34 @@ export class LiveIndicatorSeries implements IndicatorSeries, BarListener {
   readonly spec: string;
   private readonly h: IndicatorHandle;
   private readonly ind: Indicator;
+  /**
+   * `current` and `ready` as of the last update (the indicator is this series' own and changes
+   * only there): read several times a bar (the strategy, the report's indicator line) as one
+   * field, not a chain of calls through the handle. Initialised at the declaration so the field
+   * holds a number from the start (V8 then updates it in place, with no allocation per bar).
+   */
+  private cur = NaN;
+  private isReady = false;
 
   constructor(spec: string) {
     this.h = createIndicator(spec);
     this.spec = this.h.spec;
     this.name = seriesName(this.h);
     this.ind = this.h.indicator;
+    this.cur = this.h.column(0);
+    this.isReady = this.ind.ready;
   }
 
   update(bar: IndicatorInput): void {
     this.ind.update(bar);
+    this.cur = this.h.column(0);
+    this.isReady = this.ind.ready;
   }
   get ready(): boolean {
-    return this.ind.ready;
+    return this.isReady;
   }
   get current(): number {
-    return this.h.column(0);
+    return this.cur;
   }
   output(column: number): number {
     return this.h.column(column);

@@ -211,7 +211,7 @@ export class SimulatedVenue implements ExecutionClient {
 
   // ── bar model ──────────────────────────────────────────────────────────────────────────────
   private onBar(bar: Bar): void {
-    this.lastTrade.set(bar.instrumentId, bar.close);
+    this.lastTrade.cell(bar.instrumentId).v = bar.close;
     // An instrument's working list is made once (addInstrument): the last one read needs no lookup.
     const list = bar.instrumentId === this.workingId ? this.workingList : this.working.get(bar.instrumentId);
     if (list === undefined) return;
@@ -266,7 +266,7 @@ export class SimulatedVenue implements ExecutionClient {
 
   // ── trade model ────────────────────────────────────────────────────────────────────────────
   private onTrade(t: TradeTick): void {
-    this.lastTrade.set(t.instrumentId, t.price);
+    this.lastTrade.cell(t.instrumentId).v = t.price;
     const list = this.working.get(t.instrumentId);
     if (list === undefined || list.length === 0) return;
     const inst = this.instruments.get(t.instrumentId) as Instrument;
