@@ -15,25 +15,16 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
-import type { TradeTick } from '../src/shared/messages/market-data';
 import { QuestDbExec } from '../src/main/storage/questdb/exec';
 import { IlpBuffer } from '../src/main/storage/questdb/ilp-writer';
 import { QuestDbStore } from '../src/main/storage/questdb/questdb-store';
 import { startQuestDb } from '../test/support/questdb-server';
+import { tradesChunk } from './questdb-trades';
 
 const N = Number(process.env.LIBRA_BENCH_ROWS ?? 2_000_000);
 const B = 100_000;
-const T0 = Date.UTC(2024, 0, 1);
 const lit = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-function tradesChunk(from: number, n: number): TradeTick[] {
-  const out = new Array<TradeTick>(n);
-  for (let k = 0; k < n; k++) {
-    const i = from + k;
-    out[k] = { instrumentId: 'BTC/USDT@BINANCE', ts: T0 + (i - (i % 8 === 1 ? 1 : 0)) * 50, price: 40_000 + 100 * Math.sin(i / 1000) + (i % 100) / 100, size: 0.001 + (i % 1000) / 1000, tradeId: String(i), side: i % 2 ? 'BUY' : 'SELL' };
-  }
-  return out;
-}
 
 /** The store's trade line (protocol v2); `withId` adds the id as a VARCHAR too. */
 function body(table: string, from: number, withId: boolean): Buffer {

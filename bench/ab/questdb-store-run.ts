@@ -2,20 +2,11 @@
  * One measured run of trades through QuestDbStore (encoding included), for A/B between commits
  * (bench/ab/questdb-ab.sh bundles this file at each side). Same rows as bench/questdb-ingest.bench.ts.
  */
-import type { TradeTick } from '../../src/shared/messages/market-data';
 import { QuestDbStore } from '../../src/main/storage/questdb/questdb-store';
 import { mainThreadCpuMs } from './thread-cpu';
+import { tradesChunk } from '../questdb-trades';
 
-const T0 = Date.UTC(2024, 0, 1);
 
-function tradesChunk(from: number, n: number): TradeTick[] {
-  const out = new Array<TradeTick>(n);
-  for (let k = 0; k < n; k++) {
-    const i = from + k;
-    out[k] = { instrumentId: 'BTC/USDT@BINANCE', ts: T0 + (i - (i % 8 === 1 ? 1 : 0)) * 50, price: 40_000 + 100 * Math.sin(i / 1000) + (i % 100) / 100, size: 0.001 + (i % 1000) / 1000, tradeId: String(i), side: i % 2 ? 'BUY' : 'SELL' };
-  }
-  return out;
-}
 
 /** Writes `n` trades in calls of `batch` rows, waits until applied; wall, JS-thread CPU and server CPU (`serverCpuMs`) of the writes only. */
 export async function run(url: string, prefix: string, n: number, serverCpuMs: () => number = () => 0, batch = 100_000): Promise<{ wallMs: number; cpuMs: number; serverMs: number }> {
