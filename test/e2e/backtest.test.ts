@@ -204,6 +204,8 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
       const rows = main.getByTestId('bt-trade');
       expect(await rows.count()).toBeGreaterThan(10);
       expect(await rows.first().getAttribute('title')).toBe('Show this trade on the chart');
+      // The chart window of an earlier run is reused when it is open: close it, so this run opens its own.
+      for (const p of main.context().pages()) if (p !== main) await p.close();
       const [chart] = await Promise.all([main.context().waitForEvent('page'), rows.nth(2).click()]);
       await chart.setViewportSize({ width: 1100, height: 640 });
       await chart.getByTestId('backtest-chart').waitFor({ timeout: 15_000 });
