@@ -48,14 +48,20 @@ function unreadable(path: string, error: unknown): ImportError {
   return new ImportError(path, why, undefined, 'line', { cause: error });
 }
 
-/** The columns of a Parquet file, from its footer. */
-export async function parquetSchema(path: string): Promise<ParquetColumn[]> {
-  const o = await open();
+async function describe(o: Opened, path: string): Promise<ParquetColumn[]> {
   try {
     const r = await o.conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoted(path)})`);
     return r.getRows().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   } catch (error) {
     throw unreadable(path, error);
+  }
+}
+
+/** The columns of a Parquet file, from its footer. */
+export async function parquetSchema(path: string): Promise<ParquetColumn[]> {
+  const o = await open();
+  try {
+    return await describe(o, path);
   } finally {
     close(o);
   }
@@ -90,10 +96,17 @@ function timeOf(path: string, at: number, v: unknown, isEpochMs: boolean): numbe
   return t;
 }
 
-/** Rows of `select` over the file, chunk by chunk, numbered from 1. */
-async function* rows(path: string, select: readonly string[]): AsyncGenerator<{ values: readonly unknown[]; at: number }> {
+/** How to read records from a file of these columns: the SQL of each value, and a record from the values of a row (numbered from 1). */
+interface Plan<T> {
+  readonly select: readonly string[];
+  readonly decode: (values: readonly unknown[], at: number) => T;
+}
+
+/** The records of the file, chunk by chunk, on one DuckDB connection (its schema read there first). */
+async function* records<T>(path: string, plan: (schema: readonly ParquetColumn[]) => Plan<T>): AsyncGenerator<T> {
   const o = await open();
   try {
+    const { select, decode } = plan(await describe(o, path));
     let result;
     try {
       result = await o.conn.stream(`SELECT ${select.join(', ')} FROM read_parquet(${quoted(path)})`);
@@ -104,7 +117,7 @@ async function* rows(path: string, select: readonly string[]): AsyncGenerator<{ 
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const values of chunk.getRows()) yield { values, at: ++at };
+      for (const values of chunk.getRows()) yield decode(values, ++at);
     }
   } finally {
     close(o);
@@ -116,45 +129,49 @@ function columnsOf(path: string, schema: readonly ParquetColumn[], required: rea
   return { map, col: (i) => schema[i] as ParquetColumn };
 }
 
-export async function* parquetBarRecords(path: string): AsyncGenerator<RawBar> {
-  const schema = await parquetSchema(path);
-  const { map, col } = columnsOf(path, schema, ['time', 'open', 'high', 'low', 'close'], ['volume']);
-  const time = col(map.time as number);
-  const select = [timeExpr(time), ...(['open', 'high', 'low', 'close'] as const).map((r) => `${ident(col(map[r] as number).name)}::DOUBLE`), map.volume === undefined ? '0::DOUBLE' : `${ident(col(map.volume).name)}::DOUBLE`];
-  const epochMs = /^TIMESTAMP|^DATE/i.test(time.type);
-  for await (const { values, at } of rows(path, select)) {
-    yield {
-      t: timeOf(path, at, values[0], epochMs),
-      open: num(path, at, 'row', values[1], 'open'),
-      high: num(path, at, 'row', values[2], 'high'),
-      low: num(path, at, 'row', values[3], 'low'),
-      close: num(path, at, 'row', values[4], 'close'),
-      volume: num(path, at, 'row', values[5], 'volume'),
-      at,
+export function parquetBarRecords(path: string): AsyncGenerator<RawBar> {
+  return records(path, (schema) => {
+    const { map, col } = columnsOf(path, schema, ['time', 'open', 'high', 'low', 'close'], ['volume']);
+    const time = col(map.time as number);
+    const epochMs = /^TIMESTAMP|^DATE/i.test(time.type);
+    return {
+      select: [timeExpr(time), ...(['open', 'high', 'low', 'close'] as const).map((r) => `${ident(col(map[r] as number).name)}::DOUBLE`), map.volume === undefined ? '0::DOUBLE' : `${ident(col(map.volume).name)}::DOUBLE`],
+      decode: (values, at) => ({
+        t: timeOf(path, at, values[0], epochMs),
+        open: num(path, at, 'row', values[1], 'open'),
+        high: num(path, at, 'row', values[2], 'high'),
+        low: num(path, at, 'row', values[3], 'low'),
+        close: num(path, at, 'row', values[4], 'close'),
+        volume: num(path, at, 'row', values[5], 'volume'),
+        at,
+      }),
     };
-  }
+  });
 }
 
-export async function* parquetTradeRecords(path: string): AsyncGenerator<RawTrade> {
-  const schema = await parquetSchema(path);
-  const { map, col } = columnsOf(path, schema, ['time', 'price', 'size'], ['side', 'id']);
-  const time = col(map.time as number);
-  const taken = new Set(Object.values(map));
-  const makerIdx = map.side === undefined ? schema.findIndex((c, i) => !taken.has(i) && BUYER_MAKER.includes(c.name.toLowerCase().replace(/[^a-z0-9]/g, ''))) : -1;
-  const text = (i: number | undefined): string => (i === undefined || i < 0 ? 'NULL' : `${ident(col(i).name)}::VARCHAR`);
-  const select = [timeExpr(time), `${ident(col(map.price as number).name)}::DOUBLE`, `${ident(col(map.size as number).name)}::DOUBLE`, text(map.side), text(map.id), text(makerIdx)];
-  const epochMs = /^TIMESTAMP|^DATE/i.test(time.type);
-  for await (const { values, at } of rows(path, select)) {
-    const id = values[4];
-    yield {
-      ts: timeOf(path, at, values[0], epochMs),
-      price: num(path, at, 'row', values[1], 'price'),
-      size: num(path, at, 'row', values[2], 'amount'),
-      side: makerIdx >= 0 ? buyerMakerSide(path, at, values[5]) : parseSide(path, at, 'row', values[3]),
-      id: typeof id === 'string' && id !== '' ? id : undefined,
-      at,
+export function parquetTradeRecords(path: string): AsyncGenerator<RawTrade> {
+  return records(path, (schema) => {
+    const { map, col } = columnsOf(path, schema, ['time', 'price', 'size'], ['side', 'id']);
+    const time = col(map.time as number);
+    const taken = new Set(Object.values(map));
+    const makerIdx = map.side === undefined ? schema.findIndex((c, i) => !taken.has(i) && BUYER_MAKER.includes(c.name.toLowerCase().replace(/[^a-z0-9]/g, ''))) : -1;
+    const text = (i: number | undefined): string => (i === undefined || i < 0 ? 'NULL' : `${ident(col(i).name)}::VARCHAR`);
+    const epochMs = /^TIMESTAMP|^DATE/i.test(time.type);
+    return {
+      select: [timeExpr(time), `${ident(col(map.price as number).name)}::DOUBLE`, `${ident(col(map.size as number).name)}::DOUBLE`, text(map.side), text(map.id), text(makerIdx)],
+      decode: (values, at) => {
+        const id = values[4];
+        return {
+          ts: timeOf(path, at, values[0], epochMs),
+          price: num(path, at, 'row', values[1], 'price'),
+          size: num(path, at, 'row', values[2], 'amount'),
+          side: makerIdx >= 0 ? buyerMakerSide(path, at, values[5]) : parseSide(path, at, 'row', values[3]),
+          id: typeof id === 'string' && id !== '' ? id : undefined,
+          at,
+        };
+      },
     };
-  }
+  });
 }
 
 /** Binance's is_buyer_maker: true means the buyer was resting, so the aggressor sold. */
