@@ -8,10 +8,10 @@
  */
 import type { Instrument } from '../../shared/domain/instrument';
 import { formatTimeframe } from '../../shared/messages/market-data';
-import type { Bar } from '../../shared/messages/market-data';
+import type { Bar, TradeTick } from '../../shared/messages/market-data';
 import type { RiskGate } from '../engine/risk/risk-gate';
 import type { StrategyHooks } from '../engine/strategy/strategy';
-import { BarAggregator, canResample } from '../engine/data/resample';
+import { canResample, resampleStream } from '../engine/data/resample';
 import { barsFromTrades } from '../engine/data/trade-bars';
 import { ImportError, readBars, readBook, readTrades } from './data';
 import type { PrecisionInfo } from './data';
@@ -65,7 +65,8 @@ export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Pr
   // Trades drive a trade-model backtest: orders fill against them; strategies get bars built
   // from them as well (a second pass over the file, so memory stays flat).
   const timeframeMs = opts.timeframeMs ?? 60_000;
-  const built = barsFromTrades(readTrades(path, { instrumentId: instrument.id }), instrument.id, timeframeMs);
+  const trades = (): AsyncGenerator<TradeTick[]> => readTrades(path, { instrumentId: instrument.id });
+  const built = barsFromTrades(trades(), instrument.id, timeframeMs);
   return {
     instrument,
     info,
@@ -73,7 +74,7 @@ export async function openFileFeed(path: string, opts: FileFeedOptions = {}): Pr
     timeframeMs,
     fillModel: 'trade',
     total: info.rows,
-    feed: { kind: 'trade', instrumentId: instrument.id, chunks: readTrades(path, { instrumentId: instrument.id }) },
+    feed: { kind: 'trade', instrumentId: instrument.id, chunks: trades() },
     bars: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: opts.wrapBars ? opts.wrapBars(built) : built },
   };
 }
@@ -102,19 +103,7 @@ export function barsAt(path: string, info: PrecisionInfo, o: { readonly instrume
     throw new ImportError(path, `${name} ${want} is finer than the file's ${own} bars: each would be stamped as closed ${want} after its open, before it was known; give ${own} (or omit it), or a coarser timeframe to build bars from these`);
   }
   if (!canResample(native, asked)) throw new ImportError(path, `cannot build ${want} bars from the file's ${own} bars: ${name} must be a whole multiple of ${own} that divides a day`);
-  return { timeframeMs: asked, chunks: resampled(read, asked, native), note: `${want} bars built from the file's ${own} bars (each released when its last ${own} bar has closed)` };
-}
-
-/** Coarser bars from a stream of finer ones, each released once finished (the last one at the end of the data). */
-async function* resampled(chunks: AsyncIterable<readonly Bar[]>, timeframeMs: number, native: number): AsyncGenerator<Bar[]> {
-  const agg = new BarAggregator(timeframeMs, native);
-  for await (const chunk of chunks) {
-    const out: Bar[] = [];
-    for (const b of chunk) for (const u of agg.push(b)) if (u.closed) out.push(u.bar);
-    if (out.length > 0) yield out;
-  }
-  const last = agg.forming;
-  if (last) yield [{ ...last, ts: last.openTime + timeframeMs }];
+  return { timeframeMs: asked, chunks: resampleStream(read, asked, native), note: `${want} bars built from the file's ${own} bars (each released when its last ${own} bar has closed)` };
 }
 
 /** What a trade-model run gives its strategy, for the user. */

@@ -83,3 +83,18 @@ export function aggregateBars(bars: readonly Bar[], timeframeMs: number, baseTim
   for (const b of bars) for (const u of agg.push(b)) if (u.closed) closed.push(u.bar);
   return { closed, forming: agg.forming };
 }
+
+/**
+ * Coarser bars from a stream of finer ones (chunk by chunk), each released once it is closed;
+ * the one still forming when the stream ends is released then, stamped at its bucket's end.
+ */
+export async function* resampleStream(chunks: AsyncIterable<readonly Bar[]>, timeframeMs: number, baseTimeframeMs: number): AsyncGenerator<Bar[]> {
+  const agg = new BarAggregator(timeframeMs, baseTimeframeMs);
+  for await (const chunk of chunks) {
+    const out: Bar[] = [];
+    for (const b of chunk) for (const u of agg.push(b)) if (u.closed) out.push(u.bar);
+    if (out.length > 0) yield out;
+  }
+  const last = agg.forming;
+  if (last) yield [{ ...last, ts: last.openTime + timeframeMs }];
+}
