@@ -228,6 +228,10 @@ export class QuestDbStore implements TimeSeriesStore {
     }
     for (const m of QUESTDB_MIGRATIONS) {
       if (m.version <= stored) continue;
+      // A migration reads the rows already there (v2 rewrites ids, v3 summarises trades, v4 copies
+      // tables): every committed WAL transaction, a previous migration's included, must be
+      // applied first, or rows committed just before open() are missed.
+      await this.waitApplied();
       for (const sql of m.up(p)) await this.http.exec(sql);
       await m.run?.(this.http, p);
       await this.http.exec(`INSERT INTO ${p}schema_version VALUES (${m.version}, ${qstr(m.name)}, ${qts(Date.now())})`);
