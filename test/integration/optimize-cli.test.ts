@@ -22,6 +22,8 @@ const run = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SAMPLE = resolve(ROOT, 'resources/sample-data/BTC-USD_coinbase_4h_2016-2025.csv');
 const PEEK = resolve(ROOT, 'test/fixtures/strategies/peek-next-bar.ts');
+const XRP_TRADES = resolve(ROOT, '../shared/data/freqtrade/XRP_ETH-trades.json.gz');
+const TARDIS_BOOK = resolve(ROOT, '../shared/data/nautilus_trader/tests/test_data/tardis/binance-futures_book_snapshot_5_BTCUSDT.csv');
 
 function sink(): NodeJS.WritableStream & { text: string } {
   const s = { text: '', write(chunk: string | Uint8Array): boolean {
@@ -121,16 +123,40 @@ describe('libra optimize', () => {
     [['--strategy', 'sma-cross', '--grid', 'fast=5:25:5', '--top', '0'], '--top must be a whole number ≥ 1, got 0'],
     [['--strategy', 'sma-cross', '--grid', 'fast=5:25:5', '--param', 'fast=3'], 'fast is both a --grid and a --param'],
     [['--strategy', 'sma-cross', '--grid', 'fast=5:25:5', '--capital', '0'], '--capital must be > 0, got 0'],
-    [['--strategy', 'sma-cross', '--grid', 'fast=5:25:5'], 'give --data FILE, or --symbol S --timeframe TF [--from T] [--to T] to read from the store (libra optimize --help)'],
+    [['--strategy', 'sma-cross', '--grid', 'fast=5:25:5'], 'give --data FILE, or --symbol S --timeframe TF | --trades [--from T] [--to T] to read from the store'],
   ])('refuses %j with one clear line', async (args, message) => {
     await expect(optimizeCommand(args, kernel, io(ROOT))).rejects.toThrow(message);
   });
 
-  it('refuses a set of unknown parameters and a trades file, naming them', async () => {
+  it('refuses a set of unknown parameters and an order book file, naming them', async () => {
     await expect(optimizeCommand(['--data', SAMPLE, '--strategy', 'sma-cross', '--grid', 'speed=1:2:1'], kernel, io(ROOT))).rejects.toThrow('no set of the grid is valid for this strategy (first: unknown parameter "speed" (known: fast, slow))');
-    const trades = resolve(ROOT, '../shared/data/freqtrade/XRP_ETH-trades.json.gz');
-    await expect(optimizeCommand(['--data', trades, '--symbol', 'XRP/ETH', '--strategy', 'sma-cross', '--grid', 'fast=5:6:1'], kernel, io(ROOT))).rejects.toThrow('optimize needs bars: this data holds trades');
+    await expect(optimizeCommand(['--data', TARDIS_BOOK, '--strategy', 'sma-cross', '--grid', 'fast=5:6:1'], kernel, io(ROOT))).rejects.toThrow('optimize needs bars or trades: this data holds an order book');
   }, 60_000);
+
+  it('sweeps a trades file with the trade fill model: every set equals libra backtest of the file, from the file and from the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-opt-trades-'));
+    const grid = ['--strategy', 'sma-cross', '--grid', 'fast=3:9:6', '--grid', 'slow=20:40:20', '--capital', '1', '--objective', 'total-return', '--workers', '2'];
+    const o = io(dir);
+    const fromFile = await optimizeCommand(['--data', XRP_TRADES, ...grid, '--walk-forward', '2', '--json', 'f.json'], kernel, o);
+    expect(o.err.text).toContain('orders fill against the trades; the strategy also gets 1m bars built from them');
+    expect(fromFile?.bars).toBe(2469);
+    expect(fromFile?.results.length).toBe(4);
+    for (const r of fromFile?.results ?? []) {
+      const bt = await kernel.backtestFile({ path: XRP_TRADES, strategy: 'sma-cross', params: { fast: String(r.params.fast), slow: String(r.params.slow) }, capital: 1, instrument: { hints: 'flags' } });
+      expect(bt.source.fillModel).toBe('trade');
+      expect(r.stats).toEqual(bt.stats);
+      expect(r.stats.trades).toBeGreaterThan(10);
+    }
+    // Walk-forward windows are counted in the bars built from the trades: two folds of a third each.
+    expect(fromFile?.walkForward?.folds.map((f) => f.outOfSample.from)).toHaveLength(2);
+
+    // The same trades imported, then swept from the store with --trades: the same ranking and numbers.
+    const store = join(dir, 'store');
+    const imp = new Kernel({ dataDir: store });
+    await imp.importFile({ path: XRP_TRADES, dataDir: store, hints: 'flags' });
+    const fromStore = await optimizeCommand(['--symbol', 'XRP/ETH', '--trades', '--data-dir', store, ...grid, '--quiet'], imp, io(dir));
+    expect(fromStore?.results.map((r) => [r.params, r.stats])).toEqual(fromFile?.results.map((r) => [r.params, r.stats]));
+  }, 120_000);
 
   it('exits with code 2 and one line on bad input, as every libra command', async () => {
     const err = await run('node', [join(ROOT, 'bin/libra.js'), 'optimize', '--data', SAMPLE, '--strategy', 'sma-cross', '--grid', 'fast=5:1:1'], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
@@ -164,6 +190,15 @@ describe('libra check-lookahead', () => {
     expect(json.clean).toBe(false);
     expect(json.findings).toHaveLength(report?.findings.length ?? -1);
     expect(json.findings[0]).toEqual({ cutAt: first?.cutAt, time: first?.time, full: first?.full, cut: null });
+  }, 120_000);
+
+  it('cuts a trades file with its trades: sma-cross on the bars built from them comes out clean', async () => {
+    const o = io(ROOT);
+    const report = await checkLookaheadCommand(['--data', XRP_TRADES, '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=20', '--capital', '1', '--points', '12'], kernel, o);
+    expect(report?.bars).toBe(2469);
+    expect(report?.decisions).toBeGreaterThan(20);
+    expect(report?.cuts).toBeGreaterThan(5);
+    expect(report?.clean).toBe(true);
   }, 120_000);
 
   it('finds sma-cross clean', async () => {

@@ -5,12 +5,13 @@
  * Runs wherever it is called: inside the optimizer's worker threads, or in-process.
  */
 import type { Instrument } from '../../../shared/domain/instrument';
-import type { Bar } from '../../../shared/messages/market-data';
+import type { Bar, TradeTick } from '../../../shared/messages/market-data';
 import type { RiskConfig } from '../../engine/risk/risk-gate';
 import { resolveParams } from '../../engine/strategy/strategy';
 import type { StrategyClass, StrategyContext, StrategyHooks, StrategyParams } from '../../engine/strategy/strategy';
 import { createRiskGate } from '../../native';
 import { runFeedBacktest } from '../file-backtest';
+import { collectBars, collectTrades } from './bars';
 import type { BacktestFeed } from '../file-backtest';
 import type { EquityPoint, ReportStats } from '../report';
 import type { ParamSet } from './grid';
@@ -29,7 +30,33 @@ export interface CostSettings {
 export interface SeriesData {
   readonly instrument: Instrument;
   readonly timeframeMs: number;
+  /** The bars the strategy gets (of a trades file: built from its trades). */
   readonly bars: readonly Bar[];
+  /** A trades file's trades, which orders fill against (trade fill model), with the bars built from them. */
+  readonly trades?: TradeSeries;
+}
+
+/** Trades and, per bar, where its trades begin: bar i's trades are trades[start[i]…start[i + 1]). */
+export interface TradeSeries {
+  readonly trades: readonly TradeTick[];
+  /** bars.length + 1 entries, the last trades.length. */
+  readonly start: Int32Array;
+}
+
+/**
+ * The trades of each bar built from them: bar i (bucket [openTime, ts)) holds the trades with
+ * openTime ≤ ts' < ts. Bars exist only for buckets with trades, so every trade belongs to one.
+ */
+export function tradeSeries(bars: readonly Bar[], trades: readonly TradeTick[]): TradeSeries {
+  const start = new Int32Array(bars.length + 1);
+  let j = 0;
+  for (let i = 0; i < bars.length; i++) {
+    const open = (bars[i] as Bar).openTime;
+    while (j < trades.length && (trades[j] as TradeTick).ts < open) j++;
+    start[i] = j;
+  }
+  start[bars.length] = trades.length;
+  return { trades, start };
 }
 
 /** What a run keeps beyond its statistics (walk-forward needs the equity, Monte Carlo the trades). */
@@ -64,12 +91,33 @@ export interface EvalOptions {
 
 const CHUNK = 8192;
 
+/**
+ * The whole series of a bar or trade feed in memory, to replay range after range: a bar feed's
+ * bars; a trade feed's trades with the bars built from them. Null for an order book feed.
+ */
+export async function collectSeries(source: BacktestFeed): Promise<SeriesData | null> {
+  const { instrument, timeframeMs, feed } = source;
+  if (feed.kind === 'bar') return { instrument, timeframeMs, bars: await collectBars(feed.chunks) };
+  if (feed.kind !== 'trade' || !source.bars) return null;
+  // One after the other: a store's two scans of the trades each hold a connection.
+  const bars = await collectBars(source.bars.chunks);
+  const trades = await collectTrades(feed.chunks);
+  return { instrument, timeframeMs, bars, trades: tradeSeries(bars, trades) };
+}
+
+async function* slices<T>(rows: readonly T[], from: number, to: number): AsyncGenerator<T[]> {
+  for (let i = from; i < to; i += CHUNK) yield rows.slice(i, Math.min(to, i + CHUNK));
+}
+
+/** Bars from..to of the data as a backtest feed; of a trades file, with their trades (trade fill model), as `libra backtest` replays it. */
 function sliceFeed(data: SeriesData, from: number, to: number): BacktestFeed {
   const { bars, instrument, timeframeMs } = data;
-  async function* chunks(): AsyncGenerator<Bar[]> {
-    for (let i = from; i < to; i += CHUNK) yield bars.slice(i, Math.min(to, i + CHUNK));
-  }
-  return { instrument, fillModel: 'bar', timeframeMs, total: to - from, notes: [], feed: { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: chunks() } };
+  const barFeed = { kind: 'bar', instrumentId: instrument.id, timeframeMs, chunks: slices(bars, from, to) } as const;
+  if (!data.trades) return { instrument, fillModel: 'bar', timeframeMs, total: to - from, notes: [], feed: barFeed };
+  const { trades, start } = data.trades;
+  const t0 = start[from] as number;
+  const t1 = start[to] as number;
+  return { instrument, fillModel: 'trade', timeframeMs, total: t1 - t0 + (to - from), notes: [], feed: { kind: 'trade', instrumentId: instrument.id, chunks: slices(trades, t0, t1) }, bars: barFeed };
 }
 
 /** Validates a set against the strategy's declared parameters (throws ParamError) and builds the strategy. */

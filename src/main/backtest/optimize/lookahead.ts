@@ -17,8 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadStrategyClass } from '../../config/strategy-loader';
 import type { BacktestFeed } from '../file-backtest';
-import { collectBars } from './bars';
-import { evaluateSet } from './evaluate';
+import { collectSeries, evaluateSet } from './evaluate';
 import type { CostSettings, Decision, SeriesData } from './evaluate';
 import type { ParamSet } from './grid';
 import { OptimizeInputError } from './optimize';
@@ -86,11 +85,13 @@ function csvOf(data: SeriesData, count: number): string {
 
 export async function checkLookahead(source: BacktestFeed, req: LookaheadRequest, now: () => number = () => performance.now()): Promise<LookaheadReport> {
   const started = now();
-  if (source.feed.kind !== 'bar') throw new OptimizeInputError('check-lookahead needs bars: this data holds trades');
+  if (source.feed.kind !== 'bar' && source.feed.kind !== 'trade') throw new OptimizeInputError(`check-lookahead needs bars or trades: this data holds ${source.feed.kind === 'book' ? 'an order book' : 'quotes'}`);
   const { name, cls } = await loadStrategyClass(req.strategy, req.cwd);
-  const bars = await collectBars(source.feed.chunks);
+  // Of a trades file: the bars built from its trades, cut with the trades they hold.
+  const data = await collectSeries(source);
+  if (!data) throw new OptimizeInputError('check-lookahead needs bars or trades: this trade feed has no bars built from it');
+  const bars = data.bars;
   if (bars.length < 3) throw new OptimizeInputError(`the data holds ${bars.length} bar(s): too few to cut`);
-  const data: SeriesData = { instrument: source.instrument, timeframeMs: source.timeframeMs, bars };
   const leakParams = req.dataPath ? Object.keys(req.params).filter((k) => resolve(req.cwd, req.params[k] as string) === resolve(req.dataPath as string)) : [];
 
   const run = async (count: number, params: ParamSet): Promise<Decision[]> => {

@@ -2,15 +2,17 @@
  * The parameter search: every set of a grid run through the event-driven engine across worker
  * threads (SweepPool), ranked by an objective; optionally a walk-forward (optimise in-sample,
  * test the winner out-of-sample, fold after fold, out-of-sample equity stitched) and a Monte
- * Carlo of the best set's trade order. Bars only (a trades file has no bars to sweep).
+ * Carlo of the best set's trade order. Bars, or trades: a set then gets bars built from the
+ * trades and its orders fill against the trades, as in `libra backtest` of the same data; windows
+ * (walk-forward) are counted in those bars.
  */
 import type { Instrument } from '../../../shared/domain/instrument';
 import { loadStrategyClass } from '../../config/strategy-loader';
 import type { StrategyParams } from '../../engine/strategy/strategy';
 import type { BacktestFeed } from '../file-backtest';
 import type { EquityPoint, ReportStats } from '../report';
-import { collectBars, packBars } from './bars';
-import { instantiate } from './evaluate';
+import { packBars, packTrades } from './bars';
+import { collectSeries, instantiate } from './evaluate';
 import type { CostSettings, SetResult } from './evaluate';
 import { expandGrid } from './grid';
 import type { GridAxis, ParamSet } from './grid';
@@ -96,7 +98,7 @@ export interface OptimizeOutcome {
 
 export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, now: () => number = () => performance.now()): Promise<OptimizeOutcome> {
   const started = now();
-  if (source.feed.kind !== 'bar') throw new OptimizeInputError('optimize needs bars: this data holds trades');
+  if (source.feed.kind !== 'bar' && source.feed.kind !== 'trade') throw new OptimizeInputError(`optimize needs bars or trades: this data holds ${source.feed.kind === 'book' ? 'an order book' : 'quotes'}`);
   const { cls } = await loadStrategyClass(req.strategy, req.cwd);
   const all = expandGrid(req.axes, req.fixed ?? {});
   const sets: ParamSet[] = [];
@@ -112,7 +114,9 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
   }
   if (sets.length === 0) throw new OptimizeInputError(`no set of the grid is valid for this strategy (first: ${skipped[0]?.reason ?? 'empty grid'})`);
 
-  const bars = await collectBars(source.feed.chunks);
+  const series = await collectSeries(source);
+  if (!series) throw new OptimizeInputError('optimize needs bars or trades: this trade feed has no bars built from it');
+  const bars = series.bars;
   const n = bars.length;
   if (n < 2) throw new OptimizeInputError(`the data holds ${n} bar(s): too few to optimise`);
   const folds = req.walkForward ?? 0;
@@ -125,7 +129,7 @@ export async function optimizeFeed(source: BacktestFeed, req: OptimizeRequest, n
     req.onProgress?.(done, total);
   };
 
-  const pool = await SweepPool.open({ packed: packBars(bars), instrument: source.instrument, timeframeMs: source.timeframeMs, strategy: req.strategy, cwd: req.cwd, costs: req.costs, shareIndicators: req.shareIndicators !== false }, Math.min(req.workers, sets.length));
+  const pool = await SweepPool.open({ packed: packBars(bars), ...(series.trades ? { trades: packTrades(series.trades.trades) } : {}), instrument: source.instrument, timeframeMs: source.timeframeMs, strategy: req.strategy, cwd: req.cwd, costs: req.costs, shareIndicators: req.shareIndicators !== false }, Math.min(req.workers, sets.length));
   const cancelled = new OptimizeCancelledError('the optimisation was cancelled');
   const onAbort = (): void => void pool.cancel(cancelled);
   if (req.signal?.aborted) onAbort();

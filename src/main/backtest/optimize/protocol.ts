@@ -1,11 +1,14 @@
 /** Messages between the optimizer and its worker threads. */
 import type { Instrument } from '../../../shared/domain/instrument';
+import type { PackedTrades } from './bars';
 import type { CostSettings, SetResult } from './evaluate';
 import type { ParamSet } from './grid';
 
 /** What every worker gets once: the series (shared memory), the strategy and the costs. */
 export interface SweepWorkerData {
   readonly packed: Float64Array;
+  /** A trades file's trades (the bars are built from them): orders fill against these. */
+  readonly trades?: PackedTrades;
   readonly instrument: Instrument;
   readonly timeframeMs: number;
   readonly strategy: string;

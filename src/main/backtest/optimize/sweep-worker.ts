@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadStrategyClass } from '../../config/strategy-loader';
-import { unpackBars } from './bars';
-import { evaluateSet } from './evaluate';
+import { unpackBars, unpackTrades } from './bars';
+import { evaluateSet, tradeSeries } from './evaluate';
 import type { SeriesData } from './evaluate';
 import { IndicatorCache } from './indicator-cache';
 import type { CacheCounts, FromWorker, SweepTask, SweepWorkerData, ToWorker } from './protocol';
@@ -20,7 +20,8 @@ const errorText = (error: unknown): { message: string; name: string } => ({ mess
 
 try {
   const { cls } = await loadStrategyClass(wd.strategy, wd.cwd);
-  const data: SeriesData = { instrument: wd.instrument, timeframeMs: wd.timeframeMs, bars: unpackBars(wd.packed, wd.instrument.id, wd.timeframeMs) };
+  const bars = unpackBars(wd.packed, wd.instrument.id, wd.timeframeMs);
+  const data: SeriesData = { instrument: wd.instrument, timeframeMs: wd.timeframeMs, bars, ...(wd.trades ? { trades: tradeSeries(bars, unpackTrades(wd.trades, wd.instrument.id)) } : {}) };
   const indicators = wd.shareIndicators === false ? undefined : new IndicatorCache(wd.instrument.id, data.bars);
   const counts = (): { cache?: CacheCounts } => (indicators ? { cache: { shared: indicators.hits, computed: indicators.misses } } : {});
   const runBatch = async (tasks: readonly SweepTask[]): Promise<void> => {

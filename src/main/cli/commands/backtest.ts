@@ -65,6 +65,53 @@ export function costsOf(flags: ParsedFlags, kernel: Kernel): CostSettings {
   return { capital, takerFeeBps, makerFeeBps, slippageBps, latencyMs, risk: kernel.risk };
 }
 
+/**
+ * The data of a run: `--data FILE`, or the store — `--symbol S` with `--timeframe TF` (bars),
+ * `--trades` (the stored trades, with bars built from them at `--timeframe`, default 1m) or
+ * `--book` — with the same instrument overrides (`--tick-size`, `--lot-size`…) either way.
+ * `libra backtest`, `optimize` and `check-lookahead` read their data through it.
+ */
+export async function openBacktestSource(flags: ParsedFlags, kernel: Kernel, cwd: string, opts: { readonly book: boolean } = { book: true }): Promise<BacktestFeed> {
+  const dataFile = str(flags, 'data');
+  const book = bool(flags, 'book');
+  if (dataFile !== undefined) {
+    const tfFlag = str(flags, 'timeframe');
+    return kernel.openFileFeed(resolve(cwd, dataFile), {
+      symbol: str(flags, 'symbol'),
+      quote: str(flags, 'quote'),
+      venue: str(flags, 'venue'),
+      tickSize: str(flags, 'tick-size'),
+      lotSize: str(flags, 'lot-size'),
+      minNotional: num(flags, 'min-notional'),
+      ...(tfFlag ? { timeframeMs: parseTimeframe(tfFlag) } : {}),
+      hints: 'flags',
+    });
+  }
+  const symbol = str(flags, 'symbol');
+  const tf = str(flags, 'timeframe');
+  const trades = bool(flags, 'trades');
+  const sources = `--symbol S --timeframe TF | --trades${opts.book ? ' | --book' : ''}`;
+  if (!symbol || (!tf && !trades && !book)) throw new UsageError(`give --data FILE, or ${sources} [--from T] [--to T] to read from the store`);
+  if (trades && book) throw new UsageError('--trades and --book are two sources: give one');
+  if (tf && book) throw new UsageError('--book replays book levels; it takes no --timeframe');
+  const from = str(flags, 'from');
+  const to = str(flags, 'to');
+  const req: StoreFeedRequest = {
+    symbol,
+    quote: str(flags, 'quote'),
+    tickSize: str(flags, 'tick-size'),
+    lotSize: str(flags, 'lot-size'),
+    minNotional: num(flags, 'min-notional'),
+    venue: str(flags, 'venue'),
+    timeframeMs: tf ? parseTimeframe(tf) : 60_000,
+    ...(trades ? { kind: 'trades' as const } : book ? { kind: 'book' as const } : {}),
+    ...(from ? { from: parseTime(from, 'from') } : {}),
+    ...(to ? { to: parseTime(to, 'to') } : {}),
+    store: storeFlags(flags, kernel),
+  };
+  return kernel.openStoreFeed(req);
+}
+
 export async function backtestCommand(argv: readonly string[], kernel: Kernel, io: BacktestIo): Promise<BacktestOutcome> {
   const flags = parseFlags(argv, BACKTEST_FLAGS, 'backtest');
   const strategyName = str(flags, 'strategy');
@@ -75,43 +122,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
   const quiet = bool(flags, 'quiet');
 
   const book = bool(flags, 'book');
-  let source: BacktestFeed;
-  if (dataFile !== undefined) {
-    const tfFlag = str(flags, 'timeframe');
-    source = await kernel.openFileFeed(resolve(io.cwd, dataFile), {
-      symbol: str(flags, 'symbol'),
-      quote: str(flags, 'quote'),
-      venue: str(flags, 'venue'),
-      tickSize: str(flags, 'tick-size'),
-      lotSize: str(flags, 'lot-size'),
-      minNotional: num(flags, 'min-notional'),
-      ...(tfFlag ? { timeframeMs: parseTimeframe(tfFlag) } : {}),
-      hints: 'flags',
-    });
-  } else {
-    const symbol = str(flags, 'symbol');
-    const tf = str(flags, 'timeframe');
-    const trades = bool(flags, 'trades');
-    if (!symbol || (!tf && !trades && !book)) throw new UsageError('give --data FILE, or --symbol S --timeframe TF | --trades | --book [--from T] [--to T] to read from the store');
-    if (trades && book) throw new UsageError('--trades and --book are two sources: give one');
-    if (tf && book) throw new UsageError('--book replays book levels; it takes no --timeframe');
-    const from = str(flags, 'from');
-    const to = str(flags, 'to');
-    const req: StoreFeedRequest = {
-      symbol,
-      quote: str(flags, 'quote'),
-      tickSize: str(flags, 'tick-size'),
-      lotSize: str(flags, 'lot-size'),
-      minNotional: num(flags, 'min-notional'),
-      venue: str(flags, 'venue'),
-      timeframeMs: tf ? parseTimeframe(tf) : 60_000,
-      ...(trades ? { kind: 'trades' as const } : book ? { kind: 'book' as const } : {}),
-      ...(from ? { from: parseTime(from, 'from') } : {}),
-      ...(to ? { to: parseTime(to, 'to') } : {}),
-      store: storeFlags(flags, kernel),
-    };
-    source = await kernel.openStoreFeed(req);
-  }
+  const source = await openBacktestSource(flags, kernel, io.cwd);
   const { instrument, fillModel, timeframeMs } = source;
   const holds = fillModel === 'bar' ? 'bars' : fillModel === 'trade' ? 'trades' : 'book updates';
   if (book && fillModel !== 'book') throw new UsageError(`--book: ${dataFile ?? 'the source'} holds ${holds}, not an order book`);

@@ -48,7 +48,7 @@ export async function checkLookaheadCommand(argv: readonly string[], kernel: Ker
   const params = parseParams(list(flags, 'param'), 'check-lookahead');
   // Parameters are checked before the data is read.
   await kernel.loadStrategy(strategy, params, io.cwd);
-  const source = await openSource(flags, kernel, io, 'check-lookahead');
+  const source = await openSource(flags, kernel, io);
   const quiet = bool(flags, 'quiet');
   const dataFile = str(flags, 'data');
   let bar: ReturnType<Kernel['reports']['createProgressBar']> | undefined;

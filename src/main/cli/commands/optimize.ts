@@ -7,16 +7,16 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { formatTimeframe, parseTimeframe } from '../../../shared/messages/market-data';
+import { formatTimeframe } from '../../../shared/messages/market-data';
 import type { BacktestFeed, GridAxis, Kernel, Objective, OptimizeOutcome } from '../../kernel';
-import { bool, list, num, parseFlags, parseParams, parseTime, str, usage, UsageError } from '../args';
+import { bool, list, num, parseFlags, parseParams, str, usage, UsageError } from '../args';
 import type { FlagSpec, ParsedFlags } from '../args';
-import { BACKTEST_FLAGS, costsOf } from './backtest';
+import { BACKTEST_FLAGS, costsOf, openBacktestSource } from './backtest';
 
 const pick = (names: readonly string[]): Record<string, FlagSpec> => Object.fromEntries(names.map((n) => [n, BACKTEST_FLAGS[n] as FlagSpec]));
 
 /** The data and cost flags of `libra backtest`, shared by optimize and check-lookahead. */
-export const SOURCE_FLAGS: Readonly<Record<string, FlagSpec>> = pick(['data', 'symbol', 'venue', 'timeframe', 'from', 'to', 'strategy', 'param', 'capital', 'fee-bps', 'maker-fee-bps', 'slippage-bps', 'latency-ms', 'tick-size', 'lot-size', 'min-notional', 'data-dir']);
+export const SOURCE_FLAGS: Readonly<Record<string, FlagSpec>> = pick(['data', 'symbol', 'quote', 'venue', 'timeframe', 'trades', 'from', 'to', 'strategy', 'param', 'capital', 'fee-bps', 'maker-fee-bps', 'slippage-bps', 'latency-ms', 'tick-size', 'lot-size', 'min-notional', 'store', 'questdb-url', 'data-dir']);
 
 export const OPTIMIZE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   ...SOURCE_FLAGS,
@@ -47,34 +47,9 @@ function positiveInt(flags: ParsedFlags, name: string): number | undefined {
   return v;
 }
 
-/** The bars of --data FILE, or of --symbol S --timeframe TF in the store (as `libra backtest`). */
-export async function openSource(flags: ParsedFlags, kernel: Kernel, io: CommandIo, command: string): Promise<BacktestFeed> {
-  const dataFile = str(flags, 'data');
-  if (dataFile !== undefined) {
-    const tf = str(flags, 'timeframe');
-    return kernel.openFileFeed(resolve(io.cwd, dataFile), {
-      symbol: str(flags, 'symbol'),
-      venue: str(flags, 'venue'),
-      tickSize: str(flags, 'tick-size'),
-      lotSize: str(flags, 'lot-size'),
-      minNotional: num(flags, 'min-notional'),
-      ...(tf ? { timeframeMs: parseTimeframe(tf) } : {}),
-      hints: 'flags',
-    });
-  }
-  const symbol = str(flags, 'symbol');
-  const tf = str(flags, 'timeframe');
-  if (!symbol || !tf) throw new UsageError(`give --data FILE, or --symbol S --timeframe TF [--from T] [--to T] to read from the store (libra ${command} --help)`);
-  const from = str(flags, 'from');
-  const to = str(flags, 'to');
-  return kernel.openStoreFeed({
-    symbol,
-    venue: str(flags, 'venue'),
-    timeframeMs: parseTimeframe(tf),
-    ...(from ? { from: parseTime(from, 'from') } : {}),
-    ...(to ? { to: parseTime(to, 'to') } : {}),
-    dataDir: str(flags, 'data-dir'),
-  });
+/** The bars or trades of --data FILE, or of the store (--symbol S with --timeframe TF or --trades), as `libra backtest` reads them. */
+export function openSource(flags: ParsedFlags, kernel: Kernel, io: CommandIo): Promise<BacktestFeed> {
+  return openBacktestSource(flags, kernel, io.cwd, { book: false });
 }
 
 function parseAxes(kernel: Kernel, texts: readonly string[]): GridAxis[] {
@@ -118,7 +93,7 @@ export async function optimizeCommand(argv: readonly string[], kernel: Kernel, i
     throw error;
   }
 
-  const source = await openSource(flags, kernel, io, 'optimize');
+  const source = await openSource(flags, kernel, io);
   if (!quiet) for (const n of source.notes) io.err.write(`note: ${n}\n`);
   let bar: ReturnType<Kernel['reports']['createProgressBar']> | undefined;
   const outcome = await kernel.optimization.optimizeFeed(source, {
