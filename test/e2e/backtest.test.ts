@@ -204,12 +204,16 @@ describe.skipIf(!hasBrowser)('backtest and strategies panels (libra serve + Chro
       const rows = main.getByTestId('bt-trade');
       expect(await rows.count()).toBeGreaterThan(10);
       expect(await rows.first().getAttribute('title')).toBe('Show this trade on the chart');
+      // P&L in ETH at a 1-ETH account's scale (4 decimals), not rounded to 0.00.
+      expect(await rows.first().locator('td').last().textContent()).toMatch(/^-?0\.\d{4}$/);
+      expect(await rows.first().locator('td').last().textContent()).not.toMatch(/^-?0\.0000$/);
       // The chart window of an earlier run is reused when it is open: close it, so this run opens its own.
       for (const p of main.context().pages()) if (p !== main) await p.close();
       const [chart] = await Promise.all([main.context().waitForEvent('page'), rows.nth(2).click()]);
       await chart.setViewportSize({ width: 1100, height: 640 });
       await chart.getByTestId('backtest-chart').waitFor({ timeout: 15_000 });
       await expect.poll(() => chart.getByTestId('bt-focus').textContent(), { timeout: 5_000 }).toMatch(/^trade #3 LONG/);
+      expect(await chart.getByTestId('bt-focus').textContent()).toMatch(/ -?0\.\d{4}$/);
       await chart.screenshot({ path: join(ARTIFACTS, 'backtest-trades-file-chart.png') });
       await chart.close();
     } finally {

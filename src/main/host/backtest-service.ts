@@ -13,6 +13,7 @@ import { formatTimeframe } from '../../shared/messages/market-data';
 import type { Result } from '../../shared/ipc/result';
 import { err, HostErrorCodes, ok } from '../../shared/ipc/result';
 import type { BacktestStart } from '../../shared/ipc/schemas';
+import { moneyDecimals } from '../../shared/messages/report';
 import type { BacktestCatalogView, BacktestChartView, BacktestReportView, BacktestRunView, BarView, SavedBacktestsView, StrategyInfoView } from '../../shared/ipc/views';
 import type { RiskConfig } from '../engine/risk/risk-gate';
 import { resolveParams } from '../engine/strategy/strategy';
@@ -277,6 +278,7 @@ export class BacktestService {
       symbol: out.instrument.symbol,
       timeframe,
       pricePrecision: out.instrument.pricePrecision,
+      moneyPrecision: moneyDecimals(out.stats.initialCapital),
       bars,
       trades,
       focus: { index: tradeIndex, from: trade.entryTime, to: trade.exitTime ?? last },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, fmtQty, fmtSigned } from './format';
+import { fmt, fmtPnl, fmtQty, fmtSigned } from './format';
 
 describe('format (cached Intl.NumberFormat)', () => {
   it('gives exactly what toLocaleString gives, for every digit count used', () => {
@@ -13,5 +13,12 @@ describe('format (cached Intl.NumberFormat)', () => {
     expect(fmt(null)).toBe('—');
     expect(fmt(Number.NaN)).toBe('—');
     expect(fmtSigned(2.5)).toBe('+2.50');
+  });
+
+  it('P&L at the price\'s decimals: an ETH-quoted position\'s +0.0003 is not +0.00', () => {
+    expect(fmtPnl(0.0003, { tickSize: 1e-8, lotSize: 1 })).toBe('+0.00030000');
+    expect(fmtPnl(-12.345, { tickSize: 0.01, lotSize: 0.0001 })).toBe('-12.35');
+    expect(fmtPnl(3, { tickSize: 0.5, lotSize: 1 })).toBe('+3.00');
+    expect(fmtPnl(3, undefined)).toBe('+3.00');
   });
 });

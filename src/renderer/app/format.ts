@@ -54,6 +54,11 @@ export function fmtAmount(n: number | null | undefined, inst: Precision): string
   return fmt(n, inst ? decimalsOf(inst.lotSize) : 8);
 }
 
+/** A signed P&L in the instrument's quote currency, at its price's decimals (2 at least): an XRP/ETH position's +0.0003 ETH is not +0.00. */
+export function fmtPnl(n: number, inst: Precision): string {
+  return fmtSigned(n, inst ? Math.max(2, decimalsOf(inst.tickSize)) : 2);
+}
+
 /** A price as the text an input takes (no thousands separators), on the tick. */
 export function priceInput(n: number, inst: Precision): string {
   const d = inst ? decimalsOf(inst.tickSize) : 2;

@@ -42,7 +42,7 @@ export function tradeMarkers(view: BacktestChartView): SeriesMarker<Time>[] {
         position: long ? 'aboveBar' : 'belowBar',
         color: focused ? FOCUS : long ? DOWN : UP,
         shape: long ? 'arrowDown' : 'arrowUp',
-        text: focused ? `#${t.index + 1} exit ${px(t.exitPrice)} (${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)})` : '',
+        text: focused ? `#${t.index + 1} exit ${px(t.exitPrice)} (${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(view.moneyPrecision)})` : '',
       });
     }
   }

@@ -390,6 +390,8 @@ export interface BacktestChartView {
   readonly symbol: string;
   readonly timeframe: string;
   readonly pricePrecision: number;
+  /** Decimals of money amounts (trade P&L) in the quote currency, at the account's scale (moneyDecimals). */
+  readonly moneyPrecision: number;
   /** Oldest first; no indicators. */
   readonly bars: readonly BarView[];
   /** The trades whose entry or exit falls inside the bars (the focused one included). */

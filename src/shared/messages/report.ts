@@ -42,3 +42,13 @@ export interface ReportStats {
   readonly exposure: number | null;
   readonly feesPaid: number;
 }
+
+/**
+ * Decimals of the money amounts of a report (equity, trade P&L, fees), in the quote currency,
+ * from the account's size: 2 for 100 and more (10 000 USD: 2), one more per tenth below (1 ETH:
+ * 4, 0.01 BTC: 6; at most 8), so a 1-ETH account's trade of −0.0016 ETH does not read −0.00.
+ */
+export function moneyDecimals(initialCapital: number): number {
+  if (!(initialCapital > 0) || !Number.isFinite(initialCapital)) return 2;
+  return Math.min(8, Math.max(2, 4 - Math.floor(Math.log10(initialCapital))));
+}

@@ -3,6 +3,7 @@
  * formatting is locale-independent (a report must read the same on every machine and in CI).
  */
 import { formatTimeframe } from '../../../shared/messages/market-data';
+import { moneyDecimals } from '../../../shared/messages/report';
 import { monthlyReturns } from './monthly';
 import type { Benchmark, IndicatorLine, MonthlyReturn, OrderIssues, ReportInput, ReportInstrument, ReportStats } from './types';
 
@@ -21,6 +22,14 @@ export function fmtDecimal(v: number | null): string {
   if (v === null) return '—';
   const s = String(v);
   return s.length <= 14 && !s.includes('e') ? s : Number(v.toPrecision(10)).toString();
+}
+
+/** An axis value: whole numbers from 1 000, 2 decimals from 1, else 4 significant digits (a price of 0.00029 ETH is not 0.00). */
+export function fmtAxis(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1000) return fmtNumber(v, 0);
+  if (a >= 1 || a === 0) return fmtNumber(v, 2);
+  return String(Number(v.toPrecision(4)));
 }
 
 export function fmtPercent(v: number | null, decimals = 2): string {
@@ -53,13 +62,16 @@ export function fmtDuration(ms: number): string {
 
 /** Label / value rows shared by the terminal table and the HTML page. */
 export function statRows(s: ReportStats): [string, string][] {
+  // Money in the quote currency at the account's scale (a 1-ETH account's P&L is not −0.00).
+  const d = moneyDecimals(s.initialCapital);
+  const money = (v: number | null): string => (v === null ? 'n/a' : fmtNumber(v, d));
   return [
     ['Start', fmtTime(s.startTime)],
     ['End', fmtTime(s.endTime)],
     ['Duration', fmtDuration(s.endTime - s.startTime)],
     ['Timeframe', formatTimeframe(s.timeframeMs)],
-    ['Initial capital', fmtNumber(s.initialCapital)],
-    ['Final equity', fmtNumber(s.finalEquity)],
+    ['Initial capital', money(s.initialCapital)],
+    ['Final equity', money(s.finalEquity)],
     ['Total return', fmtPercent(s.totalReturn)],
     ['CAGR', fmtPercent(s.cagr)],
     ['Sharpe ratio', fmtRatio(s.sharpe)],
@@ -69,11 +81,11 @@ export function statRows(s: ReportStats): [string, string][] {
     ['Trades', s.openTrades > 0 ? `${s.trades} (${s.openTrades} open)` : String(s.trades)],
     ['Win rate', fmtPercent(s.winRate)],
     ['Profit factor', s.profitFactor === null ? (s.grossProfit > 0 ? 'n/a (no losses)' : 'n/a') : fmtNumber(s.profitFactor, 2)],
-    ['Avg trade P&L', s.avgTradePnl === null ? 'n/a' : fmtNumber(s.avgTradePnl)],
-    ['Best trade', s.bestTradePnl === null ? 'n/a' : fmtNumber(s.bestTradePnl)],
-    ['Worst trade', s.worstTradePnl === null ? 'n/a' : fmtNumber(s.worstTradePnl)],
+    ['Avg trade P&L', money(s.avgTradePnl)],
+    ['Best trade', money(s.bestTradePnl)],
+    ['Worst trade', money(s.worstTradePnl)],
     ['Exposure', fmtPercent(s.exposure)],
-    ['Fees paid', fmtNumber(s.feesPaid)],
+    ['Fees paid', money(s.feesPaid)],
   ];
 }
 

@@ -8,7 +8,8 @@
  * the deepest trough is always drawn. The trades table is capped (first and last rows kept).
  * Every string that reaches the page goes through escapeHtml.
  */
-import { statRows, fmtDecimal, fmtNumber, fmtTime } from './format';
+import { moneyDecimals } from '../../../shared/messages/report';
+import { statRows, fmtAxis, fmtDecimal, fmtNumber, fmtTime } from './format';
 import { monthlyReturns } from './monthly';
 import type { EquityPoint, ReportInput, ReportStats } from './types';
 
@@ -201,7 +202,7 @@ export function renderReportHtml(input: ReportInput, stats: ReportStats, opts: H
   else {
     const bench = input.benchmark ? downsampleMinMax(input.benchmark.equity, buckets) : undefined;
     const legend = bench ? '<p class="legend">solid: strategy · dashed: buy-and-hold</p>' : '';
-    body.push(`<h2>Equity</h2>${legend}${chartSvg({ points: equity, width, height: 340, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', baseline: input.initialCapital, label: 'Equity curve', ...(bench ? { extra: bench } : {}) })}`);
+    body.push(`<h2>Equity</h2>${legend}${chartSvg({ points: equity, width, height: 340, t0, t1, yFormat: fmtAxis, kind: 'line', baseline: input.initialCapital, label: 'Equity curve', ...(bench ? { extra: bench } : {}) })}`);
     if (input.prices && input.prices.length > 0) body.push(priceChart(input, width, buckets, t0, t1));
     body.push(`<h2>Drawdown</h2>${chartSvg({ points: dd, width, height: 170, t0, t1, yFormat: (v) => `${fmtNumber(v * 100, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)} %`, kind: 'area', label: 'Drawdown' })}`);
     if (equity.length < input.equity.length) body.push(`<p class="note">Charts drawn from ${fmtNumber(equity.length, 0)} of ${fmtNumber(input.equity.length, 0)} equity points (min/max per pixel).</p>`);
@@ -223,11 +224,12 @@ export function renderReportHtml(input: ReportInput, stats: ReportStats, opts: H
 function tradesTable(input: ReportInput, maxRows: number): string {
   const trades = input.trades;
   const head = '<tr><th>#</th><th>Side</th><th>Entry time</th><th>Exit time</th><th>Quantity</th><th>Entry price</th><th>Exit price</th><th>P&amp;L</th><th>Fees</th></tr>';
+  const d = moneyDecimals(input.initialCapital);
   const row = (i: number): string => {
     const t = trades[i];
     if (!t) return '';
     const cls = t.pnl > 0 ? 'pos' : t.pnl < 0 ? 'neg' : '';
-    return `<tr><td>${i + 1}</td><td>${escapeHtml(t.side)}</td><td>${escapeHtml(fmtTime(t.entryTime))}</td><td>${t.exitTime === null ? 'open' : escapeHtml(fmtTime(t.exitTime))}</td><td>${escapeHtml(fmtDecimal(t.quantity))}</td><td>${escapeHtml(fmtDecimal(t.entryPrice))}</td><td>${escapeHtml(fmtDecimal(t.exitPrice))}</td><td class="${cls}">${escapeHtml(fmtNumber(t.pnl))}</td><td>${escapeHtml(fmtNumber(t.fees))}</td></tr>`;
+    return `<tr><td>${i + 1}</td><td>${escapeHtml(t.side)}</td><td>${escapeHtml(fmtTime(t.entryTime))}</td><td>${t.exitTime === null ? 'open' : escapeHtml(fmtTime(t.exitTime))}</td><td>${escapeHtml(fmtDecimal(t.quantity))}</td><td>${escapeHtml(fmtDecimal(t.entryPrice))}</td><td>${escapeHtml(fmtDecimal(t.exitPrice))}</td><td class="${cls}">${escapeHtml(fmtNumber(t.pnl, d))}</td><td>${escapeHtml(fmtNumber(t.fees, d))}</td></tr>`;
   };
   const rows: string[] = [];
   let note = '';
@@ -259,7 +261,7 @@ function priceChart(input: ReportInput, width: number, buckets: number, t0: numb
   const colours = ['orange', 'violet', 'cyan', 'pink'];
   const legend = ['close', ...inds.map((l, i) => `${escapeHtml(l.name)} (${colours[i % 4] ?? ''})`), '▲ entry', '▼ exit'].join(' · ');
   const lines = inds.map((l) => downsampleMinMax(l.points, buckets));
-  return `<h2>Price${sym}</h2><p class="legend">${legend}</p>${chartSvg({ points: prices, width, height: 300, t0, t1, yFormat: (v) => fmtNumber(v, Math.abs(v) >= 1000 ? 0 : 2), kind: 'line', label: 'Price with the strategy indicators, entries and exits', markers, lines })}${capped}`;
+  return `<h2>Price${sym}</h2><p class="legend">${legend}</p>${chartSvg({ points: prices, width, height: 300, t0, t1, yFormat: fmtAxis, kind: 'line', label: 'Price with the strategy indicators, entries and exits', markers, lines })}${capped}`;
 }
 
 function benchmarkTable(input: ReportInput): string {
@@ -267,7 +269,7 @@ function benchmarkTable(input: ReportInput): string {
   if (!b) return '';
   const pct = (v: number | null): string => (v === null ? 'n/a' : `${fmtNumber(v * 100)} %`);
   const rows: [string, string][] = [
-    ['Final equity', fmtNumber(b.finalEquity)],
+    ['Final equity', fmtNumber(b.finalEquity, moneyDecimals(input.initialCapital))],
     ['Total return', pct(b.totalReturn)],
     ['CAGR', pct(b.cagr)],
     ['Sharpe ratio', b.sharpe === null ? 'n/a' : fmtNumber(b.sharpe, 2)],

@@ -3,6 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EquityPoint, ReportInput, ReportJson, ReportTrade } from './index';
+import { moneyDecimals } from '../../../shared/messages/report';
+import { fmtAxis } from './format';
 import { computeStats, downsampleMinMax, drawdownCurve, escapeHtml, fmtNumber, formatReportTable, niceTicks, renderReportHtml, reportJsonString } from './index';
 
 const D = 86_400_000;
@@ -101,6 +103,18 @@ describe('formatting', () => {
     expect(fmtNumber(1234567.891)).toBe('1,234,567.89');
     expect(fmtNumber(-0.001)).toBe('0.00');
     expect(fmtNumber(-1500, 0)).toBe('-1,500');
+  });
+
+  it('money at the account\'s scale: a 1-ETH account\'s trade of −0.0016 is not −0.00; prices on axes keep their digits', () => {
+    expect([10_000, 100, 99, 1, 0.5, 0.01, 1e-9, 0, NaN].map(moneyDecimals)).toEqual([2, 2, 3, 4, 5, 6, 8, 2, 2]);
+    const eth = { ...input(curve(1, 0.9984), [trade(0, D, -0.0016)]), initialCapital: 1, feesPaid: 0.0002 };
+    const table = formatReportTable(computeStats(eth));
+    expect(table).toMatch(/Initial capital\s+:\s+1\.0000 \|/);
+    expect(table).toMatch(/Avg trade P&L\s+:\s+-0\.0016 \|/);
+    expect(table).toMatch(/Fees paid\s+:\s+0\.0002 \|/);
+    const html = renderReportHtml(eth, computeStats(eth));
+    expect(html).toContain('<td class="neg">-0.0016</td><td>0.1000</td>');
+    expect([1234.5, 12.345, 0.000291234, 0, -0.5].map(fmtAxis)).toEqual(['1,235', '12.35', '0.0002912', '0.00', '-0.5']);
   });
 
   it('terminal table: fixed width, every stat present', () => {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Instrument } from '../../../shared/domain/instrument';
 import { formatTimeframe, parseTimeframe } from '../../../shared/messages/market-data';
+import { moneyDecimals } from '../../../shared/messages/report';
 import type { BacktestFeed, BacktestResult, CostSettings, Kernel, ReportInput, ReportStats, StoreFeedRequest } from '../../kernel';
 import { list, num, parseFlags, parseParams, parseTime, str, bool, UsageError } from '../args';
 import type { FlagSpec, ParsedFlags } from '../args';
@@ -152,7 +153,7 @@ export async function backtestCommand(argv: readonly string[], kernel: Kernel, i
     io.out.write(`Orders: ${oi.orders} (${oi.cancelled} cancelled, ${oi.rejected} rejected, ${oi.denied} denied)${oi.list[0] && oi.list[0].reason !== 'cancelled on request' ? `; first: ${oi.list[0].status} ${oi.list[0].reason}` : ''}\n`);
     if (oi.warning) io.out.write(`warning: ${oi.warning}\n`);
     const b = input.benchmark;
-    if (b) io.out.write(`Buy and hold: final equity ${b.finalEquity.toFixed(2)}, return ${(b.totalReturn * 100).toFixed(2)} %, max drawdown ${(-b.maxDrawdown * 100).toFixed(2)} %\n`);
+    if (b) io.out.write(`Buy and hold: final equity ${b.finalEquity.toFixed(moneyDecimals(capital))}, return ${(b.totalReturn * 100).toFixed(2)} %, max drawdown ${(-b.maxDrawdown * 100).toFixed(2)} %\n`);
     io.out.write(`${result.events} events in ${result.elapsedMs.toFixed(0)} ms (${Math.round(result.events / Math.max(result.elapsedMs, 1e-3) * 1000).toLocaleString('en-US')} events/s)\n`);
   }
   const jsonOut = str(flags, 'json');

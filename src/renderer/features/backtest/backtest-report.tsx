@@ -9,15 +9,18 @@ import { useBridge } from '../../app/bridge-context';
 import { SeriesChart } from '../../charts/series-chart';
 import { BacktestPriceChart } from './price-chart';
 import { useMemo } from 'react';
+import { moneyDecimals } from '../../../shared/messages/report';
 import type { BacktestOrderIssuesView, BacktestReportView, BacktestStatsView } from '../../../shared/ipc/views';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${fmt(v * 100)}%`);
 const days = (ms: number): string => `${fmt(ms / 86_400_000, 1)} d`;
 
 export function statRows(s: BacktestStatsView): [string, string][] {
+  // Money in the quote currency at the account's scale: a 1-ETH account's P&L is not 0.00.
+  const d = moneyDecimals(s.initialCapital);
   return [
     ['Period', `${fmtTime(s.startTime).slice(0, 10)} → ${fmtTime(s.endTime).slice(0, 10)}`],
-    ['Final equity', fmt(s.finalEquity)],
+    ['Final equity', fmt(s.finalEquity, d)],
     ['Total return', pct(s.totalReturn)],
     ['CAGR', pct(s.cagr)],
     ['Sharpe', fmt(s.sharpe)],
@@ -27,16 +30,17 @@ export function statRows(s: BacktestStatsView): [string, string][] {
     ['Trades', `${s.trades} (${s.closedTrades} closed)`],
     ['Win rate', pct(s.winRate)],
     ['Profit factor', fmt(s.profitFactor)],
-    ['Avg trade', fmt(s.avgTradePnl)],
-    ['Best / worst', `${fmt(s.bestTradePnl)} / ${fmt(s.worstTradePnl)}`],
+    ['Avg trade', fmt(s.avgTradePnl, d)],
+    ['Best / worst', `${fmt(s.bestTradePnl, d)} / ${fmt(s.worstTradePnl, d)}`],
     ['Exposure', pct(s.exposure)],
-    ['Fees', fmt(s.feesPaid)],
+    ['Fees', fmt(s.feesPaid, d)],
   ];
 }
 
 export function BacktestReport({ runId, report }: { runId: string; report: BacktestReportView }) {
   const bridge = useBridge();
   const s = report.stats;
+  const money = moneyDecimals(s.initialCapital);
   const openTrade = (index: number) => void bridge.windows.openBacktestChart({ runId, trade: index });
   const b = report.benchmark;
   const overlay = useMemo(() => (b ? { points: b.equity, color: '#c9d1d9' } : undefined), [b]);
@@ -68,8 +72,8 @@ export function BacktestReport({ runId, report }: { runId: string; report: Backt
             <tr><th /><th className="num">Final equity</th><th className="num">Return</th><th className="num">CAGR</th><th className="num">Sharpe</th><th className="num">Max drawdown</th></tr>
           </thead>
           <tbody>
-            <tr><td>Strategy</td><td className="num">{fmt(s.finalEquity)}</td><td className="num">{pct(s.totalReturn)}</td><td className="num">{pct(s.cagr)}</td><td className="num">{fmt(s.sharpe)}</td><td className="num">{pct(-s.maxDrawdown)}</td></tr>
-            <tr data-testid="bt-benchmark-row"><td>Buy and hold</td><td className="num">{fmt(b.finalEquity)}</td><td className="num">{pct(b.totalReturn)}</td><td className="num">{pct(b.cagr)}</td><td className="num">{fmt(b.sharpe)}</td><td className="num">{pct(-b.maxDrawdown)}</td></tr>
+            <tr><td>Strategy</td><td className="num">{fmt(s.finalEquity, money)}</td><td className="num">{pct(s.totalReturn)}</td><td className="num">{pct(s.cagr)}</td><td className="num">{fmt(s.sharpe)}</td><td className="num">{pct(-s.maxDrawdown)}</td></tr>
+            <tr data-testid="bt-benchmark-row"><td>Buy and hold</td><td className="num">{fmt(b.finalEquity, money)}</td><td className="num">{pct(b.totalReturn)}</td><td className="num">{pct(b.cagr)}</td><td className="num">{fmt(b.sharpe)}</td><td className="num">{pct(-b.maxDrawdown)}</td></tr>
           </tbody>
         </table>
       ) : null}
@@ -90,7 +94,7 @@ export function BacktestReport({ runId, report }: { runId: string; report: Backt
                 <td>{t.exitTime === null ? 'open' : fmtTime(t.exitTime)}</td>
                 <td className="num">{fmt(t.exitPrice, report.pricePrecision)}</td>
                 <td className="num">{fmtQty(t.quantity)}</td>
-                <td className={`num ${pnlClass(t.pnl)}`}>{fmt(t.pnl)}</td>
+                <td className={`num ${pnlClass(t.pnl)}`}>{fmt(t.pnl, money)}</td>
               </tr>
             ))}
           </tbody>

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { InstrumentView, PositionView } from '../../../shared/ipc/views';
-import { amountInput, fmtAmount, fmtPrice, fmtSigned, pnlClass } from '../../app/format';
+import { amountInput, fmtAmount, fmtPnl, fmtPrice, pnlClass } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { rowKeys } from '../../app/row-keys';
 import { selectInstruments } from '../session/session-slice';
@@ -49,8 +49,8 @@ export function PositionsTable({ onSelect }: { onSelect?: (instrumentId: string)
                   <td className={`num ${pnlClass(p.quantity)}`} data-testid="position-qty">{fmtAmount(p.quantity, inst)}</td>
                   <td className="num">{p.quantity === 0 ? '—' : fmtPrice(p.avgEntry, inst)}</td>
                   <td className="num">{fmtPrice(p.mark, inst)}</td>
-                  <td className={`num ${pnlClass(p.unrealized)}`} data-testid="position-upnl">{fmtSigned(p.unrealized)}</td>
-                  <td className={`num ${pnlClass(p.realized)}`}>{fmtSigned(p.realized)}</td>
+                  <td className={`num ${pnlClass(p.unrealized)}`} data-testid="position-upnl">{fmtPnl(p.unrealized, inst)}</td>
+                  <td className={`num ${pnlClass(p.realized)}`}>{fmtPnl(p.realized, inst)}</td>
                   <td>
                     {p.quantity !== 0 ? (
                       <button type="button" className="small" onClick={() => void close(p, inst)} data-testid="close-position" aria-label={`Close ${p.symbol} position`}>Close</button>

@@ -58,7 +58,7 @@ export function BacktestChartWindow({ runId }: { runId: string }) {
         {t ? (
           <span data-testid="bt-focus">
             trade <b>#{t.index + 1}</b> {t.side} {fmtTime(t.entryTime)} @ {fmt(t.entryPrice, view?.pricePrecision)} → {t.exitTime === null ? 'open' : `${fmtTime(t.exitTime)} @ ${fmt(t.exitPrice, view?.pricePrecision)}`}{' '}
-            <span className={pnlClass(t.pnl)}>{fmt(t.pnl)}</span>
+            <span className={pnlClass(t.pnl)}>{fmt(t.pnl, view?.moneyPrecision)}</span>
           </span>
         ) : null}
       </header>
