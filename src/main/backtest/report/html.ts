@@ -135,7 +135,8 @@ function chartSvg(c: ChartSpec): string {
   const withTime = span < 3 * 86_400_000;
   for (let i = 0; i <= xticks; i++) {
     const t = c.t0 + (span * i) / xticks;
-    const label = withTime ? fmtTime(Math.round(t)) : new Date(t).toISOString().slice(0, 10);
+    // Interior labels on the minute: a sixth of 2d 11h 19m is not a time anyone reads to the second.
+    const label = withTime ? fmtTime(i === 0 || i === xticks ? Math.round(t) : Math.round(t / 60_000) * 60_000) : new Date(t).toISOString().slice(0, 10);
     const anchor = i === 0 ? 'start' : i === xticks ? 'end' : 'middle';
     parts.push(`<text class="xlab" text-anchor="${anchor}" x="${r(x(t))}" y="${c.height - 8}">${escapeHtml(label)}</text>`);
   }
