@@ -22,6 +22,10 @@ describe('symbols from file names', () => {
     expect(symbolFromFileName('btc-perp-20211231-20220201_1m.csv')).toBe('BTC-PERP');
     expect(symbolFromFileName('prices.csv')).toBeUndefined();
     expect(symbolFromFileName('Binance_BTCUSDT_1h.csv')).toBe('BTCUSDT');
+    // freqtrade's futures data: base_quote_settle.
+    expect(symbolFromFileName('XRP_USDT_USDT-1h-futures.feather')).toBe('XRP/USDT:USDT');
+    expect(symbolFromFileName('UNITTEST_USDT_USDT-1h-mark.feather')).toBe('UNITTEST/USDT:USDT');
+    expect(symbolFromFileName('BTC_USDT_1h-x.csv')).toBe('BTC/USDT');
   });
 
   it('a concatenated name with a known quote is that pair unless --quote names another; otherwise named from the file', async () => {

@@ -71,6 +71,9 @@ const DATA_WORDS = new Set(['TRADES', 'TRADE', 'AGGTRADES', 'TICKS', 'QUOTES', '
 const VENUE_WORDS = new Set(['BINANCE', 'BINANCEUS', 'COINBASE', 'KRAKEN', 'BITFINEX', 'BITSTAMP', 'GEMINI', 'BYBIT', 'OKX', 'KUCOIN', 'HUOBI', 'HTX', 'GATEIO', 'BITMEX', 'DERIBIT', 'POLONIEX', 'BITTREX', 'FTX', 'MEXC', 'BITGET']);
 
 export function symbolFromFileName(file: string): string | undefined {
+  // freqtrade's futures files: `XRP_USDT_USDT-1h-futures.feather` is the perpetual XRP/USDT:USDT (base_quote_settle).
+  const fut = /^([A-Za-z0-9]{2,12})_([A-Za-z0-9]{2,12})_([A-Za-z]{2,12})(?=-)/.exec(basename(file));
+  if (fut?.[1] && fut[2] && fut[3] && !DATA_WORDS.has(fut[3].toUpperCase()) && !VENUE_WORDS.has(fut[1].toUpperCase())) return `${fut[1].toUpperCase()}/${fut[2].toUpperCase()}:${fut[3].toUpperCase()}`;
   const m = /^([A-Za-z0-9]{2,12})[_\-/]([A-Za-z0-9]{2,12})(?=[_\-.])/.exec(basename(file));
   if (!m?.[1] || !m[2] || DATA_WORDS.has(m[2].toUpperCase())) return undefined;
   // `Binance_BTCUSDT_1h.csv`: the venue, then the venue's symbol (mapped by resolveSymbol).

@@ -4,19 +4,20 @@
  * bytes: an array whose first row has 6 numbers is OHLCV, a row with a string/null in second
  * or fourth place ([ms, id, type, side, …]) is trades; an object with "candles"/"ohlc" is ta4j.
  * Order-book CSVs (Binance depth, Tardis incremental_book_L2 / book_snapshot) by their header,
- * see book-readers.ts. Any of them may be gzipped (`.gz`). `.parquet` is bars or trades by its
- * column names (parquet.ts). Other binary formats (feather, HDF5…) are named in the error so the
- * user knows to convert them.
+ * see book-readers.ts. Any of them may be gzipped (`.gz`). `.parquet` and `.feather`/`.arrow` are bars or
+ * trades by their column names (parquet.ts, feather.ts). Other binary formats (HDF5, pickle…)
+ * are named in the error so the user knows to convert them.
  */
 import { extname } from 'node:path';
 import { isPreamble, looksLikeData, mapHeader, normalizeHeader, PREAMBLE_LINES, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
 import { bookFormatOfHeader } from './book-readers';
 import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
+import { featherKind, featherSchema } from './feather';
 import { parquetKind, parquetSchema } from './parquet';
 import { isGzipPath, peekText } from './source';
 
-export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | BookFormat;
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | 'feather-bars' | 'feather-trades' | BookFormat;
 export type DataKind = 'bars' | 'trades' | 'book';
 
 export interface DetectedFormat {
@@ -33,6 +34,8 @@ const KIND: Readonly<Record<DataFormat, DataKind>> = {
   'ta4j-json': 'bars',
   'parquet-bars': 'bars',
   'parquet-trades': 'trades',
+  'feather-bars': 'bars',
+  'feather-trades': 'trades',
   'binance-depth-csv': 'book',
   'tardis-book-l2': 'book',
   'tardis-book-snapshot': 'book',
@@ -43,8 +46,6 @@ export function kindOf(format: DataFormat): DataKind {
 }
 
 const BINARY: Readonly<Record<string, string>> = {
-  '.feather': 'Arrow/feather',
-  '.arrow': 'Arrow',
   '.h5': 'HDF5',
   '.hdf5': 'HDF5',
   '.pickle': 'Python pickle',
@@ -63,8 +64,12 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
     if (gzip) throw new ImportError(path, 'a gzipped Parquet file: Parquet compresses its own columns; give the .parquet file itself');
     return withKind(parquetKind(path, await parquetSchema(path)) === 'bars' ? 'parquet-bars' : 'parquet-trades', false);
   }
+  if (ext === '.feather' || ext === '.arrow' || ext === '.ipc') {
+    if (gzip) throw new ImportError(path, 'a gzipped Feather file: give the .feather file itself (Feather compresses its own columns with LZ4)');
+    return withKind(featherKind(path, await featherSchema(path)) === 'bars' ? 'feather-bars' : 'feather-trades', false);
+  }
   const known = ['.csv', '.tsv', '.txt', '.json', ''].includes(ext);
-  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz), .parquet`);
+  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz), .parquet, .feather`);
   const head = await peekText(path, 1 << 14);
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new ImportError(path, 'empty file');

@@ -6,7 +6,7 @@
  * parsing rules: timestamps.ts; order-book CSVs (BookUpdate chunks): book-readers.ts; order and timeframe rules: records.ts.
  */
 import type { InstrumentId } from '../../../shared/domain/instrument';
-import { decimalsOf, MAX_PRECISION } from '../../../shared/domain/fixed';
+import { decimalsOf as textDecimals, MAX_PRECISION } from '../../../shared/domain/fixed';
 import type { Bar, TradeTick } from '../../../shared/messages/market-data';
 import type { CsvReadOptions } from './csv-readers';
 import { csvBarRecords, csvTradeRecords } from './csv-readers';
@@ -15,6 +15,7 @@ import { detectFormat, kindOf } from './detect';
 import { readBook } from './book-readers';
 import { ImportError } from './errors';
 import { iterate, ohlcvJsonRecords, readTa4jJson, tradesJsonRecords } from './json-readers';
+import { featherBarRecords, featherTradeRecords } from './feather';
 import { parquetBarRecords, parquetTradeRecords } from './parquet';
 import { assembleBars, assembleTrades } from './records';
 
@@ -56,7 +57,7 @@ export async function* readBars(path: string, opts: ReadBarsOptions): AsyncGener
     yield* assembleBars(path, 'row', iterate(f.records), { ...base, timeIs: opts.timeIs ?? f.timeIs, ...(timeframeMs === undefined ? {} : { timeframeMs }) });
     return;
   }
-  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : ohlcvJsonRecords(path);
+  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : format === 'feather-bars' ? featherBarRecords(path) : ohlcvJsonRecords(path);
   const unit = format === 'csv-bars' ? 'line' : 'row';
   yield* assembleBars(path, unit, source, { ...base, ...(opts.timeIs ? { timeIs: opts.timeIs } : {}), ...(opts.timeframeMs === undefined ? {} : { timeframeMs: opts.timeframeMs }) });
 }
@@ -71,7 +72,7 @@ export async function* readTrades(path: string, opts: ReadTradesOptions): AsyncG
   if (kindOf(format) !== 'trades') throw new ImportError(path, `holds ${kindOf(format) === 'book' ? 'an order book' : 'bars'} (${format}), not trades`);
   const base = { instrumentId: opts.instrumentId, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) };
   if (format === 'csv-trades') yield* assembleTrades(path, 'line', csvTradeRecords(path, opts), base);
-  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : tradesJsonRecords(path), base);
+  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : format === 'feather-trades' ? featherTradeRecords(path) : tradesJsonRecords(path), base);
 }
 
 /** Reads every bar into one array: for small files and tests. */
@@ -129,6 +130,10 @@ export async function inferPrecision(path: string, opts: InferPrecisionOptions =
   let timeframeMs: number | undefined;
   let symbol: string | undefined;
   const common = { ...opts, format, instrumentId: 'IMPORT' };
+  // Parquet and Feather hold binary doubles: a price written as 0.09969 may come back 1 ulp off
+  // (0.09969000000000001). Read at 15 significant digits (a double carries 15.9) they are the
+  // decimals that were written; text files keep every digit they show.
+  const decimalsOf = format.startsWith('parquet-') || format.startsWith('feather-') ? (v: number): number => textDecimals(Number(v.toPrecision(15))) : textDecimals;
   if (kind === 'bars') {
     for await (const chunk of readBars(path, common)) {
       for (const b of chunk) {
