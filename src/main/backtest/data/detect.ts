@@ -14,10 +14,11 @@ import { bookFormatOfHeader } from './book-readers';
 import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
 import { featherKind, featherSchema } from './feather';
+import { pandasKind, readPandasJson } from './pandas-json';
 import { parquetKind, parquetSchema } from './parquet';
 import { isGzipPath, peekText } from './source';
 
-export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | 'feather-bars' | 'feather-trades' | BookFormat;
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | 'feather-bars' | 'feather-trades' | 'pandas-bars-json' | 'pandas-trades-json' | BookFormat;
 export type DataKind = 'bars' | 'trades' | 'book';
 
 export interface DetectedFormat {
@@ -36,6 +37,8 @@ const KIND: Readonly<Record<DataFormat, DataKind>> = {
   'parquet-trades': 'trades',
   'feather-bars': 'bars',
   'feather-trades': 'trades',
+  'pandas-bars-json': 'bars',
+  'pandas-trades-json': 'trades',
   'binance-depth-csv': 'book',
   'tardis-book-l2': 'book',
   'tardis-book-snapshot': 'book',
@@ -74,6 +77,8 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new ImportError(path, 'empty file');
   if (text.startsWith('[') || text.startsWith('{')) {
+    // pandas to_json frames (an object that is not ta4j's, or an array of objects): by their columns.
+    if ((text.startsWith('{') && !TA4J.test(text)) || /^\[\s*\{/.test(text)) return withKind(pandasKind(path, await readPandasJson(path)) === 'bars' ? 'pandas-bars-json' : 'pandas-trades-json', gzip);
     return withKind(sniffJson(path, text), gzip);
   }
   if (ext === '.json') throw new ImportError(path, 'not JSON: expected an array of rows or a ta4j object');
@@ -114,15 +119,14 @@ function hasColumns(path: string, header: string[], sep: string, roles: Paramete
   }
 }
 
+/** ta4j's two object shapes, by their array key. */
+const TA4J = /"candles"\s*:\s*\[|"ohlc"\s*:\s*\[/;
+
 function sniffJson(path: string, text: string): DataFormat {
-  if (text.startsWith('{')) {
-    if (/"candles"\s*:\s*\[/.test(text) || /"ohlc"\s*:\s*\[/.test(text)) return 'ta4j-json';
-    throw new ImportError(path, 'unknown JSON object: expected a "candles" or "ohlc" array (ta4j) or an array of [time, open, high, low, close, volume] rows');
-  }
+  if (text.startsWith('{')) return 'ta4j-json';
   const m = /^\[\s*\[([^\]]*)\]/.exec(text);
   if (!m) {
     if (/^\[\s*\]/.test(text)) throw new ImportError(path, 'no rows in file (empty JSON array)');
-    if (/^\[\s*\{/.test(text)) throw new ImportError(path, 'JSON array of objects is not supported; expected [[time, open, high, low, close, volume], …] or freqtrade trades [[ms, id, type, side, price, amount, cost], …]');
     throw new ImportError(path, 'unknown JSON layout: expected an array of arrays');
   }
   const cells = (m[1] ?? '').split(',').map((s) => s.trim());

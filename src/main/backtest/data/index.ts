@@ -16,6 +16,7 @@ import { readBook } from './book-readers';
 import { ImportError } from './errors';
 import { iterate, ohlcvJsonRecords, readTa4jJson, tradesJsonRecords } from './json-readers';
 import { featherBarRecords, featherTradeRecords } from './feather';
+import { pandasBarRecords, pandasTradeRecords } from './pandas-json';
 import { parquetBarRecords, parquetTradeRecords } from './parquet';
 import { assembleBars, assembleTrades } from './records';
 
@@ -57,7 +58,7 @@ export async function* readBars(path: string, opts: ReadBarsOptions): AsyncGener
     yield* assembleBars(path, 'row', iterate(f.records), { ...base, timeIs: opts.timeIs ?? f.timeIs, ...(timeframeMs === undefined ? {} : { timeframeMs }) });
     return;
   }
-  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : format === 'feather-bars' ? featherBarRecords(path) : ohlcvJsonRecords(path);
+  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : format === 'feather-bars' ? featherBarRecords(path) : format === 'pandas-bars-json' ? pandasBarRecords(path) : ohlcvJsonRecords(path);
   const unit = format === 'csv-bars' ? 'line' : 'row';
   yield* assembleBars(path, unit, source, { ...base, ...(opts.timeIs ? { timeIs: opts.timeIs } : {}), ...(opts.timeframeMs === undefined ? {} : { timeframeMs: opts.timeframeMs }) });
 }
@@ -72,7 +73,7 @@ export async function* readTrades(path: string, opts: ReadTradesOptions): AsyncG
   if (kindOf(format) !== 'trades') throw new ImportError(path, `holds ${kindOf(format) === 'book' ? 'an order book' : 'bars'} (${format}), not trades`);
   const base = { instrumentId: opts.instrumentId, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) };
   if (format === 'csv-trades') yield* assembleTrades(path, 'line', csvTradeRecords(path, opts), base);
-  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : format === 'feather-trades' ? featherTradeRecords(path) : tradesJsonRecords(path), base);
+  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : format === 'feather-trades' ? featherTradeRecords(path) : format === 'pandas-trades-json' ? pandasTradeRecords(path) : tradesJsonRecords(path), base);
 }
 
 /** Reads every bar into one array: for small files and tests. */
