@@ -38,6 +38,16 @@ export class ReplayOrderError extends Error {
  */
 export async function replay(feeds: readonly Feed[], visit: (feed: number, event: MarketEvent) => void): Promise<number> {
   const cursors: Cursor[] = feeds.map((f) => ({ it: f.chunks[Symbol.asyncIterator](), chunk: [], pos: 0, done: false, lastTs: -Infinity }));
+  try {
+    return await merge(cursors, visit);
+  } finally {
+    // A replay that stops early (the strategy threw, a feed went back in time) ends the feeds it
+    // did not finish, so their sources run their own clean-up (a store's scan closes the store).
+    await Promise.all(cursors.map(async (c) => (c.done ? undefined : c.it.return?.().catch(() => undefined))));
+  }
+}
+
+async function merge(cursors: Cursor[], visit: (feed: number, event: MarketEvent) => void): Promise<number> {
   for (const c of cursors) await refill(c);
   let count = 0;
   if (cursors.length === 1) {
