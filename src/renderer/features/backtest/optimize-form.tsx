@@ -15,13 +15,18 @@ import { defaultRanges, gridOf, heatColor } from './optimize-grid';
 import type { RangeInput } from './optimize-grid';
 
 const POLL_MS = 300;
+/** The data select's value for "a file on this computer" (its path in the field below). */
+const PATH = '__path__';
 const pct = (v: number): string => `${(v * 100).toFixed(2)} %`;
 const fix = (v: number | null, d = 3): string => (v === null ? 'n/a' : v.toFixed(d));
+/** An objective's value as the heatmap shows it: a total return in percent, a ratio with 2 decimals. */
+const cell = (objective: string, v: number | null): string => (v === null ? 'n/a' : objective === 'total-return' ? pct(v) : v.toFixed(2));
 
 export function OptimizeForm() {
   const bridge = useBridge();
   const catalog = useAppSelector(selectBacktestCatalog);
   const [data, setData] = useState('');
+  const [dataPath, setDataPath] = useState('');
   const [strategy, setStrategy] = useState('sma-cross');
   const [specs, setSpecs] = useState<readonly ParamSpecView[]>([]);
   const [ranges, setRanges] = useState<Record<string, RangeInput>>({});
@@ -66,7 +71,11 @@ export function OptimizeForm() {
     }
     setError(null);
     const fixed = Object.fromEntries(specs.filter((p) => !ranges[p.name]?.vary).map((p) => [p.name, String(p.default)]));
-    const r = await bridge.optimize.start({ data: { sample: data }, strategy, params: fixed, grid: grid.axes, objective, capital: catalog?.defaults.capital ?? 10_000, feeBps: catalog?.defaults.feeBps ?? 10, slippageBps: catalog?.defaults.slippageBps ?? 0 });
+    if (data === PATH && dataPath.trim() === '') {
+      setError('give the data file path');
+      return;
+    }
+    const r = await bridge.optimize.start({ data: data === PATH ? { path: dataPath.trim() } : { sample: data }, strategy, params: fixed, grid: grid.axes, objective, capital: catalog?.defaults.capital ?? 10_000, feeBps: catalog?.defaults.feeBps ?? 10, slippageBps: catalog?.defaults.slippageBps ?? 0 });
     if (r.ok) setRun(r.value);
     else setError(`${r.error.code}: ${r.error.message}`);
   };
@@ -84,8 +93,14 @@ export function OptimizeForm() {
         <label className="wide">Data
           <select value={data} onChange={(e) => setData(e.target.value)} data-testid="opt-data">
             {catalog?.samples.map((s) => <option key={s.file} value={s.file}>{s.symbol} {s.timeframe ?? ''} · {s.bars ?? '?'} bars (sample)</option>)}
+            <option value={PATH}>A file on this computer…</option>
           </select>
         </label>
+        {data === PATH ? (
+          <label className="wide">Data file path
+            <input value={dataPath} onChange={(e) => setDataPath(e.target.value)} placeholder="/path/to/XRP_ETH-trades.feather" data-testid="opt-data-path" />
+          </label>
+        ) : null}
         <label>Strategy
           <select value={strategy} onChange={(e) => setStrategy(e.target.value)} data-testid="opt-strategy">
             {catalog?.strategies.map((s) => <option key={s} value={s}>{s}</option>)}
@@ -143,7 +158,7 @@ function OptimizeResults({ run }: { readonly run: OptimizeRunView }) {
             {run.heatmap.map((row, yi) => (
               <tr key={y.values[yi]}>
                 <th>{y.values[yi]}</th>
-                {row.map((v, xi) => <td key={x.values[xi]} style={{ background: heatColor(v, lo, hi) }}>{fix(v, 2)}</td>)}
+                {row.map((v, xi) => <td key={x.values[xi]} style={{ background: heatColor(v, lo, hi) }}>{cell(run.objective, v)}</td>)}
               </tr>
             ))}
           </tbody>
