@@ -13,6 +13,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { startBinanceSim } from '../test/sim/binance';
 import type { BinanceSim } from '../test/sim/binance';
 
@@ -53,6 +54,42 @@ export function observeGc(into: GcPause[]): PerformanceObserver {
   });
   o.observe({ entryTypes: ['gc'] });
   return o;
+}
+
+export interface Allocation {
+  /** Bytes allocated on the JS heap while the meter ran (used heap growth between collections). */
+  readonly bytes: number;
+  readonly scavenges: number;
+  readonly markSweeps: number;
+}
+
+/**
+ * Bytes this process allocates on the V8 heap while it runs: each collection's used heap before
+ * it, less the used heap after the previous one (V8's GCProfiler), plus the growth since the
+ * last. Counts every space (large objects too); what a collection frees is what was allocated.
+ */
+export function allocationMeter(): { stop(): Allocation } {
+  const profiler = new GCProfiler();
+  const startUsed = getHeapStatistics().used_heap_size;
+  profiler.start();
+  return {
+    stop: () => {
+      const endUsed = getHeapStatistics().used_heap_size;
+      const stats = profiler.stop()?.statistics ?? [];
+      let bytes = 0;
+      let after = startUsed;
+      let scavenges = 0;
+      let markSweeps = 0;
+      for (const g of stats) {
+        bytes += Math.max(0, g.beforeGC.heapStatistics.usedHeapSize - after);
+        after = g.afterGC.heapStatistics.usedHeapSize;
+        if (g.gcType === 'Scavenge' || g.gcType === 'MinorMarkSweep') scavenges++;
+        else if (g.gcType === 'MarkSweepCompact') markSweeps++;
+      }
+      bytes += Math.max(0, endUsed - after);
+      return { bytes, scavenges, markSweeps };
+    },
+  };
 }
 
 /** A simulator with the per-tick stamps, in the calling process. */

@@ -40,7 +40,7 @@ import type { BookDelta } from '../src/main/venues/ccxt/order-book';
 import { TokenBucket } from '../src/main/venues/ccxt/rate-limiter';
 import { streamReadyWaiter } from '../src/main/venues/ccxt/venues';
 import { DEFAULT_SECRET, makeCcxtClient, startBinanceSim } from '../test/sim/binance';
-import { observeGc, sharedNow, startBenchSim } from './ccxt-sim';
+import { allocationMeter, observeGc, sharedNow, startBenchSim } from './ccxt-sim';
 import type { GcPause } from './ccxt-sim';
 
 /** p99 tick to order on the wire (ms) the encoder path must stay under. */
@@ -196,9 +196,11 @@ async function tickToWire(path: keyof typeof RUNS): Promise<Record<string, unkno
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const first = tick + 1;
+  const alloc = allocationMeter();
   const started = performance.now();
   while (tick + 1 - first < TARGET_TICKS && performance.now() - started < TICK_BUDGET_MS) await oneTick();
   const elapsed = performance.now() - started;
+  const allocated = alloc.stop();
   loopDelay.disable();
   gcObserver.disconnect();
   const ticks = tick + 1 - first;
@@ -245,6 +247,12 @@ async function tickToWire(path: keyof typeof RUNS): Promise<Record<string, unkno
     warmupTicks: WARMUP_TICKS,
     ticksPerSecond: Math.round((ticks / elapsed) * 1000),
     latencyMs,
+    /** The trading process's garbage: V8 heap bytes allocated per tick and collections per 1 000 ticks. */
+    heap: {
+      kbAllocatedPerTick: Math.round((allocated.bytes / 1024 / ticks) * 10) / 10,
+      scavengesPer1000Ticks: Math.round((allocated.scavenges / ticks) * 1000 * 10) / 10,
+      markSweeps: allocated.markSweeps,
+    },
     target: { p99Ms: TARGET_P99_MS, met: latencyMs.p99 < TARGET_P99_MS },
     /**
      * Where the time goes: ccxt.pro + data client + bus; strategy + risk gate + engine; request
@@ -329,10 +337,12 @@ async function requestBuild(): Promise<Record<string, unknown>> {
 }
 
 // The machine's load before and after: a latency figure means little without it (2 shared cores).
+// CCXT_BENCH_ONLY=encoder runs the encoder's tick to wire alone (bench/ab/ccxt-ab.sh alternates it between two trees).
+const only = process.env['CCXT_BENCH_ONLY'] === 'encoder';
 const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
-const build = await requestBuild();
+const build = only ? undefined : await requestBuild();
 const encoderTick = await tickToWire('encoder');
-const ccxtTick = await tickToWire('ccxt');
-const book = bookThroughput();
+const ccxtTick = only ? undefined : await tickToWire('ccxt');
+const book = only ? undefined : bookThroughput();
 const loadAverage = { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100), cpus: cpus().length };
 console.log(JSON.stringify({ bench: 'ccxt', node: process.version, loadAverage, requestBuild: build, tickToWire: encoderTick, tickToWireCcxt: ccxtTick, orderBook: book }));

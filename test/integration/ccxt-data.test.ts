@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/main/engine/bus/message-bus';
 import { Topics } from '../../src/main/engine/bus/topics';
 import { systemTimeSource } from '../../src/main/venues/ccxt/build';
-import { CcxtDataClient, capabilityReport } from '../../src/main/venues/ccxt/ccxt-data-client';
+import { CcxtDataClient, TRADE_CACHE_ENTRIES, capabilityReport } from '../../src/main/venues/ccxt/ccxt-data-client';
 import { instrumentFromMarket } from '../../src/main/venues/ccxt/mapping';
 import { L2Book } from '../../src/main/venues/ccxt/order-book';
 import type { BookUpdate, TradeTick } from '../../src/shared/messages/market-data';
@@ -113,6 +113,54 @@ describe('CcxtDataClient against the Binance simulator', { timeout: 15_000 }, ()
     expect(events).toContain('RESUBSCRIBED:trades');
     // One socket per stream, none leaked by the closes.
     expect(sim.openWebSockets).toBe(2);
+  });
+
+  it("caps ccxt.pro's trade cache and loses no trade: one at a time, and bursts below the cap, all published once in order", async () => {
+    const { sim, client, trades, events } = await setupData();
+    await until(() => sim.requests.some((r) => r.transport === 'ws' && r.method === 'SUBSCRIBE' && JSON.stringify(r.params).includes('trade')));
+    sim.trade('BTCUSDT', 60_000, 0.001);
+    await until(() => trades.length > 0);
+    trades.length = 0;
+    // 300 trades one by one (the next once the previous arrived), then bursts of 40 and of
+    // cap − 1 written back to back (they reach ccxt together and it drains them in one go).
+    const sent: number[] = [];
+    for (let i = 1; i <= 300; i++) {
+      sim.trade('BTCUSDT', 60_000 + i, 0.001);
+      sent.push(60_000 + i);
+      await until(() => trades.length === sent.length, 2000);
+    }
+    for (const size of [40, TRADE_CACHE_ENTRIES - 1]) {
+      for (let i = 0; i < size; i++) {
+        const px = 61_000 + sent.length;
+        sim.trade('BTCUSDT', px, 0.001);
+        sent.push(px);
+      }
+      await until(() => trades.length === sent.length, 4000);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(trades.map((t) => t.price)).toEqual(sent);
+    expect(new Set(trades.map((t) => t.tradeId)).size).toBe(sent.length);
+    expect(client.stats.tradeGaps).toBe(0);
+    expect(events.filter((e) => e === 'GAP:trades')).toEqual([]);
+  });
+
+  it('reports a burst that fills the capped trade cache as a GAP on the trades channel (never a silent loss)', async () => {
+    const { sim, client, trades, events } = await setupData();
+    await until(() => sim.requests.some((r) => r.transport === 'ws' && r.method === 'SUBSCRIBE' && JSON.stringify(r.params).includes('trade')));
+    sim.trade('BTCUSDT', 60_000, 0.001);
+    await until(() => trades.length > 0);
+    const before = trades.length;
+    const burst = 3 * TRADE_CACHE_ENTRIES;
+    for (let i = 1; i <= burst; i++) sim.trade('BTCUSDT', 62_000 + i, 0.001);
+    await until(() => trades.at(-1)?.price === 62_000 + burst, 4000);
+    const got = trades.length - before;
+    // Whatever ccxt dropped is told: either every trade came through, or a GAP was reported.
+    if (got < burst) {
+      expect(events).toContain('GAP:trades');
+      expect(client.stats.tradeGaps).toBeGreaterThan(0);
+    }
+    const prices = trades.slice(before).map((t) => t.price);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b)); // in order, none twice
   });
 
   it('reports what each venue lacks from exchange.has', () => {

@@ -1,21 +1,19 @@
 /**
  * The Binance order hot path: requests built by BinanceRequestEncoder, sent over one keep-alive
- * HTTP(S) agent per venue, answers read by ccxt's own code (`parseJson`, `handleErrors`,
+ * HTTP/1.1 connection pool per venue (./http1-client.ts), answers read by ccxt's own code (`parseJson`, `handleErrors`,
  * `handleHttpStatusCode`, `parseOrder`) so errors are the same ccxt classes the execution
  * client already classifies (a lost answer is still a lost answer: UNKNOWN, resolved by client
  * order id) and orders are the same unified structures.
  *
- * Invariant: each call sends its request at most once (no retry here, none in the agent:
+ * Invariant: each call sends its request at most once (no retry here, none in the client:
  * a socket that dies mid-request fails the request, it is never replayed).
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { NetworkError, RequestTimeout } from 'ccxt';
 import type { Instrument } from '../../../shared/domain/instrument';
 import type { Order } from '../../../shared/domain/order';
 import type { CcxtOrder } from '../ccxt/ccxt-types';
 import type { BinanceRequestEncoder, EncodedRequest } from './encoder';
+import { Http1Client, Http1TimeoutError } from './http1-client';
 
 /** What of a ccxt binance instance reads the answers (structural). */
 export interface CcxtBinanceReader {
@@ -42,44 +40,37 @@ export interface OrderFastPath {
   close(): void;
 }
 
-function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-/** One keep-alive agent per venue; `send` writes the request once and reads the whole answer. */
+/**
+ * One keep-alive connection pool per venue (./http1-client.ts); `send` writes the request once
+ * and reads the whole answer. Failures are ccxt's classes, as ccxt's own fetch would raise them:
+ * a timeout is RequestTimeout, a lost or unreadable answer NetworkError (both: answer lost).
+ */
 export class KeepAliveTransport {
-  private readonly http = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
-  private readonly https = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+  private readonly client: Http1Client;
 
-  constructor(private readonly timeoutMs: () => number) {}
+  constructor(timeoutMs: () => number) {
+    this.client = new Http1Client(timeoutMs);
+  }
 
-  send(r: EncodedRequest): Promise<HttpReply> {
-    return new Promise<HttpReply>((resolve, reject) => {
-      const secure = r.url.startsWith('https:');
-      const headers: Record<string, string | number> = { ...r.headers };
-      if (r.body !== undefined) headers['Content-Length'] = Buffer.byteLength(r.body);
-      const req = (secure ? httpsRequest : httpRequest)(r.url, { method: r.method, headers, agent: secure ? this.https : this.http }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => reject(new NetworkError(`binance ${r.method} ${new URL(r.url).pathname}: ${e.message}`)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      // No Nagle delay: an order is one small write that must leave at once (Node's default
-      // for http requests, set here so an agent or Node default change cannot hold it back).
-      req.setNoDelay(true);
-      const ms = this.timeoutMs();
-      req.setTimeout(ms, () => req.destroy(new RequestTimeout(`binance ${r.method} ${new URL(r.url).pathname} timed out (${ms} ms)`)));
-      req.on('error', (e) => reject(e instanceof RequestTimeout ? e : new NetworkError(`binance ${r.method} ${new URL(r.url).pathname}: ${e.message}`)));
-      req.end(r.body);
-    });
+  async send(r: EncodedRequest): Promise<HttpReply> {
+    try {
+      return await this.client.request(r);
+    } catch (e) {
+      const what = `binance ${r.method} ${pathOf(r.url)}`;
+      if (e instanceof Http1TimeoutError) throw new RequestTimeout(`${what} ${e.message}`);
+      throw new NetworkError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   close(): void {
-    this.http.destroy();
-    this.https.destroy();
+    this.client.close();
   }
+}
+
+function pathOf(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  const q = url.indexOf('?');
+  return slash < 0 ? '/' : url.slice(slash, q < 0 ? undefined : q);
 }
 
 export class BinanceOrderPath implements OrderFastPath {
@@ -118,7 +109,7 @@ export class BinanceOrderPath implements OrderFastPath {
     // What ccxt's handleRestResponse does with an answer: venue error codes, then HTTP status.
     const handled = this.ccxt.handleErrors(reply.status, reply.statusText, r.url, r.method, reply.headers, text, json, r.headers, r.body);
     if (handled === undefined) this.ccxt.handleHttpStatusCode(reply.status, reply.statusText, r.url, r.method, text);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new NetworkError(`binance ${r.method} ${new URL(r.url).pathname}: answer is not an order (HTTP ${reply.status})`);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new NetworkError(`binance ${r.method} ${pathOf(r.url)}: answer is not an order (HTTP ${reply.status})`);
     return this.ccxt.parseOrder(json, this.ccxt.market(symbol));
   }
 }

@@ -17,6 +17,15 @@
  * client closed while sleeping even dialled afterwards, leaking a socket) and the delay doubled.
  * The client therefore sets ccxt's dial delay to 0 on its exchange (`base: 0`) at start.
  *
+ * ccxt.pro's public trade cache is capped at `TRADE_CACHE_ENTRIES` per symbol (its
+ * `options.tradesLimit`, default 1 000): ccxt copies the whole cache on every `watchTrades` and
+ * slides it by one on every trade, which at 1 000 was ≈ 11 KB of garbage and the largest item
+ * between a trade frame and the strategy. The client reads each delivery's new trades only
+ * (ccxt's newUpdates), so no trade is lost while a delivery holds fewer than the cap; ccxt
+ * delivers frames one at a time, and more at once only when the event loop fell behind (it then
+ * drains its backlog in one go). A delivery as large as the cache may have lost its oldest
+ * trades: it is reported as a GAP on the trades channel (`stats.tradeGaps`), never hidden.
+ *
  * Use a separate exchange instance from the execution client: a data stall closes its sockets.
  */
 import { ChecksumError } from 'ccxt';
@@ -32,6 +41,18 @@ import { backoffDelay, DEFAULT_BACKOFF } from './rate-limiter';
 import type { BackoffOptions } from './rate-limiter';
 
 export type Channel = 'book' | 'trades' | 'ticker' | 'ohlcv';
+
+/** Trades ccxt.pro keeps per symbol for `watchTrades` (its `options.tradesLimit`; see the module doc). */
+export const TRADE_CACHE_ENTRIES = 100;
+
+/** Caps ccxt.pro's public trade cache at `TRADE_CACHE_ENTRIES` (a smaller configured value stays); returns the cap. */
+export function boundTradeCache(exchange: object): number {
+  const ex = exchange as { options?: Record<string, unknown> };
+  const v = ex.options?.['tradesLimit'];
+  const n = typeof v === 'number' && v > 0 ? Math.min(v, TRADE_CACHE_ENTRIES) : TRADE_CACHE_ENTRIES;
+  if (ex.options !== undefined && ex.options !== null && typeof ex.options === 'object') ex.options['tradesLimit'] = n;
+  return n;
+}
 
 export interface CapabilityReport {
   readonly exchange: string;
@@ -112,7 +133,8 @@ export class CcxtDataClient {
   private readonly lastTradeIds = new Map<string, Set<string>>();
   private readonly lastBarOpen = new Map<string, number>();
   private closing: Promise<void> | undefined;
-  readonly stats = { gaps: 0, stalls: 0, books: 0, trades: 0, quotes: 0, bars: 0 };
+  readonly stats = { gaps: 0, tradeGaps: 0, stalls: 0, books: 0, trades: 0, quotes: 0, bars: 0 };
+  private tradeCache = TRADE_CACHE_ENTRIES;
   private readonly cancels = new Set<() => void>();
 
   constructor(private readonly opts: CcxtDataClientOptions) {}
@@ -125,6 +147,7 @@ export class CcxtDataClient {
     if (!this.stopped) return;
     this.stopped = false;
     disableCcxtDialBackoff(this.opts.exchange);
+    this.tradeCache = boundTradeCache(this.opts.exchange);
     const cap = this.capabilities();
     for (const s of this.opts.subscriptions) {
       if (s.book && cap.channels.book !== 'unavailable') this.tasks.push(this.loop(s, 'book', cap.channels.book === 'websocket'));
@@ -184,9 +207,12 @@ export class CcxtDataClient {
             case 'book':
               this.onBook(s, await this.watchdog((ex.watchOrderBook as NonNullable<CcxtMarketData['watchOrderBook']>).call(ex, s.symbol)));
               break;
-            case 'trades':
-              this.onTrades(s, await this.watchdog((ex.watchTrades as NonNullable<CcxtMarketData['watchTrades']>).call(ex, s.symbol)));
+            case 'trades': {
+              const trades = await this.watchdog((ex.watchTrades as NonNullable<CcxtMarketData['watchTrades']>).call(ex, s.symbol));
+              if (trades.length >= this.tradeCache) this.tradeBurst(s, trades.length);
+              this.onTrades(s, trades);
               break;
+            }
             case 'ticker':
               this.onTicker(s, await this.watchdog((ex.watchTicker as NonNullable<CcxtMarketData['watchTicker']>).call(ex, s.symbol)));
               break;
@@ -236,6 +262,12 @@ export class CcxtDataClient {
         await this.sleep(backoffDelay(attempt++, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random));
       }
     }
+  }
+
+  /** A delivery that filled ccxt's trade cache: its oldest trades may have been dropped by ccxt. */
+  private tradeBurst(s: DataSubscription, size: number): void {
+    this.stats.tradeGaps++;
+    this.opts.onEvent?.({ kind: 'GAP', symbol: s.symbol, channel: 'trades', message: `${size} trades delivered at once (ccxt keeps ${this.tradeCache}): older trades of this burst may be missing` });
   }
 
   private onBook(s: DataSubscription, ob: CcxtOrderBook): void {
