@@ -17,14 +17,16 @@
  * client closed while sleeping even dialled afterwards, leaking a socket) and the delay doubled.
  * The client therefore sets ccxt's dial delay to 0 on its exchange (`base: 0`) at start.
  *
- * ccxt.pro's public trade cache is capped at `TRADE_CACHE_ENTRIES` per symbol (its
- * `options.tradesLimit`, default 1 000): ccxt copies the whole cache on every `watchTrades` and
- * slides it by one on every trade, which at 1 000 was ≈ 11 KB of garbage and the largest item
- * between a trade frame and the strategy. The client reads each delivery's new trades only
- * (ccxt's newUpdates), so no trade is lost while a delivery holds fewer than the cap; ccxt
- * delivers frames one at a time, and more at once only when the event loop fell behind (it then
- * drains its backlog in one go). A delivery as large as the cache may have lost its oldest
- * trades: it is reported as a GAP on the trades channel (`stats.tradeGaps`), never hidden.
+ * ccxt.pro's public trade cache holds `TRADE_CACHE_ENTRIES` trades per symbol (its
+ * `options.tradesLimit`; a smaller configured value stays). The client reads each delivery's new
+ * trades only (ccxt's newUpdates), so no trade is lost while a delivery holds fewer than the
+ * cache; ccxt delivers frames one at a time, and more at once only when the event loop fell
+ * behind (it then drains its backlog in one go). A delivery as large as the cache may have lost
+ * its oldest trades: it is reported as a GAP on the trades channel (`stats.tradeGaps`), never
+ * hidden. The cache stays at ccxt's 1 000, not lower: a smaller one (100 was measured) makes
+ * ≈ 11 KB less garbage per trade (ccxt slides and copies it per trade) but a 100-trade backlog
+ * is 20 ms of a busy BTCUSDT minute behind — one GC pause — and public trades cannot be
+ * fetched back with the same ids (Binance's REST default is aggregated trades).
  *
  * Use a separate exchange instance from the execution client: a data stall closes its sockets.
  */
@@ -43,7 +45,7 @@ import type { BackoffOptions } from './rate-limiter';
 export type Channel = 'book' | 'trades' | 'ticker' | 'ohlcv';
 
 /** Trades ccxt.pro keeps per symbol for `watchTrades` (its `options.tradesLimit`; see the module doc). */
-export const TRADE_CACHE_ENTRIES = 100;
+export const TRADE_CACHE_ENTRIES = 1_000;
 
 /** Caps ccxt.pro's public trade cache at `TRADE_CACHE_ENTRIES` (a smaller configured value stays); returns the cap. */
 export function boundTradeCache(exchange: object): number {
