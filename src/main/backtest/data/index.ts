@@ -16,6 +16,7 @@ import { readBook } from './book-readers';
 import { ImportError } from './errors';
 import { iterate, ohlcvJsonRecords, readTa4jJson, tradesJsonRecords } from './json-readers';
 import { featherBarRecords, featherTradeRecords } from './feather';
+import { hdf5BarRecords, hdf5TradeRecords } from './hdf5';
 import { pandasBarRecords, pandasTradeRecords } from './pandas-json';
 import { parquetBarRecords, parquetTradeRecords } from './parquet';
 import { assembleBars, assembleTrades } from './records';
@@ -58,7 +59,7 @@ export async function* readBars(path: string, opts: ReadBarsOptions): AsyncGener
     yield* assembleBars(path, 'row', iterate(f.records), { ...base, timeIs: opts.timeIs ?? f.timeIs, ...(timeframeMs === undefined ? {} : { timeframeMs }) });
     return;
   }
-  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : format === 'feather-bars' ? featherBarRecords(path) : format === 'pandas-bars-json' ? pandasBarRecords(path) : ohlcvJsonRecords(path);
+  const source = format === 'csv-bars' ? csvBarRecords(path, opts) : format === 'parquet-bars' ? parquetBarRecords(path) : format === 'feather-bars' ? featherBarRecords(path) : format === 'hdf5-bars' ? hdf5BarRecords(path) : format === 'pandas-bars-json' ? pandasBarRecords(path) : ohlcvJsonRecords(path);
   const unit = format === 'csv-bars' ? 'line' : 'row';
   yield* assembleBars(path, unit, source, { ...base, ...(opts.timeIs ? { timeIs: opts.timeIs } : {}), ...(opts.timeframeMs === undefined ? {} : { timeframeMs: opts.timeframeMs }) });
 }
@@ -73,7 +74,7 @@ export async function* readTrades(path: string, opts: ReadTradesOptions): AsyncG
   if (kindOf(format) !== 'trades') throw new ImportError(path, `holds ${kindOf(format) === 'book' ? 'an order book' : 'bars'} (${format}), not trades`);
   const base = { instrumentId: opts.instrumentId, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) };
   if (format === 'csv-trades') yield* assembleTrades(path, 'line', csvTradeRecords(path, opts), base);
-  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : format === 'feather-trades' ? featherTradeRecords(path) : format === 'pandas-trades-json' ? pandasTradeRecords(path) : tradesJsonRecords(path), base);
+  else yield* assembleTrades(path, 'row', format === 'parquet-trades' ? parquetTradeRecords(path) : format === 'feather-trades' ? featherTradeRecords(path) : format === 'hdf5-trades' ? hdf5TradeRecords(path) : format === 'pandas-trades-json' ? pandasTradeRecords(path) : tradesJsonRecords(path), base);
 }
 
 /** Reads every bar into one array: for small files and tests. */
@@ -131,10 +132,10 @@ export async function inferPrecision(path: string, opts: InferPrecisionOptions =
   let timeframeMs: number | undefined;
   let symbol: string | undefined;
   const common = { ...opts, format, instrumentId: 'IMPORT' };
-  // Parquet and Feather hold binary doubles: a price written as 0.09969 may come back 1 ulp off
+  // Parquet, Feather and HDF5 hold binary doubles: a price written as 0.09969 may come back 1 ulp off
   // (0.09969000000000001). Read at 15 significant digits (a double carries 15.9) they are the
   // decimals that were written; text files keep every digit they show.
-  const decimalsOf = format.startsWith('parquet-') || format.startsWith('feather-') ? (v: number): number => textDecimals(Number(v.toPrecision(15))) : textDecimals;
+  const decimalsOf = format.startsWith('parquet-') || format.startsWith('feather-') || format.startsWith('hdf5-') ? (v: number): number => textDecimals(Number(v.toPrecision(15))) : textDecimals;
   if (kind === 'bars') {
     for await (const chunk of readBars(path, common)) {
       for (const b of chunk) {

@@ -13,7 +13,7 @@ import type { FlagSpec, ParsedFlags } from '../args';
 import { STORE_FLAGS, storeFlags } from '../store-flags';
 
 export const BACKTEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  data: { type: 'string', description: 'data file of bars or trades (CSV, OHLCV/freqtrade/ta4j/pandas JSON, .gz too, Parquet, Feather) or an L2 order book (Binance depth / Tardis CSV)' },
+  data: { type: 'string', description: 'data file of bars or trades (CSV, OHLCV/freqtrade/ta4j/pandas JSON, .gz too, Parquet, Feather, pandas HDF5) or an L2 order book (Binance depth / Tardis CSV)' },
   symbol: { type: 'string', description: 'symbol as unified (BTC/USDT, BTC/USDT:USDT) or as the venue writes it (BTCUSDT, BTC-PERP); default: from the file' },
   quote: { type: 'string', description: 'quote currency of an instrument named from the file or kept as given (default USD)' },
   venue: { type: 'string', description: 'venue name (default SIM, or from the store)' },
