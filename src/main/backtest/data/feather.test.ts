@@ -65,6 +65,15 @@ describe.skipIf(!haveData)('Feather files from the shared data', () => {
     expect(fromFeather).toEqual(await readAllTrades(D('freqtrade/XRP_ETH-trades.json.gz'), { instrumentId: id }));
   });
 
+  it('ZSTD-compressed bars (pyarrow, test/fixtures/feather/make.py): the first 48 bars of the JSON', async () => {
+    const file = new URL('../../../../test/fixtures/feather/ETH_BTC-5m-zstd.feather', import.meta.url).pathname;
+    const id = 'ETH/BTC@BINANCE';
+    const bars = await readAllBars(file, { instrumentId: id });
+    const json = await readAllBars(D('freqtrade/original_json_until_2023-07/ETH_BTC-5m.json'), { instrumentId: id });
+    expect(bars).toHaveLength(48);
+    expect(bars.map((b) => [b.openTime, b.open, b.high, b.low, b.close, b.volume])).toEqual(json.slice(0, 48).map((b) => [b.openTime, b.open, b.high, b.low, b.close, b.volume]));
+  });
+
   it('a mark-price file (volume null) reads with volume 0', async () => {
     const bars = await readAllBars(D('freqtrade/futures/XRP_USDT_USDT-1h-mark.feather'), { instrumentId: 'XRP/USDT:USDT@BINANCE' });
     expect(bars).toHaveLength(100);

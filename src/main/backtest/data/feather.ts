@@ -2,7 +2,8 @@
  * Feather files (Arrow IPC, freqtrade's default data format, pandas `to_feather`) read with
  * Apache Arrow's JavaScript reader, record batch by record batch from a file handle (random
  * access: the file is not read whole). Batches compressed with LZ4 (what pandas and freqtrade
- * write) are decompressed; ZSTD is refused with what to do. Columns are recognised by name
+ * write) or ZSTD (pyarrow's other codec) are decompressed by lz4js and fzstd (pure JavaScript;
+ * Node 20 has no zstd). Columns are recognised by name
  * (columnar.ts, as Parquet files). The reader is loaded only when a Feather file is read.
  * Errors name the file and the row, never a value of it.
  */
@@ -19,12 +20,16 @@ type Arrow = typeof ArrowModule;
 
 let arrow: Promise<Arrow> | undefined;
 
-/** Apache Arrow with LZ4 frame decompression registered (once). */
+/** Apache Arrow with LZ4 frame and ZSTD decompression registered (once). */
 function loadArrow(): Promise<Arrow> {
   arrow ??= (async () => {
     const a = await import('apache-arrow');
     const lz4 = (await import('lz4js')).default;
+    const { decompress: zstd } = await import('fzstd');
     a.compressionRegistry.set(a.CompressionType.LZ4_FRAME, { decode: (data: Uint8Array) => lz4.decompress(data) });
+    // Arrow views 64-bit columns in place (BigInt64Array, Float64Array): the bytes must start 8-aligned
+    const aligned = (b: Uint8Array): Uint8Array => (b.byteOffset % 8 === 0 ? b : b.slice());
+    a.compressionRegistry.set(a.CompressionType.ZSTD, { decode: (data: Uint8Array) => aligned(zstd(data)) });
     return a;
   })();
   return arrow;
@@ -48,7 +53,7 @@ async function checkHead(path: string, fh: FileHandle): Promise<void> {
 function unreadable(path: string, error: unknown): ImportError {
   if (error instanceof ImportError) return error;
   const m = error instanceof Error ? error.message : String(error);
-  const why = /compress/i.test(m) ? 'compressed with a codec this reader does not decompress (ZSTD): re-save it with compression="lz4" or "uncompressed", or convert it to Parquet' : 'cannot read this Feather file (damaged or cut short)';
+  const why = /compress|codec/i.test(m) ? 'compressed with a codec this reader does not decompress (it reads LZ4 and ZSTD): re-save it with compression="lz4" or "uncompressed", or convert it to Parquet' : 'cannot read this Feather file (damaged or cut short)';
   return new ImportError(path, why, undefined, 'line', { cause: error });
 }
 
