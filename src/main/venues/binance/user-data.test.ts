@@ -14,7 +14,7 @@ import { pro } from 'ccxt';
 import { makeInstrument } from '../../../shared/domain/instrument';
 import { filledRaw, tradeToFill, venueState } from '../ccxt/mapping';
 import type { OrderUpdate, TradeUpdate } from '../ccxt/ccxt-types';
-import { BinanceUserDataParser, interceptOrderUpdates, orderEventOf, UserDataError } from './user-data';
+import { BinanceUserDataParser, interceptOrderUpdates, UserDataError } from './user-data';
 import type { ParsedOrderUpdate } from './user-data';
 
 type Obj = Record<string, unknown>;
@@ -281,33 +281,6 @@ describe('interceptOrderUpdates on a ccxt.pro instance', () => {
     expect(orders(ex).map((o) => o['clientOrderId'])).toEqual(['x1.L1-7', 'x1.L1-20', 'x1.L1-21']);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/not read by LIBRA \(t: a TRADE execution without a trade id\); left to ccxt/);
-  });
-
-  it("sends straight to handleOrderUpdate only what ccxt's handleMessage would hand it unchanged", () => {
-    const ex = ccxtInstance('spot');
-    const seen: unknown[] = [];
-    const e = ex as unknown as { handleOrderUpdate: (c: unknown, m: unknown) => void; handleMessage: (c: unknown, m: unknown) => void };
-    e.handleOrderUpdate = (_c, m) => seen.push(m);
-    const messages: unknown[] = [
-      { subscriptionId: 0, event: report({}) },
-      report({ x: 'TRADE', X: 'FILLED' }),
-      futures({}),
-      { subscriptionId: 1, event: futures({ x: 'CANCELED', X: 'CANCELED' }) },
-      { subscriptionId: 0, event: report({ id: 7 }) },
-      { subscriptionId: 0, event: report({ status: 400 }) },
-      { subscriptionId: 0, event: { ...report({}), data: { e: 'outboundAccountPosition', E: T0, u: T0, B: [] } } },
-      { stream: 'x', data: report({}) },
-      { subscriptionId: 0, event: { e: 'outboundAccountPosition', E: T0, u: T0, B: [] } },
-      { e: 'ALGO_UPDATE', T: T0, E: T0, o: { X: 'NEW' } },
-      { subscriptionId: 0, event: 'executionReport' },
-    ];
-    for (const m of messages) {
-      seen.length = 0;
-      const fast = orderEventOf(m);
-      e.handleMessage(fakeClient(), JSON.parse(JSON.stringify(m)));
-      if (fast !== undefined) expect(seen, JSON.stringify(m)).toEqual([fast]);
-    }
-    expect(messages.filter((m) => orderEventOf(m) !== undefined)).toHaveLength(4);
   });
 
   it('gives ccxt its own handler back on undo', () => {

@@ -217,49 +217,19 @@ export class BinanceUserDataParser {
 /** What of a ccxt.pro binance / binanceusdm instance the interception replaces (structural). */
 interface OrderUpdateHandler {
   handleOrderUpdate?: (this: unknown, client: unknown, message: unknown) => void;
-  handleMessage?: (this: unknown, client: unknown, message: unknown) => void;
-}
-
-function isDict(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/**
- * The order event of a message that ccxt's binance `handleMessage` would hand to
- * `handleOrderUpdate` unchanged (the WebSocket API's `{subscriptionId, event}` unwrapped, no
- * stream wrapper, no status / error / id / data that would send it elsewhere); else undefined.
- */
-export function orderEventOf(message: unknown): Obj | undefined {
-  if (!isDict(message) || 'stream' in message) return undefined;
-  let m = message;
-  if ('event' in m) {
-    const ev = m['event'];
-    if (!isDict(ev)) return undefined;
-    m = ev;
-  }
-  const e = m['e'];
-  if (e !== 'executionReport' && e !== 'ORDER_TRADE_UPDATE') return undefined;
-  if ('data' in m || 'status' in m || 'error' in m || 'id' in m) return undefined;
-  return m;
 }
 
 /**
  * Reads the instance's order updates with `parser` before ccxt does: a recognised one goes to
  * `deliver` (its trade first, then the order, the order ccxt resolves watchMyTrades and
- * watchOrders in), anything else to ccxt's own handler. Two hooks: `handleOrderUpdate` (where
- * ccxt's routing leads an order update) and, in front of ccxt's generic `handleMessage` (which
- * tries its wrappers and builds its table of ~40 handlers for every message), a check that
- * sends an order update straight there — ccxt binds `handleMessage` when it opens a
- * connection, so a connection opened before the install keeps the first hook only. Returns
- * the undo (ccxt's handlers back), or undefined when the instance has no such handler (ccxt
- * then keeps everything).
+ * watchOrders in), anything else to ccxt's own handler. Returns the undo (ccxt's handler back),
+ * or undefined when the instance has no such handler (ccxt then keeps everything).
  */
 export function interceptOrderUpdates(exchange: object, parser: BinanceUserDataParser, deliver: (u: ParsedOrderUpdate) => void, log: (line: string) => void): (() => void) | undefined {
   const ex = exchange as OrderUpdateHandler;
   const original = ex.handleOrderUpdate;
-  const originalMessage = ex.handleMessage;
-  if (typeof original !== 'function' || typeof originalMessage !== 'function') return undefined;
-  const onOrderUpdate = function (this: unknown, client: unknown, message: unknown): void {
+  if (typeof original !== 'function') return undefined;
+  ex.handleOrderUpdate = function (this: unknown, client: unknown, message: unknown): void {
     let parsed: ParsedOrderUpdate | undefined;
     try {
       parsed = parser.parse(message);
@@ -279,14 +249,7 @@ export function interceptOrderUpdates(exchange: object, parser: BinanceUserDataP
       log(`binance user data: delivering order ${parsed.order.clientOrderId ?? parsed.order.id ?? ''} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  ex.handleOrderUpdate = onOrderUpdate;
-  ex.handleMessage = function (this: unknown, client: unknown, message: unknown): void {
-    const event = orderEventOf(message);
-    if (event !== undefined) onOrderUpdate.call(this, client, event);
-    else originalMessage.call(this, client, message);
-  };
   return () => {
-    if (ex.handleOrderUpdate === onOrderUpdate) delete ex.handleOrderUpdate;
-    if (ex.handleMessage !== originalMessage) delete ex.handleMessage;
+    if (ex.handleOrderUpdate !== original) delete ex.handleOrderUpdate;
   };
 }
