@@ -67,7 +67,7 @@ async function until(check: () => boolean, ms = 4000, what = 'condition'): Promi
   }
 }
 
-async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean; nativeQuoteOrders?: boolean; ordersLimit?: number } = {}): Promise<Harness> {
+async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: BinanceSim; journalPath?: string; privateStreams?: boolean; nativeQuoteOrders?: boolean; ordersLimit?: number; userDataParser?: boolean } = {}): Promise<Harness> {
   const sim = opts.sim ?? (await startBinanceSim());
   if (!opts.sim) cleanups.push(() => sim.close());
   const ex = makeCcxtClient(sim, { timeoutMs: opts.timeoutMs ?? 800, keepAliveMs: opts.keepAliveMs ?? 10_000 });
@@ -93,6 +93,7 @@ async function setup(opts: { timeoutMs?: number; keepAliveMs?: number; sim?: Bin
     ...(opts.journalPath ? { journalPath: opts.journalPath } : {}),
     ...(opts.privateStreams === false ? { privateStreams: false, pollIntervalMs: 5000 } : {}),
     ...(opts.nativeQuoteOrders === false ? { nativeQuoteOrders: false } : {}),
+    ...(opts.userDataParser === false ? { userDataParser: false } : {}),
   });
   cleanups.push(() => venue.stop());
   const client = venue.client as CcxtExecutionClient;
@@ -338,8 +339,10 @@ describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order reque
   });
 
   it('a stream delivery as large as ccxt keeps (a burst may have lost updates) triggers a reconciliation; the engine still matches the venue', async () => {
-    // A configured smaller cache stays: with 1 entry every order update fills it.
-    const h = await setup({ ordersLimit: 1 });
+    // A configured smaller cache stays: with 1 entry every order update fills it. ccxt's own
+    // parsing of the order updates (LIBRA's Binance parser keeps no cache to overflow): the path
+    // of every other venue, and of the updates LIBRA's parser leaves to ccxt.
+    const h = await setup({ ordersLimit: 1, userDataParser: false });
     expect(h.ex.options['ordersLimit']).toBe(1);
     const cid = submit(h, limit('BUY', 0.02, 59_000));
     await until(() => order(h, cid)?.status === 'ACCEPTED');
@@ -349,6 +352,20 @@ describe.each(['ccxt', 'encoder'] as const)('CcxtExecutionClient (%s order reque
     await h.client.reconcileNow();
     expect(h.core.portfolio.netPosition(BTC)).toBe(2000);
     expect(posts(h)).toBe(1);
+    expectBalancesMatch(h);
+  });
+
+  it("reads the private stream's order updates with LIBRA's Binance parser: ccxt's order and trade caches stay empty, fills arrive once", async () => {
+    const h = await setup();
+    const cid = submit(h, limit('BUY', 0.02, 59_000));
+    await until(() => order(h, cid)?.status === 'ACCEPTED');
+    h.sim.setPrice('BTCUSDT', 58_000);
+    await until(() => order(h, cid)?.status === 'FILLED');
+    const caches = h.ex as unknown as { orders?: unknown[]; myTrades?: unknown[] };
+    expect(caches.orders?.length ?? 0).toBe(0);
+    expect(caches.myTrades?.length ?? 0).toBe(0);
+    expect(h.logs.filter((l) => l.includes('not read by LIBRA'))).toEqual([]);
+    expect(h.core.portfolio.netPosition(BTC)).toBe(2000);
     expectBalancesMatch(h);
   });
 

@@ -5,8 +5,11 @@
  * request), so the encoder produces what that instance would.
  */
 import type { HmacRequestSigner } from '../../native/signing';
+import type { StreamSink } from '../ccxt/ccxt-types';
 import { BinanceRequestEncoder } from './encoder';
 import type { BinanceMarket } from './encoder';
+import { BinanceUserDataParser, interceptOrderUpdates } from './user-data';
+import type { UserDataMarket } from './user-data';
 
 /** The fields of a ccxt binance instance read here (structural: no ccxt import). */
 export interface CcxtBinanceShape {
@@ -53,4 +56,37 @@ export function binanceEncoderFromCcxt(ex: CcxtBinanceShape, signer: HmacRequest
     ...(recvWindow !== undefined ? { recvWindow } : {}),
     ...(typeof respType === 'object' && respType !== null ? { newOrderRespType: respType as Record<string, string> } : {}),
   });
+}
+
+/**
+ * LIBRA's reader of the order updates of a ccxt.pro `binance` / `binanceusdm` instance's user
+ * data stream (./user-data.ts) for the given unified symbols, as the execution client's
+ * `streamParser`; undefined for another exchange or when no symbol is a spot or USD-M market
+ * (ccxt then reads everything).
+ */
+export function binanceStreamParserFromCcxt(ex: CcxtBinanceShape & { safeCurrencyCode?: (id: string) => string | undefined }, symbols: readonly string[], log: (line: string) => void): ((sink: StreamSink) => () => void) | undefined {
+  if (!isBinanceFamily(ex.id)) return undefined;
+  const markets: UserDataMarket[] = [];
+  for (const symbol of symbols) {
+    const m = ex.markets?.[symbol];
+    if (!m?.id) continue;
+    const kind = m.spot === true ? 'spot' : m.swap === true && m.linear === true ? 'usdm' : undefined;
+    if (kind) markets.push({ id: m.id, kind, symbol });
+  }
+  if (markets.length === 0) return undefined;
+  const code = ex.safeCurrencyCode;
+  // ccxt's own currency naming (its common-currency renames), as its parser would name the fee.
+  const parser = new BinanceUserDataParser(markets, typeof code === 'function' ? (id) => code.call(ex, id) : (id) => id);
+  return (sink) => {
+    const undo = interceptOrderUpdates(
+      ex,
+      parser,
+      (u) => {
+        if (u.trade !== undefined) sink.trade(u.trade);
+        sink.order(u.order);
+      },
+      log,
+    );
+    return undo ?? (() => undefined);
+  };
 }

@@ -29,7 +29,7 @@ import { StrategyHost } from '../../engine/strategy/strategy-host';
 import type { LogLevel } from '../../engine/strategy/strategy';
 import { SimulatedVenue } from '../simulated/simulated-venue';
 import { installedHmacSigner } from '../../native/ccxt-signing';
-import { binanceEncoderFromCcxt } from '../binance/from-ccxt';
+import { binanceEncoderFromCcxt, binanceStreamParserFromCcxt } from '../binance/from-ccxt';
 import type { CcxtBinanceShape } from '../binance/from-ccxt';
 import { BinanceOrderPath } from '../binance/order-path';
 import type { CcxtBinanceReader, OrderFastPath } from '../binance/order-path';
@@ -128,6 +128,12 @@ export interface CcxtVenueSpec {
    * the exchange (default true; without an installed signer ccxt sends everything).
    */
   readonly orderEncoder?: boolean;
+  /**
+   * Binance spot / USD-M: the private stream's order updates (`executionReport`,
+   * `ORDER_TRADE_UPDATE`) are read by LIBRA's parser (../binance/user-data.ts) instead of ccxt's
+   * generic one (default true); what it does not recognise stays with ccxt.
+   */
+  readonly userDataParser?: boolean;
   /**
    * Binance spot: market orders sized by quote amount go out as the venue's own `quoteOrderQty`
    * (default true); false = the engine converts them at the last price less its stated margin,
@@ -243,6 +249,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
   const amendMode = nativeAmendMode(spec.exchange, bindings.map((b) => b.instrument));
   const fastPath = spec.orderEncoder === false ? undefined : binanceFastPath(spec.exchange);
   if (fastPath) spec.log?.(`${spec.venue} orders: LIBRA's Binance request encoder (keep-alive HTTP); ccxt for everything else`);
+  const streamParser = spec.userDataParser === false ? undefined : binanceStreamParserFromCcxt(spec.exchange as unknown as CcxtBinanceShape, spec.symbols, (l) => spec.log?.(`[${spec.venue}] ${l}`));
   const client = new CcxtExecutionClient({
     venue: spec.venue,
     exchange: spec.exchange,
@@ -260,6 +267,7 @@ export async function attachCcxtVenue(core: LiveCore, spec: CcxtVenueSpec): Prom
     ...(spec.log ? { log: spec.log } : {}),
     restored: { orders: restoredOrders, fills: restoredFills },
     ...(fastPath ? { fastPath } : {}),
+    ...(streamParser ? { streamParser } : {}),
     ...(spec.nativeQuoteOrders !== false && isBinanceSpot(spec.exchange, bindings.map((b) => b.instrument)) ? { quoteOrders: 'native' as const } : {}),
     ...(spec.nativeAmend !== false && amendMode !== undefined ? { amend: amendMode } : {}),
     adopt: (order) => {

@@ -31,7 +31,7 @@ import { isTerminal } from '../../../shared/domain/order';
 import type { TimeSource } from '../../engine/clock/clock';
 import type { ExecutionClient, ExecutionReport, ExecutionReportSink } from '../../engine/execution/execution-client';
 import type { OrderFastPath } from '../binance/order-path';
-import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, CcxtTrade } from './ccxt-types';
+import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, OrderUpdate, StreamSink, TradeUpdate } from './ccxt-types';
 import { hasPrivateStreams } from './ccxt-types';
 import { classifyError } from './errors';
 import type { ErrorClass } from './errors';
@@ -114,6 +114,13 @@ export interface CcxtExecutionOptions {
    * `order/amend`, OKX `amend-order`).
    */
   readonly amend?: AmendMode;
+  /**
+   * A venue's own parser of the private stream's order updates (Binance: ../binance/user-data.ts):
+   * installed on start with this client's stream handlers, it hands them what it reads before
+   * ccxt parses it; what it does not recognise stays on ccxt's watchOrders / watchMyTrades,
+   * which keep running (they hold the subscription and report a disconnect). Returns its undo.
+   */
+  readonly streamParser?: (sink: StreamSink) => () => void;
 }
 
 /** How a venue amends a working order in one request (see CcxtExecutionOptions.amend). */
@@ -201,7 +208,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   private readonly byVenueId = new Map<string, Tracked>();
   private readonly seenTrades = new Set<string>();
   /** Trades that arrived (WS) before we learned which order they belong to. */
-  private readonly orphanTrades = new Map<string, CcxtTrade[]>();
+  private readonly orphanTrades = new Map<string, TradeUpdate[]>();
   private lastFillTs = 0;
   private halted: string | undefined;
   private stopped = true;
@@ -212,6 +219,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   private readonly fillListeners: ((fill: Fill) => void)[] = [];
   /** Cancels the sleeps of the stream/poll loop so stop() returns at once (and leaks no timer). */
   private readonly sleepers = new Set<() => void>();
+  private uninstallParser: (() => void) | undefined;
 
   constructor(private readonly opts: CcxtExecutionOptions) {
     this.venue = opts.venue;
@@ -335,6 +343,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.uninstallParser ??= this.opts.streamParser?.({ order: (o) => this.onStreamOrder(o), trade: (t) => this.onStreamTrade(t) });
     this.streamTask = this.runStreams();
   }
 
@@ -344,6 +353,8 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.sleepers.clear();
     await closeQuietly(this.ex);
     await this.streamTask?.catch(() => undefined);
+    this.uninstallParser?.();
+    this.uninstallParser = undefined;
   }
 
   /** Venue status (CONNECTED only after a successful reconciliation). */
@@ -631,7 +642,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   /** Whether the venue's view of an order shows an in-place amend's terms. */
-  private showsAmend(t: Tracked, a: PendingAmend, o: CcxtOrder): boolean {
+  private showsAmend(t: Tracked, a: PendingAmend, o: OrderUpdate): boolean {
     if (typeof o.amount !== 'number' || !Number.isFinite(o.amount)) return false;
     if (toRaw(o.amount, t.instrument.sizePrecision) !== a.quantityRaw) return false;
     if (a.priceRaw === undefined) return true;
@@ -707,7 +718,7 @@ export class CcxtExecutionClient implements ExecutionClient {
    * Applies the venue's view of one of our orders: acceptance, fills (inline or fetched), then a
    * terminal state. Serialised per order.
    */
-  private applyVenueOrder(t: Tracked, o: CcxtOrder): Promise<void> {
+  private applyVenueOrder(t: Tracked, o: OrderUpdate): Promise<void> {
     const run = async (): Promise<void> => {
       if (o.id && t.venueOrderId === undefined) {
         t.venueOrderId = String(o.id);
@@ -798,7 +809,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   /** Reports one trade as a fill unless already reported; returns the fill when new. */
-  private emitTrade(t: Tracked, tr: CcxtTrade, answerTs?: number): Fill | undefined {
+  private emitTrade(t: Tracked, tr: TradeUpdate, answerTs?: number): Fill | undefined {
     const key = `${t.instrument.id}|${String(tr.id)}`;
     if (this.seenTrades.has(key)) return undefined;
     const vid = tr.order !== undefined && tr.order !== null ? String(tr.order) : t.venueOrderId;
@@ -856,7 +867,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     return undefined;
   }
 
-  private onStreamOrder(o: CcxtOrder): void {
+  private onStreamOrder(o: OrderUpdate): void {
     const t = this.findTracked({ id: o.id ?? undefined, clientOrderId: o.clientOrderId ?? undefined });
     if (t) {
       void this.applyVenueOrder(t, o);
@@ -865,7 +876,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (o.symbol && this.bySymbol.has(o.symbol)) void this.adoptExternal(o).catch((e: unknown) => this.logError('adopt', e));
   }
 
-  private onStreamTrade(tr: CcxtTrade): void {
+  private onStreamTrade(tr: TradeUpdate): void {
     if (!isOrderExecution(tr)) return;
     const cid = clientIdOfTrade(tr);
     const t = this.findTracked({ id: tr.order ?? undefined, clientOrderId: cid });
@@ -884,13 +895,13 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (tr.order) this.keepOrphan(String(tr.order), tr);
   }
 
-  private keepOrphan(venueOrderId: string, tr: CcxtTrade): void {
+  private keepOrphan(venueOrderId: string, tr: TradeUpdate): void {
     const list = this.orphanTrades.get(venueOrderId) ?? [];
     if (!list.some((x) => x.id === tr.id)) list.push(tr);
     this.orphanTrades.set(venueOrderId, list);
   }
 
-  private async adoptExternal(o: CcxtOrder): Promise<string> {
+  private async adoptExternal(o: OrderUpdate): Promise<string> {
     const b = o.symbol ? this.bySymbol.get(o.symbol) : undefined;
     if (!b) throw new Error(`cannot adopt order on unconfigured symbol ${String(o.symbol)}`);
     const venueCid = clientIdOfOrder(o);

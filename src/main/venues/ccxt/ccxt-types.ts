@@ -10,6 +10,48 @@ import type { Balances, Order as CcxtOrder, OrderBook as CcxtOrderBook, Ticker a
 export type { CcxtOrder, CcxtTrade, CcxtOrderBook, CcxtTicker, Balances as CcxtBalances };
 
 export type CcxtParams = Record<string, unknown>;
+
+/**
+ * The fields of a ccxt trade the execution client reads (a fill of one of the account's
+ * orders). A ccxt `Trade` is one; so is what a venue's own stream parser builds (Binance:
+ * ../binance/user-data.ts) without going through ccxt's generic parsing.
+ */
+export interface TradeUpdate {
+  readonly id: string | undefined;
+  readonly order: string | undefined;
+  readonly symbol: string | undefined;
+  readonly side: string | undefined;
+  readonly price: number | undefined;
+  readonly amount: number | undefined;
+  readonly timestamp: number | undefined;
+  readonly takerOrMaker: string | undefined;
+  readonly fee: { readonly cost?: number | undefined; readonly currency?: string | undefined } | undefined;
+  /** The venue's own record (client order id, execution type). */
+  readonly info: unknown;
+}
+
+/** The fields of a ccxt order the execution client reads; a ccxt `Order` is one (see TradeUpdate). */
+export interface OrderUpdate {
+  readonly id: string | undefined;
+  readonly clientOrderId: string | undefined;
+  readonly symbol: string | undefined;
+  readonly status: string | undefined;
+  readonly type: string | undefined;
+  readonly side: string | undefined;
+  readonly price: number | undefined;
+  readonly amount: number | undefined;
+  readonly filled: number | undefined;
+  readonly timestamp: number | undefined;
+  readonly lastUpdateTimestamp?: number | undefined;
+  readonly trades: readonly TradeUpdate[] | undefined;
+  readonly info: unknown;
+}
+
+/** Where a venue's own private-stream parser hands what it read (the execution client's stream handlers). */
+export interface StreamSink {
+  order(o: OrderUpdate): void;
+  trade(t: TradeUpdate): void;
+}
 export type CcxtOHLCV = (number | undefined)[];
 
 /** Feature flags as ccxt reports them (`exchange.has`): true, false, 'emulated' or undefined. */

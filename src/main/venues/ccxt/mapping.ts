@@ -10,7 +10,7 @@ import { toRaw } from '../../../shared/domain/fixed';
 import type { Instrument } from '../../../shared/domain/instrument';
 import { makeInstrument } from '../../../shared/domain/instrument';
 import type { Fill, LiquiditySide, Order, OrderSide } from '../../../shared/domain/order';
-import type { CcxtOrder, CcxtParams, CcxtTrade } from './ccxt-types';
+import type { CcxtParams, OrderUpdate, TradeUpdate } from './ccxt-types';
 
 export class MappingError extends Error {
   override readonly name = 'MappingError';
@@ -28,7 +28,7 @@ function num(v: unknown): number | undefined {
 /** Venue order status as LIBRA needs it. */
 export type VenueOrderState = 'OPEN' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
 
-export function venueState(o: CcxtOrder): VenueOrderState {
+export function venueState(o: Pick<OrderUpdate, 'status'>): VenueOrderState {
   switch (o.status) {
     case 'open':
       return 'OPEN';
@@ -48,7 +48,7 @@ export function venueState(o: CcxtOrder): VenueOrderState {
 }
 
 /** Cumulative filled quantity of a ccxt order, raw. */
-export function filledRaw(o: CcxtOrder, inst: Instrument): number {
+export function filledRaw(o: Pick<OrderUpdate, 'filled'>, inst: Instrument): number {
   const f = num(o.filled) ?? 0;
   return f > 0 ? toRaw(f, inst.sizePrecision) : 0;
 }
@@ -58,7 +58,7 @@ export function filledRaw(o: CcxtOrder, inst: Instrument): number {
  * other account events there: Bybit funding payments and settlements come with `execType`
  * other than `Trade` (recorded in ccxt's static fixtures) and must never become fills.
  */
-export function isOrderExecution(t: CcxtTrade): boolean {
+export function isOrderExecution(t: Pick<TradeUpdate, 'info'>): boolean {
   const info = (t.info ?? {}) as Record<string, unknown>;
   const execType = info['execType'];
   return execType === undefined || execType === 'Trade';
@@ -73,7 +73,7 @@ export function clientIdOfOrder(o: { readonly clientOrderId?: string | null }): 
   return typeof c === 'string' && c !== '' && c !== '0' ? c : undefined;
 }
 
-export function clientIdOfTrade(t: CcxtTrade): string | undefined {
+export function clientIdOfTrade(t: Pick<TradeUpdate, 'info'>): string | undefined {
   const info = (t.info ?? {}) as Record<string, unknown>;
   const c = info['c'] ?? info['clientOrderId'] ?? info['orderLinkId'] ?? info['clOrdId'] ?? info['client_order_id'];
   return typeof c === 'string' && c !== '' ? c : undefined;
@@ -89,7 +89,7 @@ export function clientIdOfTrade(t: CcxtTrade): string | undefined {
  * time — they are the order's own side, at the answer's time.
  */
 export function tradeToFill(
-  t: CcxtTrade,
+  t: TradeUpdate,
   inst: Instrument,
   owner: { clientOrderId: string; strategyId: string; venueOrderId?: string; side?: OrderSide; ts?: number },
 ): Fill {
