@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { throttleLatest } from './throttle';
+import { throttleGroup, throttleLatest } from './throttle';
 import type { ThrottleClock } from './throttle';
 
 function fakeClock(): ThrottleClock & { advance(ms: number): void } {
@@ -57,5 +57,33 @@ describe('throttleLatest', () => {
     expect(seen).toEqual([1, 2]);
     expect(() => throttleLatest(0, () => undefined)).toThrow(/positive/);
     expect(() => throttleLatest(Number.NaN, () => undefined)).toThrow(/positive/);
+  });
+});
+
+describe('throttleGroup', () => {
+  it('emits the channels that changed in the same flush, each its latest value, at most one flush per interval', () => {
+    const clock = fakeClock();
+    const seen: { at: number; ch: string; v: number }[] = [];
+    const group = throttleGroup(100, clock);
+    const book = group.channel<number>((v) => seen.push({ at: clock.now(), ch: 'book', v }));
+    const tape = group.channel<number>((v) => seen.push({ at: clock.now(), ch: 'tape', v }));
+    book.push(1); // leading edge: at once
+    clock.advance(30);
+    tape.push(10); // on another phase: waits for the group's next flush
+    clock.advance(20);
+    book.push(2);
+    book.push(3);
+    clock.advance(100);
+    expect(seen).toEqual([
+      { at: 0, ch: 'book', v: 1 },
+      { at: 100, ch: 'tape', v: 10 }, // in the order they changed since the last flush
+      { at: 100, ch: 'book', v: 3 },
+    ]);
+    tape.push(11);
+    tape.dispose();
+    book.push(4);
+    clock.advance(500);
+    expect(seen.at(-1)).toEqual({ at: 200, ch: 'book', v: 4 });
+    expect(seen).toHaveLength(4);
   });
 });

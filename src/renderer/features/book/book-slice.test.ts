@@ -29,6 +29,21 @@ describe('book slice', () => {
     expect(selectTape(store.getState(), 'Y')).toEqual([]);
   });
 
+  it('replaces a book without drafting or deep-freezing its levels, and keeps the other books as they were', () => {
+    const store = makeStore();
+    store.dispatch(bookReceived({ ...book, instrumentId: 'Y' }));
+    const other = selectBook(store.getState(), 'Y');
+    const next = { ...book, ts: 2, bids: [{ price: 100, size: 5 }], asks: [{ price: 101, size: 7 }] };
+    store.dispatch(bookReceived(next));
+    const shown = selectBook(store.getState(), 'X');
+    expect(shown).toEqual(next);
+    expect(shown?.bids[0]).toBe(next.bids[0]); // the payload's own level, not a copy
+    expect(Object.isFrozen(next.bids[0])).toBe(false); // immer did not walk the 2 × 40 levels to freeze them
+    expect(Object.isFrozen(store.getState().book)).toBe(true);
+    expect(Object.isFrozen(shown?.bids)).toBe(true);
+    expect(selectBook(store.getState(), 'Y')).toBe(other);
+  });
+
   it('a snapshot (a reconnect, a restarted server) drops every book and trade of before', () => {
     const store = makeStore();
     store.dispatch(bookReceived(book));

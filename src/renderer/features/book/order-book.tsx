@@ -7,6 +7,7 @@ import type { InstrumentView } from '../../../shared/ipc/views';
 import { selectSession } from '../session/session-slice';
 import { ladderRows, selectBook, selectTape } from './book-slice';
 
+/** Levels a side the ladder shows (its box is 2 × this many rows high: see .ladder-box). */
 const LEVELS = 8;
 /** The depth chart looks deeper than the ladder shows. */
 const DEPTH_LEVELS = 50;
@@ -15,6 +16,8 @@ const DEPTH_LEVELS = 50;
  * 1 000 times a second, which no one reads, and redrawing each frame kept the main thread busy.
  */
 export const BOOK_RENDER_MS = 100;
+/** Trades the tape shows (its box is this many rows high: see .tape-box). */
+const TAPE_ROWS = 30;
 
 export function OrderBookPanel({ instrument }: { instrument: InstrumentView | undefined }) {
   const id = instrument?.id ?? '';
@@ -31,6 +34,7 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
           No order book for this session{session.kind === 'replay' ? ' yet (the replay plays its recorded book while it runs)' : ' yet'}.
         </p>
       ) : (
+        <div className="ladder-box" data-testid="ladder-box">
         <table className="ladder">
           <thead>
             <tr><th className="num">Price</th><th className="num">Size</th><th className="num">Total</th></tr>
@@ -47,6 +51,7 @@ export function OrderBookPanel({ instrument }: { instrument: InstrumentView | un
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {book && rows.length > 0 ? <DepthChart book={book} levels={DEPTH_LEVELS} formatPrice={(p) => fmtPrice(p, instrument)} /> : null}
       {bestBid !== undefined && bestAsk !== undefined ? <p className="muted" data-testid="book-spread">Spread {fmtPrice(bestAsk - bestBid, instrument)}</p> : null}
@@ -63,9 +68,10 @@ export function TradesTape({ instrument }: { instrument: InstrumentView | undefi
       {tape.length === 0 ? (
         <p className="muted" data-testid="no-trades">No trades from the venue for this session yet.</p>
       ) : (
+        <div className="tape-box" data-testid="tape-box">
         <table>
           <tbody>
-            {tape.slice(0, 30).map((t) => (
+            {tape.slice(0, TAPE_ROWS).map((t) => (
               <tr key={t.tradeId} data-testid="tape-row">
                 <td className="muted">{new Date(t.ts).toISOString().slice(11, 19)}</td>
                 <td className={`num ${t.side === 'SELL' ? 'down' : t.side === 'BUY' ? 'up' : ''}`}>{fmtPrice(t.price, instrument)}</td>
@@ -74,6 +80,7 @@ export function TradesTape({ instrument }: { instrument: InstrumentView | undefi
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

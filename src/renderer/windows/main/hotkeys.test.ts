@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { HOTKEYS, hotkeyOf } from './hotkeys';
 import type { KeyLike } from './hotkeys';
 import type { InstrumentView } from '../../../shared/ipc/views';
-import { touchTicket, trimZeros } from './use-hotkeys';
+import type { Snapshot } from '../../../shared/ipc/views';
+import { makeStore } from '../../app/store';
+import { bookReceived } from '../../features/book/book-slice';
+import { snapshotReceived } from '../../features/session/session-slice';
+import { hotkeyBook, touchTicket, trimZeros } from './use-hotkeys';
 
 const press = (key: string, over: Partial<KeyLike> = {}): KeyLike => ({ key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, target: { tagName: 'BODY' }, ...over });
 
@@ -35,6 +39,23 @@ describe('hotkey order tickets', () => {
     expect(touchTicket(inst, 'SELL', '0.1', book)).toMatchObject({ type: 'LIMIT', price: '99.50' });
     expect(touchTicket(inst, 'BUY', '0.1', undefined)).toEqual({ instrumentId: inst.id, side: 'BUY', type: 'MARKET', quantity: '0.1' });
     expect(touchTicket(inst, 'SELL', '0.1', { ...book, bids: [] })).toMatchObject({ type: 'MARKET' });
+  });
+  it('trade at the book read at the key press, except in the replay (its recorded ladder is for display): at market there', () => {
+    const snap = (kind: 'replay' | 'run'): Snapshot => ({
+      session: { kind, label: 's', recording: false }, venues: [], instruments: [], quotes: [], orders: [], fills: [], positions: [],
+      account: { balances: [], equity: 0, currency: 'USD' }, risk: { tradingState: 'ACTIVE', denials: [], events: [] }, alerts: [],
+      replay: { speed: 2, running: false, timeframe: '4h', simTime: 0 }, indicators: [], timeframes: ['4h'],
+    });
+    const book = { instrumentId: inst.id, ts: 1, bids: [{ price: 99.5, size: 1 }], asks: [{ price: 100.25, size: 2 }] };
+    const store = makeStore();
+    store.dispatch(snapshotReceived(snap('run')));
+    store.dispatch(bookReceived(book));
+    expect(hotkeyBook(store.getState(), inst.id)).toEqual(book);
+    store.dispatch(bookReceived({ ...book, asks: [{ price: 101, size: 1 }] }));
+    expect(hotkeyBook(store.getState(), inst.id)?.asks[0]?.price).toBe(101);
+    store.dispatch(snapshotReceived(snap('replay')));
+    store.dispatch(bookReceived(book));
+    expect(hotkeyBook(store.getState(), inst.id)).toBeUndefined();
   });
   it('trims trailing zeros of decimals only', () => {
     expect(trimZeros('0.01000000')).toBe('0.01');

@@ -16,14 +16,12 @@ import { selectEquity } from '../../features/account/account-slice';
 import { AgentsPanel } from '../../features/agents/agents-panel';
 import { AlertsList } from '../../features/alerts/alerts-list';
 import { BacktestPanel } from '../../features/backtest/backtest-panel';
-import { selectBook } from '../../features/book/book-slice';
 import { Watchlist } from '../../features/market/watchlist';
 import { OrderBookPanel, TradesTape } from '../../features/book/order-book';
 import { OrderTicket } from '../../features/orders/order-ticket';
-import { selectWorkingOrders } from '../../features/orders/orders-slice';
 import { OrdersTable } from '../../features/orders/orders-table';
 import { PositionsTable } from '../../features/positions/positions-table';
-import { selectAllPositions, selectTotalUnrealized } from '../../features/positions/positions-slice';
+import { selectTotalUnrealized } from '../../features/positions/positions-slice';
 import { ReplayControls } from '../../features/replay/replay-controls';
 import { RiskPanel } from '../../features/risk/risk-panel';
 import { ClusterPanel } from '../../features/cluster/cluster-panel';
@@ -62,8 +60,6 @@ export function MainWindow() {
   const upnl = useAppSelector(selectTotalUnrealized);
   const tradingState = useAppSelector(selectTradingState);
   const session = useAppSelector(selectSession);
-  const working = useAppSelector(selectWorkingOrders);
-  const positions = useAppSelector(selectAllPositions);
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmPanic, setConfirmPanic] = useState(false);
@@ -72,11 +68,6 @@ export function MainWindow() {
   const instrument = instruments.find((i) => i.id === selected) ?? instruments[0];
   const live = useTradingLive();
   const stale = useStale();
-  // The touch the hotkeys trade at. The first-run replay's ladder is a bundled recording scaled to
-  // the candles, shown for display: its paper venue fills from the bars, so an IOC at that "best
-  // ask" would often be cancelled unfilled — the replay's hotkeys trade at market instead.
-  // Not selected at all in a replay: the window would re-render with each of its book updates.
-  const book = useAppSelector((s) => (session.kind === 'replay' || !instrument ? undefined : selectBook(s, instrument.id)));
   const controls = useLayout(`${session.kind}:${session.label}`);
   const { layout, update } = controls;
   const viewport = useViewport();
@@ -86,9 +77,6 @@ export function MainWindow() {
     instrument,
     instruments,
     quantity: instrument ? (quantities[instrument.id] ?? null) : null,
-    book,
-    working,
-    positions,
     blocked: help || confirmPanic,
     select: setSelected,
     toggleHelp: () => setHelp((h) => !h),

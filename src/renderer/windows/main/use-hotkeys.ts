@@ -1,12 +1,20 @@
 /**
  * The main window's hotkey handler: reads the table in hotkeys.ts and acts through the same
  * engine calls as the ticket and the tables (orders.submit passes the one risk gate), telling the
- * user the outcome through `notify`.
+ * user the outcome through `notify`. The book, working orders and positions are read from the
+ * store when a key is pressed, not subscribed to: the window would otherwise re-render with each
+ * of them (a live book changes up to 1 000 times a second) to have them ready for a key press.
  */
 import { useEffect, useRef } from 'react';
 import type { OrderTicket as Ticket } from '../../../shared/ipc/schemas';
 import type { BookView, InstrumentView, OrderView, PositionView } from '../../../shared/ipc/views';
 import { useBridge } from '../../app/bridge-context';
+import { useAppStore } from '../../app/hooks';
+import type { RootState } from '../../app/store';
+import { selectBook } from '../../features/book/book-slice';
+import { selectWorkingOrders } from '../../features/orders/orders-slice';
+import { selectAllPositions } from '../../features/positions/positions-slice';
+import { selectSession } from '../../features/session/session-slice';
 import { hotkeyOf } from './hotkeys';
 import type { HotkeyAction } from './hotkeys';
 
@@ -14,9 +22,6 @@ export interface HotkeyContext {
   readonly instrument: InstrumentView | undefined;
   readonly instruments: readonly InstrumentView[];
   readonly quantity: string | null;
-  readonly book: BookView | undefined;
-  readonly working: readonly OrderView[];
-  readonly positions: readonly PositionView[];
   /** A dialog is open: hotkeys wait. */
   readonly blocked: boolean;
   select(instrumentId: string): void;
@@ -31,11 +36,28 @@ export function touchTicket(instrument: InstrumentView, side: 'BUY' | 'SELL', qu
   return { instrumentId: instrument.id, side, type: 'LIMIT', quantity, price: level.price.toFixed(instrument.pricePrecision), timeInForce: 'IOC' };
 }
 
+/**
+ * The book the hotkeys trade at. The first-run replay's ladder is a bundled recording scaled to
+ * the candles, shown for display: its paper venue fills from the bars, so an IOC at that "best
+ * ask" would often be cancelled unfilled — the replay's hotkeys trade at market instead.
+ */
+export function hotkeyBook(s: RootState, instrumentId: string): BookView | undefined {
+  return selectSession(s).kind === 'replay' ? undefined : selectBook(s, instrumentId);
+}
+
+/** The store as of the key press: what the hotkeys act on besides the context. */
+interface AtPress {
+  readonly book: BookView | undefined;
+  readonly working: readonly OrderView[];
+  readonly positions: readonly PositionView[];
+}
+
 /** "0.01000000" → "0.01", "10" stays "10". */
 export const trimZeros = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
 
 export function useHotkeys(ctx: HotkeyContext): void {
   const bridge = useBridge();
+  const store = useAppStore();
   const latest = useRef(ctx);
   latest.current = ctx;
   useEffect(() => {
@@ -43,6 +65,8 @@ export function useHotkeys(ctx: HotkeyContext): void {
     const run = async (action: HotkeyAction): Promise<void> => {
       const c = latest.current;
       const inst = c.instrument;
+      const s = store.getState();
+      const now: AtPress = { book: inst ? hotkeyBook(s, inst.id) : undefined, working: selectWorkingOrders(s), positions: selectAllPositions(s) };
       switch (action) {
         case 'help':
           c.toggleHelp();
@@ -59,12 +83,12 @@ export function useHotkeys(ctx: HotkeyContext): void {
         case 'sell': {
           if (!inst) return;
           if (c.quantity === null) return c.notify(`hotkey ${action}: the ticket has no quantity for ${inst.symbol}`);
-          const ticket = touchTicket(inst, action === 'buy' ? 'BUY' : 'SELL', c.quantity, c.book);
+          const ticket = touchTicket(inst, action === 'buy' ? 'BUY' : 'SELL', c.quantity, now.book);
           const r = await bridge.orders.submit(ticket);
           return c.notify(r.ok ? `${ticket.side} ${ticket.quantity} ${inst.symbol} ${ticket.type === 'LIMIT' ? `@ ${ticket.price} IOC` : 'market'}: ${r.value.clientOrderId} ${r.value.status}` : failed(r));
         }
         case 'cancelLast': {
-          const last = [...c.working].sort((a, b) => b.createdAt - a.createdAt)[0];
+          const last = [...now.working].sort((a, b) => b.createdAt - a.createdAt)[0];
           if (!last) return c.notify('no working order to cancel');
           const r = await bridge.orders.cancel({ clientOrderId: last.clientOrderId });
           return c.notify(r.ok ? `cancel sent for ${last.clientOrderId}` : failed(r));
@@ -75,7 +99,7 @@ export function useHotkeys(ctx: HotkeyContext): void {
         }
         case 'closePosition': {
           if (!inst) return;
-          const qty = c.positions.filter((p) => p.instrumentId === inst.id).reduce((n, p) => n + p.quantity, 0);
+          const qty = now.positions.filter((p) => p.instrumentId === inst.id).reduce((n, p) => n + p.quantity, 0);
           if (qty === 0) return c.notify(`no position in ${inst.symbol} to close`);
           const decimals = Math.max(0, Math.ceil(-Math.log10(inst.lotSize) - 1e-9));
           const ticket: Ticket = { instrumentId: inst.id, side: qty > 0 ? 'SELL' : 'BUY', type: 'MARKET', quantity: trimZeros(Math.abs(qty).toFixed(decimals)), reduceOnly: true };
@@ -93,5 +117,5 @@ export function useHotkeys(ctx: HotkeyContext): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge]);
+  }, [bridge, store]);
 }
