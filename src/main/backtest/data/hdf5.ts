@@ -284,14 +284,21 @@ interface Source {
   readonly read: (lo: number, hi: number) => unknown[][];
 }
 
+/** NaT: numpy's missing datetime64 (int64 min). */
+const NAT = -9223372036854775808n;
+
+/** Epoch ms of a datetime64 count in units of 1/`divisor` ms (exact integer division first: ns overflow a double's integers); null for NaT. */
+function epochMs(n: bigint, divisor: number): number | null {
+  if (n === NAT) return null;
+  // seconds: a whole multiplier (dividing by 0.001 is not exact in binary)
+  if (divisor < 1) return Number(n * BigInt(Math.round(1 / divisor)));
+  const d = BigInt(divisor);
+  return Number(n / d) + Number(n % d) / divisor;
+}
+
 const cell = (conv: Conv, v: unknown, nanRep: string | undefined): unknown => {
   if (v === null || v === undefined) return null;
-  if (typeof conv === 'object') {
-    // NaT is int64 min
-    const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
-    if (n === -9223372036854775808n) return null;
-    return conv.timeDivisor >= 1 ? Number(n / BigInt(conv.timeDivisor)) + Number(n % BigInt(conv.timeDivisor)) / conv.timeDivisor : Number(n) / conv.timeDivisor;
-  }
+  if (typeof conv === 'object') return epochMs(typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v))), conv.timeDivisor);
   switch (conv) {
     case 'double':
       return typeof v === 'number' ? v : Number(v);
@@ -376,8 +383,6 @@ interface RawModule {
 /** HDF5 type classes (H5T_class_t). */
 const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, BITFIELD: 4, ENUM: 8 } as const;
 
-const NAT = -9223372036854775808n;
-
 /** Reads column `c` of a row at byte `base` of a compound row buffer. */
 function rawReader(path: string, c: H5Column, member: CompoundMember, nanRep: string | undefined): (v: DataView, base: number) => unknown {
   const elem: Metadata = member.array_type ?? member;
@@ -390,12 +395,7 @@ function rawReader(path: string, c: H5Column, member: CompoundMember, nanRep: st
   const conv = c.conv;
   if (typeof conv === 'object') {
     if (elem.type !== H5T.INTEGER || size !== 8) bad();
-    const d = BigInt(Math.round(conv.timeDivisor >= 1 ? conv.timeDivisor : 1 / conv.timeDivisor));
-    return (v, base) => {
-      const n = v.getBigInt64(base + off, le);
-      if (n === NAT) return null;
-      return conv.timeDivisor >= 1 ? Number(n / d) + Number(n % d) / conv.timeDivisor : Number(n * d);
-    };
+    return (v, base) => epochMs(v.getBigInt64(base + off, le), conv.timeDivisor);
   }
   if (conv === 'text') {
     if (elem.type !== H5T.STRING || elem.vlen) bad();
@@ -519,6 +519,8 @@ async function* records<T>(path: string, plan: (schema: readonly ColumnarColumn[
   try {
     const { picks, decode } = plan(src.columns);
     const values: unknown[] = new Array<unknown>(picks.length);
+    // text picks as strings (a numeric id column reads "123", a boolean "true")
+    const asText = picks.map((p) => 'as' in p && p.as === 'text');
     for (let lo = 0; lo < src.rows; lo += SLICE) {
       const hi = Math.min(src.rows, lo + SLICE);
       let cols: unknown[][];
@@ -531,8 +533,7 @@ async function* records<T>(path: string, plan: (schema: readonly ColumnarColumn[
         for (let k = 0; k < picks.length; k++) {
           const p = picks[k] as Pick;
           const v = 'constant' in p ? p.constant : (cols[p.column]?.[i] ?? null);
-          // text picks as strings (a numeric id column reads "123", a boolean "true")
-          values[k] = v !== null && 'as' in p && p.as === 'text' ? String(v) : v;
+          values[k] = v !== null && asText[k] ? String(v) : v;
         }
         yield decode(values, lo + i + 1);
       }
