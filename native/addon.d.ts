@@ -83,6 +83,9 @@ export declare class RiskGate {
   referencePrice(instrument: number, kind: string, price: number): void
   /** JSON array of RiskEvent (rare call: JSON keeps the surface small). */
   equity(equity: number, now: number): string
+  /** `[peak, dayStart, day]`, NaN each before the first equity. */
+  equityMarks(): Array<number>
+  setEquityMarks(peak: number, dayStart: number, day: number): void
   /** JSON array of RiskEvent. */
   setTradingState(state: string, now: number, reason: string): string
   tradingState(): string

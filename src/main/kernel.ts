@@ -53,6 +53,8 @@ import type { RecorderOptions } from './storage/recorder';
 import { busMarketDataSource } from './storage/bus-source';
 import { StoreInputError } from './storage/store';
 import { HaltLatchFile, haltLatchPath } from './config/halt-latch-file';
+import { EquityMarksFile, equityMarksPath } from './config/equity-marks-file';
+import type { EquityMarks } from './engine/risk/equity-marks';
 import type { LatchedHalt } from './engine/risk/halt-latch';
 import type { AsofQuery, AsofRow, SeriesInfo } from './storage/store';
 import { AgentControl, ApprovalQueue, AuditLog, startAgents } from './agents';
@@ -500,9 +502,19 @@ export class Kernel {
    * daily-loss limit of `libra run` (default: this kernel's data folder). `lift` is a person's
    * decision to trade again; a running `libra run` on that folder resumes within a second.
    */
-  haltLatch(dataDir: string = this.dataDir): { readonly path: string; load(): LatchedHalt | undefined; lift(): void } {
+  haltLatch(dataDir: string = this.dataDir): { readonly path: string; load(): LatchedHalt | undefined; marks(): EquityMarks | undefined; lift(): void } {
     const file = new HaltLatchFile(haltLatchPath(dataDir));
-    return { path: file.path, load: () => file.load(), lift: () => file.save(undefined) };
+    const marks = new EquityMarksFile(equityMarksPath(dataDir));
+    return {
+      path: file.path,
+      load: () => file.load(),
+      marks: () => marks.load(),
+      // Lifting accepts the loss so far: the next run measures its drawdown from the equity at start.
+      lift: () => {
+        file.save(undefined);
+        marks.save(undefined);
+      },
+    };
   }
 
   /** The nodes of a cluster (`libra cluster status`): roles, state, last beat, event-loop lag; an expired beat is `lost`. */

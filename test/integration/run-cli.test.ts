@@ -146,4 +146,41 @@ describe('libra run (live, against the Binance simulator)', () => {
     expect(libra('risk', 'status', '--data-dir', dir).stdout).toMatch(/^ACTIVE/);
     again.child.kill('SIGINT');
   }, 150_000);
+
+  it('keeps the drawdown peak across a kill -9: the restarted run halts on a drawdown from the peak before it, and a resume accepts the loss', async () => {
+    const { sim, dir, child, output, exited } = await setup(true, { drawdownHalt: 0.2 });
+    sim.setPrice('BTCUSDT', 30_000);
+    await until(() => /STRATEGY .* started/.test(output()), 40_000, 'the strategy to start');
+    // Equity 160 000 at 30 000; the marks reach the data folder within a second of moving.
+    const high = setInterval(() => sim.trade('BTCUSDT', 30_000, 0.5), 200);
+    try {
+      await until(() => /FILL /.test(output()) && /drawdown measured from peak 16\d{4}/.test(libra('risk', 'status', '--data-dir', dir).stdout), 20_000, `the marks saved; output:\n${output()}`);
+    } finally {
+      clearInterval(high);
+    }
+    child.kill('SIGKILL');
+    await exited;
+
+    // While it was down the price fell to 12 000: ≈ 124 000, 22.5% under the peak but where the
+    // restarted run starts — measured from the equity at start it would never halt.
+    sim.setPrice('BTCUSDT', 12_000);
+    const again = startRun(dir);
+    await until(() => /STRATEGY .* started/.test(again.output()), 40_000, 'the restarted strategy');
+    expect(again.output()).toMatch(/RISK equity marks restored from the data folder: drawdown from peak 16\d{4}/);
+    const low = setInterval(() => sim.trade('BTCUSDT', 12_000, 0.5), 200);
+    try {
+      await until(() => /RISK HALTED CIRCUIT_BREAKER: drawdown 2\d(\.\d+)?% >= 20% \(peak 16\d{4}/.test(again.output()), 20_000, `the halt; output:\n${again.output()}`);
+      // A person resumes: the drawdown is measured from the equity then, so the next marks do not trip it again.
+      expect(libra('risk', 'resume', '--data-dir', dir).stdout).toMatch(/^lifted HALTED/);
+      await until(() => /RISK ACTIVE halt lifted by an operator/.test(again.output()), 10_000, `the resume; output:\n${again.output()}`);
+      await until(() => /drawdown measured from peak 12\d{4}/.test(libra('risk', 'status', '--data-dir', dir).stdout), 10_000, 'the rebased marks');
+      const halts = (again.output().match(/CIRCUIT_BREAKER/g) ?? []).length;
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((again.output().match(/CIRCUIT_BREAKER/g) ?? []).length).toBe(halts);
+      expect(libra('risk', 'status', '--data-dir', dir).stdout).toMatch(/^ACTIVE/);
+    } finally {
+      clearInterval(low);
+    }
+    again.child.kill('SIGINT');
+  }, 150_000);
 });

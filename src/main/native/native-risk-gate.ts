@@ -12,7 +12,7 @@
 import type { Instrument, InstrumentId } from '../../shared/domain/instrument';
 import type { OrderSide, OrderType } from '../../shared/domain/order';
 import { DENY_REASONS } from '../engine/risk/risk-gate';
-import type { DenyReason, ReferencePriceKind, RiskConfig, RiskEvent, RiskGate, RiskOrder, RiskVerdict, TradingState } from '../engine/risk/risk-gate';
+import type { DenyReason, EquityMarks, ReferencePriceKind, RiskConfig, RiskEvent, RiskGate, RiskOrder, RiskVerdict, TradingState } from '../engine/risk/risk-gate';
 import type * as Addon from '../../../native/index';
 
 /** A handle the native side treats as "unknown" (anything ≥ 2^32 − 1 reads as unknown). */
@@ -229,6 +229,16 @@ export class NativeRiskGate implements RiskGate {
 
   onEquity(equity: number, now: number): readonly RiskEvent[] {
     return events(this.gate.equity(equity, now), now);
+  }
+
+  equityMarks(): EquityMarks | undefined {
+    const [peak, dayStart, day] = this.gate.equityMarks();
+    if (peak === undefined || dayStart === undefined || day === undefined || Number.isNaN(peak)) return undefined;
+    return { peak, dayStart, day };
+  }
+
+  setEquityMarks(marks: EquityMarks): void {
+    this.gate.setEquityMarks(marks.peak, marks.dayStart, marks.day);
   }
 
   setTradingState(state: TradingState, now: number, reason: string): readonly RiskEvent[] {

@@ -810,6 +810,23 @@ impl RiskGate {
         })
     }
 
+    /// `[peak, dayStart, day]`, NaN each before the first equity.
+    #[napi]
+    pub fn equity_marks(&self) -> Result<Vec<f64>> {
+        guard("RiskGate.equityMarks", || {
+            let (p, d, day) = self.lock().gate.equity_marks();
+            Ok(vec![p, d, day])
+        })
+    }
+
+    #[napi]
+    pub fn set_equity_marks(&self, peak: f64, day_start: f64, day: f64) -> Result<()> {
+        guard("RiskGate.setEquityMarks", || {
+            self.lock().gate.set_equity_marks(peak, day_start, day)?;
+            Ok(())
+        })
+    }
+
     /// JSON array of RiskEvent.
     #[napi]
     pub fn set_trading_state(&self, state: String, now: f64, reason: String) -> Result<String> {

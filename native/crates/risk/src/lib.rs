@@ -1078,6 +1078,34 @@ impl RiskGate {
         events
     }
 
+    /// What the drawdown and daily-loss limits measure from: (peak equity, the UTC day's start
+    /// equity, the UTC day number); NaN each before the first equity was seen.
+    pub fn equity_marks(&self) -> (f64, f64, f64) {
+        (self.peak_equity, self.day_start_equity, self.day)
+    }
+
+    /// Sets the marks: restored after a restart (so a drawdown is measured from the peak before
+    /// it, not from the equity at start) or rebased when a person resumes trading. A day older
+    /// than the next equity's starts a new day there (its day start is that equity), as always.
+    /// Finite numbers only, and a peak no lower than the day's start.
+    pub fn set_equity_marks(&mut self, peak: f64, day_start: f64, day: f64) -> Result<(), RiskError> {
+        if !peak.is_finite() || !day_start.is_finite() || !day.is_finite() || day.fract() != 0.0 {
+            return Err(RiskError::InvalidArgument(
+                "equity marks must be finite numbers and the day a whole number".into(),
+            ));
+        }
+        if peak < day_start {
+            return Err(RiskError::InvalidArgument(
+                "equity marks: the peak cannot be below the day's start".into(),
+            ));
+        }
+        self.peak_equity = peak;
+        self.day_start_equity = day_start;
+        self.day = day;
+        self.warned = false;
+        Ok(())
+    }
+
     pub fn set_trading_state(
         &mut self,
         state: TradingState,

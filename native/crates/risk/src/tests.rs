@@ -159,6 +159,32 @@ fn drawdown_and_daily_loss_move_the_trading_state() {
 }
 
 #[test]
+fn equity_marks_restored_measure_the_drawdown_from_the_peak_before() {
+    let (mut g, _, _) = gate(r#"{"defaults":{},"dailyLossLimit":500,"drawdownHalt":0.2}"#);
+    let (p, d, day) = g.equity_marks();
+    assert!(p.is_nan() && d.is_nan() && day.is_nan());
+    // Restored from a day before: the peak holds, the day restarts at the next equity.
+    g.set_equity_marks(10000.0, 9000.0, 3.0).unwrap();
+    assert!(g.on_equity(8500.0, 5.0 * DAY_MS).is_empty());
+    assert_eq!(g.equity_marks(), (10000.0, 8500.0, 5.0));
+    let ev = g.on_equity(7900.0, 5.0 * DAY_MS + 1.0);
+    assert_eq!(
+        ev.last().unwrap().message,
+        "CIRCUIT_BREAKER: drawdown 21% >= 20% (peak 10000, equity 7900); trading HALTED"
+    );
+    // Rebased (a person resumed): measured from there on.
+    g.set_trading_state(TradingState::Active, 6.0, "resumed");
+    g.set_equity_marks(7900.0, 7900.0, 5.0).unwrap();
+    assert!(g.on_equity(7800.0, 5.0 * DAY_MS + 2.0).is_empty());
+    assert_eq!(g.trading_state(), TradingState::Active);
+    for bad in [(f64::NAN, 1.0, 1.0), (1.0, 1.0, 1.5), (1.0, 2.0, 1.0)] {
+        let e = g.set_equity_marks(bad.0, bad.1, bad.2).err().unwrap();
+        assert_eq!(e.code(), "ERR_RISK_INVALID_ARGUMENT");
+    }
+    assert_eq!(g.equity_marks(), (7900.0, 7900.0, 5.0));
+}
+
+#[test]
 fn invalid_config_is_rejected_with_a_stable_code() {
     let e = RiskGate::from_json(r#"{"defaults":{"maxLong":-1}}"#)
         .err()

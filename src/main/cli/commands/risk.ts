@@ -2,7 +2,8 @@
  * `libra risk status|resume [--data-dir DIR]`: the halt latched in the data folder.
  *   status   prints `ACTIVE` or the latched state with its reason and time
  *   resume   lifts it (a person's decision): a `libra run` on that folder resumes trading within
- *            a second; the next `libra run` starts ACTIVE
+ *            a second; the next `libra run` starts ACTIVE. It also forgets the equity marks
+ *            (the loss so far is accepted: the drawdown is measured from the equity then)
  * A kill switch (PANIC), an operator HALT and a tripped drawdown / daily-loss limit latch; venue
  * disconnects do not (they end when the venue has reconciled).
  */
@@ -27,6 +28,8 @@ export async function run(argv: string[], kernel: Kernel): Promise<void> {
   const held = latch.load();
   if (action === 'status') {
     process.stdout.write(held ? `${held.state} since ${new Date(held.ts).toISOString()}: ${held.reason}\n` : 'ACTIVE (no latched halt)\n');
+    const m = latch.marks();
+    if (m) process.stdout.write(`drawdown measured from peak ${m.peak}, daily loss from ${m.dayStart} (day start ${new Date(m.day * 86_400_000).toISOString().slice(0, 10)})\n`);
     return;
   }
   if (!held) {

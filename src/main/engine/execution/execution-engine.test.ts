@@ -11,6 +11,7 @@ import { Topics } from '../bus/topics';
 import { Cache } from '../cache/cache';
 import { SimulatedClock } from '../clock/clock';
 import { Portfolio } from '../portfolio/portfolio';
+import type { EquityMarks, EquityMarksStore } from '../risk/equity-marks';
 import type { HaltLatchStore, LatchedHalt } from '../risk/halt-latch';
 import type { RiskConfig, RiskEvent } from '../risk/risk-gate';
 import { createTsRiskGate } from '../risk/ts-risk-gate';
@@ -59,14 +60,28 @@ class MemoryLatch implements HaltLatchStore {
   }
 }
 
-function engine(options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; checkBalances?: boolean; amendsInPlace?: boolean; keepClosed?: boolean } = {}) {
-  const clock = new SimulatedClock(1_000);
+class MemoryMarks implements EquityMarksStore {
+  saves = 0;
+  constructor(public saved?: EquityMarks) {}
+  load(): EquityMarks | undefined {
+    return this.saved;
+  }
+  save(m: EquityMarks | undefined): void {
+    this.saves++;
+    this.saved = m;
+  }
+}
+
+function engine(
+  options: { risk?: RiskConfig; balances?: Record<string, number>; latch?: HaltLatchStore; marks?: EquityMarksStore; start?: number; checkBalances?: boolean; amendsInPlace?: boolean; keepClosed?: boolean } = {},
+) {
+  const clock = new SimulatedClock(options.start ?? 1_000);
   const bus = new MessageBus();
   const cache = new Cache(options.keepClosed === undefined ? {} : { keepClosed: options.keepClosed });
   const portfolio = new Portfolio('USDT');
   for (const [c, v] of Object.entries(options.balances ?? { USDT: 10_000 })) portfolio.setBalance(c, v);
   const risk = createTsRiskGate(options.risk ?? { defaults: {} });
-  const execution = new ExecutionEngine({ bus, clock, cache, portfolio, risk, checkBalances: options.checkBalances ?? true, ...(options.latch ? { haltLatch: options.latch } : {}) });
+  const execution = new ExecutionEngine({ bus, clock, cache, portfolio, risk, checkBalances: options.checkBalances ?? true, ...(options.latch ? { haltLatch: options.latch } : {}), ...(options.marks ? { equityMarks: options.marks } : {}) });
   const venue = new ScriptedVenue(options.amendsInPlace ?? true);
   execution.registerInstrument(inst);
   execution.registerClient(venue);
@@ -184,6 +199,78 @@ describe('live halts from equity', () => {
     expect(riskEvents.at(-1)).toMatchObject({ kind: 'CIRCUIT_BREAKER', state: 'HALTED' });
     expect(riskEvents.at(-1)?.message).toMatch(/^CIRCUIT_BREAKER: drawdown 22% >= 20%/);
     expect(latch.saved?.state).toBe('HALTED');
+  });
+
+  const limits: RiskConfig = { defaults: {}, dailyLossLimit: 5_000, drawdownHalt: 0.2 };
+  const DAY = 86_400_000;
+
+  it('keeps the drawdown peak across a restart: the next run halts on a drawdown from the peak before it', () => {
+    const latch = new MemoryLatch();
+    const marks = new MemoryMarks();
+    const first = engine({ risk: limits, balances: { USDT: 0, BTC: 0.2 }, latch, marks, start: 10 * DAY });
+    first.portfolio.mark(inst.id, 60_000);
+    expect(first.execution.updateEquity()).toBe(12_000);
+    expect(marks.saved).toEqual({ peak: 12_000, dayStart: 12_000, day: 10 });
+    // A new peak moves the marks; they are compared at most once a second, so saved within one.
+    first.portfolio.mark(inst.id, 62_500);
+    first.execution.updateEquity();
+    expect(marks.saved?.peak).toBe(12_000);
+    first.clock.advanceTo(10 * DAY + 1_000);
+    first.portfolio.mark(inst.id, 62_000);
+    first.execution.updateEquity();
+    expect(marks.saved).toEqual({ peak: 12_500, dayStart: 12_000, day: 10 });
+    // Restart the next day at a lower price: 10 400 is 16.8% under the old peak (and above the halt).
+    const second = engine({ risk: limits, balances: { USDT: 0, BTC: 0.2 }, latch, marks, start: 11 * DAY });
+    expect(second.execution.restoredMarks).toEqual({ peak: 12_500, dayStart: 12_000, day: 10 });
+    second.portfolio.mark(inst.id, 52_000);
+    second.execution.updateEquity();
+    expect(second.risk.tradingState()).toBe('ACTIVE');
+    expect(marks.saved).toEqual({ peak: 12_500, dayStart: 10_400, day: 11 });
+    second.portfolio.mark(inst.id, 49_000); // 9 800: 21.6% under 12 500 (only 5.8% under the equity at start)
+    second.execution.updateEquity();
+    expect(second.risk.tradingState()).toBe('HALTED');
+    expect(second.riskEvents.at(-1)?.message).toBe('CIRCUIT_BREAKER: drawdown 21.6% >= 20% (peak 12500, equity 9800); trading HALTED');
+    expect(latch.saved?.state).toBe('HALTED');
+  });
+
+  it('rebases the marks when a person resumes: the loss so far is accepted, the next mark does not trip again', () => {
+    const latch = new MemoryLatch();
+    const marks = new MemoryMarks({ peak: 12_500, dayStart: 12_000, day: 11 });
+    const { execution, portfolio, risk, clock } = engine({ risk: limits, balances: { USDT: 0, BTC: 0.2 }, latch, marks, start: 11 * DAY });
+    portfolio.mark(inst.id, 49_000);
+    execution.updateEquity();
+    expect(risk.tradingState()).toBe('HALTED');
+    clock.advanceTo(11 * DAY + 60_000);
+    execution.resumeTrading('operator');
+    expect(marks.saved).toEqual({ peak: 9_800, dayStart: 9_800, day: 11 });
+    portfolio.mark(inst.id, 48_000);
+    execution.updateEquity();
+    expect(risk.tradingState()).toBe('ACTIVE');
+    // A lift from outside the process (`libra risk resume`) rebases the same way.
+    portfolio.mark(inst.id, 39_000);
+    execution.updateEquity();
+    expect(risk.tradingState()).toBe('HALTED');
+    latch.saved = undefined;
+    expect(execution.refreshLatch()).toBe(true);
+    expect(marks.saved).toEqual({ peak: 7_800, dayStart: 7_800, day: 11 });
+    execution.updateEquity();
+    expect(risk.tradingState()).toBe('ACTIVE');
+  });
+
+  it('saves nothing while the marks hold still, and nothing without an equity limit', () => {
+    const marks = new MemoryMarks();
+    const { execution, clock } = engine({ risk: limits, balances: { USDT: 0, BTC: 0.2 }, marks });
+    for (let i = 1; i <= 5; i++) {
+      clock.advanceTo(1_000 + i * 2_000);
+      execution.updateEquity();
+    }
+    expect(marks.saves).toBe(1);
+    const none = new MemoryMarks();
+    const plain = engine({ balances: { USDT: 0, BTC: 0.2 }, marks: none });
+    plain.clock.advanceTo(5_000);
+    plain.execution.updateEquity();
+    plain.execution.resumeTrading('operator');
+    expect(none.saves).toBe(0);
   });
 
   it('counts holdings at the mark: the venue\'s base balance moves equity as the price moves', () => {

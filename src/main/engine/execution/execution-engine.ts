@@ -21,6 +21,8 @@ import type { Portfolio } from '../portfolio/portfolio';
 import type { DenyReason, RiskEvent, RiskGate, TradingState } from '../risk/risk-gate';
 import type { HaltLatchStore, LatchedHalt } from '../risk/halt-latch';
 import { stricter } from '../risk/halt-latch';
+import type { EquityMarks, EquityMarksStore } from '../risk/equity-marks';
+import { rebasedMarks } from '../risk/equity-marks';
 import { BalanceLocks, INSUFFICIENT_BALANCE } from './balance-locks';
 import type { ExecutionClient, ExecutionReport } from './execution-client';
 import { canTransition, transition } from './order-state';
@@ -47,7 +49,15 @@ export interface ExecutionEngineDeps {
   readonly checkBalances?: boolean;
   /** Where a latched halt is kept across restarts; it is restored when the engine is built. */
   readonly haltLatch?: HaltLatchStore;
+  /**
+   * Where the drawdown peak and the day's start equity are kept across restarts (live accounts
+   * only: a paper account starts afresh each run, and so do its marks). See risk/equity-marks.ts.
+   */
+  readonly equityMarks?: EquityMarksStore;
 }
+
+/** The marks are compared (and saved if they moved) at most this often; at once when a limit trips. */
+const MARKS_SAVE_MS = 1000;
 
 export class ExecutionEngine {
   private readonly clients = new Map<string, ExecutionClient>();
@@ -63,10 +73,19 @@ export class ExecutionEngine {
   private latched: LatchedHalt | undefined;
   /** Set once this process lost the right to trade (a cluster lease lapsed): HALTED for good here. */
   private fencedBy: string | undefined;
+  /** The equity marks last saved, and when the gate's were last compared with them. */
+  private savedMarks: EquityMarks | undefined;
+  private marksCheckedAt = Number.NEGATIVE_INFINITY;
+  /** Marks restored from the store when the engine was built (undefined: none). */
+  readonly restoredMarks: EquityMarks | undefined;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
     this.prefix = deps.idPrefix ?? 'L-';
     this.locks = deps.checkBalances === true ? new BalanceLocks(deps.portfolio) : undefined;
+    const marks = deps.equityMarks?.load();
+    if (marks) deps.risk.setEquityMarks(marks);
+    this.restoredMarks = marks;
+    this.savedMarks = marks;
     this.latched = deps.haltLatch?.load();
     if (this.latched) deps.risk.setTradingState(this.latched.state, deps.clock.now(), `restored after restart: ${this.latched.reason}`);
     deps.bus.register(Endpoints.executionExecute, (req: { strategyId: string; intent: OrderIntent }) => this.submit(req.strategyId, req.intent));
@@ -284,7 +303,24 @@ export class ExecutionEngine {
       this.latched = undefined;
       this.deps.haltLatch?.save(undefined);
     }
+    this.rebaseMarks();
     this.publishRisk(this.deps.risk.setTradingState('ACTIVE', this.deps.clock.now(), reason));
+  }
+
+  /**
+   * A person resumed: the drawdown and the day's loss are measured from the equity now (the loss
+   * so far is accepted; measured from the old peak, the next mark would trip the limit again).
+   */
+  private rebaseMarks(): void {
+    if (this.deps.risk.equityMarks() === undefined) return;
+    const marks = rebasedMarks(this.deps.portfolio.balanceEquity(), this.deps.clock.now());
+    this.deps.risk.setEquityMarks(marks);
+    this.saveMarks(marks);
+  }
+
+  private saveMarks(marks: EquityMarks): void {
+    this.savedMarks = marks;
+    this.deps.equityMarks?.save(marks);
   }
 
   /** The halt that holds until a person lifts it, if any. */
@@ -300,6 +336,7 @@ export class ExecutionEngine {
     if (!this.latched || !this.deps.haltLatch || this.deps.haltLatch.load() !== undefined) return false;
     this.latched = undefined;
     if (this.fencedBy !== undefined) return false;
+    this.rebaseMarks();
     this.publishRisk(this.deps.risk.setTradingState('ACTIVE', this.deps.clock.now(), 'halt lifted by an operator'));
     return true;
   }
@@ -311,10 +348,21 @@ export class ExecutionEngine {
    */
   updateEquity(): number {
     const equity = this.deps.portfolio.balanceEquity();
-    const events = this.deps.risk.onEquity(equity, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const events = this.deps.risk.onEquity(equity, now);
     for (const e of events) if (e.state === 'REDUCING' || e.state === 'HALTED') this.latch(e.state, e.message);
+    if (this.deps.equityMarks && (events.length > 0 || now - this.marksCheckedAt >= MARKS_SAVE_MS)) this.keepMarks(now);
     this.publishRisk(events);
     return equity;
+  }
+
+  /** Saves the gate's marks when they moved (compared at most once a second, or when a limit spoke). */
+  private keepMarks(now: number): void {
+    this.marksCheckedAt = now;
+    const m = this.deps.risk.equityMarks();
+    const s = this.savedMarks;
+    if (m === undefined || (s !== undefined && s.peak === m.peak && s.dayStart === m.dayStart && s.day === m.day)) return;
+    this.saveMarks(m);
   }
 
   /** Locks the funds of an order that is open at the venue but was not submitted by this run (journal restore). */

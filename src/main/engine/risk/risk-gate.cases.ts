@@ -353,6 +353,27 @@ export const GATE_CASES: readonly GateCase[] = [
     },
   },
   {
+    name: 'restored equity marks measure the drawdown from the peak before; rebased marks from there; bad marks refused',
+    run: (make) => {
+      const DAY = 86_400_000;
+      const g = gate(make, { defaults: {}, dailyLossLimit: 500, drawdownHalt: 0.2 });
+      expect(g.equityMarks()).toBeUndefined();
+      g.setEquityMarks({ peak: 10_000, dayStart: 9_000, day: 3 });
+      expect(g.onEquity(8_500, 5 * DAY)).toEqual([]);
+      expect(g.equityMarks()).toEqual({ peak: 10_000, dayStart: 8_500, day: 5 });
+      const ev = g.onEquity(7_900, 5 * DAY + 1);
+      expect(ev.at(-1)?.message).toBe('CIRCUIT_BREAKER: drawdown 21% >= 20% (peak 10000, equity 7900); trading HALTED');
+      g.setTradingState('ACTIVE', 6, 'resumed');
+      g.setEquityMarks({ peak: 7_900, dayStart: 7_900, day: 5 });
+      expect(g.onEquity(7_800, 5 * DAY + 2)).toEqual([]);
+      expect(g.tradingState()).toBe('ACTIVE');
+      for (const bad of [{ peak: Number.NaN, dayStart: 1, day: 1 }, { peak: 1, dayStart: 1, day: 1.5 }, { peak: 1, dayStart: 2, day: 1 }, { peak: Infinity, dayStart: 1, day: 1 }]) {
+        expect(() => g.setEquityMarks(bad)).toThrow(expect.objectContaining({ code: 'ERR_RISK_INVALID_ARGUMENT' }));
+      }
+      expect(g.equityMarks()).toEqual({ peak: 7_900, dayStart: 7_900, day: 5 }); // unchanged by the refused ones
+    },
+  },
+  {
     name: 'ignores non-finite equity',
     run: (make) => {
       const g = gate(make, { defaults: {}, drawdownHalt: 0.1 });

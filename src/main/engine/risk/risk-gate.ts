@@ -95,6 +95,16 @@ export interface RiskEvent {
   readonly message: string;
 }
 
+/**
+ * What the drawdown and daily-loss limits measure from: the peak equity, the UTC day's start
+ * equity and that day's number (ms since the epoch / 86 400 000, floored).
+ */
+export interface EquityMarks {
+  readonly peak: number;
+  readonly dayStart: number;
+  readonly day: number;
+}
+
 export interface RiskGate {
   readonly implementation: 'typescript' | 'native';
   registerInstrument(instrument: Instrument): void;
@@ -115,6 +125,15 @@ export interface RiskGate {
    * returns an event), so a caller valuing the account on every bar may skip it. Absent: call it.
    */
   readonly watchesEquity?: boolean;
+  /** The marks the equity limits measure from; undefined before the first equity. */
+  equityMarks(): EquityMarks | undefined;
+  /**
+   * Sets the marks: restored after a restart (a drawdown is measured from the peak before it,
+   * not from the equity at start) or rebased when a person resumes trading. A day older than the
+   * next equity's starts a new day there, as always. Throws ERR_RISK_INVALID_ARGUMENT unless all
+   * are finite, the day whole and the peak no lower than the day's start.
+   */
+  setEquityMarks(marks: EquityMarks): void;
   setTradingState(state: TradingState, now: number, reason: string): readonly RiskEvent[];
   tradingState(): TradingState;
   /** Net position of an instrument across strategies, raw. */

@@ -45,6 +45,7 @@ import type { OrderSide, OrderType } from '../../../shared/domain/order';
 import { DENY_REASONS } from './risk-gate';
 import type {
   DenyReason,
+  EquityMarks,
   InstrumentLimits,
   ReferencePriceKind,
   RiskConfig,
@@ -447,6 +448,23 @@ export class TsRiskGate implements RiskGate {
     if (kind !== this.refKind) return;
     // Fail closed: an unusable price clears the reference, so orders needing one are denied.
     this.stateOf(instrumentId).ref = Number.isFinite(price) && price > 0 ? price : undefined;
+  }
+
+  equityMarks(): EquityMarks | undefined {
+    if (Number.isNaN(this.peakEquity)) return undefined;
+    return { peak: this.peakEquity, dayStart: this.dayStartEquity, day: this.day };
+  }
+
+  setEquityMarks(marks: EquityMarks): void {
+    const { peak, dayStart, day } = marks;
+    if (!Number.isFinite(peak) || !Number.isFinite(dayStart) || !Number.isInteger(day)) {
+      throw new RiskGateError('ERR_RISK_INVALID_ARGUMENT', 'equity marks must be finite numbers and the day a whole number');
+    }
+    if (peak < dayStart) throw new RiskGateError('ERR_RISK_INVALID_ARGUMENT', "equity marks: the peak cannot be below the day's start");
+    this.peakEquity = peak;
+    this.dayStartEquity = dayStart;
+    this.day = day;
+    this.warned = false;
   }
 
   onEquity(equity: number, now: number): readonly RiskEvent[] {

@@ -25,6 +25,7 @@ import type { ExecutionClient } from '../../engine/execution/execution-client';
 import { Portfolio } from '../../engine/portfolio/portfolio';
 import type { RiskGate } from '../../engine/risk/risk-gate';
 import type { HaltLatchStore } from '../../engine/risk/halt-latch';
+import type { EquityMarksStore } from '../../engine/risk/equity-marks';
 import { StrategyHost } from '../../engine/strategy/strategy-host';
 import type { LogLevel } from '../../engine/strategy/strategy';
 import { SimulatedVenue } from '../simulated/simulated-venue';
@@ -57,6 +58,8 @@ export interface LiveCoreDeps {
   readonly takerFeeRate?: number;
   /** Where a kill switch / tripped limit is latched across restarts (run session: the data folder). */
   readonly haltLatch?: HaltLatchStore;
+  /** Where the drawdown peak and the day's start equity are kept across restarts (all-live sessions). */
+  readonly equityMarks?: EquityMarksStore;
   /** Check free balances before an order (default true). A cluster strategy node leaves it to the execution node, which holds the account. */
   readonly checkBalances?: boolean;
 }
@@ -87,6 +90,7 @@ export function buildLiveCore(deps: LiveCoreDeps): LiveCore {
     // Paper and live: the account must be able to pay for an order, and working orders lock funds.
     checkBalances: deps.checkBalances ?? true,
     ...(deps.haltLatch ? { haltLatch: deps.haltLatch } : {}),
+    ...(deps.equityMarks ? { equityMarks: deps.equityMarks } : {}),
   });
   const host = new StrategyHost({
     bus,

@@ -17,6 +17,7 @@ import type { StrategyHooks } from '../../engine/strategy/strategy';
 import type { Fill, Order } from '../../../shared/domain/order';
 import { buildLiveCore, startEquityFeed, systemTimeSource } from './build';
 import { HaltLatchFile, haltLatchPath } from '../../config/halt-latch-file';
+import { EquityMarksFile, equityMarksPath } from '../../config/equity-marks-file';
 import { Topics } from '../../engine/bus/topics';
 import type { LiveCore } from './build';
 import type { CcxtLike } from './ccxt-types';
@@ -71,12 +72,16 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   const run = Math.max(1, ...config.venues.map((v) => OrderJournal.peekRun(journalOf(v))));
   const cluster = config.cluster ? new ClusterNode(config.cluster, print) : undefined;
   const remote = cluster !== undefined && !cluster.has('execution');
+  // The drawdown peak and the day's start survive a restart when the equity is the venues' own
+  // (every venue live, this node holding the account); a paper account starts afresh each run.
+  const marks = !remote && config.venues.every((v) => v.mode === 'live') ? new EquityMarksFile(equityMarksPath(deps.dataDir)) : undefined;
   const core = buildLiveCore({
     time,
     risk: deps.risk,
     accountCurrency: config.accountCurrency,
     run,
     haltLatch: new HaltLatchFile(haltLatchPath(deps.dataDir)),
+    ...(marks ? { equityMarks: marks } : {}),
     // In a cluster the node name leads every client order id (`<node>.L<run>-<n>`): unique across
     // nodes and restarts, and the execution node routes the order's reports back by it.
     ...(cluster ? { idPrefix: `${cluster.config.node}.L` } : {}),
@@ -93,6 +98,9 @@ export async function startRunSession(deps: RunSessionDeps): Promise<RunSession>
   if (cluster?.has('data')) cluster.publishMarketData(core.bus);
   if (remote) await cluster.followRisk(core.bus);
   const clusterData = cluster !== undefined && !cluster.has('data');
+  if (marks?.problem) print(`RISK ${marks.problem}: the drawdown is measured from the equity at start`);
+  const restored = core.execution.restoredMarks;
+  if (restored) print(`RISK equity marks restored from the data folder: drawdown from peak ${restored.peak}, daily loss from ${restored.dayStart}`);
   const stopSafety = watchSafety(core, print);
   const limiters = new RateLimiterRegistry(time);
   const venues: VenueParts[] = [];
