@@ -1088,7 +1088,12 @@ impl RiskGate {
     /// it, not from the equity at start) or rebased when a person resumes trading. A day older
     /// than the next equity's starts a new day there (its day start is that equity), as always.
     /// Finite numbers only, and a peak no lower than the day's start.
-    pub fn set_equity_marks(&mut self, peak: f64, day_start: f64, day: f64) -> Result<(), RiskError> {
+    pub fn set_equity_marks(
+        &mut self,
+        peak: f64,
+        day_start: f64,
+        day: f64,
+    ) -> Result<(), RiskError> {
         if !peak.is_finite() || !day_start.is_finite() || !day.is_finite() || day.fract() != 0.0 {
             return Err(RiskError::InvalidArgument(
                 "equity marks must be finite numbers and the day a whole number".into(),
