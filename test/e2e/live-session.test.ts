@@ -10,6 +10,7 @@
  *    money credited while the socket was down appears (the state resynced from the venue);
  *  - the price falls past the drawdown limit: trading shows HALTED with the circuit breaker's
  *    reason, and the next order from the ticket is denied with TRADING_HALTED and never sent;
+ *  - "Resume trading" accepts the loss so far: it stays ACTIVE at that price, an order goes out;
  *  - after the server stops, `libra data` lists the trades the recorder stored.
  */
 import { spawnSync } from 'node:child_process';
@@ -176,6 +177,21 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
     await expect.poll(() => ticket.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/TRADING_HALTED/);
     expect(sim.requestsTo('POST', '/api/v3/order').length).toBe(before);
     await main.screenshot({ path: join(ARTIFACTS, 'live-halted.png') });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('resumes from the app: the loss so far is accepted, so the next marks at the same price do not halt again and an order goes out', async () => {
+    await main.getByTestId('resume-trading').click();
+    await expect.poll(() => main.getByTestId('trading-state').textContent(), { timeout: 10_000 }).toBe('ACTIVE');
+    // Trades keep coming at 45 000 (four a second): measured from the old peak each would trip the breaker again.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await main.getByTestId('trading-state').textContent()).toBe('ACTIVE');
+    const before = sim.requestsTo('POST', '/api/v3/order').length;
+    const ticket = main.getByTestId('order-ticket');
+    await ticket.getByRole('textbox', { name: 'Limit price' }).fill('44000');
+    await ticket.getByRole('button', { name: /^Buy 0\.5/ }).click();
+    await expect.poll(() => sim.requestsTo('POST', '/api/v3/order').length, { timeout: 10_000 }).toBe(before + 1);
+    expect(await main.getByTestId('trading-state').textContent()).toBe('ACTIVE');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
