@@ -8,9 +8,10 @@
  * — and `problem` says why, naming the file, never echoing its contents. It does not fail closed
  * like the halt latch: a tripped limit is latched there, so a lost mark never lifts a halt.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from './atomic-file';
 import type { EquityMarks, EquityMarksStore } from '../engine/risk/equity-marks';
 
 export const EQUITY_MARKS_FILE = 'equity-marks.json';
@@ -62,15 +63,6 @@ export class EquityMarksFile implements EquityMarksStore {
       rmSync(this.path, { force: true });
       return;
     }
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ peak: marks.peak, dayStart: marks.dayStart, day: marks.day, ts: this.now() })}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, `${JSON.stringify({ peak: marks.peak, dayStart: marks.dayStart, day: marks.day, ts: this.now() })}\n`);
   }
 }

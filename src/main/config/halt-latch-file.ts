@@ -7,9 +7,10 @@
  * be read or does not match the schema fails closed: it reads as HALTED, naming the file, never
  * echoing its contents.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from './atomic-file';
 import type { HaltLatchStore, LatchedHalt } from '../engine/risk/halt-latch';
 
 export const HALT_LATCH_FILE = 'trading-state.json';
@@ -48,15 +49,6 @@ export class HaltLatchFile implements HaltLatchStore {
       rmSync(this.path, { force: true });
       return;
     }
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(halt)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, `${JSON.stringify(halt)}\n`);
   }
 }
