@@ -35,7 +35,7 @@ import type { CcxtLike, CcxtOrder, CcxtParams, CcxtProPrivate, OrderUpdate, Stre
 import { hasPrivateStreams } from './ccxt-types';
 import { classifyError } from './errors';
 import type { ErrorClass } from './errors';
-import { clientIdOfOrder, clientIdOfTrade, filledRaw, isOrderExecution, toCreateOrderArgs, tradeToFill, venueState } from './mapping';
+import { balanceTotals, clientIdOfOrder, clientIdOfTrade, filledRaw, isOrderExecution, toCreateOrderArgs, tradeToFill, venueState } from './mapping';
 import { backoffDelay, DEFAULT_BACKOFF, sleep } from './rate-limiter';
 import type { BackoffOptions, TokenBucket } from './rate-limiter';
 import { reconcile } from './reconcile';
@@ -1058,12 +1058,8 @@ export class CcxtExecutionClient implements ExecutionClient {
       fetchMyTrades: (symbol, since) => read(() => this.ex.fetchMyTrades(symbol, since, 1000)),
       fetchBalances: () =>
         read(async () => {
-          const b = await this.ex.fetchBalance();
-          const out: Record<string, number> = {};
-          for (const [k, v] of Object.entries((b as unknown as { total?: Record<string, number | undefined> }).total ?? {})) {
-            if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-          }
-          return out;
+          const b: unknown = await this.ex.fetchBalance();
+          return balanceTotals(b, (id) => this.ex.safeCurrencyCode?.(id) ?? id);
         }),
       workingOrders: () => [...this.orders.values()].filter((t) => t.state !== 'DONE').map((t) => ({ clientOrderId: t.clientOrderId, symbol: t.symbol })),
       knownClientId: (o) => this.findTracked(o)?.clientOrderId,

@@ -62,6 +62,8 @@ export interface CcxtLike {
   readonly has: HasFlags;
   options: Record<string, unknown>;
   loadMarkets(reload?: boolean): Promise<unknown>;
+  /** ccxt's unified currency code of a venue asset id (`XBT` → `BTC`); every ccxt exchange has it. */
+  safeCurrencyCode?(currencyId: string): string | undefined;
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: CcxtParams): Promise<CcxtOrder>;
   cancelOrder(id: string, symbol?: string, params?: CcxtParams): Promise<unknown>;
   fetchOrder(id: string, symbol?: string, params?: CcxtParams): Promise<CcxtOrder>;

@@ -198,3 +198,31 @@ export function instrumentFromMarket(m: MarketLike, venue: string): Instrument {
     ...(m.limits?.cost?.min !== undefined ? { minNotional: m.limits.cost.min } : {}),
   });
 }
+
+/**
+ * The balances the engine keeps for a venue account, from ccxt's `fetchBalance` answer: each
+ * currency's `total`, except on Binance's futures accounts (fapi / dapi `account`, an `assets`
+ * list), whose ccxt `total` is the margin balance — the wallet plus the open positions'
+ * unrealized PnL. The portfolio adds that PnL itself from the positions at their marks, so it
+ * keeps the wallet balance there (`walletBalance`), or equity would count the PnL twice.
+ */
+export function balanceTotals(b: unknown, currencyCode: (venueAssetId: string) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof b !== 'object' || b === null) return out;
+  const total = (b as { total?: unknown }).total;
+  if (typeof total === 'object' && total !== null) {
+    for (const [k, v] of Object.entries(total)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  }
+  const info = (b as { info?: unknown }).info;
+  const assets = typeof info === 'object' && info !== null && !Array.isArray(info) ? (info as { assets?: unknown }).assets : undefined;
+  if (!Array.isArray(assets)) return out;
+  for (const a of assets as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const { asset, walletBalance, marginBalance } = a as { asset?: unknown; walletBalance?: unknown; marginBalance?: unknown };
+    if (typeof asset !== 'string' || typeof walletBalance !== 'string' || typeof marginBalance !== 'string') continue;
+    const wallet = Number(walletBalance);
+    const code = currencyCode(asset);
+    if (Number.isFinite(wallet) && code in out) out[code] = wallet;
+  }
+  return out;
+}
