@@ -61,6 +61,12 @@ export const venueSchema = z
     /** Override ccxt's WebSocket URLs (merged into `urls.api.ws`). */
     wsUrls: z.record(z.string(), z.union([url, z.record(z.string(), url)])).optional(),
     symbols: z.array(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+(:[A-Z0-9]+)?$/, 'a unified symbol such as "BTC/USDT"')).min(1),
+    /**
+     * Derivatives: the leverage the pre-trade margin check counts initial margin at (an order
+     * growing the position needs notional / leverage, cross margin). Default 1: the whole
+     * notional. Set it to the leverage set at the venue; a higher one only lets the venue refuse.
+     */
+    leverage: z.number().min(1).max(125).optional(),
     /** Paper mode: starting balances. */
     paperBalances: z.record(z.string(), z.number().nonnegative()).optional(),
     rateLimit: rate.default({ capacity: 10, perSecond: 10 }),

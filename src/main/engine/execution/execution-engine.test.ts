@@ -183,6 +183,72 @@ describe('balance check and locked funds', () => {
   });
 });
 
+describe('margin check on derivatives (linear, cross, one leverage per venue)', () => {
+  const perp = makeInstrument({ symbol: 'BTC/USDT:USDT', venue: 'X', kind: 'perpetual', tickSize: '0.1', lotSize: '0.001' });
+  const buy = (qtyRaw: number, pxRaw: number, over: { side?: 'BUY' | 'SELL'; reduceOnly?: boolean } = {}) => ({ instrumentId: perp.id, side: over.side ?? ('BUY' as const), type: 'LIMIT' as const, quantityRaw: qtyRaw, priceRaw: pxRaw, ...(over.reduceOnly ? { reduceOnly: true } : {}) });
+  function futures() {
+    const e = engine({ balances: { USDT: 10_000 } });
+    e.execution.registerInstrument(perp);
+    e.cache.setLastPrice(perp.id, 50_000);
+    e.portfolio.mark(perp.id, 50_000);
+    return e;
+  }
+
+  it('needs the whole notional at the default leverage of 1, and notional / leverage once the venue\'s is set', () => {
+    const { execution, venue, portfolio } = futures();
+    const r = execution.submit('S', buy(300, 500_000)); // 0.3 at 50 000 = 15 000 notional
+    expect(r.ok === false && r.message).toBe('INSUFFICIENT_BALANCE: need 15000 USDT margin at 1x, have 10000 USDT available');
+    expect(venue.submitted).toHaveLength(0);
+    execution.setLeverage('X', 5);
+    expect(execution.submit('S', buy(300, 500_000)).ok).toBe(true);
+    expect(portfolio.balance('USDT')?.lockedRaw).toBe(3_000 * 1e8); // order margin shows as locked
+    const second = execution.submit('S', buy(800, 500_000)); // 8 000 more, 7 000 left
+    expect(second.ok === false && second.message).toBe('INSUFFICIENT_BALANCE: need 8000 USDT margin at 5x, have 7000 USDT available');
+  });
+
+  it('counts the open position\'s margin and unrealized PnL; reducing and reduce-only orders need nothing', () => {
+    const { execution, venue, portfolio } = futures();
+    execution.setLeverage('X', 5);
+    const first = execution.submit('S', buy(300, 500_000));
+    if (!first.ok) throw new Error(first.message);
+    venue.accept(first.order);
+    venue.fill(first.order, 300, 500_000, 't1');
+    expect(portfolio.balance('USDT')?.lockedRaw).toBe(0);
+    // Position 0.3 long: 3 000 margin, so 7 000 available; 0.8 more (8 000) is too much.
+    expect(execution.submit('S', buy(800, 500_000)).ok).toBe(false);
+    // Selling 0.5 flips to 0.2 short: only the 0.2 beyond the long needs margin (2 000).
+    const flip = execution.submit('S', buy(500, 500_000, { side: 'SELL' }));
+    expect(flip.ok).toBe(true);
+    expect(portfolio.balance('USDT')?.lockedRaw).toBe(2_000 * 1e8);
+    if (flip.ok) execution.cancel(flip.order.clientOrderId);
+    venue.sink({ kind: 'CANCELED', clientOrderId: flip.ok ? flip.order.clientOrderId : '', ts: 4 });
+    // The mark up to 60 000: PnL +3 000, margin 3 600 → 10 000 + 3 000 − 3 600 = 9 400 available.
+    portfolio.mark(perp.id, 60_000);
+    const big = execution.submit('S', buy(800, 600_000)); // 9 600
+    expect(big.ok === false && big.message).toBe('INSUFFICIENT_BALANCE: need 9600 USDT margin at 5x, have 9400 USDT available');
+    expect(execution.submit('S', buy(780, 600_000)).ok).toBe(true); // 9 360
+    // Nothing left for growing, but a reduce-only sell always goes.
+    expect(execution.submit('S', buy(100, 600_000, { side: 'SELL', reduceOnly: true })).ok).toBe(true);
+  });
+
+  it('re-locks a working order\'s margin at its amended price', () => {
+    const { execution, venue, portfolio } = futures();
+    execution.setLeverage('X', 10);
+    const r = execution.submit('S', buy(100, 500_000)); // 5 000 notional, 500 margin
+    if (!r.ok) throw new Error(r.message);
+    venue.accept(r.order);
+    expect(portfolio.balance('USDT')?.lockedRaw).toBe(500 * 1e8);
+    expect(execution.modify(r.order.clientOrderId, { priceRaw: 400_000 }).ok).toBe(true);
+    venue.sink({ kind: 'UPDATED', clientOrderId: r.order.clientOrderId, priceRaw: 400_000, ts: 5 });
+    expect(portfolio.balance('USDT')?.lockedRaw).toBe(400 * 1e8);
+  });
+
+  it('refuses a leverage below 1', () => {
+    const { execution } = futures();
+    expect(() => execution.setLeverage('X', 0.5)).toThrow(/leverage of X must be a number ≥ 1/);
+  });
+});
+
 describe('live halts from equity', () => {
   it('moves trading to REDUCING on the daily loss limit and to HALTED on drawdown, with the reason, and latches both', () => {
     const latch = new MemoryLatch();

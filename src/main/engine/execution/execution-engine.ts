@@ -365,6 +365,11 @@ export class ExecutionEngine {
     this.saveMarks(m);
   }
 
+  /** The leverage a venue's derivative margin is counted at by the balance check (default 1). */
+  setLeverage(venue: string, leverage: number): void {
+    this.locks?.setLeverage(venue, leverage);
+  }
+
   /** Locks the funds of an order that is open at the venue but was not submitted by this run (journal restore). */
   lockRestored(order: Order): void {
     const inst = this.deps.cache.instrument(order.instrumentId);

@@ -230,6 +230,36 @@ export class Portfolio {
     return net;
   }
 
+  /**
+   * The derivative positions of `venue`'s account whose quote is `currency` (linear contracts
+   * settle there): their notional at the mark, net across strategies per instrument, and their
+   * unrealized PnL. What the margin check of the pre-trade path subtracts from free money.
+   */
+  derivativeExposure(currency: string, venue: string): { notional: number; unrealized: number } {
+    const account = this.accountOf(venue);
+    let notional = 0;
+    let unrealized = 0;
+    for (const inst of this.instruments.values()) {
+      if (inst.kind === 'spot' || inst.quote !== currency || this.accountOf(inst.venue) !== account) continue;
+      const list = this.byInstrument.get(inst.id);
+      if (list === undefined) continue;
+      const scale = pow10(inst.sizePrecision);
+      let net = 0;
+      for (const p of list) {
+        if (p.netRaw === 0) continue;
+        net += p.netRaw;
+        unrealized += ((this.marks.get(inst.id) ?? p.avgEntryPx) - p.avgEntryPx) * (p.netRaw / scale);
+      }
+      if (net !== 0) notional += Math.abs(net / scale) * (this.marks.get(inst.id) ?? list[0]?.avgEntryPx ?? 0);
+    }
+    return { notional, unrealized };
+  }
+
+  /** Whether `venue`'s account holds any balance (even 0) in `currency`. */
+  hasBalance(currency: string, venue: string): boolean {
+    return this.acct(venue).balances.has(currency);
+  }
+
   allPositions(): Position[] {
     return [...this.positions.values()].map(freeze);
   }

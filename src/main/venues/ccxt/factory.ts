@@ -126,6 +126,7 @@ export const ccxtVenueFactory: VenueFactory<VenueConfig, VenueContext> = {
       print(`VENUE ${name} key ${liveKey.id}: withdrawal permission ${answer}`);
     }
     const mdEx = makeExchange(v, undefined);
+    if (v.leverage !== undefined) core.execution.setLeverage(name, v.leverage);
     const attached = await attachCcxtVenue(core, {
       venue: name,
       exchange: exec as CcxtLike & { markets?: Record<string, never> },
