@@ -170,6 +170,8 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
     sim.setPrice('BTCUSDT', px);
     await expect.poll(() => main.getByTestId('trading-state').textContent(), { timeout: 15_000 }).toBe('HALTED');
     await expect.poll(() => main.getByTestId('risk-panel').textContent(), { timeout: 5_000 }).toMatch(/CIRCUIT_BREAKER: drawdown [\d.]+% >= 5%/);
+    // Seen in the top bar too, with the reason, wherever the risk panel is.
+    await expect.poll(() => main.getByTestId('topbar-trading-state').textContent(), { timeout: 5_000 }).toMatch(/^HALTED: CIRCUIT_BREAKER: drawdown/);
     const before = sim.requestsTo('POST', '/api/v3/order').length;
     const ticket = main.getByTestId('order-ticket');
     await ticket.getByRole('textbox', { name: 'Limit price' }).fill('44000');
@@ -183,6 +185,7 @@ describe.skipIf(!hasBrowser)('a live session in the browser (libra serve --confi
   it('resumes from the app: the loss so far is accepted, so the next marks at the same price do not halt again and an order goes out', async () => {
     await main.getByTestId('resume-trading').click();
     await expect.poll(() => main.getByTestId('trading-state').textContent(), { timeout: 10_000 }).toBe('ACTIVE');
+    expect(await main.getByTestId('topbar-trading-state').count()).toBe(0);
     // Trades keep coming at 45 000 (four a second): measured from the old peak each would trip the breaker again.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await main.getByTestId('trading-state').textContent()).toBe('ACTIVE');

@@ -31,3 +31,21 @@ export function RiskPanel() {
     </section>
   );
 }
+
+/**
+ * The top bar's trading state while trading is not ACTIVE: REDUCING or HALTED with the reason of
+ * the limit that moved it there (the last risk event into that state), so a halt is seen at a
+ * glance, not only in the risk panel below the fold.
+ */
+export function TradingStateBadge() {
+  const state = useAppSelector(selectTradingState);
+  const events = useAppSelector(selectRiskEvents);
+  if (state === 'ACTIVE') return null;
+  const why = events.find((e) => e.state === state)?.message;
+  return (
+    <span className={`badge state-${state} topbar-state`} data-testid="topbar-trading-state" role="status" title={why ?? state}>
+      {state}
+      {why ? `: ${why}` : ''}
+    </span>
+  );
+}

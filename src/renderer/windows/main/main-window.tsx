@@ -23,7 +23,7 @@ import { OrdersTable } from '../../features/orders/orders-table';
 import { PositionsTable } from '../../features/positions/positions-table';
 import { selectTotalUnrealized } from '../../features/positions/positions-slice';
 import { ReplayControls } from '../../features/replay/replay-controls';
-import { RiskPanel } from '../../features/risk/risk-panel';
+import { RiskPanel, TradingStateBadge } from '../../features/risk/risk-panel';
 import { ClusterPanel } from '../../features/cluster/cluster-panel';
 import { selectTradingState } from '../../features/risk/risk-slice';
 import { selectInstruments, selectSession, selectStatus } from '../../features/session/session-slice';
@@ -142,6 +142,7 @@ export function MainWindow() {
         {session.kind === 'replay' ? <ReplayControls /> : null}
         <VenueBadges />
         <span className="muted">Equity <b data-testid="equity">{fmt(equity)}</b> · uPnL <b>{fmt(upnl)}</b></span>
+        <TradingStateBadge />
         <span className="spacer" />
         <LayoutBar controls={controls} />
         <button type="button" className="small" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
